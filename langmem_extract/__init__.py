@@ -1,0 +1,81 @@
+"""langmem_extract: typed long-term memory for LangChain and LangGraph agents.
+
+Public names are imported lazily so ``import langmem_extract`` stays cheap and the
+optional extras (PostgreSQL, ``langchain`` agents) are only needed when used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from langmem_extract.errors import *  # noqa: F403
+from langmem_extract.errors import __dict__ as _errors_ns
+from langmem_extract.schema import (
+    Action,
+    Candidate,
+    ExtractionResult,
+    HistoryEntry,
+    ItemResult,
+    Memory,
+    MemoryKind,
+    MemoryStatus,
+    MemoryType,
+    Provenance,
+)
+
+__version__ = "0.1.0"
+
+_LAZY: dict[str, str] = {
+    "DuckDBStore": "langmem_extract.store.duckdb",
+    "open_store": "langmem_extract.store.factory",
+    "E5Embeddings": "langmem_extract.embeddings",
+    "build_memory_graph": "langmem_extract.graph.builder",
+    "extract_memories": "langmem_extract.graph.builder",
+    "aextract_memories": "langmem_extract.graph.builder",
+    "RuleExtractor": "langmem_extract.extractors.rules",
+    "LLMExtractor": "langmem_extract.extractors.llm",
+    "redact_secrets": "langmem_extract.redact",
+    "MemoryChatHistory": "langmem_extract.integrations.history",
+    "MemoryRetriever": "langmem_extract.integrations.retriever",
+    "create_memory_tools": "langmem_extract.integrations.tools",
+}
+
+if TYPE_CHECKING:
+    from langmem_extract.embeddings import E5Embeddings
+    from langmem_extract.extractors.llm import LLMExtractor
+    from langmem_extract.extractors.rules import RuleExtractor
+    from langmem_extract.graph.builder import (
+        aextract_memories,
+        build_memory_graph,
+        extract_memories,
+    )
+    from langmem_extract.integrations.history import MemoryChatHistory
+    from langmem_extract.integrations.retriever import MemoryRetriever
+    from langmem_extract.integrations.tools import create_memory_tools
+    from langmem_extract.redact import redact_secrets
+    from langmem_extract.store.duckdb import DuckDBStore
+    from langmem_extract.store.factory import open_store
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'langmem_extract' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+__all__ = [
+    "Action",
+    "Candidate",
+    "ExtractionResult",
+    "HistoryEntry",
+    "ItemResult",
+    "Memory",
+    "MemoryKind",
+    "MemoryStatus",
+    "MemoryType",
+    "Provenance",
+    *_LAZY,
+    *(n for n in _errors_ns if n.endswith("Error")),
+]

@@ -1,0 +1,95 @@
+"""Typed errors. Every public failure raises a subclass of :class:`LangmemError`.
+
+Input errors also subclass :class:`ValueError` so callers that already catch
+``ValueError`` (as LangGraph's own stores raise) keep working.
+"""
+
+from __future__ import annotations
+
+
+class LangmemError(Exception):
+    """Base class for every error raised by langmem_extract."""
+
+
+class InvalidInputError(LangmemError, ValueError):
+    """The request was rejected before anything was written."""
+
+
+class TooManyMessagesError(InvalidInputError):
+    """More messages than the per-request limit, or none at all."""
+
+
+class MessageTooLongError(InvalidInputError):
+    """A message is longer than the per-message character bound."""
+
+
+class UnknownRoleError(InvalidInputError):
+    """A message role that is not user, assistant, system or tool."""
+
+
+class NonTextContentError(InvalidInputError):
+    """A message whose content is not text (images, audio, tool blocks)."""
+
+
+class InvalidMaxMemoriesError(InvalidInputError):
+    """``max_memories`` outside 1-100."""
+
+
+class UnknownExtractionTypeError(InvalidInputError):
+    """An ``extraction_types`` entry that is not a memory type."""
+
+
+class InvalidNamespaceError(InvalidInputError):
+    """An empty namespace, an empty label, a label with ``.``, or a bad template."""
+
+
+class ExtractionError(LangmemError):
+    """The extractor could not produce candidates."""
+
+
+class LLMError(ExtractionError):
+    """The chat model failed."""
+
+
+class LLMTimeoutError(LLMError):
+    """The chat model did not answer in time."""
+
+
+class LLMRateLimitError(LLMError):
+    """The provider kept answering 429 after the bounded retries."""
+
+
+class LLMRefusalError(LLMError):
+    """The model refused to answer."""
+
+
+class MalformedOutputError(LLMError):
+    """The model's output did not match the schema after the bounded retries."""
+
+
+class StoreError(LangmemError):
+    """The store could not complete an operation."""
+
+
+class StoreLockedError(StoreError):
+    """The DuckDB file is held by another process (DuckDB allows one writer process)."""
+
+
+class ExtensionVersionError(StoreError):
+    """duckdb and duckdb-extension-vss are not the same version."""
+
+
+class EmbeddingDimensionError(InvalidInputError):
+    """An embedding whose length differs from the index's ``dims``."""
+
+
+class InvalidVectorError(InvalidInputError):
+    """An embedding with NaN or infinite components."""
+
+
+class UnknownFilterOperatorError(InvalidInputError):
+    """A search filter operator other than $eq $ne $gt $gte $lt $lte $in $nin."""
+
+
+class MemoryNotFoundError(LangmemError, KeyError):
+    """No memory with that id in the namespace."""

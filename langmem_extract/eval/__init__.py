@@ -1,0 +1,1 @@
+"""Evaluation harness: LoCoMo recall, PrefEval extraction, speed."""

@@ -1,0 +1,1 @@
+"""Extractors behind one protocol: offline rules (default) and any chat model."""

@@ -1,0 +1,1 @@
+"""The memory graph: extract → classify → dedup → score → persist, one module per node."""

@@ -1,0 +1,1 @@
+"""LangChain / LangGraph faces: chat history, retriever, tools and agent hooks."""

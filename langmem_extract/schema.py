@@ -1,0 +1,257 @@
+"""The pydantic models every part of langmem_extract shares.
+
+A stored memory is a :class:`Memory`; its JSON form (``Memory.to_value()``) is the
+value written to any LangGraph ``BaseStore`` under ``(namespace, memory.id)``. The
+store's vector index embeds the ``content`` field (see :data:`MEMORY_INDEX_FIELDS`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+SCHEMA_VERSION = 1
+
+#: Request bounds, as the hosted memory APIs document them.
+MAX_MESSAGES = 200
+DEFAULT_MAX_MESSAGE_CHARS = 8192
+MAX_MEMORIES = 100
+DEFAULT_MAX_MEMORIES = 50
+TITLE_MAX_CHARS = 100
+
+#: Every extracted memory carries this tag.
+EXTRACT_TAG = "conversation-extract"
+
+#: The value fields the store's vector index embeds.
+MEMORY_INDEX_FIELDS = ["content"]
+
+#: Default namespace when a caller gives none.
+DEFAULT_NAMESPACE: tuple[str, ...] = ("memories",)
+
+
+class MemoryType(StrEnum):
+    FACT = "fact"
+    PREFERENCE = "preference"
+    INSTRUCTION = "instruction"
+    DECISION = "decision"
+    GOAL = "goal"
+    EVENT = "event"
+    RELATIONSHIP = "relationship"
+
+
+#: Types that count as "preference-like" in evaluation and retrieval filters.
+PREFERENCE_LIKE_TYPES = frozenset(
+    {MemoryType.PREFERENCE, MemoryType.INSTRUCTION, MemoryType.DECISION}
+)
+
+
+class MemoryKind(StrEnum):
+    SEMANTIC = "semantic"
+    EPISODIC = "episodic"
+
+
+class Provenance(StrEnum):
+    EXPLICIT_STATEMENT = "explicit_statement"
+    INFERRED = "inferred"
+    OBSERVED = "observed"
+    VALIDATED = "validated"
+    CORRECTED = "corrected"
+    IMPORTED = "imported"
+
+
+class Action(StrEnum):
+    """What persist does (or, in dry-run, would do) with a candidate."""
+
+    ADD = "add"
+    MERGE = "merge"  # duplicate: reinforces an existing memory
+    SUPERSEDE = "supersede"  # conflict: new memory replaces an active one, old one kept
+    SKIP = "skip"  # filtered, over max_memories, or redacted to nothing
+
+
+class MemoryStatus(StrEnum):
+    ACTIVE = "active"
+    SUPERSEDED = "superseded"
+
+
+Role = Literal["user", "assistant", "system", "tool"]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+_WS = re.compile(r"\s+")
+_PUNCT = re.compile(r"[^\w\s]")
+
+
+def normalize_text(text: str) -> str:
+    """Case-, accent-width-, punctuation- and whitespace-insensitive form used for exact dedup."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _PUNCT.sub(" ", text)
+    return _WS.sub(" ", text).strip()
+
+
+def fingerprint(text: str) -> str:
+    """Stable hash of :func:`normalize_text`; stored so exact dedup is a filter, not a scan."""
+    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()[:32]
+
+
+class ChatMessage(BaseModel):
+    """One validated input message. Built from a LangChain ``BaseMessage`` or a dict."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    role: Role
+    content: str
+    name: str | None = None
+    timestamp: datetime | None = None
+
+
+class PreferenceInfo(BaseModel):
+    explicit: bool
+    reasoning: str
+
+
+class HistoryEntry(BaseModel):
+    """One change to a memory. A memory's ``history`` is append-only."""
+
+    at: datetime = Field(default_factory=utcnow)
+    action: Literal[
+        "created", "reinforced", "superseded", "supersedes", "updated", "imported", "restored"
+    ]
+    content: str | None = None
+    confidence: float | None = None
+    related_id: str | None = None  # the memory that superseded / was superseded / merged
+    source_message_ids: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+
+class _MemoryFields(BaseModel):
+    """Fields shared by a candidate and a stored memory."""
+
+    content: str
+    title: str = Field(max_length=TITLE_MAX_CHARS)
+    type: MemoryType
+    kind: MemoryKind = MemoryKind.SEMANTIC
+    category: str = "general"
+    tags: list[str] = Field(default_factory=lambda: [EXTRACT_TAG])
+    confidence: float = Field(ge=0.0, le=1.0, default=0.5)
+    importance: float = Field(ge=0.0, le=1.0, default=0.5)
+    source: str = "conversation"
+    provenance: Provenance = Provenance.EXPLICIT_STATEMENT
+    source_message_ids: list[str] = Field(default_factory=list)
+    # Conflict key: the same (subject, attribute) with a new value supersedes.
+    subject: str = "User"
+    attribute: str | None = None
+    value: str | None = None
+    event_time: datetime | None = None
+    preference: PreferenceInfo | None = None
+
+    @field_validator("tags")
+    @classmethod
+    def _always_tagged(cls, tags: list[str]) -> list[str]:
+        out = list(dict.fromkeys(t.strip() for t in tags if t and t.strip()))
+        if EXTRACT_TAG not in out:
+            out.insert(0, EXTRACT_TAG)
+        return out
+
+
+class Candidate(_MemoryFields):
+    """A memory proposed by extract, refined by classify/dedup/score, applied by persist."""
+
+    id: str = Field(default_factory=new_id)
+    signals: list[str] = Field(default_factory=list)  # e.g. "correction", "negation", "emphasis"
+    redacted: bool = False
+    action: Action | None = None
+    target_id: str | None = None  # the existing memory merged into or superseded
+    similarity: float | None = None  # cosine to target, when dedup found one
+    reason: str | None = None
+
+
+class Memory(_MemoryFields):
+    """A stored memory: the value written to the store under ``(namespace, id)``."""
+
+    id: str = Field(default_factory=new_id)
+    namespace: list[str] = Field(default_factory=lambda: list(DEFAULT_NAMESPACE))
+    fingerprint: str = ""
+    status: MemoryStatus = MemoryStatus.ACTIVE
+    valid_from: datetime = Field(default_factory=utcnow)
+    valid_to: datetime | None = None
+    superseded_by: str | None = None
+    supersedes: str | None = None
+    reinforcement_count: int = 0
+    agent_id: str | None = None
+    user_id: str | None = None
+    session_id: str | None = None
+    thread_id: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    history: list[HistoryEntry] = Field(default_factory=list)
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    schema_version: int = SCHEMA_VERSION
+
+    def model_post_init(self, __context: Any) -> None:
+        if not self.fingerprint:
+            self.fingerprint = fingerprint(self.content)
+
+    def to_value(self) -> dict[str, Any]:
+        """The JSON-safe dict stored as a ``BaseStore`` item value."""
+        return self.model_dump(mode="json")
+
+    @classmethod
+    def from_value(cls, value: dict[str, Any]) -> Memory:
+        return cls.model_validate(value)
+
+    @classmethod
+    def from_item(cls, item: Any) -> Memory:
+        """Build from a LangGraph ``Item``/``SearchItem``; the key is the memory id."""
+        data = dict(item.value)
+        data.setdefault("id", item.key)
+        data.setdefault("namespace", list(item.namespace))
+        return cls.model_validate(data)
+
+
+ItemStatus = Literal["stored", "merged", "superseded", "skipped", "failed", "planned"]
+
+
+class ItemResult(BaseModel):
+    """What happened to one candidate."""
+
+    candidate_id: str
+    memory_id: str | None = None  # id written (add/supersede) or reinforced (merge)
+    action: Action
+    status: ItemStatus
+    target_id: str | None = None
+    error: str | None = None
+
+
+class ExtractionResult(BaseModel):
+    """The response of one extraction call, in the shape of the hosted memory APIs."""
+
+    candidates: list[Candidate] = Field(default_factory=list)
+    items: list[ItemResult] = Field(default_factory=list)
+    extracted: int = 0
+    stored: int = 0
+    deduplicated: int = 0
+    superseded: int = 0
+    failed: int = 0
+    skipped: int = 0
+    redacted: int = 0
+    tokens_used: int = 0
+    processing_ms: float = 0.0
+    categories: dict[str, int] = Field(default_factory=dict)
+    dry_run: bool = False
+    namespace: list[str] = Field(default_factory=list)
+    model: str | None = None

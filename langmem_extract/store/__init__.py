@@ -1,0 +1,1 @@
+"""Storage backends: DuckDB (+ vss) embedded, PostgreSQL (+ pgvector) for scale-out."""
