@@ -2,6 +2,8 @@
 
 ``memory_store`` (see conftest) yields an empty store configured the way
 ``open_store`` configures one for memories, on each backend in ``BACKENDS``.
+The postgres backend runs on the embedded server of ``tests/pg_server.py``: one
+server and one database per session, tables truncated before each test.
 """
 
 from __future__ import annotations
@@ -9,13 +11,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-import pytest
 from langchain_core.embeddings import Embeddings
 from langgraph.store.base import BaseStore
 
 from langmem_extract.schema import MEMORY_INDEX_FIELDS
 
 BACKENDS = ["duckdb", "postgres"]
+
+_PG_READY: set[str] = set()
 
 
 @contextlib.contextmanager
@@ -28,6 +31,17 @@ def make_store(backend: str, embeddings: Embeddings, dims: int) -> Iterator[Base
             store.setup()
             yield store
     elif backend == "postgres":
-        pytest.skip("postgres backend: embedded server fixture not wired yet")
+        from langmem_extract.store.postgres import PostgresStore
+        from tests.pg_server import database_url, truncate_all
+
+        # One database per vector size for the whole session; emptied before each test.
+        url = database_url(f"langmem_test_d{dims}")
+        if url not in _PG_READY:
+            with PostgresStore.from_conn_string(url, index=index) as store:
+                store.setup()
+            _PG_READY.add(url)
+        truncate_all(url)
+        with PostgresStore.from_conn_string(url, index=index) as store:
+            yield store
     else:  # pragma: no cover - a typo in a parametrisation
         raise ValueError(backend)

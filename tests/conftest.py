@@ -50,3 +50,12 @@ def memory_store(request: pytest.FixtureRequest, e5_embeddings: Embeddings) -> I
     """An empty memory store on each backend, indexed with the default embedder."""
     with make_store(request.param, e5_embeddings, dims=384) as store:
         yield store
+
+
+# The embedded PostgreSQL server (tests/pg_server.py): a session fixture, and a
+# hook that stops the server at session end when it was started lazily.
+from tests.pg_server import pg_server, stop_server  # noqa: E402, F401
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    stop_server()

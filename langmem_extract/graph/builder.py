@@ -1,0 +1,206 @@
+"""Build the memory graph and the one-call conveniences ``extract_memories`` /
+``aextract_memories``.
+
+Which store the graph writes to, in order:
+
+1. the ``store`` passed to :func:`build_memory_graph`;
+2. else the store of the enclosing LangGraph runtime (the graph runs as a subgraph of,
+   or is invoked inside, a graph compiled with ``store=``);
+3. else a private in-memory store created on first use with the default embedder
+   (a DuckDBStore when available), kept for the life of the compiled graph.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+from langchain_core.runnables import RunnableConfig
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.store.base import BaseStore
+
+from langmem_extract.extractors.base import Extractor
+from langmem_extract.graph.classify import classify
+from langmem_extract.graph.dedup import make_dedup_node
+from langmem_extract.graph.extract import make_extract_node
+from langmem_extract.graph.persist import make_persist_node
+from langmem_extract.graph.score import score
+from langmem_extract.graph.state import (
+    GraphOptions,
+    MemoryGraphInput,
+    MemoryGraphState,
+)
+from langmem_extract.schema import (
+    DEFAULT_MAX_MEMORIES,
+    DEFAULT_NAMESPACE,
+    MEMORY_INDEX_FIELDS,
+    ExtractionResult,
+)
+
+NODE_NAMES = ("extract", "classify", "dedup", "score", "persist")
+
+
+def _embedding_dims(embeddings: Embeddings) -> int:
+    dims = getattr(embeddings, "dims", None)
+    return int(dims) if dims else len(embeddings.embed_query("dimension probe"))
+
+
+def _private_store(embeddings: Embeddings | None) -> BaseStore:
+    """An in-memory store indexed on ``content`` with the default (or given) embedder."""
+    if embeddings is None:
+        from langmem_extract.embeddings import E5Embeddings
+
+        embeddings = E5Embeddings()
+    index = {
+        "dims": _embedding_dims(embeddings),
+        "embed": embeddings,
+        "fields": MEMORY_INDEX_FIELDS,
+    }
+    try:
+        from langmem_extract.store.duckdb import DuckDBStore
+    except ImportError:
+        from langgraph.store.memory import InMemoryStore
+
+        return InMemoryStore(index=index)  # type: ignore[arg-type]
+    store = DuckDBStore(":memory:", index=index)  # type: ignore[arg-type]
+    store.setup()
+    return store
+
+
+class _StoreResolver:
+    def __init__(self, explicit: BaseStore | None, embeddings: Embeddings | None) -> None:
+        self.explicit = explicit
+        self.embeddings = embeddings
+        self._private: BaseStore | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, runtime_store: BaseStore | None) -> BaseStore:
+        if self.explicit is not None:
+            return self.explicit
+        if runtime_store is not None:
+            return runtime_store
+        with self._lock:
+            if self._private is None:
+                self._private = _private_store(self.embeddings)
+            return self._private
+
+
+def build_memory_graph(
+    store: BaseStore | None = None,
+    *,
+    extractor: Extractor | None = None,
+    embeddings: Embeddings | None = None,
+    **options: Any,
+) -> CompiledStateGraph:
+    """Compile the extract → classify → dedup → score → persist graph.
+
+    Args:
+        store: where memories are written; see the module docstring for the fallback.
+        extractor: defaults to the offline :class:`~langmem_extract.extractors.rules.RuleExtractor`.
+        embeddings: for in-batch near-duplicate detection (default: the store's own
+            index embedder) and for the private store when none is available.
+        **options: :class:`~langmem_extract.graph.state.GraphOptions` fields, e.g.
+            ``similarity_threshold``, ``max_message_chars``, ``semantic_dedup``.
+
+    The final state's ``"result"`` is an :class:`~langmem_extract.schema.ExtractionResult`.
+    """
+    opts = GraphOptions.from_kwargs(options)
+    if extractor is None:
+        from langmem_extract.extractors.rules import RuleExtractor
+
+        extractor = RuleExtractor()
+    chosen: Extractor = extractor
+    resolve = _StoreResolver(store, embeddings)
+
+    graph = StateGraph(MemoryGraphState, input_schema=MemoryGraphInput)
+    graph.add_node("extract", make_extract_node(lambda: chosen, opts))
+    graph.add_node("classify", classify)
+    graph.add_node("dedup", make_dedup_node(resolve, opts, embeddings))
+    graph.add_node("score", score)
+    graph.add_node("persist", make_persist_node(resolve))
+    graph.add_edge(START, "extract")
+    for a, b in itertools.pairwise(NODE_NAMES):
+        graph.add_edge(a, b)
+    graph.add_edge("persist", END)
+    return graph.compile(store=store, name="memory_graph")
+
+
+def _graph_input(
+    messages: Sequence[Any],
+    namespace: Sequence[str],
+    dry_run: bool,
+    max_memories: int,
+    extraction_types: Sequence[str] | None,
+    scope: dict[str, Any],
+) -> dict[str, Any]:
+    return {
+        "messages": list(messages),
+        "namespace": tuple(namespace) if not isinstance(namespace, str) else namespace,
+        "dry_run": dry_run,
+        "max_memories": max_memories,
+        "extraction_types": list(extraction_types) if extraction_types is not None else None,
+        **scope,
+    }
+
+
+def extract_memories(
+    messages: Sequence[Any],
+    *,
+    store: BaseStore | None = None,
+    namespace: Sequence[str] = DEFAULT_NAMESPACE,
+    dry_run: bool = False,
+    max_memories: int = DEFAULT_MAX_MEMORIES,
+    extraction_types: Sequence[str] | None = None,
+    agent_id: str | None = None,
+    user_id: str | None = None,
+    session_id: str | None = None,
+    thread_id: str | None = None,
+    metadata: dict[str, Any] | None = None,
+    config: RunnableConfig | None = None,
+    **graph_options: Any,
+) -> ExtractionResult:
+    """Run the memory graph once and return its :class:`ExtractionResult`.
+
+    ``graph_options`` go to :func:`build_memory_graph` (``extractor``, ``embeddings``,
+    ``similarity_threshold``, …). With ``store=None`` the memories go to a private
+    in-memory store that lives only for this call, so pass a store to keep them.
+    """
+    graph = build_memory_graph(store, **graph_options)
+    scope = {"agent_id": agent_id, "user_id": user_id, "session_id": session_id,
+             "thread_id": thread_id, "metadata": metadata}  # fmt: skip
+    state = graph.invoke(
+        _graph_input(messages, namespace, dry_run, max_memories, extraction_types, scope),
+        config,
+    )
+    return state["result"]
+
+
+async def aextract_memories(
+    messages: Sequence[Any],
+    *,
+    store: BaseStore | None = None,
+    namespace: Sequence[str] = DEFAULT_NAMESPACE,
+    dry_run: bool = False,
+    max_memories: int = DEFAULT_MAX_MEMORIES,
+    extraction_types: Sequence[str] | None = None,
+    agent_id: str | None = None,
+    user_id: str | None = None,
+    session_id: str | None = None,
+    thread_id: str | None = None,
+    metadata: dict[str, Any] | None = None,
+    config: RunnableConfig | None = None,
+    **graph_options: Any,
+) -> ExtractionResult:
+    """Async :func:`extract_memories` (the extractor's LLM call does not block the loop)."""
+    graph = build_memory_graph(store, **graph_options)
+    scope = {"agent_id": agent_id, "user_id": user_id, "session_id": session_id,
+             "thread_id": thread_id, "metadata": metadata}  # fmt: skip
+    state = await graph.ainvoke(
+        _graph_input(messages, namespace, dry_run, max_memories, extraction_types, scope),
+        config,
+    )
+    return state["result"]

@@ -1,0 +1,307 @@
+"""persist node: apply the planned actions in one batched store write.
+
+Under the namespace write lock it re-checks each plan against the store (another
+writer may have stored the same memory meanwhile), then writes every new and changed
+memory with a single ``store.batch`` of ``PutOp``s. ``dry_run`` writes nothing and
+returns each candidate's planned action with status ``"planned"``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from langgraph.runtime import Runtime
+from langgraph.store.base import BaseStore, PutOp
+
+from langmem_extract.errors import StoreError
+from langmem_extract.graph.state import ExtractionRequest, MemoryGraphState, StoreResolver
+from langmem_extract.redact import redact_secrets
+from langmem_extract.schema import (
+    Action,
+    Candidate,
+    ExtractionResult,
+    HistoryEntry,
+    ItemResult,
+    Memory,
+    MemoryStatus,
+    fingerprint,
+    normalize_text,
+    utcnow,
+)
+from langmem_extract.store.locking import namespace_lock
+
+#: Share of the remaining doubt a reinforcing duplicate removes, scaled by its confidence.
+REINFORCE_RATE = 0.5
+MAX_CONFIDENCE = 0.99
+
+_MEMORY_FIELDS = set(Memory.model_fields) & set(Candidate.model_fields) - {"id"}
+
+
+def reinforced_confidence(old: float, new: float) -> float:
+    """c' = c + (1 - c) * REINFORCE_RATE * c_new, capped at MAX_CONFIDENCE."""
+    return round(min(MAX_CONFIDENCE, old + (1.0 - old) * REINFORCE_RATE * new), 3)
+
+
+def _has_secret(cand: Candidate) -> bool:
+    return any(redact_secrets(text)[1] for text in (cand.content, cand.title, cand.value or ""))
+
+
+class _Plan:
+    """Applies candidates in order to an in-memory view of the touched memories."""
+
+    def __init__(self, store: BaseStore | None, request: ExtractionRequest, now: datetime) -> None:
+        self.store = store
+        self.request = request
+        self.ns = request.namespace
+        self.now = now
+        self.pending: dict[str, Memory] = {}  # memories to write, by id
+        self.batch_ids: dict[str, str] = {}  # candidate id → memory id it became / merged into
+        self.items: list[ItemResult] = []
+        self.final: list[Candidate] = []
+
+    # -- store access (None in dry-run, where the dedup plan stands as is)
+
+    def _load(self, memory_id: str) -> Memory | None:
+        if memory_id in self.pending:
+            return self.pending[memory_id]
+        if memory_id in self.batch_ids:
+            return self.pending.get(self.batch_ids[memory_id])
+        if self.store is None:
+            return None
+        item = self.store.get(self.ns, memory_id)
+        return Memory.from_item(item) if item is not None else None
+
+    def _active_exact(self, cand: Candidate) -> str | None:
+        if self.store is None:
+            return None
+        items = self.store.search(
+            self.ns,
+            filter={"fingerprint": fingerprint(cand.content), "status": MemoryStatus.ACTIVE.value},
+            limit=5,
+        )
+        return next((i.key for i in items if tuple(i.namespace) == self.ns), None)
+
+    def _active_conflict(self, cand: Candidate) -> Memory | None:
+        if self.store is None or not cand.attribute:
+            return None
+        items = self.store.search(
+            self.ns,
+            filter={"attribute": cand.attribute, "status": MemoryStatus.ACTIVE.value},
+            limit=20,
+        )
+        for item in items:
+            if tuple(item.namespace) == self.ns and normalize_text(
+                item.value.get("subject", "")
+            ) == normalize_text(cand.subject):
+                return self.pending.get(item.key) or Memory.from_item(item)
+        return None
+
+    # -- re-check against the store, under the lock
+
+    def _recheck(self, cand: Candidate) -> Candidate:
+        if self.store is None:
+            return cand
+        if cand.action == Action.ADD:
+            existing = self._active_exact(cand)
+            if existing is not None and existing not in self.pending:
+                return cand.model_copy(
+                    update={"action": Action.MERGE, "target_id": existing,
+                            "reason": "stored meanwhile by another writer"}
+                )  # fmt: skip
+        if cand.action == Action.MERGE and self._load(cand.target_id or "") is None:
+            return cand.model_copy(update={"action": Action.ADD, "target_id": None})
+        if cand.action == Action.SUPERSEDE:
+            target = self._load(cand.target_id or "")
+            if target is None or target.status != MemoryStatus.ACTIVE:
+                current = self._active_conflict(cand)
+                if current is None:
+                    return cand.model_copy(update={"action": Action.ADD, "target_id": None})
+                if normalize_text(current.value or "") == normalize_text(cand.value or ""):
+                    return cand.model_copy(update={"action": Action.MERGE, "target_id": current.id})
+                return cand.model_copy(update={"target_id": current.id})
+        return cand
+
+    # -- actions
+
+    def _new_memory(self, cand: Candidate) -> Memory:
+        req = self.request
+        fields = cand.model_dump(include=_MEMORY_FIELDS)
+        return Memory(
+            id=cand.id,
+            **fields,
+            namespace=list(self.ns),
+            valid_from=self.now,
+            created_at=self.now,
+            updated_at=self.now,
+            agent_id=req.agent_id,
+            user_id=req.user_id,
+            session_id=req.session_id,
+            thread_id=req.thread_id,
+            metadata={**req.metadata, "signals": cand.signals},
+            history=[
+                HistoryEntry(
+                    at=self.now,
+                    action="created",
+                    content=cand.content,
+                    confidence=cand.confidence,
+                    source_message_ids=cand.source_message_ids,
+                )
+            ],
+        )
+
+    def _add(self, cand: Candidate) -> ItemResult:
+        memory = self._new_memory(cand)
+        self.pending[memory.id] = memory
+        self.batch_ids[cand.id] = memory.id
+        return ItemResult(
+            candidate_id=cand.id, memory_id=memory.id, action=Action.ADD, status="stored"
+        )
+
+    def _merge(self, cand: Candidate) -> ItemResult:
+        target = self._load(cand.target_id or "")
+        assert target is not None  # _recheck turned a missing target into an add
+        new_ids = [i for i in cand.source_message_ids if i not in target.source_message_ids]
+        if new_ids:
+            target.source_message_ids = [*target.source_message_ids, *new_ids]
+            target.confidence = reinforced_confidence(target.confidence, cand.confidence)
+            target.reinforcement_count += 1
+            target.updated_at = self.now
+            target.history.append(
+                HistoryEntry(
+                    at=self.now,
+                    action="reinforced",
+                    content=cand.content,
+                    confidence=target.confidence,
+                    related_id=cand.id,
+                    source_message_ids=new_ids,
+                    note=cand.reason,
+                )
+            )
+            self.pending[target.id] = target
+        self.batch_ids[cand.id] = target.id
+        return ItemResult(
+            candidate_id=cand.id, memory_id=target.id, action=Action.MERGE,
+            status="merged", target_id=target.id,
+        )  # fmt: skip
+
+    def _supersede(self, cand: Candidate) -> ItemResult:
+        old = self._load(cand.target_id or "")
+        assert old is not None
+        new = self._new_memory(cand)
+        new.supersedes = old.id
+        new.history.append(
+            HistoryEntry(at=self.now, action="supersedes", content=old.content, related_id=old.id,
+                         note=cand.reason)
+        )  # fmt: skip
+        old.status = MemoryStatus.SUPERSEDED
+        old.valid_to = self.now
+        old.superseded_by = new.id
+        old.updated_at = self.now
+        old.history.append(
+            HistoryEntry(at=self.now, action="superseded", content=new.content, related_id=new.id,
+                         source_message_ids=cand.source_message_ids, note=cand.reason)
+        )  # fmt: skip
+        self.pending[old.id] = old
+        self.pending[new.id] = new
+        self.batch_ids[cand.id] = new.id
+        return ItemResult(
+            candidate_id=cand.id, memory_id=new.id, action=Action.SUPERSEDE,
+            status="superseded", target_id=old.id,
+        )  # fmt: skip
+
+    def apply(self, cand: Candidate) -> None:
+        if cand.action != Action.SKIP and _has_secret(cand):
+            cand = cand.model_copy(
+                update={"action": Action.SKIP, "redacted": True, "reason": "contains a secret"}
+            )
+        if cand.action in (None, Action.SKIP):
+            cand = cand.model_copy(update={"action": Action.SKIP})
+            self.final.append(cand)
+            self.items.append(
+                ItemResult(candidate_id=cand.id, action=Action.SKIP, status="skipped")
+            )
+            return
+        cand = self._recheck(cand)
+        try:
+            handler = {Action.ADD: self._add, Action.MERGE: self._merge,
+                       Action.SUPERSEDE: self._supersede}[cand.action]  # fmt: skip
+            item = handler(cand)
+        except Exception as exc:  # a bad candidate must not sink the others
+            item = ItemResult(candidate_id=cand.id, action=cand.action, status="failed",
+                              target_id=cand.target_id, error=f"{type(exc).__name__}: {exc}")  # fmt: skip
+        self.final.append(cand)
+        self.items.append(item)
+
+
+def _planned_items(candidates: list[Candidate]) -> tuple[list[Candidate], list[ItemResult]]:
+    final, items = [], []
+    for cand in candidates:
+        if cand.action != Action.SKIP and _has_secret(cand):
+            cand = cand.model_copy(
+                update={"action": Action.SKIP, "redacted": True, "reason": "contains a secret"}
+            )
+        action = cand.action or Action.SKIP
+        memory_id = cand.id if action in (Action.ADD, Action.SUPERSEDE) else cand.target_id
+        final.append(cand)
+        items.append(ItemResult(candidate_id=cand.id, memory_id=memory_id, action=action,
+                                status="planned", target_id=cand.target_id))  # fmt: skip
+    return final, items
+
+
+def _result(
+    state: MemoryGraphState, candidates: list[Candidate], items: list[ItemResult]
+) -> ExtractionResult:
+    request = state["request"]
+    actions = Counter(c.action for c in candidates)
+    failed = sum(1 for i in items if i.status == "failed")
+    started = state.get("started_at")
+    live = [
+        c for c, i in zip(candidates, items, strict=True) if i.status not in ("skipped", "failed")
+    ]
+    return ExtractionResult(
+        candidates=candidates,
+        items=items,
+        extracted=len(candidates),
+        stored=sum(
+            1 for i in items if i.action in (Action.ADD, Action.SUPERSEDE) and i.status != "failed"
+        ),
+        deduplicated=sum(1 for i in items if i.action == Action.MERGE and i.status != "failed"),
+        superseded=sum(1 for i in items if i.action == Action.SUPERSEDE and i.status != "failed"),
+        failed=failed,
+        skipped=actions.get(Action.SKIP, 0),
+        redacted=sum(1 for c in candidates if c.redacted),
+        tokens_used=state.get("tokens_used", 0),
+        processing_ms=round((time.perf_counter() - started) * 1000, 3) if started else 0.0,
+        categories=dict(Counter(c.category for c in live)),
+        dry_run=request.dry_run,
+        namespace=list(request.namespace),
+        model=state.get("model"),
+    )
+
+
+def make_persist_node(resolve_store: StoreResolver) -> Callable[..., dict[str, Any]]:
+    def persist(state: MemoryGraphState, runtime: Runtime) -> dict[str, Any]:
+        """Write the plan in one batch (or, in dry-run, only report it)."""
+        request = state["request"]
+        candidates = state.get("candidates", [])
+        if request.dry_run:
+            final, items = _planned_items(candidates)
+            return {"candidates": final, "result": _result(state, final, items)}
+        store = resolve_store(runtime.store)
+        with namespace_lock(store, request.namespace):
+            plan = _Plan(store, request, utcnow())
+            for cand in candidates:
+                plan.apply(cand)
+            ops = [PutOp(request.namespace, m.id, m.to_value()) for m in plan.pending.values()]
+            if ops:
+                try:
+                    store.batch(ops)
+                except Exception as exc:
+                    raise StoreError(f"writing {len(ops)} memories failed: {exc}") from exc
+        return {"candidates": plan.final, "result": _result(state, plan.final, plan.items)}
+
+    return persist

