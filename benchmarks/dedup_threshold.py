@@ -18,7 +18,10 @@ import numpy as np
 from langmem_extract.embeddings import E5Embeddings
 
 DUPLICATES = [
-    ("User prefers email over phone calls.", "User would rather be contacted by email than by phone."),
+    (
+        "User prefers email over phone calls.",
+        "User would rather be contacted by email than by phone.",
+    ),
     ("User prefers email over phone calls.", "User prefers emails to phone calls."),
     ("User prefers dark mode in all their apps.", "User likes dark mode in every app."),
     ("User's timezone is PST.", "User is in the PST timezone."),
@@ -27,13 +30,19 @@ DUPLICATES = [
     ("User loves hiking.", "User really enjoys hiking."),
     ("User hates cilantro.", "User can't stand cilantro."),
     ("User is allergic to peanuts.", "User has a peanut allergy."),
-    ("User wants the assistant to keep replies short.", "User wants short replies from the assistant."),
+    (
+        "User wants the assistant to keep replies short.",
+        "User wants short replies from the assistant.",
+    ),
     ("User wants the assistant to always answer in Spanish.", "User wants answers in Spanish."),
     ("User decided to go with 7 Days Inn.", "User chose the 7 Days Inn."),
     ("User wants to run a marathon in 2024.", "User's goal is to run a marathon in 2024."),
     ("User has two cats named Milo and Otis.", "User owns two cats, Milo and Otis."),
     ("User is vegetarian.", "User follows a vegetarian diet."),
-    ("Caroline went to an LGBTQ support group on 7 May 2023.", "Caroline attended an LGBTQ support group on 7 May 2023."),
+    (
+        "Caroline went to an LGBTQ support group on 7 May 2023.",
+        "Caroline attended an LGBTQ support group on 7 May 2023.",
+    ),
     ("Melanie painted a sunrise in 2022.", "Melanie made a painting of a sunrise in 2022."),
     ("User does not want the assistant to use emojis.", "User wants no emojis in replies."),
     ("User's favorite band is Radiohead.", "User's favourite band is Radiohead."),
@@ -50,13 +59,22 @@ DISTINCT = [
     ("User loves hiking.", "User hates hiking."),
     ("User hates cilantro.", "User hates mushrooms."),
     ("User is allergic to peanuts.", "User is allergic to cats."),
-    ("User wants the assistant to keep replies short.", "User wants the assistant to use bullet points."),
-    ("User wants the assistant to always answer in Spanish.", "User wants the assistant to always answer in French."),
+    (
+        "User wants the assistant to keep replies short.",
+        "User wants the assistant to use bullet points.",
+    ),
+    (
+        "User wants the assistant to always answer in Spanish.",
+        "User wants the assistant to always answer in French.",
+    ),
     ("User decided to go with 7 Days Inn.", "User decided to go with the Hilton."),
     ("User wants to run a marathon in 2024.", "User ran a marathon in 2022."),
     ("User has two cats named Milo and Otis.", "User has a dog named Max."),
     ("User is vegetarian.", "User is vegan."),
-    ("Caroline went to an LGBTQ support group on 7 May 2023.", "Caroline went to a pride parade in June 2023."),
+    (
+        "Caroline went to an LGBTQ support group on 7 May 2023.",
+        "Caroline went to a pride parade in June 2023.",
+    ),
     ("Melanie painted a sunrise in 2022.", "Melanie took her kids to the museum in 2022."),
     ("User does not want the assistant to use emojis.", "User wants the assistant to use emojis."),
     ("User's favorite band is Radiohead.", "User's favorite movie is Alien."),

@@ -45,6 +45,13 @@ class ScriptedCook(BaseChatModel):
 
 def main() -> None:
     store = open_store(":memory:")  # a DuckDB database; pass a path to keep it
+    try:
+        run(store)
+    finally:
+        store.close()
+
+
+def run(store: Any) -> None:
     model = ScriptedCook()
     agent = create_agent(
         model,
@@ -59,6 +66,7 @@ def main() -> None:
     out = agent.invoke({"messages": [("user", "Hi! I'm vegetarian and I live in Lisbon.")]}, config)
     print("user :", out["messages"][0].text)
     print("agent:", out["messages"][-1].text)
+    print("user message id:", out["messages"][0].id)
     for item in store.search(("memories", "maya"), limit=10):
         print(f"stored memory: {item.value['content']} (from {item.value['source_message_ids']})")
 

@@ -5,13 +5,19 @@ python cookbooks/dry_run.py
 
 from __future__ import annotations
 
+from typing import Any
+
 from langmem_extract import extract_memories, open_store
 
 NAMESPACE = ("memories", "maya")
 
 
 def main() -> None:
-    store = open_store(":memory:")
+    with open_store(":memory:") as store:
+        run(store)
+
+
+def run(store: Any) -> None:
     # Something already known, so the plan shows a merge and a supersede too.
     extract_memories(
         [{"role": "user", "content": "I live in Lisbon and I love jazz."}],

@@ -42,7 +42,11 @@ def format_docs(docs: list[Document]) -> str:
 
 
 def main() -> None:
-    store = open_store(":memory:")
+    with open_store(":memory:") as store:
+        run(store)
+
+
+def run(store: Any) -> None:
     extract_memories(
         [
             {"role": "user", "content": "I'm vegetarian and I live in Lisbon."},

@@ -371,7 +371,7 @@ def _run_extraction(
         for label, messages in batches:
             try:
                 result = extract_memories(messages, store=store, **kwargs)
-            except InvalidInputError as exc:
+            except (InvalidInputError, ExtractionError) as exc:
                 # Name the conversation so the user can find the bad message.
                 raise type(exc)(f"{label}: {_message_for(exc)}") from exc
             results.append((label, result))

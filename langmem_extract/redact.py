@@ -11,7 +11,8 @@ import re
 from collections.abc import Callable
 
 REDACTION_PREFIX = "[REDACTED:"
-_MARKER = re.compile(r"\[REDACTED:[a-z_]+\]")
+# The prefix alone counts: a marker cut short by later text processing is still a marker.
+_MARKER = re.compile(r"\[REDACTED:")
 
 
 def _marker(kind: str) -> str:

@@ -33,7 +33,8 @@ def test_agent_with_memory() -> None:
     out = run_cookbook("agent_with_memory")
     session1, session2 = out.split("== session 2 (new thread, same user) ==")
     # Session 1 learned the preference, citing the user's message.
-    assert "stored memory: User is vegetarian." in session1
+    message_id = session1.split("user message id: ", 1)[1].split()[0]
+    assert f"stored memory: User is vegetarian. (from ['{message_id}'])" in session1
     # Session 2: the recalled memory reached the model's input, and the reply used it.
     model_input = session2.split("model input:", 1)[1].split("user :", 1)[0]
     assert "You are a helpful cooking assistant." in model_input

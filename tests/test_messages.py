@@ -27,7 +27,15 @@ def test_dicts_and_base_messages_normalise_to_the_same_roles() -> None:
             {"type": "human", "content": "c", "name": "Caroline"},
         ]
     )
-    assert [m.role for m in out] == ["user", "assistant", "system", "tool", "user", "assistant", "user"]
+    assert [m.role for m in out] == [
+        "user",
+        "assistant",
+        "system",
+        "tool",
+        "user",
+        "assistant",
+        "user",
+    ]
     assert out[0].id == "h1"
     assert out[6].name == "Caroline"
 

@@ -8,8 +8,14 @@ SECRETS = [
     ("my key is sk-proj-Ab3dEf6hIj9kLmNoPqRsTuVw", "sk-proj-Ab3dEf6hIj9kLmNoPqRsTuVw"),
     ("use sk-Zx81Qw93Er74Ty65Ui56Op47", "sk-Zx81Qw93Er74Ty65Ui56Op47"),
     ("aws AKIAIOSFODNN7EXAMPLE here", "AKIAIOSFODNN7EXAMPLE"),
-    ("token ghp_16C7e42F292c6912E7710c838347Ae178B4a ok", "ghp_16C7e42F292c6912E7710c838347Ae178B4a"),
-    ("pat github_pat_11ABCDEFG0123456789_abcdefghijklmnop", "github_pat_11ABCDEFG0123456789_abcdefghijklmnop"),
+    (
+        "token ghp_16C7e42F292c6912E7710c838347Ae178B4a ok",
+        "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+    ),
+    (
+        "pat github_pat_11ABCDEFG0123456789_abcdefghijklmnop",
+        "github_pat_11ABCDEFG0123456789_abcdefghijklmnop",
+    ),
     ("slack xoxb-123456789012-abcdefABCDEF", "xoxb-123456789012-abcdefABCDEF"),
     ("Authorization: Bearer abc123DEF456ghi789", "abc123DEF456ghi789"),
     (

@@ -78,3 +78,15 @@ def _normalise(matrix: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return matrix / norms
+
+
+def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], *, k: int = 60) -> list[str]:
+    """Fuse rankings by summing ``1 / (k + rank)`` (rank from 1); the standard k = 60."""
+    if k < 1:
+        raise InvalidInputError(f"k must be at least 1, got {k}")
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, 1):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+    # Ties keep first-seen order, so the first ranking breaks them.
+    return sorted(scores, key=lambda item: -scores[item])

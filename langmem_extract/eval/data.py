@@ -117,9 +117,7 @@ def parse_locomo_datetime(text: str) -> datetime:
     hour = int(match["h"]) % 12 + (12 if match["ampm"].lower() == "pm" else 0)
     try:
         month = datetime.strptime(match["month"][:3].title(), "%b").month
-        return datetime(
-            int(match["y"]), month, int(match["d"]), hour, int(match["m"]), tzinfo=UTC
-        )
+        return datetime(int(match["y"]), month, int(match["d"]), hour, int(match["m"]), tzinfo=UTC)
     except ValueError as exc:
         raise InvalidInputError(f"unrecognised LoCoMo date {text!r}: {exc}") from exc
 
@@ -235,7 +233,7 @@ def load_locomo(
     return out
 
 
-def _prefeval_files(directory: Path) -> list[Path]:
+def _prefeval_files(directory: Path, topics: Sequence[str] | int | None) -> list[Path]:
     if not directory.is_dir():
         raise InvalidInputError(
             f"evaluation data not found: {directory} (pass --data PATH or set {DATA_ENV_VAR})"
@@ -243,6 +241,16 @@ def _prefeval_files(directory: Path) -> list[Path]:
     files = sorted(directory.glob("*.json"))
     if not files:
         raise InvalidInputError(f"no PrefEval topic files in {directory}")
+    if isinstance(topics, int):
+        if topics < 1:
+            raise InvalidInputError("--topics must be at least 1")
+        return files[:topics]
+    if topics:
+        known = {f.stem: f for f in files}
+        unknown = [t for t in topics if t not in known]
+        if unknown:
+            raise InvalidInputError(f"unknown PrefEval topic(s): {', '.join(unknown)}")
+        return [known[t] for t in topics]
     return files
 
 
@@ -251,34 +259,64 @@ def _conversation_turns(raw: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     return tuple((str(raw[k].get("user", "")), str(raw[k].get("assistant", ""))) for k in keys)
 
 
-def _load_prefeval(directory: Path, *, limit: int | None, persona: bool) -> list[PrefItem]:
+def _load_prefeval(
+    directory: Path, *, limit: int | None, topics: Sequence[str] | int | None, persona: bool
+) -> list[PrefItem]:
     if limit is not None and limit < 1:
         raise InvalidInputError("--limit must be at least 1")
     items: list[PrefItem] = []
-    for path in _prefeval_files(directory):
+    for path in _prefeval_files(directory, topics):
         raw = _read_json(path)
         if not isinstance(raw, list):
             raise InvalidInputError(f"{path}: expected a list of PrefEval items")
         for i, item in enumerate(raw[:limit] if limit else raw):
             conversation = _conversation_turns(item["conversation"]) if persona else ()
             items.append(
-                PrefItem(path.stem, i, str(item["preference"]), str(item.get("question", "")),
-                         conversation)
+                PrefItem(
+                    path.stem,
+                    i,
+                    str(item["preference"]),
+                    str(item.get("question", "")),
+                    conversation,
+                )
             )
     return items
 
 
 def load_prefeval_explicit(
-    data_dir: Path | str | None = None, *, limit: int | None = None
+    data_dir: Path | str | None = None,
+    *,
+    limit: int | None = None,
+    topics: Sequence[str] | int | None = None,
 ) -> list[PrefItem]:
-    """Explicit preferences; ``limit`` caps items per topic file."""
+    """Explicit preferences; ``limit`` caps items per topic; ``topics`` names topic files
+    (or takes the first N)."""
     directory = Path(data_dir or default_data_dir()) / PREFEVAL_EXPLICIT_DIR
-    return _load_prefeval(directory, limit=limit, persona=False)
+    return _load_prefeval(directory, limit=limit, topics=topics, persona=False)
 
 
 def load_prefeval_persona(
-    data_dir: Path | str | None = None, *, limit: int | None = None
+    data_dir: Path | str | None = None,
+    *,
+    limit: int | None = None,
+    topics: Sequence[str] | int | None = None,
 ) -> list[PrefItem]:
-    """Persona-driven conversations; ``limit`` caps items per topic file."""
+    """Persona-driven conversations; ``limit`` and ``topics`` as for the explicit set."""
     directory = Path(data_dir or default_data_dir()) / PREFEVAL_PERSONA_DIR
-    return _load_prefeval(directory, limit=limit, persona=True)
+    return _load_prefeval(directory, limit=limit, topics=topics, persona=True)
+
+
+def slice_conversation(conv: Conversation, sessions: int) -> Conversation:
+    """The first ``sessions`` sessions, with only the QA and observations they can answer."""
+    if sessions < 1:
+        raise InvalidInputError("--sessions must be at least 1")
+    kept = conv.sessions[:sessions]
+    ids = {t.dia_id for s in kept for t in s.turns}
+    return Conversation(
+        sample_id=conv.sample_id,
+        speaker_a=conv.speaker_a,
+        speaker_b=conv.speaker_b,
+        sessions=kept,
+        qa=tuple(q for q in conv.qa if q.evidence and set(q.evidence) <= ids),
+        observations=tuple(o for o in conv.observations if o.dia_ids and set(o.dia_ids) <= ids),
+    )

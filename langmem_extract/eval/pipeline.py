@@ -37,7 +37,9 @@ class EvalConfig:
     extractor: str = "rules"
     model: str | None = None
     base_url: str | None = None
-    db: str | None = None  # None: a temporary DuckDB file, removed afterwards
+    # None: a temporary DuckDB file, removed afterwards; ":inmemory:": LangGraph's
+    # InMemoryStore; else a path or URL for open_store.
+    db: str | None = None
     retriever_weights: tuple[float, float, float] | None = None  # None: retriever default
 
     def __post_init__(self) -> None:
@@ -54,17 +56,54 @@ class EvalConfig:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
 
-def make_embeddings(config: EvalConfig) -> Embeddings:
+def make_embeddings(config: EvalConfig) -> RecordingEmbeddings:
     if config.embedder == "openai":
         from langchain_openai import OpenAIEmbeddings
 
         kwargs: dict[str, Any] = {"model": config.embedding_model or "text-embedding-3-small"}
         if config.base_url:
             kwargs["base_url"] = config.base_url
-        return OpenAIEmbeddings(**kwargs)
+        return RecordingEmbeddings(OpenAIEmbeddings(**kwargs))
     from langmem_extract.embeddings import E5Embeddings
 
-    return E5Embeddings()
+    return RecordingEmbeddings(E5Embeddings())
+
+
+class RecordingEmbeddings(Embeddings):
+    """Forwards to ``base`` and remembers every passage vector it computed.
+
+    The store embeds each memory as it is written; scoring later needs the same vectors.
+    Only :meth:`documents` reads the record, so the timed pipeline never gets a cached
+    answer and its figures stay those of the wrapped embedder.
+    """
+
+    def __init__(self, base: Embeddings) -> None:
+        self.base = base
+        self.dims = getattr(base, "dims", None)
+        self._seen: dict[str, list[float]] = {}
+        self._queries: dict[str, list[float]] = {}
+        #: When True, a query seen before is answered from the record (used only for
+        #: ranking variants whose latency is not reported).
+        self.reuse_queries = False
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        vectors = self.base.embed_documents(texts)
+        self._seen.update(zip(texts, vectors, strict=True))
+        return vectors
+
+    def embed_query(self, text: str) -> list[float]:
+        if self.reuse_queries and text in self._queries:
+            return self._queries[text]
+        vector = self.base.embed_query(text)
+        self._queries[text] = vector
+        return vector
+
+    def documents(self, texts: Sequence[str]) -> list[list[float]]:
+        """Passage vectors for ``texts``, computing only those not seen before."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self._seen))
+        if missing:
+            self.embed_documents(missing)
+        return [self._seen[t] for t in texts]
 
 
 def embedding_dims(embeddings: Embeddings) -> int:
@@ -85,12 +124,20 @@ def make_extractor(config: EvalConfig) -> Any:
 
 
 @contextlib.contextmanager
-def open_eval_store(config: EvalConfig, embeddings: Embeddings) -> Iterator[tuple[BaseStore, Path | None]]:
+def open_eval_store(
+    config: EvalConfig, embeddings: Embeddings
+) -> Iterator[tuple[BaseStore, Path | None]]:
     """Open the store under test; yields it with its file path when it is a local file."""
     from langmem_extract.schema import MEMORY_INDEX_FIELDS
-    from langmem_extract.store.factory import open_store
 
     index = {"dims": embedding_dims(embeddings), "embed": embeddings, "fields": MEMORY_INDEX_FIELDS}
+    if config.db == ":inmemory:":
+        from langgraph.store.memory import InMemoryStore
+
+        yield InMemoryStore(index=index), None  # type: ignore[arg-type]
+        return
+    from langmem_extract.store.factory import open_store
+
     with contextlib.ExitStack() as stack:
         if config.db is None:
             tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lme-eval-")))
@@ -150,17 +197,25 @@ class Pipeline:
                     namespace=namespace,
                     metadata=metadata,
                     extractor=self.extractor,
-                    embeddings=self.embeddings,
                 )
             )
         return results, time.perf_counter() - start
 
-    def retriever(self, namespace: tuple[str, ...], k: int) -> Any:
+    def retriever(
+        self,
+        namespace: tuple[str, ...],
+        k: int,
+        *,
+        weights: tuple[float, float, float] | None = None,
+    ) -> Any:
+        """A :class:`MemoryRetriever`; ``weights`` default to the configuration's, else the
+        retriever's own default."""
         from langmem_extract.integrations.retriever import MemoryRetriever
 
         kwargs: dict[str, Any] = {"store": self.store, "namespace": namespace, "k": k}
-        if self.config.retriever_weights is not None:
-            kwargs["weights"] = self.config.retriever_weights
+        chosen = weights or self.config.retriever_weights
+        if chosen is not None:
+            kwargs["weights"] = chosen
         return MemoryRetriever(**kwargs)
 
     def recall(self, retriever: Any, query: str) -> list[list[str]]:

@@ -81,6 +81,7 @@ class TimeRef:
     phrase: str  # absolute wording to append, e.g. "on 7 May 2023"
     when: datetime | None
     future: bool = False
+    replaced: str = ""  # the clause with the expression replaced by ``phrase``
 
 
 def _day(d: datetime) -> str:
@@ -126,7 +127,7 @@ def _resolve(
             return None
         elif prep in {"by", "until", "till", "next", "after"} and month < ref.month:
             yr = ref.year + 1  # "by March" said in May means next March
-        elif prep == "last" and month >= ref.month:
+        elif prep in {"last", "back in", "since"} and month >= ref.month:
             yr = ref.year - 1
         else:
             yr = ref.year
@@ -218,5 +219,10 @@ def find_time_expression(clause: str, ref: datetime | None) -> TimeRef | None:
         phrase, when, future = resolved
         stripped = (clause[: m.start()] + clause[m.end() :]).strip()
         stripped = re.sub(r"\s+([,.!?])", r"\1", re.sub(r"\s{2,}", " ", stripped)).strip(" ,")
-        return TimeRef(stripped=stripped, phrase=phrase, when=when, future=future)
+        if clause[: m.start()].strip(" ,"):
+            replaced = f"{clause[: m.start()].rstrip()} {phrase} {clause[m.end() :].lstrip()}"
+        else:  # a leading expression reads better at the end: "User went … on 7 May 2023"
+            replaced = f"{stripped} {phrase}"
+        replaced = re.sub(r"\s+([,.!?])", r"\1", replaced.strip()).strip(" ,")
+        return TimeRef(stripped, phrase, when, future, replaced)
     return None

@@ -37,6 +37,7 @@ from langmem_extract.errors import (
 )
 from langmem_extract.extractors.base import ExtractContext, ExtractorOutput
 from langmem_extract.messages import parse_timestamp
+from langmem_extract.redact import redact_secrets
 from langmem_extract.schema import (
     TITLE_MAX_CHARS,
     Candidate,
@@ -124,7 +125,8 @@ def _render(messages: Sequence[ChatMessage], reference_time: datetime | None) ->
     for m in messages:
         who = f"{m.role} ({m.name})" if m.name else m.role
         when = f" @ {m.timestamp.isoformat()}" if m.timestamp else ""
-        lines.append(f"[{m.id}] {who}{when}: {m.content}")
+        # Redacted here too, so a direct caller of the extractor cannot leak a secret.
+        lines.append(f"[{m.id}] {who}{when}: {redact_secrets(m.content)[0]}")
     return "Conversation:\n" + "\n".join(lines)
 
 
@@ -306,7 +308,9 @@ class LLMExtractor:
         except (ValueError, ValidationError) as exc:
             return None, _usage_tokens(reply), str(exc)
 
-    def _backoff(self, attempt: int, exc: BaseException | None) -> float:
+    def _backoff(self, attempt: int, exc: BaseException | None, error: LLMError) -> float:
+        if isinstance(error, MalformedOutputError):
+            return 0.0  # a bad reply is not a load problem: ask again at once
         hinted = _retry_after(exc) if exc is not None else None
         delay = hinted if hinted is not None else self.retry_backoff * (2**attempt)
         return min(MAX_BACKOFF_SECONDS, max(0.0, delay))
@@ -342,18 +346,13 @@ class LLMExtractor:
             try:
                 reply = runnable.invoke(prompt)
             except Exception as exc:
-                error, retryable = self._classify_error(exc, attempt)
-                if not retryable or attempt == self.max_retries:
-                    raise error from exc
-                time.sleep(self._backoff(attempt, exc))
+                time.sleep(self._retry_delay(exc, attempt))
                 continue
             parsed, used, problem = self._interpret(reply)
             tokens += used
             if parsed is not None:
                 return self._output(parsed, messages, tokens, model)
-        raise MalformedOutputError(
-            f"model output did not match the schema after {self.max_retries + 1} attempt(s): {problem}"
-        )
+        raise self._malformed(problem)
 
     async def aextract(
         self, messages: Sequence[ChatMessage], *, context: ExtractContext
@@ -366,17 +365,25 @@ class LLMExtractor:
             try:
                 reply = await runnable.ainvoke(prompt)
             except Exception as exc:
-                error, retryable = self._classify_error(exc, attempt)
-                if not retryable or attempt == self.max_retries:
-                    raise error from exc
-                await asyncio.sleep(self._backoff(attempt, exc))
+                await asyncio.sleep(self._retry_delay(exc, attempt))
                 continue
             parsed, used, problem = self._interpret(reply)
             tokens += used
             if parsed is not None:
                 return self._output(parsed, messages, tokens, model)
-        raise MalformedOutputError(
-            f"model output did not match the schema after {self.max_retries + 1} attempt(s): {problem}"
+        raise self._malformed(problem)
+
+    def _retry_delay(self, exc: Exception, attempt: int) -> float:
+        """Seconds to wait before the next attempt; raises the typed error when done."""
+        error, retryable = self._classify_error(exc, attempt)
+        if not retryable or attempt == self.max_retries:
+            raise error from exc
+        return self._backoff(attempt, exc, error)
+
+    def _malformed(self, problem: str) -> MalformedOutputError:
+        return MalformedOutputError(
+            f"model output did not match the schema after {self.max_retries + 1} attempt(s): "
+            f"{problem}"
         )
 
     # -- mapping

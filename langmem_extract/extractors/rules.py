@@ -31,7 +31,9 @@ from langmem_extract.schema import (
 # --------------------------------------------------------------------------- text helpers
 
 _SENTENCE_SPLIT = re.compile(
-    r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|\n+|;\s+|\s*[-—–]+\s+(?=\S)|\s+[-—–]+\s*|:\s+(?=I\b)"
+    r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|\n+|;\s+|:\s+(?=I\b)|"
+    # A dash starts a new statement, not an appositive ("a new project - a thriller …").
+    r"\s*[-—–]+\s+(?=(?:I|I'm|I've|I'll|I'd|[Mm]y|[Ww]e|[Ii]t|[Tt]hat|[Bb]ut|[Aa]nd|[Ss]o|[A-Z][a-z]*[A-Z]?)\b)"
 )
 # New first-person clause after a conjunction: "I live in Paris and I work as a nurse".
 _CLAUSE_SPLIT = re.compile(
@@ -39,11 +41,13 @@ _CLAUSE_SPLIT = re.compile(
     r"(?=(?:also\s+|really\s+|just\s+)?(?:I|I'm|I've|I'll|I'd|[Mm]y|[Ww]e|[Ww]e're|[Ww]e've)\b)",
 )
 _LEADING_FILLER = re.compile(
-    r"^(?:(?:oh|well|so|also|and|but|hey|hi|hello|yeah|yep|yup|yes|ok|okay|btw|by the way|"
+    r"^(?:(?:please\s+)?(?:remember|note|keep in mind|bear in mind|don't forget|do not forget)"
+    r"(?:\s+that)?(?=\s+(?:i|i'm|i've|my|we)\b)\s*|"
+    r"(?:oh|well|so|also|and|but|hey|hi|hello|yeah|yep|yup|yes|ok|okay|btw|by the way|"
     r"anyway|anyways|honestly|haha|lol|wow|um|uh|hmm|plus|fyi|guess what|you know what|"
     r"just so you know|for (?:the )?record|for context|fun fact|also worth noting|"
     r"to be honest|tbh|good news|great news|sure|thanks|thank you|omg|woohoo|ah|aw|aww)"
-    r"\b[,!.:]*\s*|(?:due to|because of|given|as (?:a|an)|for (?:ethical|health|religious|medical|environmental) reasons)\b[^,]{0,80},\s*)+",
+    r"\b[,!.:]*\s*|(?!actually\b)[a-z]+ly,\s*|(?:due to|because of|given|as (?:a|an)|for (?:ethical|health|religious|medical|environmental) reasons)\b[^,]{0,80},\s*)+",
     re.I,
 )
 _CORRECTION_LEAD = re.compile(
@@ -190,7 +194,8 @@ _ADVERBS = (
     r"absolutely|definitely|generally|mostly|kinda|honestly|truly|only|even|currently|now|"
     r"recently|finally|normally|typically|tend to|do|genuinely|no longer|not|also|"
     r"still|even|sometimes|barely|hardly|almost|particularly|especially|"
-    r"seriously|certainly|mainly|rarely|occasionally|already|personally|[a-z]+ly)"
+    r"seriously|certainly|mainly|rarely|occasionally|already|personally|"
+    r"(?!(?:apply|reply|supply|rely|imply|comply|multiply|ally)\b)[a-z]{3,}ly)"
 )
 
 
@@ -223,6 +228,10 @@ def _conjugate(verb: str) -> str:
 _I_CONTRACTIONS = [
     (re.compile(r"\bI'm\b|\bI am\b|\bIm\b(?=\s)", re.I), "{s} is"),
     (re.compile(r"\bI've\b", re.I), "{s} has"),
+    (
+        re.compile(r"\bI'd(?=\s+(?:been|had|gone|done|seen|never|already|just|\w+ed)\b)", re.I),
+        "{s} had",
+    ),
     (re.compile(r"\bI'd\b", re.I), "{s} would"),
     (re.compile(r"\bI'll\b", re.I), "{s} will"),
     (re.compile(r"\bwe're\b", re.I), "{s} and others are"),
@@ -246,6 +255,7 @@ def third_person(text: str, subject: str, addressee: str | None = None) -> str:
     ``addressee`` replaces "you"/"your" (the other speaker, or "the assistant").
     """
     out = text
+    starts_with_self = bool(re.match(r"^\s*(?:I\b|I'|[Mm]y\b|[Ww]e\b|[Ww]e')|\{s\}", text))
     if addressee:
         for short, verb in (("re", "is"), ("ve", "has"), ("ll", "will"), ("d", "would")):
             out = re.sub(rf"\byou'{short}\b", f"{addressee} {verb}", out, flags=re.I)
@@ -269,8 +279,10 @@ def third_person(text: str, subject: str, addressee: str | None = None) -> str:
 
     out = _I_VERB.sub(_verb, out)
     out = re.sub(r"\bI\b", subject, out)
+    # "their" reads well once the subject has been named; otherwise name the owner.
+    owner = "their" if starts_with_self else f"{subject}'s"
     out = re.sub(r"^\s*[Mm]y\b", f"{subject}'s", out)
-    out = re.sub(r"\b[Mm]y\b", "their", out)
+    out = re.sub(r"\b[Mm]y\b", owner, out)
     out = re.sub(r"\b(?:me|Me)\b", subject, out)
     out = re.sub(r"\bmyself\b", "themselves", out, flags=re.I)
     out = re.sub(r"\bmine\b", "theirs", out, flags=re.I)
@@ -281,13 +293,21 @@ def third_person(text: str, subject: str, addressee: str | None = None) -> str:
     return _finish(out)
 
 
+_INFINITIVE_LEAD = re.compile(
+    r"\b(?:decide[ds]?|want(?:s|ed)?|going|plan(?:s|ned)?|tr(?:y|ies|ied)|need(?:s|ed)?|"
+    r"hope[ds]?|like[ds]?|love[ds]?|able|trying|wanting|planning|hoping|used|wish(?:es)?|"
+    r"the assistant)\s+to\b",
+    re.I,
+)
+
+
 def _agree(text: str, subject: str) -> str:
     """Coordinated verbs share the subject: "User has X and prefer Y" → "… and prefers Y"."""
     if not text.startswith(subject):
         return text
 
     def _fix(m: re.Match[str]) -> str:
-        if re.search(r"\bto\b", text[: m.start()]):  # "decided to go and make": infinitive
+        if _INFINITIVE_LEAD.search(text[: m.start()]):  # "decided to go and make": infinitive
             return m.group(0)
         return f"{m.group(1)} {_conjugate(m.group(2))}"
 
@@ -319,7 +339,9 @@ def _title(content: str) -> str:
 
 def _object(text: str) -> str:
     """Trim a captured object phrase at the first clause boundary."""
-    text = re.split(r"[,.!?;]|\s+(?:because|since|but|so that|which|when|as it)\s+", text)[0]
+    text = re.split(
+        r"[,.!?;]|\s+[-—–]+\s+|\s+(?:because|since|but|so that|which|when|as it|as I)\s+", text
+    )[0]
     text = _OBJECT_TAIL.sub("", text)
     return text.strip(" \"'")
 
@@ -357,6 +379,7 @@ _RE = {
         re.I,
     ),
     "call_me": re.compile(r"^(?:please\s+)?(?:call me|address me as|refer to me as)\s+(.+)", re.I),
+    "name_short": re.compile(r"^[Ii](?:'m| am)\s+([A-Z][a-z]{2,})$"),
     "age": re.compile(
         r"^i(?:'m| am)\s+(\d{1,3})(?:\s+years?\s+old|\s*(?:yo|y/o)\b|$)|^i\s+(?:just\s+)?turned\s+(\d{1,3})\b",
         re.I,
@@ -415,11 +438,11 @@ _RE = {
         re.I,
     ),
     "decision": re.compile(
-        r"^(?:i(?:'ll| will)|i'm going to|i am going to|we'll|we will|let's|let us)\s+(?:just\s+)?(?:go with|take|book|pick|choose|buy|order|reserve|stick with|opt for|rent|sign up for|enroll in|enrol in)\s+(.+)|^i(?:'ve| have)?\s*(?:decided|chosen|picked|settled on|opted for|booked|selected|gone with|committed to)\s+(?:to\s+)?(.+)|^i(?:'m| am)\s+going\s+with\s+(.+)|^(?:i|we)\s+(?:chose|picked|selected)\s+(.+)|^(.{2,60}?)\s+it is$",
+        r"^(?:i(?:'ll| will)|i'm going to|i am going to|we'll|we will|let's|let us)\s+(?:just\s+)?(?:go with|take|book|pick|choose|buy|order|reserve|stick with|opt for|rent|sign up for|enroll in|enrol in)\s+(.+)|^(?:i|we)(?:'ve| have)?\s*(?:finally\s+|just\s+)?(?:decided|chosen|picked|settled on|opted for|booked|selected|gone with|committed to)\s+(?:to\s+)?(.+)|^i(?:'m| am)\s+going\s+with\s+(.+)|^(?:i|we)\s+(?:chose|picked|selected)\s+(.+)|^(.{2,60}?)\s+it is$",
         re.I,
     ),
     "goal": re.compile(
-        r"^(?:i\s+(?:really\s+)?(?:want|wanna|hope|plan|intend|aim|need|mean|would like|'d like|wish|dream|aspire|am hoping|'m hoping|am planning|'m planning|am trying|'m trying|am aiming|'m aiming|am going|'m going|am saving|'m saving|am looking forward|'m looking forward|am working|'m working|am determined|'m determined|can't wait)\s+(?:to|on|for|towards|toward)\s+(.+))|^(?:my\s+(?:\w+\s+)?(?:goal|plan|dream|aim|ambition|resolution|objective|hope)\s+(?:is|are|was)\s+(?:to\s+)?(.+))|^i(?:'m| am)\s+(?:thinking|considering)\s+(?:about\s+|of\s+)?(.+)",
+        r"^(?:i(?:\s+|(?='))(?:really\s+)?(?:want|wanna|hope|plan|intend|aim|need|mean|would like|'d like|wish|dream|aspire|am hoping|'m hoping|am planning|'m planning|am trying|'m trying|am aiming|'m aiming|am going|'m going|am saving|'m saving|am looking forward|'m looking forward|am working|'m working|am determined|'m determined|can't wait)\s+(?:to|on|for|towards|toward)\s+(.+))|^(?:my\s+(?:\w+\s+)?(?:goal|plan|dream|aim|ambition|resolution|objective|hope)\s+(?:is|are|was)\s+(?:to\s+)?(.+))|^i(?:'m| am)\s+(?:thinking|considering)\s+(?:about\s+|of\s+)?(.+)",
         re.I,
     ),
     "prefer_over": re.compile(
@@ -436,7 +459,7 @@ _RE = {
         re.I,
     ),
     "like": re.compile(
-        rf"^i\s+(?:really\s+|absolutely\s+|just\s+|totally\s+|also\s+|genuinely\s+|particularly\s+|especially\s+|honestly\s+|definitely\s+|do\s+|still\s+|truly\s+|generally\s+|usually\s+|always\s+|personally\s+|kinda\s+|kind of\s+|tend to\s+|have always\s+|'ve always\s+)*{_LIKE_VERBS}\s+(.+)|^i(?:'m| am)\s+(?:really\s+|so\s+|super\s+|very\s+|also\s+)?(?:into|a (?:big |huge )?fan of|passionate about|fond of|obsessed with|crazy about|keen on|interested in|big on)\s+(.+)",
+        rf"^i\s+(?:really\s+|absolutely\s+|just\s+|totally\s+|also\s+|genuinely\s+|particularly\s+|especially\s+|honestly\s+|definitely\s+|do\s+|still\s+|truly\s+|generally\s+|usually\s+|always\s+|personally\s+|kinda\s+|kind of\s+|tend to\s+|have always\s+|'ve always\s+)*{_LIKE_VERBS}\s+(.+)|^i(?:'m| am)\s+(?:(?:really|so|super|very|also|\w+ly)\s+)*(?:into|a (?:big |huge )?fan of|passionate about|fond of|obsessed with|crazy about|keen on|interested in|big on)\s+(.+)",
         re.I,
     ),
     "habit": re.compile(
@@ -470,7 +493,7 @@ _RE = {
         r"exclusively|learn best|work best|(?:love|enjoy|like|hate|adore)s?|favou?rite|go-to|swear by|stick to|"
         r"find (?:it |them )?(?:\w+ )?(?:boring|tedious|ineffective|distressing|hard|difficult|overwhelming|annoying|"
         r"relaxing|helpful|useful|fun|uncomfortable|disorienting|stressful|unbearable|too \w+)|"
-        r"(?:can't|cannot|can not|won't|will not|wouldn't|do not|don't|never) (?:\w+ ){0,2}(?:consume|eat|tolerate|be around|"
+        r"(?:can't|cannot|can not|won't|will not|wouldn't|do not|don't|never) (?:\w+ ){0,2}(?:consume|eat|have|tolerate|be around|"
         r"participate|wear|use|drink|consider|go near|stand|handle|watch|play|buy|fly|stay)|"
         r"(?:un)?comfortable|fear of|phobia|scared of|afraid of|fascinated by|drawn to|prioriti[sz]e|"
         r"bias against|advocate for|believe in|require|looking for|strict(?:ly)?|(?:on|follow|adhere to) an? (?:[\w-]+ ){0,3}diet|"
@@ -507,16 +530,32 @@ _TRIVIAL = re.compile(
 )
 _CONTENT_WORD = re.compile(r"\b[A-Za-z]{4,}\b")
 
-_WORK_NOUNS = re.compile(
-    r"\b(?:job|work|career|company|office|boss|colleague|promotion|salary|hired|interview|startup|business|client)\b",
-    re.I,
-)
+
+def _classify_clause(
+    clause: str, allow_instructions: bool = True, min_generic_words: int = 4
+) -> _Hit | None:
+    """Match one clause (already stripped of fillers) against the rule families, in order:
+    specific facts first, generic statements last."""
+    if _TRIVIAL.match(clause):
+        return None
+    low = clause.lower()
+    return (
+        _personal_fact(clause, low)
+        or _choice_or_instruction(clause, low, allow_instructions)
+        or _plan_habit_or_event(clause)
+        or _generic_statement(clause, min_generic_words)
+    )
 
 
-def _classify_clause(clause: str, allow_instructions: bool = True) -> _Hit | None:
-    """Match one clause (already stripped of fillers) against the rule families, in order."""
-    s = clause
-    low = s.lower()
+_NOT_A_NAME = frozenset(
+    {"sorry", "fine", "good", "great", "okay", "back", "home", "here", "done", "ready", "sure",
+     "glad", "happy", "tired", "excited", "curious", "new", "single", "married", "hungry",
+     "busy", "free", "late", "early"}
+)  # fmt: skip
+
+
+def _personal_fact(s: str, low: str) -> _Hit | None:
+    """Name, age, timezone, health, diet, favourites, home, work, studies, family, pets."""
     m = _RE["call_me"].match(s)
     if m:
         name = _object(m.group(1))
@@ -538,6 +577,12 @@ def _classify_clause(clause: str, allow_instructions: bool = True) -> _Hit | Non
             "personal",
             rewritten=True,
         )
+    m = _RE["name_short"].match(s)
+    if m and m.group(1).lower() not in _NOT_A_NAME:
+        return _Hit(
+            MemoryType.FACT, f"{{s}}'s name is {m.group(1)}", "name", m.group(1), "personal",
+            rewritten=True,
+        )  # fmt: skip
     m = _RE["age"].match(s)
     if m:
         age = m.group(1) or m.group(2)
@@ -686,6 +731,11 @@ def _classify_clause(clause: str, allow_instructions: bool = True) -> _Hit | Non
             None,
             "pets" if pets else "family",
         )
+    return None
+
+
+def _choice_or_instruction(s: str, low: str, allow_instructions: bool) -> _Hit | None:
+    """Instructions to the assistant, decisions, and stated likes and dislikes."""
     m = _RE["dont_want"].match(s) if allow_instructions else None
     if m:
         what = (m.group(1) or m.group(2)).strip()
@@ -699,7 +749,9 @@ def _classify_clause(clause: str, allow_instructions: bool = True) -> _Hit | Non
     m = _RE["decision"].match(s)
     if m:
         what = _object(next(g for g in m.groups() if g))
-        if re.fullmatch(r"(?:it|that|this|that one|this one|the first one|the second one)", what, re.I):
+        if re.fullmatch(
+            r"(?:it|that|this|that one|this one|the first one|the second one)", what, re.I
+        ):
             what = "{ref}"  # resolved against the conversation by the extractor
         if what and not re.fullmatch(r"(?:a look|care|a break|a nap|a walk)", what, re.I):
             verb = re.match(
@@ -771,7 +823,15 @@ def _classify_clause(clause: str, allow_instructions: bool = True) -> _Hit | Non
     m = _RE["instruction"].match(s) if allow_instructions else None
     if m and (m.group(1) or _PERSISTENT.search(s) or _STYLE_WORDS.search(m.group(2))):
         return _instruction(m.group(1), m.group(2))
+    return None
+
+
+def _plan_habit_or_event(s: str) -> _Hit | None:
+    """Goals and plans, habits, preference cues, and things that happened."""
     m = _RE["goal"].match(s) or _NEED.match(s)
+    if m and _CONSTRAINT.search(s):
+        # "I need to avoid heights" is a standing constraint, not a goal.
+        return _Hit(MemoryType.PREFERENCE, s, None, None, None, ["explicit", "negation"])
     if m:
         return _Hit(MemoryType.GOAL, s, None, None)
     m = _RE["habit"].match(s)
@@ -806,6 +866,11 @@ def _classify_clause(clause: str, allow_instructions: bool = True) -> _Hit | Non
     m = _RE["have"].match(s)
     if m:
         return _Hit(MemoryType.FACT, s)
+    return None
+
+
+def _generic_statement(s: str, min_generic_words: int) -> _Hit | None:
+    """'My X is Y', 'X is my favourite Y', and any substantial statement about the speaker."""
     m = _RE["my_x_is"].match(s)
     if m and len(m.group(1).split()) <= 3:
         what = m.group(1).strip().lower()
@@ -822,19 +887,94 @@ def _classify_clause(clause: str, allow_instructions: bool = True) -> _Hit | Non
                 val,
                 rewritten=True,
             )
+    m = _FAVORITE_IS.match(s)
+    if m:
+        thing, what = _object(m.group("thing")), _object(m.group("what") or "")
+        if thing and not re.fullmatch(r"(?:it|that|this|they|those|these)", thing, re.I):
+            thing = thing[0].lower() + thing[1:] if thing.split()[0].endswith("ing") else thing
+            if m.group("kind").lower().startswith(("hobb", "passion")):
+                text = f"{{s}}'s {m.group('kind').lower()} include {thing}"
+            elif m.group("one"):
+                text = f"{thing} is one of {{s}}'s favorite {what or 'things'}"
+            else:
+                text = f"{{s}}'s favorite {what or 'thing'} is {thing}"
+            return _Hit(
+                MemoryType.PREFERENCE, text, None, None, signals=["explicit"], rewritten=True
+            )
     m = _RE["first_person"].match(s)
-    if m and _substantive(s):
+    if m and _substantive(s, min_generic_words):
+        return _Hit(MemoryType.FACT, s, signals=["generic"])
+    if (
+        _MENTIONS_SELF.search(s)
+        and not _IMPERATIVE.match(s)
+        and _substantive(s, min_generic_words + 1)
+    ):
+        # "This necklace is a gift from my grandma in Sweden": about the speaker all the same.
         return _Hit(MemoryType.FACT, s, signals=["generic"])
     return None
+
+
+_FAVORITE_IS = re.compile(
+    r"^(?P<thing>.+?)\s+(?:is|are|was|were|has always been)\s+(?P<one>one of\s+)?my\s+"
+    r"(?:all[- ]time\s+|absolute\s+|main\s+|biggest\s+)?"
+    r"(?P<kind>fav(?:ou?rite)?s?|hobb(?:y|ies)|passions?)\b\s*(?P<what>.*)$",
+    re.I,
+)
+# Requests to the other speaker and photo captions say nothing lasting about the speaker.
+_IMPERATIVE = re.compile(
+    r"^(?:tell|look|check|let|take|show|keep|have|enjoy|come|send|make sure|go|try|don't|do not|"
+    r"please|remember|imagine|guess|wish|see|here'?s|here is|here are|this is a (?:photo|pic|picture))\b",
+    re.I,
+)
+_MENTIONS_SELF = re.compile(r"\b(?:I|my|me|myself|mine)\b")
 
 
 _PROPER = re.compile(
     r"\b(?:[A-Z0-9][\w'&.-]*)(?:\s+(?:(?:of|de|la|the|and|&)\s+)?[A-Z0-9][\w'&.-]*)*"
 )
 _NOT_NAMES = frozenset(
-    "i i'm i'll i've i'd it it's the a an this that these those my we you he she they "
-    "hmm ok okay yes no thanks hi hello hey sure great also and but so what which how "
-    "option options".split()
+    [
+        "i",
+        "i'm",
+        "i'll",
+        "i've",
+        "i'd",
+        "it",
+        "it's",
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "those",
+        "my",
+        "we",
+        "you",
+        "he",
+        "she",
+        "they",
+        "hmm",
+        "ok",
+        "okay",
+        "yes",
+        "no",
+        "thanks",
+        "hi",
+        "hello",
+        "hey",
+        "sure",
+        "great",
+        "also",
+        "and",
+        "but",
+        "so",
+        "what",
+        "which",
+        "how",
+        "option",
+        "options",
+    ]
 )
 
 
@@ -855,6 +995,9 @@ def _antecedent(text: str) -> str | None:
     return found
 
 
+_CONSTRAINT = re.compile(
+    r"\b(?:avoid\w*|can't|cannot|can not|never|refuse|stay away|steer clear)\b", re.I
+)
 _NEED = re.compile(
     r"^i(?:'m| am)?\s+(?:really\s+|still\s+)?(?:need|want|looking for|searching for|shopping for)\s+"
     r"(?:a|an|some|new)\s+(.+)",
@@ -880,7 +1023,15 @@ def _instruction(persist: str | None, body: str) -> _Hit:
     body = re.sub(r"\bmy\b", "{s}'s", body)
     neg = re.match(r"^(?:don't|do not|stop|never)\s+(.+)", body, re.I)
     if re.match(r"^stop\s+", body, re.I):
-        return _Hit(MemoryType.INSTRUCTION, f"{{s}} wants the assistant to {body[0].lower() + body[1:]}", None, None, "communication", ["negation"], rewritten=True)
+        return _Hit(
+            MemoryType.INSTRUCTION,
+            f"{{s}} wants the assistant to {body[0].lower() + body[1:]}",
+            None,
+            None,
+            "communication",
+            ["negation"],
+            rewritten=True,
+        )
     if neg or (persist and persist.lower() == "never"):
         rest = neg.group(1) if neg else body
         text = f"{{s}} does not want the assistant to {rest}"
@@ -898,12 +1049,12 @@ def _object_keep(text: str) -> str:
     return re.split(r"[.!?;]", text)[0].strip()
 
 
-def _substantive(clause: str) -> bool:
+def _substantive(clause: str, min_words: int = 4) -> bool:
     """A generic first-person clause worth keeping: not small talk, has content words."""
     if _TRIVIAL.match(clause):
         return False
     words = clause.split()
-    if len(words) < 4:
+    if len(words) < min_words:
         return False
     content = [w for w in _CONTENT_WORD.findall(clause) if w.lower() not in _GENERIC_STOP]
     return len(content) >= 2
@@ -982,6 +1133,8 @@ class RuleExtractor:
     model_name = "rules"
 
     def __init__(self, *, min_generic_words: int = 4) -> None:
+        """``min_generic_words``: shortest first-person statement kept when no specific
+        rule matched it (higher → fewer, more substantial generic facts)."""
         self.min_generic_words = min_generic_words
 
     def extract(
@@ -1030,6 +1183,7 @@ class RuleExtractor:
         ref = message.timestamp or context.reference_time
         out: list[Candidate] = []
         seen: set[str] = set()
+        inherited: TimeRef | None = None
         for clause, correction in _clauses(_clean(message.content)):
             # A clause carrying a (redacted) secret yields no memory at all.
             if _QUESTION.search(clause) or contains_redaction(clause):
@@ -1037,10 +1191,16 @@ class RuleExtractor:
             prior_text = f"{context_text}\n{message.content.split(clause[:20])[0]}"
             cand = self._candidate(
                 clause, correction, subject, ref, message, [*earlier, *out], addressee,
-                to_assistant, prior_text,
+                to_assistant, prior_text, inherited,
             )  # fmt: skip
             if cand is None:
                 continue
+            if (
+                "dated" in cand.signals
+                and cand.event_time
+                and cand.event_time <= (ref or cand.event_time)
+            ):
+                inherited = find_time_expression(clause, ref)  # later sentences tell the same story
             key = normalize_text(cand.content)
             if key in seen:
                 continue
@@ -1059,10 +1219,11 @@ class RuleExtractor:
         addressee: str | None = None,
         to_assistant: bool = True,
         prior_text: str = "",
+        inherited: TimeRef | None = None,
     ) -> Candidate | None:
         time_ref = find_time_expression(clause, ref)
         body = time_ref.stripped if time_ref else clause
-        hit = _classify_clause(body, to_assistant)
+        hit = _classify_clause(body, to_assistant, self.min_generic_words)
         if hit is None and correction:
             hit = _correction_of_previous(body, earlier)
         if hit is None:
@@ -1081,38 +1242,36 @@ class RuleExtractor:
         if not content or len(content.split()) < 3:
             return None
         signals = list(hit.signals)
-        mtype, kind = (
-            hit.type,
-            hit.kind
-            or (MemoryKind.EPISODIC if hit.type == MemoryType.EVENT else MemoryKind.SEMANTIC),
+        mtype = hit.type
+        kind = hit.kind or (
+            MemoryKind.EPISODIC if mtype == MemoryType.EVENT else MemoryKind.SEMANTIC
         )
         event_time = None
         if time_ref is not None:
-            content = _finish(f"{content.rstrip('.')} {time_ref.phrase}")
             event_time = time_ref.when
             signals.append("dated")
+            if not hit.rewritten and hit.content == body:
+                # The date goes where the expression was: "went … on 7 May 2023 and …".
+                replaced = third_person(time_ref.replaced, subject, addressee)
+                content = _finish(_agree(replaced, subject))
+            else:
+                content = _finish(f"{content.rstrip('.')} {time_ref.phrase}")
             if mtype == MemoryType.FACT and not hit.attribute:
                 if time_ref.future:
                     mtype = MemoryType.GOAL  # a dated plan
                     signals = [x for x in signals if x != "generic"] + ["plan"]
                 else:
                     mtype, kind = MemoryType.EVENT, MemoryKind.EPISODIC
+        elif mtype == MemoryType.EVENT and inherited is not None:
+            # "Last weekend I did something new. I ran a 5K …": the run was last weekend too.
+            content = _finish(f"{content.rstrip('.')} {inherited.phrase}")
+            event_time = inherited.when
+            signals.append("dated-by-context")
         elif mtype == MemoryType.EVENT and ref is not None:
             event_time = ref
             signals.append("approximate-time")
-        if correction or (
-            hit.attribute
-            and _CORRECTION_INLINE.search(clause)
-            and "change" not in signals
-            and re.search(r"\b(?:actually|now|anymore|no longer|instead)\b", clause, re.I)
-        ):
-            signals.append("correction")
-        if "change" in signals and "correction" not in signals:
-            signals.append("correction")
-        if _HEDGE.search(clause):
-            signals.append("hedge")
-        if _EMPHASIS.search(clause):
-            signals.append("emphasis")
+        signals += _tone_signals(clause, correction, hit)
+        signals = list(dict.fromkeys(signals))
         provenance = (
             Provenance.CORRECTED
             if "correction" in signals
@@ -1136,9 +1295,26 @@ class RuleExtractor:
             value=hit.value,
             event_time=event_time,
             preference=preference,
-            signals=list(dict.fromkeys(signals)),
+            signals=signals,
             source="conversation",
         )
+
+
+def _tone_signals(clause: str, correction: bool, hit: _Hit) -> list[str]:
+    """Correction, hedge and emphasis markers of a clause."""
+    out = []
+    # "I live in Berlin now" changes a single-valued fact just as "actually, …" does.
+    single_valued = bool(hit.attribute) and ":" not in (hit.attribute or "")
+    inline = (single_valued and bool(_CORRECTION_INLINE.search(clause))) or bool(
+        hit.attribute and re.search(r"\b(?:anymore|any more|no longer)\b", clause, re.I)
+    )
+    if correction or inline or "change" in hit.signals:
+        out.append("correction")
+    if _HEDGE.search(clause):
+        out.append("hedge")
+    if _EMPHASIS.search(clause):
+        out.append("emphasis")
+    return out
 
 
 _TRAILING = re.compile(r"(?:,?\s+please)?[\s.!…]*$", re.I)
@@ -1164,12 +1340,36 @@ def _clauses(text: str) -> list[tuple[str, bool]]:
     """Split a message into clauses, stripping fillers; flag correction markers."""
     out: list[tuple[str, bool]] = []
     for sentence in _SENTENCE_SPLIT.split(text):
-        for raw in _CLAUSE_SPLIT.split(sentence):
-            clause, correction = _strip_lead(raw.strip(" \t\"'()[]*-"))
+        for raw in _lead_ins_joined(_CLAUSE_SPLIT.split(sentence)):
+            clause, correction = _strip_lead(raw.strip(" \t\"'()*-"))
             clause = _TRAILING.sub("", clause).strip()
             clause = _restore_subject(clause)
             if clause:
                 out.append((clause[0].upper() + clause[1:], correction))
+    return out
+
+
+_LEAD_IN = re.compile(
+    r"^(?:(?:oh|and|but|so|well|also)\s+)?(?:yesterday|today|tonight|tomorrow|recently|lately|earlier|later|"
+    r"now|then|finally|anyway|honestly|actually|meanwhile|afterwards|(?:this|last|next|past) \w+|"
+    r"(?:this|last) \w+ \w+|on \w+(?: \d+)?|in \w+(?: \d{4})?|the other day|over the weekend|"
+    r"(?:a|one|two|three|four|five|a few|a couple of|several|\d+) \w+ ago|\w+ly)$",
+    re.I,
+)
+
+
+def _lead_ins_joined(parts: list[str]) -> list[str]:
+    """Keep a short lead-in ("Yesterday, I went …") with the clause it introduces."""
+    out: list[str] = []
+    carry = ""
+    for part in parts:
+        if len(part.split()) <= 4 and _LEAD_IN.match(part.strip()):
+            carry = f"{carry} {part},".strip()
+            continue
+        out.append(f"{carry} {part}".strip() if carry else part)
+        carry = ""
+    if carry:
+        out.append(carry.rstrip(","))
     return out
 
 
@@ -1187,7 +1387,7 @@ def _strip_lead(clause: str) -> tuple[str, bool]:
         ):
             correction = True
             clause = clause[m.end() :].strip()
-        else:
+        elif not _LEAD_IN.match(clause.split(",")[0]):
             clause = _VOCATIVE.sub("", clause).strip()
         if clause == before:
             break
@@ -1205,6 +1405,10 @@ def _restore_subject(clause: str) -> str:
     if not m:
         return clause
     word = m.group(1).lower()
+    if word in {"just", "finally", "recently"}:
+        nxt = clause.split()[1].lower() if len(clause.split()) > 1 else ""
+        if not (nxt.endswith("ed") or nxt in _PAST_IRREGULAR):
+            return clause  # "Just the act of serving meals …" has no dropped subject
     if word.endswith("ing") and _GERUND_SUBJECT.match(clause):
         return clause  # "Spending time with family is so important": not about the speaker
     clause = clause[0].lower() + clause[1:]
@@ -1246,4 +1450,4 @@ def _correction_of_previous(clause: str, earlier: list[Candidate]) -> _Hit | Non
     return None
 
 
-__all__ = ["RuleExtractor", "TimeRef", "third_person"]
+__all__ = ["RuleExtractor", "third_person"]

@@ -6,8 +6,8 @@ Which store the graph writes to, in order:
 1. the ``store`` passed to :func:`build_memory_graph`;
 2. else the store of the enclosing LangGraph runtime (the graph runs as a subgraph of,
    or is invoked inside, a graph compiled with ``store=``);
-3. else a private in-memory store created on first use with the default embedder
-   (a DuckDBStore when available), kept for the life of the compiled graph.
+3. else a private in-memory DuckDBStore created on first use with the default embedder
+   (or ``embeddings``), kept for the life of the compiled graph.
 """
 
 from __future__ import annotations
@@ -37,38 +37,17 @@ from langmem_extract.graph.state import (
 from langmem_extract.schema import (
     DEFAULT_MAX_MEMORIES,
     DEFAULT_NAMESPACE,
-    MEMORY_INDEX_FIELDS,
     ExtractionResult,
 )
 
 NODE_NAMES = ("extract", "classify", "dedup", "score", "persist")
 
 
-def _embedding_dims(embeddings: Embeddings) -> int:
-    dims = getattr(embeddings, "dims", None)
-    return int(dims) if dims else len(embeddings.embed_query("dimension probe"))
-
-
 def _private_store(embeddings: Embeddings | None) -> BaseStore:
-    """An in-memory store indexed on ``content`` with the default (or given) embedder."""
-    if embeddings is None:
-        from langmem_extract.embeddings import E5Embeddings
+    """An in-memory DuckDBStore indexed on ``content`` with the given (or default) embedder."""
+    from langmem_extract.store.factory import open_store
 
-        embeddings = E5Embeddings()
-    index = {
-        "dims": _embedding_dims(embeddings),
-        "embed": embeddings,
-        "fields": MEMORY_INDEX_FIELDS,
-    }
-    try:
-        from langmem_extract.store.duckdb import DuckDBStore
-    except ImportError:
-        from langgraph.store.memory import InMemoryStore
-
-        return InMemoryStore(index=index)  # type: ignore[arg-type]
-    store = DuckDBStore(":memory:", index=index)  # type: ignore[arg-type]
-    store.setup()
-    return store
+    return open_store(":memory:", embeddings=embeddings)
 
 
 class _StoreResolver:
@@ -101,8 +80,8 @@ def build_memory_graph(
     Args:
         store: where memories are written; see the module docstring for the fallback.
         extractor: defaults to the offline :class:`~langmem_extract.extractors.rules.RuleExtractor`.
-        embeddings: for in-batch near-duplicate detection (default: the store's own
-            index embedder) and for the private store when none is available.
+        embeddings: turns on in-batch semantic near-duplicate detection (two extra
+            embeddings per candidate), and indexes the private store when one is created.
         **options: :class:`~langmem_extract.graph.state.GraphOptions` fields, e.g.
             ``similarity_threshold``, ``max_message_chars``, ``semantic_dedup``.
 

@@ -211,13 +211,6 @@ def _merge(cand: Candidate, target: str, similarity: float | None, reason: str) 
     )  # fmt: skip
 
 
-def _embeddings_of(store: BaseStore, explicit: Embeddings | None) -> Embeddings | None:
-    if explicit is not None:
-        return explicit
-    embed = (getattr(store, "index_config", None) or {}).get("embed")
-    return embed if isinstance(embed, Embeddings) else None
-
-
 def make_dedup_node(
     resolve_store: StoreResolver, options: GraphOptions, embeddings: Embeddings | None
 ) -> Callable[..., dict[str, Any]]:
@@ -225,7 +218,8 @@ def make_dedup_node(
         """Plan add / merge / supersede for every candidate not already skipped."""
         store = resolve_store(runtime.store)
         request = state["request"]
-        deduper = _Deduper(store, request.namespace, options, _embeddings_of(store, embeddings))
+        # In-batch semantic dedup costs two embeddings per candidate: only when asked for.
+        deduper = _Deduper(store, request.namespace, options, embeddings)
         out = [
             c if c.action == Action.SKIP else deduper.decide(c) for c in state.get("candidates", [])
         ]

@@ -38,7 +38,7 @@ SIGNAL_IMPORTANCE: dict[str, float] = {
     "hedge": -0.05,
     "generic": -0.15,
 }
-HEALTH_BONUS = 0.10  # allergies, diets: costly to forget
+HEALTH_BONUS = 0.15  # allergies, diets: costly to forget
 HEDGE_FACTOR = 0.8
 GENERIC_PENALTY = 0.10
 MODEL_WEIGHT = 0.5  # share of a model's own estimate when the extractor gave one

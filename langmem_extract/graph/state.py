@@ -190,10 +190,3 @@ def build_request(state: Mapping[str, Any], options: GraphOptions) -> Extraction
 
 #: Resolves the store a node should use, given the LangGraph runtime's store (or None).
 StoreResolver = Callable[[BaseStore | None], BaseStore]
-
-
-def active_candidates(candidates: Iterable[Candidate]) -> list[Candidate]:
-    """Candidates not already skipped by an earlier node."""
-    from langmem_extract.schema import Action
-
-    return [c for c in candidates if c.action != Action.SKIP]

@@ -44,8 +44,9 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_WEIGHTS: tuple[float, float, float] = (0.7, 0.2, 0.1)
 DEFAULT_HALF_LIFE_DAYS = 30.0
-# Upper bound on items read per query when Python-side filters reject many.
-_MAX_SCAN_FACTOR = 10
+# Pages of fetch_k, 2, 4 and 8 × fetch_k: at most 15 × fetch_k items read per query
+# when Python-side filters reject many.
+_MAX_SCAN_FACTOR = 15
 _SECONDS_PER_DAY = 86_400.0
 
 #: Keyword arguments ``invoke``/``ainvoke`` accept to override a field for one call.
@@ -156,7 +157,7 @@ class MemoryRetriever(BaseRetriever):
         pool: list[tuple[SearchItem, Memory]] = []
         for offset, limit in plan.pages():
             page = await self.store.asearch(plan.namespace, **plan.search_args(offset, limit))
-            if plan.take(page, pool):
+            if plan.take(page, limit, pool):
                 break
         return plan.rank(pool)
 
@@ -243,18 +244,22 @@ class _Plan:
         }
 
     def pages(self) -> Iterator[tuple[int, int]]:
-        offset = 0
-        while offset < self.fetch_k * _MAX_SCAN_FACTOR:
-            yield offset, self.fetch_k
-            offset += self.fetch_k
+        # Pages double in size: each page re-embeds the query, so few pages are cheaper.
+        offset, size = 0, self.fetch_k
+        while offset + size <= self.fetch_k * _MAX_SCAN_FACTOR:
+            yield offset, size
+            offset += size
+            size *= 2
 
-    def take(self, page: Sequence[SearchItem], pool: list[tuple[SearchItem, Memory]]) -> bool:
+    def take(
+        self, page: Sequence[SearchItem], limit: int, pool: list[tuple[SearchItem, Memory]]
+    ) -> bool:
         """Add the page's matches to ``pool``; True when no more pages are needed."""
         for item in page:
             memory = _as_memory(item)
             if memory is not None and self._keep(memory):
                 pool.append((item, memory))
-        return len(page) < self.fetch_k or len(pool) >= self.fetch_k
+        return len(page) < limit or len(pool) >= self.fetch_k
 
     def _keep(self, memory: Memory) -> bool:
         opts = self.opts
@@ -295,7 +300,7 @@ class _Plan:
 def _collect(plan: _Plan, search: Any) -> list[tuple[SearchItem, Memory]]:
     pool: list[tuple[SearchItem, Memory]] = []
     for offset, limit in plan.pages():
-        if plan.take(search(offset, limit), pool):
+        if plan.take(search(offset, limit), limit, pool):
             break
     return pool
 

@@ -13,11 +13,13 @@ Appends are idempotent by message id, so re-adding a message never duplicates it
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import threading
 import time
 import uuid
+import weakref
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any
@@ -160,11 +162,16 @@ CREATE TABLE IF NOT EXISTS lme_messages (
     PRIMARY KEY (session_id, message_id)
 )
 """
-INSERT_MESSAGE = """
+# Parallel unnest of bound lists: one statement per append, whatever its size.
+INSERT_MESSAGES = """
 INSERT INTO lme_messages (session_id, message_id, seq, role, content, payload)
-VALUES (?, ?, ?, ?, ?, ?)
+SELECT ?, unnest(?::VARCHAR[]), unnest(?::BIGINT[]), unnest(?::VARCHAR[]),
+       unnest(?::VARCHAR[]), unnest(?::JSON[])
 ON CONFLICT (session_id, message_id) DO NOTHING
-RETURNING message_id
+"""
+SELECT_EXISTING_IDS = """
+SELECT message_id FROM lme_messages
+WHERE session_id = ? AND message_id IN (SELECT unnest(?::VARCHAR[]))
 """
 SELECT_MESSAGES = "SELECT payload FROM lme_messages WHERE session_id = ? ORDER BY seq"
 SELECT_LAST_MESSAGES = """
@@ -180,47 +187,45 @@ class DuckDBTranscript(Transcript):
 
     def __init__(self, store: Any) -> None:
         self.store = store
-        self._ready = False
-        self._setup_lock = threading.Lock()
 
     def _cursor(self) -> Any:
-        cursor = _duckdb_cursor(self.store)
-        if not self._ready:
-            with self._setup_lock:
-                if not self._ready:
-                    cursor.execute(CREATE_MESSAGES_TABLE)
-                    self._ready = True
-        return cursor
+        _ensure_table(self.store)
+        return _duckdb_cursor(self.store)
 
     def append(self, session_id: str, messages: Sequence[BaseMessage]) -> list[BaseMessage]:
         check_session_id(session_id)
         fresh = _unique(ensure_message_ids(messages))
-        added: list[BaseMessage] = []
+        if not fresh:
+            return []
+        for attempt in range(_CONFLICT_RETRIES):
+            try:
+                return self._append_once(session_id, fresh)
+            except _TransactionConflict:
+                # Another writer committed first; re-read which ids are new and retry.
+                time.sleep(0.005 * (attempt + 1))
+        raise StoreError(f"could not append to transcript {session_id!r}: writers kept conflicting")
+
+    def _append_once(self, session_id: str, fresh: list[BaseMessage]) -> list[BaseMessage]:
         cursor = self._cursor()
         try:
             cursor.execute("BEGIN TRANSACTION")
-            for message in fresh:
-                payload = message_to_dict(message)
-                cursor.execute(
-                    INSERT_MESSAGE,
-                    [
-                        session_id,
-                        str(message.id),
-                        next_seq(),
-                        message.type,
-                        message.text if hasattr(message, "text") else str(message.content),
-                        json.dumps(payload),
-                    ],
-                )
-                if cursor.fetchone() is not None:
-                    added.append(message)
+            ids = [str(m.id) for m in fresh]
+            existing = {
+                r[0] for r in cursor.execute(SELECT_EXISTING_IDS, [session_id, ids]).fetchall()
+            }
+            new = [m for m in fresh if str(m.id) not in existing]
+            if new:
+                cursor.execute(INSERT_MESSAGES, [session_id, *_columns(new)])
             cursor.execute("COMMIT")
+            return new
         except Exception as exc:
-            cursor.execute("ROLLBACK")
+            with contextlib.suppress(Exception):
+                cursor.execute("ROLLBACK")
+            if _is_conflict(exc):
+                raise _TransactionConflict from exc
             raise StoreError(f"could not append to transcript {session_id!r}: {exc}") from exc
         finally:
             cursor.close()
-        return added
 
     def load(self, session_id: str, *, last: int | None = None) -> list[BaseMessage]:
         check_session_id(session_id)
@@ -245,11 +250,57 @@ class DuckDBTranscript(Transcript):
             cursor.close()
 
 
+_CONFLICT_RETRIES = 8
+# Stores whose lme_messages table is known to exist (CREATE from many threads at once
+# is a catalog write-write conflict in DuckDB).
+_tables_ready: weakref.WeakSet[Any] = weakref.WeakSet()
+_tables_lock = threading.Lock()
+
+
+class _TransactionConflict(Exception):
+    pass
+
+
+def _is_conflict(exc: BaseException) -> bool:
+    import duckdb
+
+    return isinstance(exc, duckdb.TransactionException) and "conflict" in str(exc).lower()
+
+
+def _ensure_table(store: Any) -> None:
+    if store in _tables_ready:
+        return
+    with _tables_lock:
+        if store in _tables_ready:
+            return
+        cursor = _duckdb_cursor(store)
+        try:
+            cursor.execute(CREATE_MESSAGES_TABLE)
+        finally:
+            cursor.close()
+        _tables_ready.add(store)
+
+
+def _columns(messages: Sequence[BaseMessage]) -> list[list[Any]]:
+    """Column lists (ids, seqs, roles, texts, payloads) for ``INSERT_MESSAGES``."""
+    return [
+        [str(m.id) for m in messages],
+        [next_seq() for _ in messages],
+        [m.type for m in messages],
+        [str(m.text) for m in messages],
+        [json.dumps(message_to_dict(m)) for m in messages],
+    ]
+
+
 def _duckdb_cursor(store: Any) -> Any:
     conn = getattr(store, "conn", None)
     if conn is None:
         raise StoreError("this DuckDB store exposes no connection for the transcript table")
-    return conn.cursor()
+    try:
+        # A cursor is DuckDB's per-thread connection to the same database.
+        return conn.cursor()
+    except Exception as exc:
+        raise StoreError(f"the DuckDB store is not usable for the transcript: {exc}") from exc
 
 
 def _is_duckdb_store(store: BaseStore) -> bool:

@@ -22,14 +22,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import json
 import math
 import threading
-from collections.abc import AsyncIterator, Iterator, Sequence
-from datetime import date, datetime
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any, cast
 
 import orjson
-from langgraph.store.base import Op, PutOp, Result, SearchOp
+import psycopg
+from langgraph.store.base import (
+    GetOp,
+    Item,
+    ListNamespacesOp,
+    Op,
+    PutOp,
+    Result,
+    SearchItem,
+    SearchOp,
+)
 from langgraph.store.postgres.base import (
     PLACEHOLDER,
     PostgresIndexConfig,
@@ -45,10 +55,13 @@ from psycopg_pool import ConnectionPool
 
 from langmem_extract.errors import (
     EmbeddingDimensionError,
+    InvalidInputError,
+    InvalidNamespaceError,
     InvalidVectorError,
     StoreError,
     UnknownFilterOperatorError,
 )
+from langmem_extract.store._filters import Leaf, compile_filter
 
 __all__ = ["DEFAULT_POOL_MAX", "PostgresStore", "is_postgres_url"]
 
@@ -64,17 +77,28 @@ _DEFAULT_ANN = {"kind": "hnsw", "m": 16, "ef_construction": 64}
 _ADVISORY_LOCK = "SELECT pg_advisory_lock(%s)"
 _ADVISORY_UNLOCK = "SELECT pg_advisory_unlock(%s)"
 
-_FILTER_OPS = ("$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin")
 _COMPARE_SQL = {"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
 
-# Numbers compare as numbers and strings (ISO timestamps) byte-wise, as Python does.
-_NUMBER_CMP = "(jsonb_typeof(value->%s) = 'number' AND (value->>%s)::float8 {op} %s::float8)"
-_STRING_CMP = "(jsonb_typeof(value->%s) = 'string' AND (value->>%s) COLLATE \"C\" {op} %s)"
-_JSON_CMP = "(value->%s {op} %s::jsonb)"
-_EQ = "(value->%s = %s::jsonb)"
-_NE = "(value->%s IS DISTINCT FROM %s::jsonb)"
-_IN = "COALESCE(value->%s IN (SELECT jsonb_array_elements(%s::jsonb)), FALSE)"
-_NIN = "NOT " + _IN
+# Filters are compiled from the same leaves as DuckDB's (``_filters.compile_filter``), with
+# the same meaning: a missing field reads as null; a path whose parent is not an object
+# matches nothing; ranges compare numbers with numbers, strings with strings (byte-wise).
+_AT = "COALESCE(value #> %s::text[], 'null'::jsonb)"
+_REACHABLE = "(jsonb_typeof(value #> %s::text[]) = 'object')"
+_IS_OBJECT = "(jsonb_typeof(value #> %s::text[]) = 'object')"
+_EQ = f"({_AT} = %s::jsonb)"
+_NE = f"({_AT} <> %s::jsonb)"
+_IN = f"({_AT} IN (SELECT jsonb_array_elements(%s::jsonb)))"
+_NIN = f"(NOT {_AT} IN (SELECT jsonb_array_elements(%s::jsonb)))"
+_NUMBER_CMP = (
+    "(jsonb_typeof(value #> %s::text[]) = 'number' "
+    "AND (value #>> %s::text[])::float8 {op} %s::float8)"
+)
+_STRING_CMP = (
+    "(jsonb_typeof(value #> %s::text[]) = 'string' "
+    'AND (value #>> %s::text[]) COLLATE "C" {op} %s COLLATE "C")'
+)
+# The whole compiled filter travels through LangGraph's query builder as one entry.
+_ALL_LEAVES = "$langmem_leaves"
 
 
 def is_postgres_url(target: object) -> bool:
@@ -187,7 +211,6 @@ class PostgresStore(_LangGraphPostgresStore):
         index: PostgresIndexConfig | None = None,
         pool_max: int = DEFAULT_POOL_MAX,
         ttl: Any = None,
-        **_: Any,
     ) -> Iterator[PostgresStore]:
         """Context-manager form of :meth:`connect` (without ``setup``)."""
         store = cls.connect(conn_string, index=index, pool_max=pool_max, ttl=ttl)
@@ -290,6 +313,43 @@ class PostgresStore(_LangGraphPostgresStore):
             params["password"] = info.password
         return " ".join(f"{k}='{v}'" for k, v in params.items())
 
+    # --- public methods: our typed namespace errors before LangGraph's own checks ----
+    def get(self, namespace: tuple[str, ...], key: str, **kwargs: Any) -> Item | None:
+        _check_namespace(namespace, allow_empty=False)
+        return super().get(namespace, key, **kwargs)
+
+    async def aget(self, namespace: tuple[str, ...], key: str, **kwargs: Any) -> Item | None:
+        _check_namespace(namespace, allow_empty=False)
+        return await super().aget(namespace, key, **kwargs)
+
+    def put(self, namespace: tuple[str, ...], key: str, value: Any, *args: Any, **kw: Any) -> None:
+        _check_put_namespace(namespace)
+        super().put(namespace, key, value, *args, **kw)
+
+    async def aput(
+        self, namespace: tuple[str, ...], key: str, value: Any, *args: Any, **kw: Any
+    ) -> None:
+        _check_put_namespace(namespace)
+        await super().aput(namespace, key, value, *args, **kw)
+
+    def delete(self, namespace: tuple[str, ...], key: str) -> None:
+        _check_namespace(namespace, allow_empty=False)
+        super().delete(namespace, key)
+
+    async def adelete(self, namespace: tuple[str, ...], key: str) -> None:
+        _check_namespace(namespace, allow_empty=False)
+        await super().adelete(namespace, key)
+
+    def search(self, namespace_prefix: tuple[str, ...], /, **kwargs: Any) -> list[SearchItem]:
+        _check_namespace(namespace_prefix, allow_empty=True)
+        return super().search(namespace_prefix, **kwargs)
+
+    async def asearch(
+        self, namespace_prefix: tuple[str, ...], /, **kwargs: Any
+    ) -> list[SearchItem]:
+        _check_namespace(namespace_prefix, allow_empty=True)
+        return await super().asearch(namespace_prefix, **kwargs)
+
     # --- queries ---------------------------------------------------------
     @contextlib.contextmanager
     def _cursor(self, *, pipeline: bool = False) -> Iterator[Cursor[DictRow]]:
@@ -308,44 +368,51 @@ class PostgresStore(_LangGraphPostgresStore):
                     yield cur
 
     def batch(self, ops: Any) -> list[Result]:
-        ops = list(ops)
-        self._check_filters(ops)
-        return super().batch(ops)
+        # Every check runs before a connection is taken, so bad input writes nothing.
+        ops = [self._validated(op) for op in ops]
+        try:
+            return super().batch(ops)
+        except psycopg.Error as err:
+            raise StoreError(f"PostgreSQL store operation failed: {err}") from err
 
-    def _check_filters(self, ops: Sequence[Op]) -> None:
-        # Reject bad filters before a connection is taken or anything is written.
-        for op in ops:
-            if isinstance(op, SearchOp) and op.filter:
-                for value in op.filter.values():
-                    if isinstance(value, dict):
-                        for name in value:
-                            if name not in _FILTER_OPS:
-                                raise UnknownFilterOperatorError(
-                                    f"unknown filter operator {name!r}; "
-                                    f"supported: {' '.join(_FILTER_OPS)}"
-                                )
+    def setup(self) -> None:
+        """Create or migrate the tables and the vector index (idempotent)."""
+        try:
+            super().setup()
+        except psycopg.Error as err:
+            hint = ""
+            if "vector" in str(err):
+                hint = " (is pgvector installed? run CREATE EXTENSION vector as a superuser)"
+            raise StoreError(f"setting up the PostgreSQL store failed: {err}{hint}") from err
 
     def _get_filter_condition(self, key: str, op: str, value: Any) -> tuple[str, list[Any]]:
-        if isinstance(value, datetime | date):
-            value = value.isoformat()
-        if op == "$eq":
-            return _EQ, [key, _json_text(value)]
-        if op == "$ne":
-            return _NE, [key, _json_text(value)]
-        if op in ("$in", "$nin"):
-            if not isinstance(value, list | tuple | set | frozenset):
-                raise UnknownFilterOperatorError(f"{op} needs a list, got {type(value).__name__}")
-            return (_IN if op == "$in" else _NIN), [key, _json_text(list(value))]
-        if op in _COMPARE_SQL:
-            sql_op = _COMPARE_SQL[op]
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                return _NUMBER_CMP.format(op=sql_op), [key, key, float(value)]
-            if isinstance(value, str):
-                return _STRING_CMP.format(op=sql_op), [key, key, value]
-            return _JSON_CMP.format(op=sql_op), [key, _json_text(value)]
-        raise UnknownFilterOperatorError(
-            f"unknown filter operator {op!r}; supported: {' '.join(_FILTER_OPS)}"
-        )
+        if key != _ALL_LEAVES or op != _ALL_LEAVES:  # only reached through _compiled()
+            raise UnknownFilterOperatorError(f"unknown filter operator {op!r}")
+        clauses: list[str] = []
+        params: list[Any] = []
+        for leaf in cast(list[Leaf], value):
+            clause, leaf_params = _leaf_sql(leaf)
+            if len(leaf.path) > 1:
+                clause = f"({_REACHABLE} AND {clause})"
+                leaf_params = [list(leaf.path[:-1]), *leaf_params]
+            clauses.append(clause)
+            params.extend(leaf_params)
+        return "(" + " AND ".join(clauses or ["TRUE"]) + ")", params
+
+    def _prepare_batch_search_queries(
+        self, search_ops: Sequence[tuple[int, SearchOp]]
+    ) -> tuple[list[tuple[str, list[Any]]], list[tuple[int, str]]]:
+        search_ops = [(i, _compiled(op)) for i, op in search_ops]
+        queries, embedding_requests = super()._prepare_batch_search_queries(search_ops)
+        # LangGraph sizes the vector candidate set by ``limit`` alone, so pages past the
+        # second come back short; size it by ``offset + limit`` instead.
+        per_doc = int(cast(dict, self.index_config or {}).get("__estimated_num_vectors", 1))
+        query_idx = {idx for idx, _ in embedding_requests}
+        for idx, (_, op) in enumerate(search_ops):
+            if idx in query_idx:
+                params = queries[idx][1]
+                params[-3] = (op.offset + op.limit) * per_doc * 2 + 1
+        return queries, embedding_requests  # type: ignore[return-value]
 
     def _batch_put_ops(self, put_ops: Sequence[tuple[int, PutOp]], cur: Cursor[DictRow]) -> None:
         queries, embedding_request = self._prepare_batch_PUT_queries(put_ops)
@@ -403,3 +470,117 @@ class PostgresStore(_LangGraphPostgresStore):
             if not all(math.isfinite(x) for x in vector):
                 raise InvalidVectorError("embedding contains NaN or infinite components")
 
+    def _validated(self, op: Op) -> Op:
+        if isinstance(op, GetOp):
+            _check_namespace(op.namespace, allow_empty=False)
+            _check_key(op.key)
+        elif isinstance(op, SearchOp):
+            _check_namespace(op.namespace_prefix, allow_empty=True)
+            _check_page(op.limit, op.offset)
+            compile_filter(op.filter)
+            if op.query is not None and not isinstance(op.query, str):
+                raise InvalidInputError(f"query must be a string, got {op.query!r}")
+        elif isinstance(op, ListNamespacesOp):
+            for cond in op.match_conditions or ():
+                if cond.match_type not in ("prefix", "suffix"):
+                    raise InvalidInputError(f"unsupported match type {cond.match_type!r}")
+                _check_namespace(tuple(p for p in cond.path if p != "*"), allow_empty=True)
+            if op.max_depth is not None and (not isinstance(op.max_depth, int) or op.max_depth < 1):
+                raise InvalidInputError(f"max_depth must be >= 1, got {op.max_depth!r}")
+            _check_page(op.limit, op.offset)
+        elif isinstance(op, PutOp):
+            _check_put_namespace(op.namespace)
+            _check_key(op.key)
+            if op.ttl is not None and (
+                isinstance(op.ttl, bool) or not isinstance(op.ttl, int | float) or not op.ttl > 0
+            ):
+                raise InvalidInputError(f"ttl must be a positive number of minutes, got {op.ttl!r}")
+            if op.value is not None:
+                _check_value(op.value)
+        else:
+            raise InvalidInputError(f"unknown operation type: {type(op).__name__}")
+        return op
+
+
+def _compiled(op: SearchOp) -> SearchOp:
+    if not op.filter:
+        return op
+    leaves = compile_filter(op.filter)
+    return op._replace(filter={_ALL_LEAVES: {_ALL_LEAVES: leaves}})
+
+
+def _leaf_sql(leaf: Leaf) -> tuple[str, list[Any]]:
+    path = list(leaf.path)
+    if leaf.op == "$isobject":
+        return _IS_OBJECT, [path]
+    if leaf.op == "$eq":
+        return _EQ, [path, _json_text(leaf.value)]
+    if leaf.op == "$ne":
+        return _NE, [path, _json_text(leaf.value)]
+    if leaf.op in ("$in", "$nin"):
+        return (_IN if leaf.op == "$in" else _NIN), [path, _json_text(list(leaf.value))]
+    sql_op = _COMPARE_SQL[leaf.op]
+    if isinstance(leaf.value, str):
+        return _STRING_CMP.format(op=sql_op), [path, path, leaf.value]
+    return _NUMBER_CMP.format(op=sql_op), [path, path, float(leaf.value)]
+
+
+def _check_namespace(namespace: Any, *, allow_empty: bool) -> tuple[str, ...]:
+    if not isinstance(namespace, tuple | list):
+        raise InvalidNamespaceError(f"namespace must be a tuple of strings, got {namespace!r}")
+    if not namespace and not allow_empty:
+        raise InvalidNamespaceError("namespace cannot be empty")
+    for label in namespace:
+        if not isinstance(label, str):
+            raise InvalidNamespaceError(
+                f"namespace labels must be strings, got {type(label).__name__} in {namespace!r}"
+            )
+        if not label:
+            raise InvalidNamespaceError(f"namespace labels cannot be empty: {namespace!r}")
+        if "." in label:
+            raise InvalidNamespaceError(
+                f"namespace label {label!r} contains '.', which separates stored labels"
+            )
+        if "\x00" in label:
+            raise InvalidNamespaceError(f"namespace label {label!r} contains a NUL byte")
+    return tuple(namespace)
+
+
+def _check_put_namespace(namespace: Any) -> None:
+    ns = _check_namespace(namespace, allow_empty=False)
+    if ns[0] == "langgraph":
+        raise InvalidNamespaceError(f'root namespace label cannot be "langgraph": {ns!r}')
+
+
+def _check_key(key: Any) -> None:
+    if not isinstance(key, str):
+        raise InvalidInputError(f"key must be a string, got {type(key).__name__}")
+    if "\x00" in key:
+        raise InvalidInputError(f"key {key!r} contains a NUL byte")
+
+
+def _check_page(limit: Any, offset: Any) -> None:
+    for name, v in (("limit", limit), ("offset", offset)):
+        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+            raise InvalidInputError(f"{name} must be a non-negative integer, got {v!r}")
+
+
+def _check_value(value: Any) -> None:
+    if not isinstance(value, Mapping):
+        raise InvalidInputError(f"value must be a dict, got {type(value).__name__}")
+    try:
+        json.dumps(dict(value), allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInputError(f"value is not JSON-serialisable: {exc}") from exc
+    if _has_nul(value):  # jsonb cannot hold NUL characters
+        raise InvalidInputError("value contains a NUL character, which PostgreSQL cannot store")
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False

@@ -161,6 +161,17 @@ def test_extract_directory_reads_every_transcript(
     )
 
 
+def test_extract_splits_a_long_conversation_into_windows(invoke: Invoke, tmp_path: Path) -> None:
+    long = tmp_path / "long.jsonl"
+    lines = [{"role": "user", "content": f"Note {i}."} for i in range(250)]
+    lines[-1]["content"] = "I prefer window seats."
+    long.write_text("\n".join(json.dumps(m) for m in lines) + "\n", encoding="utf-8")
+    data = json_out(invoke("extract", str(long), "--db", str(tmp_path / "w.duckdb"), "--dry-run", "--json"))
+    assert [c["source"] for c in data["conversations"]] == [f"{long}:1#1", f"{long}:1#2"]
+    last = data["conversations"][1]["result"]["candidates"]
+    assert [c["content"] for c in last] == ["User prefers window seats."]
+
+
 def test_extract_model_without_key_is_a_usage_error(
     invoke: Invoke, transcripts, tmp_path: Path
 ) -> None:
@@ -168,6 +179,15 @@ def test_extract_model_without_key_is_a_usage_error(
     result = invoke("extract", str(transcripts["text"]), "--db", str(db), "--model", "gpt-4o-mini")
     assert_one_line_error(result, ExitCode.BAD_INPUT, "OPENAI_API_KEY", "--base-url")
     assert not db.exists()
+
+
+def test_extract_model_server_down_exits_5(invoke: Invoke, transcripts, tmp_path: Path) -> None:
+    # Port 9 (discard) refuses connections: the LLM path fails fast, without retries.
+    result = invoke(
+        "extract", str(transcripts["text"]), "--db", str(tmp_path / "m.duckdb"),
+        "--model", "local-model", "--base-url", "http://127.0.0.1:9/v1",
+    )  # fmt: skip
+    assert_one_line_error(result, ExitCode.MODEL_FAILURE, f"{transcripts['text']}:1:", "Connection")
 
 
 @pytest.mark.parametrize(

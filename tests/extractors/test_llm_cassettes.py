@@ -8,8 +8,10 @@ re-record them against the real API:
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 import vcr
@@ -42,6 +44,16 @@ recorder = vcr.VCR(
 MESSAGES = [
     {"id": "m1", "role": "user", "content": "I prefer email over phone calls. My timezone is PST."}
 ]
+
+
+def _same_model(r1: Any, r2: Any) -> None:
+    """Requests match only when they ask for the same model (the per-call override)."""
+    m1 = json.loads(r1.body or b"{}").get("model")
+    m2 = json.loads(r2.body or b"{}").get("model")
+    assert m1 == m2, f"model {m1!r} != {m2!r}"
+
+
+recorder.register_matcher("model", _same_model)
 
 
 def _extractor(max_retries: int = 2) -> LLMExtractor:
@@ -123,3 +135,15 @@ def test_graph_with_llm_extractor_persists_and_counts_tokens() -> None:
     stored = {i.value["content"]: i.value for i in store.search(("llm",), limit=10)}
     assert stored["User's timezone is PST."]["attribute"] == "timezone"
     assert stored["User prefers email over phone calls."]["source_message_ids"] == ["m1"]
+
+
+def test_ai_model_override_reaches_the_wire() -> None:
+    with recorder.use_cassette(
+        "ai_model_override.yaml", match_on=["method", "host", "path", "model"]
+    ) as cassette:
+        out = _extractor().extract(
+            normalize_messages(MESSAGES),
+            context=ExtractContext(config={"configurable": {"ai_model": "gpt-4o"}}),
+        )
+    assert cassette.play_count == 1
+    assert out.model == "gpt-4o" and len(out.candidates) == 2

@@ -110,7 +110,10 @@ def test_timeout_and_refusal_and_other_errors_are_typed() -> None:
 async def test_async_path_matches_sync() -> None:
     extractor, model = _extractor(HTTPStatusError(429, {"retry-after-ms": "1"}), GOOD)
     out = await extractor.aextract(MESSAGES, context=ExtractContext())
-    assert [c.content for c in out.candidates] == ["User prefers tea over coffee.", "Ana lives in Berlin."]
+    assert [c.content for c in out.candidates] == [
+        "User prefers tea over coffee.",
+        "Ana lives in Berlin.",
+    ]
     assert len(model.prompts) == 2
 
 
@@ -128,3 +131,11 @@ def test_env_configures_chat_openai(monkeypatch: pytest.MonkeyPatch) -> None:
     assert model.model_name == "gpt-4.1-mini"  # type: ignore[attr-defined]
     assert str(model.openai_api_base).startswith("http://localhost:8080")  # type: ignore[attr-defined]
     assert LLMExtractor(model_name="gpt-4o").model.model_name == "gpt-4o"  # type: ignore[attr-defined]
+
+
+def test_direct_use_redacts_secrets_before_the_prompt() -> None:
+    extractor, model = _extractor(GOOD)
+    secret = normalize_messages([{"id": "u1", "role": "user", "content": "my password is hunter2"}])
+    extractor.extract(secret, context=ExtractContext())
+    assert "hunter2" not in model.prompt_text()
+    assert "[REDACTED:password]" in model.prompt_text()

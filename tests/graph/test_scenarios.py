@@ -40,7 +40,10 @@ def _seed_examples(store: BaseStore) -> None:
 
     r = extract_memories([CONVERSATION[0]], store=store, namespace=NS, dry_run=True)
     kinds = {(c.type, c.attribute) for c in r.candidates}
-    assert kinds == {(MemoryType.PREFERENCE, "likes:dark mode in all apps"), (MemoryType.FACT, "timezone")}
+    assert kinds == {
+        (MemoryType.PREFERENCE, "likes:dark mode in all apps"),
+        (MemoryType.FACT, "timezone"),
+    }
     assert r.categories == {"technology": 1, "schedule": 1}
 
     r = extract_memories(HOTEL_CHAT, store=store, namespace=NS, dry_run=True)
@@ -82,9 +85,13 @@ def test_rerun_stores_nothing_new_inmemory(inmemory_store: BaseStore) -> None:
 
 
 def _reinforce(store: BaseStore) -> None:
-    extract_memories([{"id": "c1", "role": "user", "content": "I love hiking."}], store=store, namespace=NS)
+    extract_memories(
+        [{"id": "c1", "role": "user", "content": "I love hiking."}], store=store, namespace=NS
+    )
     (m,) = stored(store, NS)
-    r = extract_memories([{"id": "c2", "role": "user", "content": "I love hiking!"}], store=store, namespace=NS)
+    r = extract_memories(
+        [{"id": "c2", "role": "user", "content": "I love hiking!"}], store=store, namespace=NS
+    )
     assert r.deduplicated == 1 and r.stored == 0 and r.items[0].memory_id == m.id
     (after,) = stored(store, NS)
     assert after.source_message_ids == ["c1", "c2"]
@@ -112,7 +119,9 @@ def _correction(store: BaseStore) -> None:
     by_id = {m.id: m for m in stored(store, NS)}
     old, new = by_id[paris.id], by_id[r.items[0].memory_id]
     assert old.status == MemoryStatus.SUPERSEDED and old.superseded_by == new.id
-    assert old.valid_to is not None and old.content == "User lives in Paris."  # kept, not overwritten
+    assert (
+        old.valid_to is not None and old.content == "User lives in Paris."
+    )  # kept, not overwritten
     assert new.status == MemoryStatus.ACTIVE and new.supersedes == old.id
     assert new.valid_from >= old.valid_from and new.provenance == "corrected"
     old_history = get_memory_history(store, NS, old.id)

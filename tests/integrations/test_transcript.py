@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
-from langmem_extract.errors import InvalidInputError, InvalidNamespaceError
+from langmem_extract.errors import InvalidInputError, InvalidNamespaceError, StoreError
 from langmem_extract.integrations.transcript import (
     DuckDBTranscript,
     StoreTranscript,
@@ -96,3 +96,18 @@ def test_non_message_rejected_and_nothing_written(transcript: Transcript) -> Non
 def test_generic_store_rejects_dotted_session_ids() -> None:
     with pytest.raises(InvalidNamespaceError):
         StoreTranscript(in_memory_store()).append("a.b", [HumanMessage("x")])
+
+
+def test_duckdb_transcript_shares_the_store_file(tmp_path) -> None:
+    from langmem_extract import open_store
+
+    path = tmp_path / "memories.duckdb"
+    with open_store(str(path), embeddings=HashEmbeddings()) as store:
+        transcript_for(store).append("s1", [HumanMessage("kept", id="m1")])
+    with open_store(str(path), embeddings=HashEmbeddings()) as store:
+        t = transcript_for(store)
+        assert isinstance(t, DuckDBTranscript)
+        assert [(m.id, m.content) for m in t.load("s1")] == [("m1", "kept")]
+        store.close()
+        with pytest.raises(StoreError):
+            t.load("s1")

@@ -42,7 +42,7 @@ _SYLLABLES = ["ka", "lo", "mi", "ra", "ze", "tu", "no", "vi", "pe", "su", "da", 
 def _word(n: int) -> str:
     # Distinct invented words, so every fact has tokens no other fact shares.
     out = ""
-    for _ in range(3):
+    for _ in range(4):
         out += _SYLLABLES[n % len(_SYLLABLES)]
         n //= len(_SYLLABLES)
     return out + "x"

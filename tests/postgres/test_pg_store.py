@@ -7,12 +7,15 @@ import multiprocessing
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import psycopg
 import pytest
 
 from langmem_extract.errors import (
     EmbeddingDimensionError,
+    InvalidInputError,
+    InvalidNamespaceError,
     InvalidVectorError,
     StoreError,
     UnknownFilterOperatorError,
@@ -91,7 +94,9 @@ def test_server_listens_on_loopback_with_pgvector() -> None:
     url = database_url("langmem_test_d64")
     with psycopg.connect(url) as conn:
         listen = conn.execute("SHOW listen_addresses").fetchone()
-        ext = conn.execute("SELECT extversion FROM pg_extension WHERE extname = 'vector'").fetchone()
+        ext = conn.execute(
+            "SELECT extversion FROM pg_extension WHERE extname = 'vector'"
+        ).fetchone()
         user = conn.execute("SELECT current_setting('data_directory')").fetchone()
     assert listen == ("127.0.0.1",)
     assert ext is not None and ext[0].startswith("0.8")
@@ -182,16 +187,68 @@ def test_filter_with_vector_query(store: PostgresStore) -> None:
     assert all(h.value["status"] == "active" for h in hits)
 
 
-@pytest.mark.parametrize("bad", [{"n": {"$regex": "1"}}, {"n": {"$in": 3}}])
-def test_bad_filter_raises_typed_error(store: PostgresStore, bad: dict) -> None:
-    with pytest.raises(UnknownFilterOperatorError):
+@pytest.mark.parametrize(
+    ("bad", "error"),
+    [
+        ({"n": {"$regex": "1"}}, UnknownFilterOperatorError),
+        ({"$or": [{"n": 1}]}, UnknownFilterOperatorError),
+        ({"n": {"$in": 3}}, InvalidInputError),
+        ({"n": {"$gt": [1]}}, InvalidInputError),
+        ({"bad key": 1}, InvalidInputError),
+    ],
+)
+def test_bad_filter_raises_typed_error(
+    store: PostgresStore, bad: dict, error: type[Exception]
+) -> None:
+    with pytest.raises(error):
         store.search(NS, filter=bad)
+
+
+def test_nested_paths_and_missing_fields(store: PostgresStore) -> None:
+    store.put(NS, "a", {"content": "a", "meta": {"src": "chat", "v": 2}, "opt": None})
+    store.put(NS, "b", {"content": "b", "meta": {"src": "cli", "v": 10}})
+    store.put(NS, "c", {"content": "c", "meta": "not an object"})
+
+    def keys(flt: dict) -> set[str]:
+        return {i.key for i in store.search(NS, filter=flt)}
+
+    assert keys({"meta.src": "chat"}) == {"a"}
+    assert keys({"meta": {"src": "cli"}}) == {"b"}  # nested equality, as in DuckDB
+    assert keys({"meta.v": {"$gt": 3}}) == {"b"}
+    assert keys({"meta.src": {"$ne": "chat"}}) == {"b"}  # "c" has no object to look into
+    assert keys({"meta": {}}) == {"a", "b"}  # "is an object"
+    assert keys({"opt": None}) == {"a", "b", "c"}  # missing reads as null
+    assert keys({"opt": {"$in": [None]}}) == {"a", "b", "c"}
+    assert keys({"meta.v": {"$in": [2.0]}}) == {"a"}  # 2 == 2.0
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        (lambda s: s.put((), "k", {"content": "x"}), InvalidNamespaceError),
+        (lambda s: s.put(("a.b",), "k", {"content": "x"}), InvalidNamespaceError),
+        (lambda s: s.put(("langgraph",), "k", {"content": "x"}), InvalidNamespaceError),
+        (lambda s: s.put(NS, "k", {"content": "x\x00y"}), InvalidInputError),
+        (lambda s: s.put(NS, "k", {"content": float("nan")}), InvalidInputError),
+        (lambda s: s.put(NS, "k\x00", {"content": "x"}), InvalidInputError),
+        (lambda s: s.search(NS, limit=-1), InvalidInputError),
+        (lambda s: s.get(("",), "k"), InvalidNamespaceError),
+    ],
+)
+def test_bad_input_is_a_typed_error_and_writes_nothing(
+    store: PostgresStore, call: Any, error: type[Exception]
+) -> None:
+    with pytest.raises(error):
+        call(store)
+    assert store.search(("memories",), limit=10) == []
 
 
 # --- bad embeddings write nothing --------------------------------------------------
 
 
-@pytest.mark.parametrize(("broken", "error"), [("short", EmbeddingDimensionError), ("nan", InvalidVectorError)])
+@pytest.mark.parametrize(
+    ("broken", "error"), [("short", EmbeddingDimensionError), ("nan", InvalidVectorError)]
+)
 def test_bad_embedding_writes_nothing(
     store: PostgresStore, spy: SpyEmbeddings, broken: str, error: type[Exception]
 ) -> None:
@@ -315,3 +372,22 @@ def test_namespace_lock_excludes_processes() -> None:
         item = s.get(COUNTER_NS, "n")
     # Every read-modify-write survived: no increment was lost to a concurrent writer.
     assert item is not None and item.value["n"] == procs * rounds
+
+
+def test_vector_search_pages_past_the_second_page(store: PostgresStore) -> None:
+    words = [f"w{i}" for i in range(30)]
+    for i in range(30):  # growing overlap with the query: distinct scores
+        store.put(NS, f"m{i}", {"content": " ".join(words[: i + 1])})
+    pages = [
+        store.search(NS, query=" ".join(words), limit=5, offset=off) for off in range(0, 30, 5)
+    ]
+    assert [len(p) for p in pages] == [5] * 6
+    ranking = store.search(NS, query=" ".join(words), limit=30)
+    assert len({round(item.score or 0, 9) for item in ranking}) == 30  # no ties
+    assert [item.key for page in pages for item in page] == [item.key for item in ranking]
+
+
+def test_database_errors_are_store_errors() -> None:
+    url = database_url("langmem_test_not_set_up")
+    with PostgresStore.from_conn_string(url) as bare, pytest.raises(StoreError):
+        bare.search(NS)  # no tables: setup() was never run here

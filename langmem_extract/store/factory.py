@@ -1,0 +1,99 @@
+"""``open_store``: one call that gives a ready memory store.
+
+``open_store()`` opens (and migrates) ``memories.duckdb`` with the default memory index:
+the bundled e5 embedder over the ``content`` field. The returned store has ``close()``
+and works as a context manager.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+from langgraph.store.base import BaseStore, IndexConfig, TTLConfig
+
+from langmem_extract.errors import InvalidInputError
+from langmem_extract.schema import MEMORY_INDEX_FIELDS
+
+__all__ = ["default_memory_index", "open_store"]
+
+
+def default_memory_index(
+    embeddings: Embeddings | None = None, dims: int | None = None
+) -> IndexConfig:
+    """The memory index: ``content`` embedded with ``embeddings`` (default: E5, 384-d)."""
+    if embeddings is None:
+        from langmem_extract.embeddings import E5_DIMS, E5Embeddings
+
+        embeddings, dims = E5Embeddings(), dims or E5_DIMS
+    if dims is None:
+        dims = getattr(embeddings, "dims", None)
+    if not isinstance(dims, int):
+        raise InvalidInputError("pass index={'dims': ...} when the embeddings do not declare dims")
+    return {"dims": dims, "embed": embeddings, "fields": list(MEMORY_INDEX_FIELDS)}
+
+
+def _scheme(target: str) -> str:
+    head, sep, _ = target.partition("://")
+    return head.lower() if sep else ""
+
+
+def open_store(
+    target: str | Path = "memories.duckdb",
+    *,
+    embeddings: Embeddings | None = None,
+    index: IndexConfig | None = None,
+    ttl: TTLConfig | None = None,
+) -> BaseStore:
+    """Open and set up a memory store.
+
+    Args:
+        target: a DuckDB file path, ``":memory:"``, ``duckdb://<path>``, or a
+            ``postgresql://`` / ``postgres://`` URL (PostgreSQL + pgvector).
+        embeddings: embedder for the default memory index (default: bundled E5).
+        index: a full index config; overrides ``embeddings``.
+        ttl: a LangGraph ``TTLConfig``.
+
+    Returns:
+        A set-up store with ``close()``; also usable as ``with open_store(...) as store:``.
+    """
+    if index is None:
+        index = default_memory_index(embeddings)
+    text = str(target)
+    scheme = _scheme(text)
+
+    # -- PostgreSQL (postgresql:// and postgres:// URLs) --------------------------------
+    if scheme in ("postgresql", "postgres"):
+        return _open_postgres(text, index=index, ttl=ttl)
+
+    # -- DuckDB (a path, ":memory:", or duckdb://) -----------------------------------
+    if scheme in ("", "duckdb"):
+        return _open_duckdb(text, index=index, ttl=ttl)
+
+    raise InvalidInputError(
+        f"unknown store URL scheme {scheme!r} in {text!r}: use a file path, ':memory:', "
+        "duckdb://<path> or postgresql://..."
+    )
+
+
+def _open_duckdb(target: str, *, index: IndexConfig, ttl: TTLConfig | None) -> BaseStore:
+    from langmem_extract.store.duckdb import DuckDBStore
+
+    store = DuckDBStore.open(target, index=index, ttl=ttl)
+    try:
+        store.setup()
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def _open_postgres(target: str, *, index: IndexConfig, ttl: TTLConfig | None) -> Any:
+    try:
+        from langmem_extract.store.postgres import PostgresStore
+    except ImportError as exc:  # the postgres extra is not installed
+        raise InvalidInputError(
+            f"PostgreSQL needs the postgres extra: pip install 'langmem-extract[postgres]' ({exc})"
+        ) from exc
+    return PostgresStore.connect(target, index=index, ttl=ttl, setup=True)  # type: ignore[arg-type]

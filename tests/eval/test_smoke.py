@@ -1,0 +1,118 @@
+"""A tiny end-to-end run of each benchmark on a slice of the real data (CI smoke)."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from langmem_extract.eval.cli import eval_app
+from langmem_extract.eval.data import default_data_dir, load_locomo, slice_conversation
+from langmem_extract.eval.speed import run_speed
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def data_dir():
+    return str(default_data_dir())
+
+
+def test_locomo_smoke_on_one_session(tmp_path, data_dir):
+    args = [
+        "locomo",
+        "--data",
+        data_dir,
+        "--conversations",
+        "conv-26",
+        "--sessions",
+        "1",
+        "--limit",
+        "3",
+        "--out",
+        str(tmp_path),
+        "--json",
+    ]
+    result = runner.invoke(eval_app, args)
+    assert result.exit_code == 0, result.output
+    headline = json.loads(result.stdout.strip().splitlines()[-1])
+    r = json.loads((tmp_path / "locomo.json").read_text())
+    assert r["totals"]["turns"] == 18
+    assert r["totals"]["memories_active"] > 0
+    assert 0.0 < r["totals"]["evidence_coverage"] <= 1.0
+    for name in ("memories", "memories_similarity", "memories_hybrid", "bm25", "dense"):
+        block = r["systems"][name]["cat_1_4"]
+        assert block["n"] == 3
+        assert 0.0 <= block["hit@5"] <= block["hit@10"] <= block["hit@20"] <= 1.0
+        assert block["full@10"] <= block["hit@10"]
+    assert headline["hit@10 cat 1-4 bm25"] == r["systems"]["bm25"]["cat_1_4"]["hit@10"]
+    assert r["meta"]["command"].startswith("langmem-extract eval locomo")
+    assert (tmp_path / "locomo_hit_at_k.png").exists()
+    assert "## LoCoMo recall" in (tmp_path / "README.md").read_text()
+
+
+def test_prefeval_smoke_on_a_few_items(tmp_path, data_dir):
+    args = [
+        "prefeval",
+        "--data",
+        data_dir,
+        "--topics",
+        "travel_restaurant,pet_ownership",
+        "--limit",
+        "2",
+        "--out",
+        str(tmp_path),
+        "--json",
+    ]
+    result = runner.invoke(eval_app, args)
+    assert result.exit_code == 0, result.output
+    r = json.loads((tmp_path / "prefeval.json").read_text())
+    assert set(r["sets"]) == {"explicit", "persona"}
+    for s in r["sets"].values():
+        assert s["n"] == 4  # two items from each of two topics
+        assert set(s["per_topic"]) == {"travel_restaurant", "pet_ownership"}
+        assert 0.0 <= s["recall"] <= s["recall_any_type"] <= 1.0
+        assert s["memories_per_conversation"] >= s["preference_memories_per_conversation"]
+    # An explicitly stated preference sentence is the easiest case there is.
+    assert r["sets"]["explicit"]["recall"] > 0.0
+
+
+def test_speed_smoke(data_dir):
+    conv = slice_conversation(load_locomo(data_dir, conversations=["conv-26"])[0], 1)
+    r = run_speed(
+        [conv],
+        sizes=[200],
+        stores=["duckdb", "inmemory", "sqlite"],
+        turns=3,
+        n_queries=5,
+        slow_queries=3,
+        anchors=8,
+    )
+    assert r["capture"]["per_turn"]["n"] == 3
+    assert r["capture"]["batch"]["turns"] == 18
+    assert r["capture"]["batch"]["turns_per_s"] > 0
+    cells = r["search"]["results"]
+    assert cells["duckdb"]["200"]["n"] == 5
+    assert cells["inmemory"]["200"]["n"] == 3
+    assert cells["sqlite"]["200"]["disk_bytes"] > 0
+    assert r["resources"]["peak_rss_mib"] > 0
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["locomo", "--embedder", "word2vec"], "unknown embedder"),
+        (["locomo", "--data", "/nonexistent/data"], "evaluation data not found"),
+        (["locomo", "--conversations", "conv-999"], "unknown LoCoMo conversation"),
+        (["locomo", "--limit", "0"], "--limit"),
+        (["prefeval", "--sets", "implicit"], "unknown --sets"),
+        (["prefeval", "--topics", "astrology"], "unknown PrefEval topic"),
+        (["speed", "--stores", "redis"], "unknown --stores"),
+        (["speed", "--sizes", "ten"], "--sizes"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(tmp_path, args, message):
+    result = runner.invoke(eval_app, [*args, "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.output
+    assert not any(tmp_path.iterdir())  # nothing written

@@ -1,0 +1,59 @@
+"""Child processes for the crash and lock tests (run as ``python -m tests.store._child``)."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from langgraph.store.base import PutOp
+
+from langmem_extract.store.duckdb import DuckDBStore
+from tests.conftest import HashEmbeddings
+
+
+def index(hnsw: bool) -> dict:
+    cfg: dict = {"dims": 64, "embed": HashEmbeddings(64), "fields": ["content"]}
+    if hnsw:
+        cfg.update(hnsw=True, hnsw_min_rows=1)
+    return cfg
+
+
+def content(i: int) -> str:
+    return f"memory number {i} about topic t{i % 13} and item w{i}"
+
+
+def write_forever(path: str, hnsw: bool) -> None:
+    """Commit small batches forever, printing each committed batch's last id."""
+    with DuckDBStore.from_conn_string(path, index=index(hnsw)) as store:
+        store.setup()
+        i = 0
+        if hnsw:
+            store.batch([PutOp(("crash",), f"k{i}", {"content": content(i)}) for i in range(50)])
+            store.rebuild_hnsw()
+            i = 50
+            print(f"committed {i - 1}", flush=True)
+        while True:
+            ops = [PutOp(("crash",), f"k{j}", {"content": content(j)}) for j in range(i, i + 5)]
+            if i >= 10:  # deletes and updates as well as inserts
+                ops.append(PutOp(("crash",), f"k{i - 10}", None))
+                ops.append(PutOp(("crash",), f"k{i - 9}", {"content": content(i - 9) + " v2"}))
+            store.batch(ops)
+            i += 5
+            print(f"committed {i - 1}", flush=True)
+
+
+def hold(path: str) -> None:
+    with DuckDBStore.from_conn_string(path) as store:
+        store.setup()
+        print("ready", flush=True)
+        time.sleep(60)
+
+
+if __name__ == "__main__":
+    mode, target = sys.argv[1], sys.argv[2]
+    if mode == "write":
+        write_forever(target, hnsw=False)
+    elif mode == "write-hnsw":
+        write_forever(target, hnsw=True)
+    elif mode == "hold":
+        hold(target)
