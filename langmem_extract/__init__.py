@@ -9,8 +9,30 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from langmem_extract.errors import *  # noqa: F403
-from langmem_extract.errors import __dict__ as _errors_ns
+from langmem_extract.errors import (
+    EmbeddingDimensionError,
+    ExtensionVersionError,
+    ExtractionError,
+    InvalidInputError,
+    InvalidMaxMemoriesError,
+    InvalidNamespaceError,
+    InvalidVectorError,
+    LangmemError,
+    LLMError,
+    LLMRateLimitError,
+    LLMRefusalError,
+    LLMTimeoutError,
+    MalformedOutputError,
+    MemoryNotFoundError,
+    MessageTooLongError,
+    NonTextContentError,
+    StoreError,
+    StoreLockedError,
+    TooManyMessagesError,
+    UnknownExtractionTypeError,
+    UnknownFilterOperatorError,
+    UnknownRoleError,
+)
 from langmem_extract.schema import (
     Action,
     Candidate,
@@ -39,6 +61,10 @@ _LAZY: dict[str, str] = {
     "MemoryChatHistory": "langmem_extract.integrations.history",
     "MemoryRetriever": "langmem_extract.integrations.retriever",
     "create_memory_tools": "langmem_extract.integrations.tools",
+    "resolve_namespace": "langmem_extract.integrations.namespaces",
+    "MemoryRecall": "langmem_extract.integrations.agent",
+    "MemoryCapture": "langmem_extract.integrations.agent",
+    "MemoryMiddleware": "langmem_extract.integrations.agent",
 }
 
 if TYPE_CHECKING:
@@ -50,7 +76,9 @@ if TYPE_CHECKING:
         build_memory_graph,
         extract_memories,
     )
+    from langmem_extract.integrations.agent import MemoryCapture, MemoryMiddleware, MemoryRecall
     from langmem_extract.integrations.history import MemoryChatHistory
+    from langmem_extract.integrations.namespaces import resolve_namespace
     from langmem_extract.integrations.retriever import MemoryRetriever
     from langmem_extract.integrations.tools import create_memory_tools
     from langmem_extract.redact import redact_secrets
@@ -68,14 +96,50 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "Action",
     "Candidate",
+    "DuckDBStore",
+    "E5Embeddings",
+    "EmbeddingDimensionError",
+    "ExtensionVersionError",
+    "ExtractionError",
     "ExtractionResult",
     "HistoryEntry",
+    "InvalidInputError",
+    "InvalidMaxMemoriesError",
+    "InvalidNamespaceError",
+    "InvalidVectorError",
     "ItemResult",
+    "LLMError",
+    "LLMExtractor",
+    "LLMRateLimitError",
+    "LLMRefusalError",
+    "LLMTimeoutError",
+    "LangmemError",
+    "MalformedOutputError",
     "Memory",
+    "MemoryCapture",
+    "MemoryChatHistory",
     "MemoryKind",
+    "MemoryMiddleware",
+    "MemoryNotFoundError",
+    "MemoryRecall",
+    "MemoryRetriever",
     "MemoryStatus",
     "MemoryType",
+    "MessageTooLongError",
+    "NonTextContentError",
     "Provenance",
-    *_LAZY,
-    *(n for n in _errors_ns if n.endswith("Error")),
+    "RuleExtractor",
+    "StoreError",
+    "StoreLockedError",
+    "TooManyMessagesError",
+    "UnknownExtractionTypeError",
+    "UnknownFilterOperatorError",
+    "UnknownRoleError",
+    "aextract_memories",
+    "build_memory_graph",
+    "create_memory_tools",
+    "extract_memories",
+    "open_store",
+    "redact_secrets",
+    "resolve_namespace",
 ]

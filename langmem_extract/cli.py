@@ -314,7 +314,11 @@ def _read_conversations(source: str) -> list[Conversation]:
     from langmem_extract.transcripts import load_transcripts, parse_transcript
 
     if source == "-":
-        return parse_transcript(sys.stdin.read(), "<stdin>")
+        try:
+            text = sys.stdin.read()
+        except UnicodeDecodeError as exc:
+            raise InvalidInputError(f"<stdin>: not UTF-8 text ({exc.reason})") from None
+        return parse_transcript(text, "<stdin>")
     return load_transcripts(source)
 
 

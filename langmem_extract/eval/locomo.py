@@ -52,7 +52,14 @@ CATEGORY_NAMES = {
 #: memories) is reported with it to show how often a threshold matches by chance.
 OBSERVATION_COSINE = 0.90
 OBSERVATION_COSINES = (0.85, 0.90, 0.95)
-SYSTEMS = ("memories", "memories_similarity", "memories_hybrid", "bm25", "dense")
+SYSTEMS = (
+    "memories",
+    "memories_similarity",
+    "memories_hybrid",
+    "memories_turns_fusion",
+    "bm25",
+    "dense",
+)
 
 Progress = Callable[[str], None]
 
@@ -260,6 +267,7 @@ class _MemoryRecall:
         lexical = self.lexical.search(question, self.POOL) if self.lexical else []
         fused = reciprocal_rank_fusion([dense_ids, lexical])[: self.depth]
         out["memories_hybrid"] = [self.sources.get(i, []) for i in fused]
+        out["_pool"] = [self.sources.get(i, []) for i in dense_ids]
         return out
 
 
@@ -280,13 +288,21 @@ def _ask(
         embeddings.reuse_queries = False
         ranked, secs = _timed(lambda q=q: recall.shipped(q.question))
         scores["memories"].add(conv.sample_id, q.category, q.evidence, ranked, secs, covered)
+        turn_rankings = []
         for name, index in baselines.items():
             ranked, secs = _timed(
-                lambda q=q, index=index: [[i] for i in index.search(q.question, depth)]
+                lambda q=q, index=index: [[i] for i in index.search(q.question, recall.POOL)]
             )
-            scores[name].add(conv.sample_id, q.category, q.evidence, ranked, secs, covered)
+            turn_rankings.append([r[0] for r in ranked])
+            scores[name].add(conv.sample_id, q.category, q.evidence, ranked[:depth], secs, covered)
         embeddings.reuse_queries = True
-        for name, ranked in recall.variants(q.question).items():
+        variants = recall.variants(q.question)
+        # Memories and raw turns together: the memory ranking read as the turns it cites,
+        # fused with both raw-turn rankings (RRF k = 60); each result is one turn.
+        memory_turns = list(dict.fromkeys(t for sources in variants.pop("_pool") for t in sources))
+        fused = reciprocal_rank_fusion([memory_turns, *turn_rankings])[:depth]
+        variants["memories_turns_fusion"] = [[t] for t in fused]
+        for name, ranked in variants.items():
             scores[name].add(conv.sample_id, q.category, q.evidence, ranked, 0.0, covered)
     embeddings.reuse_queries = False
 

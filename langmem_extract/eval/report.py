@@ -19,6 +19,7 @@ SYSTEM_LABELS = {
     "memories": "memories (retriever, default weights)",
     "memories_similarity": "memories (retriever, similarity only)",
     "memories_hybrid": "memories (similarity + BM25 over memories, RRF)",
+    "memories_turns_fusion": "memories + raw turns (RRF of memories, BM25, dense; turns)",
     "bm25": "BM25 over raw turns",
     "dense": "dense over raw turns (same embedder)",
 }
@@ -83,7 +84,7 @@ def locomo_markdown(r: dict[str, Any]) -> str:
             ]
             if latency:
                 # Ranking variants reuse the question's vector, so their time is not comparable.
-                timed = name not in ("memories_similarity", "memories_hybrid")
+                timed = name in ("memories", "bm25", "dense")
                 row += [s["latency"]["p50_ms"], s["latency"]["p95_ms"]] if timed else [None, None]
             result.append(row)
         return result
@@ -388,6 +389,24 @@ def speed_markdown(r: dict[str, Any]) -> str:
                     )
             rows.append(row)
         out += [_table(header, rows), "", search.get("note", ""), ""]
+        out += [
+            _table(
+                ["store", "memories", "recall@10 vs exact", "fill s", "RSS Δ MiB", "on disk"],
+                [
+                    [
+                        kind,
+                        size,
+                        c.get("recall_vs_exact"),
+                        c.get("fill_s"),
+                        c.get("rss_delta_mib"),
+                        _mib(c.get("disk_bytes")),
+                    ]
+                    for kind, per in search["results"].items()
+                    for size, c in per.items()
+                ],
+            ),
+            "",
+        ]
         out += ["![search latency](speed_search.png)", ""]
     res = r.get("resources", {})
     out += [

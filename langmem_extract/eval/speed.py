@@ -244,6 +244,9 @@ def search_bench(
         table = dict(zip(keys, vectors, strict=True))
         table.update({f"q{i}": q for i, q in enumerate(queries)})
         index = {"dims": dims, "embed": LookupEmbeddings(table, dims), "fields": ["content"]}
+        # Ground truth: exact top-k by cosine, to show every store returns the right items.
+        scores = queries @ vectors.T
+        exact = [{keys[j] for j in np.argsort(-row)[:k]} for row in scores]
         for kind in stores:
             n = n_queries if kind == "duckdb" else min(slow_queries, n_queries)
             say(f"search: {kind} at {size:,} ({n} queries)")
@@ -255,12 +258,15 @@ def search_bench(
                 fill_s = _fill(store, keys)
                 store.search(_NAMESPACE, query="q0", limit=k)  # warm caches once
                 seconds = []
+                found = 0
                 for i in range(n):
                     start = time.perf_counter()
-                    store.search(_NAMESPACE, query=f"q{i}", limit=k)
+                    items = store.search(_NAMESPACE, query=f"q{i}", limit=k)
                     seconds.append(time.perf_counter() - start)
+                    found += len({item.key for item in items} & exact[i])
                 results[kind][str(size)] = {
                     **latency_summary(seconds),
+                    "recall_vs_exact": found / (n * min(k, size)),
                     "fill_s": fill_s,
                     "rss_delta_mib": _rss_mib() - rss_before,
                     "disk_bytes": _size_on_disk(path),

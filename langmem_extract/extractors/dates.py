@@ -208,21 +208,37 @@ def _resolve(
 
 
 def find_time_expression(clause: str, ref: datetime | None) -> TimeRef | None:
-    """The first resolvable time expression in ``clause``, or None."""
+    """The first time expression in ``clause``, resolved when possible, or None.
+
+    Without a reference time a relative expression ("last week") is still found, so it
+    stays out of the facts it qualifies, but its ``when`` is None and its ``phrase`` is
+    the expression as written.
+    """
+    unresolved: TimeRef | None = None
     for kind, pattern in _PATTERNS:
         m = pattern.search(clause)
         if not m:
             continue
         resolved = _resolve(kind, m, ref)
         if resolved is None:
+            if unresolved is None and ref is None and kind not in _ABSOLUTE:
+                unresolved = _time_ref(clause, m, m.group(0), None, False)
             continue
-        phrase, when, future = resolved
-        stripped = (clause[: m.start()] + clause[m.end() :]).strip()
-        stripped = re.sub(r"\s+([,.!?])", r"\1", re.sub(r"\s{2,}", " ", stripped)).strip(" ,")
-        if clause[: m.start()].strip(" ,"):
-            replaced = f"{clause[: m.start()].rstrip()} {phrase} {clause[m.end() :].lstrip()}"
-        else:  # a leading expression reads better at the end: "User went … on 7 May 2023"
-            replaced = f"{stripped} {phrase}"
-        replaced = re.sub(r"\s+([,.!?])", r"\1", replaced.strip()).strip(" ,")
-        return TimeRef(stripped, phrase, when, future, replaced)
-    return None
+        return _time_ref(clause, m, *resolved)
+    return unresolved
+
+
+_ABSOLUTE = frozenset({"abs_dmy", "abs_mdy", "abs_my", "abs_y"})
+
+
+def _time_ref(
+    clause: str, m: re.Match[str], phrase: str, when: datetime | None, future: bool
+) -> TimeRef:
+    stripped = (clause[: m.start()] + clause[m.end() :]).strip()
+    stripped = re.sub(r"\s+([,.!?])", r"\1", re.sub(r"\s{2,}", " ", stripped)).strip(" ,")
+    if clause[: m.start()].strip(" ,"):
+        replaced = f"{clause[: m.start()].rstrip()} {phrase} {clause[m.end() :].lstrip()}"
+    else:  # a leading expression reads better at the end: "User went … on 7 May 2023"
+        replaced = f"{stripped} {phrase}"
+    replaced = re.sub(r"\s+([,.!?])", r"\1", replaced.strip()).strip(" ,")
+    return TimeRef(stripped, phrase, when, future, replaced)

@@ -1247,7 +1247,13 @@ class RuleExtractor:
             MemoryKind.EPISODIC if mtype == MemoryType.EVENT else MemoryKind.SEMANTIC
         )
         event_time = None
-        if time_ref is not None:
+        if time_ref is not None and time_ref.when is None:
+            # No reference time: the expression stays as said, outside attribute values.
+            if not hit.rewritten and hit.content == body:
+                content = _finish(_agree(third_person(clause, subject, addressee), subject))
+            else:
+                content = _finish(f"{content.rstrip('.')} {time_ref.phrase}")
+        elif time_ref is not None:
             event_time = time_ref.when
             signals.append("dated")
             if not hit.rewritten and hit.content == body:

@@ -30,7 +30,7 @@ _CATEGORY_RULES: list[tuple[str, re.Pattern[str]]] = [
         ("relationships", r"\b(?:friends?|partner|boyfriend|girlfriend|married|dating|relationship|fianc\w*|spouse|divorc\w*|single|engaged)\b"),
         ("fitness", r"\b(?:running|run|ran|gym|workouts?|yoga|exercis\w*|marathon|hik\w*|swim\w*|cycling|biking|fitness|sports?|soccer|football|tennis|basketball)\b"),
         ("food", r"\b(?:food|eat\w*|cook\w*|recipes?|restaurants?|coffee|tea|pizza|sushi|cilantro|cuisine|drinks?|wine|beer|dinner|lunch|breakfast|spicy|dessert|meat|vegetables?|bak\w*)\b"),
-        ("travel", r"\b(?:travel\w*|trips?|flights?|hotels?|inn|hostel|vacation|holiday|visit\w*|beach|abroad|airport|tours?|road ?trip|camping|itinerar\w*|passport)\b"),
+        ("travel", r"\b(?:travel\w*|trips?|flights?|fly|flying|airlines?|aisle|window seats?|seats?|hotels?|inn|hostel|vacation|holiday|visit\w*|beach|abroad|airport|tours?|road ?trip|camping|itinerar\w*|passport)\b"),
         ("location", r"\b(?:lives? in|living in|moved|relocat\w*|city|country|based in|is from|hometown|neighbou?rhood|apartment|house)\b"),
         ("technology", r"\b(?:apps?|software|computers?|laptop|phone|dark mode|light mode|python|java\w*|code|coding|programming|linux|windows|mac|editor|ide|github|ai|tech\w*)\b"),
         ("finance", r"\b(?:money|budget|sav(?:e|ing)|invest\w*|bank\w*|price|cheap|expensive|costs?|afford\w*|loan|mortgage|debt)\b"),

@@ -275,6 +275,7 @@ class DuckDBStore(BaseStore):
             "built_us": 0,
             "size": 0,
             "stale": 0,
+            "delta": 0,
             "builds": 0,
             "searches": 0,
             "fallbacks": 0,
@@ -745,11 +746,13 @@ class DuckDBStore(BaseStore):
         if not st["built"] and not self._wal_seen and _vss.hnsw_exists(self.conn):
             self._adopt_hnsw(cache)
         n = cache.n_slots
+        # Written since the build: scored exactly on every search (the delta).
         changed = int(np.count_nonzero(cache.alive[:n] & (cache.updated[:n] > st["built_us"])))
-        stale = changed + max(0, st["size"] - (len(cache) - changed))  # writes + deletes
-        st["stale"] = stale
+        # Index entries whose item was deleted or rewritten: they waste results.
+        dead = max(0, st["size"] - (len(cache) - changed))
+        st["stale"], st["delta"] = dead, changed
         limit = float(cfg.get("hnsw_stale_fraction", 0.1)) * max(st["size"], 1)
-        if st["built"] and stale <= limit:
+        if st["built"] and dead <= limit and changed <= limit:
             return
         self.rebuild_hnsw()
 
@@ -784,8 +787,9 @@ class DuckDBStore(BaseStore):
             self._hnsw_state.update(
                 built=True,
                 built_us=built_us,
-                size=len(vecs),
+                size=len(set(slots.tolist())),
                 stale=0,
+                delta=0,
                 builds=self._hnsw_state["builds"] + 1,
             )
 

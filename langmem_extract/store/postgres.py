@@ -50,6 +50,7 @@ from langgraph.store.postgres.base import (
     PostgresStore as _LangGraphPostgresStore,
 )
 from psycopg import Connection, Cursor
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import ConnectionPool
 
@@ -115,6 +116,15 @@ def _lock_key(namespace: Sequence[str]) -> int:
         "\x1f".join(namespace).encode("utf-8"), digest_size=8, person=b"lmx-ns"
     ).digest()
     return int.from_bytes(digest, "big", signed=True)
+
+
+def _session_options(conn_string: str) -> str:
+    """Our session settings after any ``options`` the connection string already has."""
+    try:
+        given = conninfo_to_dict(conn_string).get("options")
+    except psycopg.ProgrammingError as err:
+        raise StoreError(f"invalid PostgreSQL connection string: {err}") from err
+    return f"{given} {SESSION_OPTIONS}" if given else SESSION_OPTIONS
 
 
 def _with_default_ann(index: PostgresIndexConfig | None) -> PostgresIndexConfig | None:
@@ -183,7 +193,7 @@ class PostgresStore(_LangGraphPostgresStore):
                 "autocommit": True,
                 "prepare_threshold": 0,
                 "row_factory": dict_row,
-                "options": SESSION_OPTIONS,
+                "options": _session_options(conn_string),
             },
             open=False,
             name="langmem-store",
@@ -308,10 +318,10 @@ class PostgresStore(_LangGraphPostgresStore):
         if isinstance(self.conn, ConnectionPool):
             return self.conn.conninfo
         info = self.conn.info
-        params = info.get_parameters()
+        params: dict[str, Any] = dict(info.get_parameters())
         if info.password:
             params["password"] = info.password
-        return " ".join(f"{k}='{v}'" for k, v in params.items())
+        return make_conninfo(**params)
 
     # --- public methods: our typed namespace errors before LangGraph's own checks ----
     def get(self, namespace: tuple[str, ...], key: str, **kwargs: Any) -> Item | None:

@@ -22,7 +22,7 @@ User: Please keep your answers short.
 FOLLOW_UP = [
     {
         "role": "user",
-        "content": "Quick update: I moved to Porto last week, so I live in Porto now.",
+        "content": "Actually, I live in Porto now.",
     },
     {"role": "assistant", "content": "Noted."},
 ]
@@ -37,6 +37,8 @@ def _env() -> dict[str, str | None]:
         "OPENAI_BASE_URL": None,
         "LANGMEM_DB": None,
         "LANGMEM_DEBUG": None,
+        # A wide terminal, so table cells are not wrapped mid-phrase.
+        "COLUMNS": "200",
     }
 
 

@@ -166,7 +166,9 @@ def test_extract_splits_a_long_conversation_into_windows(invoke: Invoke, tmp_pat
     lines = [{"role": "user", "content": f"Note {i}."} for i in range(250)]
     lines[-1]["content"] = "I prefer window seats."
     long.write_text("\n".join(json.dumps(m) for m in lines) + "\n", encoding="utf-8")
-    data = json_out(invoke("extract", str(long), "--db", str(tmp_path / "w.duckdb"), "--dry-run", "--json"))
+    data = json_out(
+        invoke("extract", str(long), "--db", str(tmp_path / "w.duckdb"), "--dry-run", "--json")
+    )
     assert [c["source"] for c in data["conversations"]] == [f"{long}:1#1", f"{long}:1#2"]
     last = data["conversations"][1]["result"]["candidates"]
     assert [c["content"] for c in last] == ["User prefers window seats."]
@@ -224,6 +226,17 @@ def test_bad_input_exits_2_with_one_line(
     db = tmp_path / "m.duckdb"
     argv = [a.format(**paths) for a in args] + ["--db", str(db)]
     assert_one_line_error(invoke(*argv), ExitCode.BAD_INPUT, *fragments)
+
+
+def test_unreadable_stdin_and_unwritable_export_are_input_errors(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    latin = "User: café".encode("latin-1")
+    result = invoke("extract", "-", "--db", str(tmp_path / "m.duckdb"), input=latin)
+    assert_one_line_error(result, ExitCode.BAD_INPUT, "<stdin>: not UTF-8")
+    out = tmp_path / "missing-dir" / "x.jsonl"
+    result = invoke("export", "--out", str(out), "--db", str(tmp_path / "m.duckdb"))
+    assert_one_line_error(result, ExitCode.BAD_INPUT, "no such directory")
 
 
 def test_errors_in_json_mode_are_json_on_stderr(invoke: Invoke, tmp_path: Path) -> None:
@@ -429,6 +442,7 @@ def test_import_from_stdin_and_bad_line_writes_nothing(
 # ----------------------------------------------------------------------------- demo / root
 
 
+@pytest.mark.slow
 def test_demo_prints_typed_memories_and_a_recall(invoke: Invoke, tmp_path: Path) -> None:
     db = tmp_path / "demo.duckdb"
     data = json_out(invoke("demo", "--db", str(db), "--json"))

@@ -39,7 +39,14 @@ def test_locomo_smoke_on_one_session(tmp_path, data_dir):
     assert r["totals"]["turns"] == 18
     assert r["totals"]["memories_active"] > 0
     assert 0.0 < r["totals"]["evidence_coverage"] <= 1.0
-    for name in ("memories", "memories_similarity", "memories_hybrid", "bm25", "dense"):
+    for name in (
+        "memories",
+        "memories_similarity",
+        "memories_hybrid",
+        "memories_turns_fusion",
+        "bm25",
+        "dense",
+    ):
         block = r["systems"][name]["cat_1_4"]
         assert block["n"] == 3
         assert 0.0 <= block["hit@5"] <= block["hit@10"] <= block["hit@20"] <= 1.0
@@ -94,6 +101,8 @@ def test_speed_smoke(data_dir):
     assert cells["duckdb"]["200"]["n"] == 5
     assert cells["inmemory"]["200"]["n"] == 3
     assert cells["sqlite"]["200"]["disk_bytes"] > 0
+    for kind in ("duckdb", "inmemory", "sqlite"):
+        assert cells[kind]["200"]["recall_vs_exact"] >= 0.9
     assert r["resources"]["peak_rss_mib"] > 0
 
 

@@ -40,5 +40,8 @@ def test_relative_and_absolute_expressions(
 
 def test_nothing_to_resolve() -> None:
     assert find_time_expression("I love hiking", REF) is None
-    assert find_time_expression("I went out yesterday", None) is None  # no reference time
+    # without a reference time the expression is found but left unresolved
+    unresolved = find_time_expression("I moved to Porto last week", None)
+    assert unresolved is not None and unresolved.when is None
+    assert (unresolved.stripped, unresolved.phrase) == ("I moved to Porto", "last week")
     assert find_time_expression("on 7 May 2021", None) is not None  # absolute needs none

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import os
 import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
+import psutil
 import psycopg
 import pytest
 
@@ -97,10 +99,14 @@ def test_server_listens_on_loopback_with_pgvector() -> None:
         ext = conn.execute(
             "SELECT extversion FROM pg_extension WHERE extname = 'vector'"
         ).fetchone()
-        user = conn.execute("SELECT current_setting('data_directory')").fetchone()
+        data_dir = conn.execute("SELECT current_setting('data_directory')").fetchone()
+        backend = conn.execute("SELECT pg_backend_pid()").fetchone()
     assert listen == ("127.0.0.1",)
     assert ext is not None and ext[0].startswith("0.8")
-    assert user is not None and "langmem-pg-" in user[0]
+    assert data_dir is not None and "langmem-pg-" in data_dir[0]
+    assert backend is not None
+    owner = psutil.Process(backend[0]).uids().real
+    assert owner != 0 if os.geteuid() == 0 else owner == os.geteuid()  # never root
 
 
 def test_server_stops_and_removes_its_data_dir() -> None:
@@ -391,3 +397,17 @@ def test_database_errors_are_store_errors() -> None:
     url = database_url("langmem_test_not_set_up")
     with PostgresStore.from_conn_string(url) as bare, pytest.raises(StoreError):
         bare.search(NS)  # no tables: setup() was never run here
+
+
+def test_connection_string_options_are_kept() -> None:
+    url = database_url("langmem_test_d64") + "?options=-c%20statement_timeout%3D12345"
+    with PostgresStore.from_conn_string(url) as s, s._cursor() as cur:
+        cur.execute("SELECT current_setting('statement_timeout') AS t")
+        assert cur.fetchone()["t"] == "12345ms"
+        cur.execute("SELECT current_setting('hnsw.ef_search', true) AS e")
+        assert cur.fetchone()["e"] == "100"
+
+
+def test_bad_connection_string_is_a_store_error() -> None:
+    with pytest.raises(StoreError):
+        PostgresStore.connect("postgresql://u@h/db?nonsense_option=1", timeout=1)
