@@ -327,6 +327,7 @@ def run_locomo(
         pipeline = Pipeline(config, store, embeddings)
         for conv in conversations:
             namespace = ("locomo", conv.sample_id)
+            pipeline.require_empty(namespace)
             say(f"{conv.sample_id}: ingesting {len(conv.turns)} turns")
             ingest = _ingest(pipeline, conv, namespace)
             memories = pipeline.memories(namespace)

@@ -223,6 +223,14 @@ class Pipeline:
         docs = retriever.invoke(query)
         return [list(d.metadata.get("source_message_ids") or []) for d in docs]
 
+    def require_empty(self, namespace: tuple[str, ...]) -> None:
+        """Refuse to score over memories left by an earlier run in the same store."""
+        if self.store.search(namespace, limit=1):
+            raise InvalidInputError(
+                f"the store already holds items under {'/'.join(namespace)}; "
+                "evaluate on an empty --db"
+            )
+
     def memories(self, namespace: tuple[str, ...], *, active_only: bool = True) -> list[Memory]:
         """Every memory stored in ``namespace`` (listed page by page, no query)."""
         out: list[Memory] = []

@@ -160,6 +160,7 @@ def _run_set(
     seconds: list[float] = []
     for n, item in enumerate(items, 1):
         namespace = ("prefeval", name, item.item_id)
+        pipeline.require_empty(namespace)
         start = time.perf_counter()
         pipeline.ingest(item_messages(item), namespace=namespace)
         seconds.append(time.perf_counter() - start)

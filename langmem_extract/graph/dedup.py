@@ -20,7 +20,7 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 from langgraph.runtime import Runtime
-from langgraph.store.base import BaseStore, SearchItem
+from langgraph.store.base import BaseStore, SearchItem, SearchOp
 
 from langmem_extract.graph.state import GraphOptions, MemoryGraphState, StoreResolver
 from langmem_extract.schema import Action, Candidate, MemoryStatus, fingerprint, normalize_text
@@ -74,6 +74,8 @@ class _Deduper:
         self.batch_fps: dict[str, str] = {}
         self.batch_keys: dict[tuple[str, str], Candidate] = {}
         self.batch_vectors: list[tuple[Candidate, list[float]]] = []
+        self.similar: dict[str, list[SearchItem]] = {}
+        self.semantic_off = False
 
     # -- store lookups
 
@@ -105,15 +107,38 @@ class _Deduper:
                 return item
         return None
 
+    def prefetch_similar(self, candidates: Sequence[Candidate]) -> None:
+        """Run every candidate's similarity search in one ``store.batch``, so a store that
+        embeds a batch of queries together pays for one embedding call, not one each."""
+        if not self.options.semantic_dedup or not candidates:
+            return
+        active = self.store.search(self.ns, filter={"status": MemoryStatus.ACTIVE.value}, limit=1)
+        if not active:
+            self.semantic_off = True  # nothing stored to be similar to: skip the embeddings
+            return
+        ops = [
+            SearchOp(
+                self.ns,
+                filter={"status": MemoryStatus.ACTIVE.value},
+                limit=self.options.search_limit,
+                query=c.content,
+            )
+            for c in candidates
+        ]
+        results = self.store.batch(ops)
+        self.similar = {c.id: list(r) for c, r in zip(candidates, results, strict=True)}
+
     def _similar_in_store(self, cand: Candidate) -> tuple[SearchItem, float] | None:
-        if not self.options.semantic_dedup:
+        if not self.options.semantic_dedup or self.semantic_off:
             return None
-        items = self.store.search(
-            self.ns,
-            query=cand.content,
-            filter={"status": MemoryStatus.ACTIVE.value},
-            limit=self.options.search_limit,
-        )
+        items = self.similar.get(cand.id)
+        if items is None:
+            items = self.store.search(
+                self.ns,
+                query=cand.content,
+                filter={"status": MemoryStatus.ACTIVE.value},
+                limit=self.options.search_limit,
+            )
         best: tuple[SearchItem, float] | None = None
         for item in items:
             if not _same_ns(item, self.ns) or item.score is None:
@@ -220,9 +245,9 @@ def make_dedup_node(
         request = state["request"]
         # In-batch semantic dedup costs two embeddings per candidate: only when asked for.
         deduper = _Deduper(store, request.namespace, options, embeddings)
-        out = [
-            c if c.action == Action.SKIP else deduper.decide(c) for c in state.get("candidates", [])
-        ]
+        candidates = state.get("candidates", [])
+        deduper.prefetch_similar([c for c in candidates if c.action != Action.SKIP])
+        out = [c if c.action == Action.SKIP else deduper.decide(c) for c in candidates]
         return {"candidates": out}
 
     return dedup

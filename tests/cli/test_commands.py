@@ -468,6 +468,44 @@ def test_version(invoke: Invoke) -> None:
     assert result.exit_code == 0 and result.stdout.startswith("langmem-extract ")
 
 
+@pytest.mark.postgres
+def test_postgres_url_works_as_db_and_exports_like_duckdb(
+    invoke: Invoke, transcripts, tmp_path: Path
+) -> None:
+    from tests.pg_server import database_url, truncate_all
+
+    url = database_url("langmem_cli")
+    truncate_all(url)
+    stored = json_out(invoke("extract", str(transcripts["text"]), "--db", url, "--json"))
+    assert stored["totals"]["stored"] >= 4
+    listed = json_out(invoke("list", "--db", url, "--json"))
+    assert listed["count"] == stored["totals"]["stored"]
+    # The same export from PostgreSQL and from a DuckDB copy of it.
+    from_pg = invoke("export", "--db", url)
+    assert from_pg.exit_code == 0
+    duck = tmp_path / "copy.duckdb"
+    assert invoke("import", "-", "--db", str(duck), input=from_pg.stdout).exit_code == 0
+    assert invoke("export", "--db", str(duck)).stdout == from_pg.stdout
+
+
+def test_eval_is_mounted_and_optional(invoke: Invoke) -> None:
+    result = invoke("eval", "--help")
+    assert result.exit_code == 0 and "locomo" in result.stdout
+    # Without the evaluation harness the other commands still load and run.
+    script = (
+        "import sys; sys.modules['langmem_extract.eval.cli'] = None\n"
+        "from typer.testing import CliRunner\n"
+        "from langmem_extract.cli import app\n"
+        "assert not app.registered_groups\n"
+        "print(CliRunner().invoke(app, ['list', '--help']).exit_code)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "0"
+
+
 def test_store_locked_by_another_process_exits_4(invoke: Invoke, tmp_path: Path) -> None:
     db = tmp_path / "locked.duckdb"
     holder = subprocess.Popen(

@@ -62,3 +62,17 @@ def test_embedding_dims_reads_attribute_or_probes():
             return [0.5] * 7
 
     assert embedding_dims(NoDims()) == 7
+
+
+def test_require_empty_refuses_a_used_namespace():
+    from langgraph.store.memory import InMemoryStore
+
+    from langmem_extract.eval.pipeline import Pipeline
+
+    store = InMemoryStore()
+    pipeline = Pipeline(EvalConfig(), store, HashEmbeddings())
+    pipeline.require_empty(("locomo", "conv-26"))  # empty: fine
+    store.put(("locomo", "conv-26"), "k", {"content": "left over"})
+    with pytest.raises(InvalidInputError, match="empty --db"):
+        pipeline.require_empty(("locomo", "conv-26"))
+    pipeline.require_empty(("locomo", "conv-30"))

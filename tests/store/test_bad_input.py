@@ -46,7 +46,9 @@ def test_bad_namespaces_on_put(seeded: DuckDBStore, namespace: tuple) -> None:
         seeded.put(namespace, "k", {"content": "v"})
     # The raw op path (batch) checks too, and a bad op fails the whole batch.
     with pytest.raises(InvalidNamespaceError):
-        seeded.batch([PutOp(("ns",), "new", {"content": "v"}), PutOp(namespace, "k", {"content": "v"})])
+        seeded.batch(
+            [PutOp(("ns",), "new", {"content": "v"}), PutOp(namespace, "k", {"content": "v"})]
+        )
     _assert_untouched(seeded)
     assert seeded.get(("ns",), "new") is None
 
@@ -114,14 +116,22 @@ class _TooFew(HashEmbeddings):
 
 @pytest.mark.parametrize(
     ("embedder", "error"),
-    [(_WrongDims, EmbeddingDimensionError), (_NaN, InvalidVectorError), (_TooFew, EmbeddingDimensionError)],
+    [
+        (_WrongDims, EmbeddingDimensionError),
+        (_NaN, InvalidVectorError),
+        (_TooFew, EmbeddingDimensionError),
+    ],
 )
 def test_bad_embeddings(embedder: type, error: type[Exception], tmp_path) -> None:
     path = str(tmp_path / "e.duckdb")
-    with DuckDBStore.from_conn_string(path, index={"dims": 64, "embed": HashEmbeddings(), "fields": ["content"]}) as s:
+    with DuckDBStore.from_conn_string(
+        path, index={"dims": 64, "embed": HashEmbeddings(), "fields": ["content"]}
+    ) as s:
         s.setup()
         s.put(("ns",), "keep", {"content": "existing"})
-    with DuckDBStore.from_conn_string(path, index={"dims": 64, "embed": embedder(), "fields": ["content"]}) as s:
+    with DuckDBStore.from_conn_string(
+        path, index={"dims": 64, "embed": embedder(), "fields": ["content"]}
+    ) as s:
         with pytest.raises(error):
             s.batch([PutOp(("ns",), "a", {"content": "x"}), PutOp(("ns",), "keep", None)])
         assert _row_count(s) == (1, 1)
@@ -129,7 +139,9 @@ def test_bad_embeddings(embedder: type, error: type[Exception], tmp_path) -> Non
 
 
 def test_nan_query_vector_is_rejected() -> None:
-    with DuckDBStore.from_conn_string(":memory:", index={"dims": 64, "embed": _NaN(), "fields": ["c"]}) as s:
+    with DuckDBStore.from_conn_string(
+        ":memory:", index={"dims": 64, "embed": _NaN(), "fields": ["c"]}
+    ) as s:
         s.put(("ns",), "k", {"c": "x"}, index=False)
         with pytest.raises(InvalidVectorError):
             s.search(("ns",), query="q")

@@ -147,7 +147,13 @@ def test_search_without_query_filters_and_pages(store: DuckDBStore) -> None:
 )
 def test_filters(store: DuckDBStore, flt: dict, expected: set[str]) -> None:
     rows = {
-        "a": {"color": "red", "n": 1, "meta": {"lang": "en", "v": 1}, "tags": ["x", "y"], "name": "al"},
+        "a": {
+            "color": "red",
+            "n": 1,
+            "meta": {"lang": "en", "v": 1},
+            "tags": ["x", "y"],
+            "name": "al",
+        },
         "b": {"color": "blue", "n": 2, "meta": {"lang": "en", "v": 2}, "name": "b"},
         "c": {"color": "red", "n": 3, "meta": {"lang": "de", "v": 3}, "name": "cy"},
         "d": {"color": "green", "n": 4.5, "meta": "not-an-object", "name": "dee"},
@@ -166,7 +172,7 @@ def test_vector_search_scores_are_cosine(store: DuckDBStore) -> None:
     for key, text in texts.items():
         store.put(("ns",), key, {"content": text})
     results = store.search(("ns",), query="green tea morning")
-    assert [r.key for r in results][0] == "a"
+    assert results[0].key == "a"
     q = emb.embed_query("green tea morning")
     for r in results:
         assert r.score == pytest.approx(_cos(q, emb.embed_query(texts[r.key])), abs=1e-5)
@@ -176,7 +182,9 @@ def test_vector_search_scores_are_cosine(store: DuckDBStore) -> None:
 
 def test_vector_search_limit_offset_filter(store: DuckDBStore) -> None:
     for i in range(30):
-        store.put(("ns",), f"k{i}", {"content": f"tea number {i} " * (i % 5 + 1), "even": i % 2 == 0})
+        store.put(
+            ("ns",), f"k{i}", {"content": f"tea number {i} " * (i % 5 + 1), "even": i % 2 == 0}
+        )
     full = store.search(("ns",), query="tea number 3", limit=30)
     assert len(full) == 30
     page = store.search(("ns",), query="tea number 3", limit=5, offset=5)
@@ -203,7 +211,9 @@ def test_index_fields_and_per_put_override(tmp_path) -> None:
         assert list(res)[-1] == "off"
         res_beta = {r.key: r.score for r in s.search(("ns",), query="beta", limit=10)}
         assert res_beta["fields"] == pytest.approx(1.0, abs=1e-5)
-        assert res_beta["override"] == pytest.approx(_cos(emb.embed_query("beta"), emb.embed_query("alpha")), abs=1e-5)
+        assert res_beta["override"] == pytest.approx(
+            _cos(emb.embed_query("beta"), emb.embed_query("alpha")), abs=1e-5
+        )
         # Overwriting with index=False drops the old vectors.
         s.put(("ns",), "fields", {"title": "alpha"}, index=False)
         res = {r.key: r.score for r in s.search(("ns",), query="alpha", limit=10)}
@@ -255,8 +265,8 @@ def test_injection_like_filter_keys_are_rejected(store: DuckDBStore, key: str) -
 
 
 def test_filter_values_with_quotes_are_data(store: DuckDBStore) -> None:
-    store.put(("ns",), "k", {"content": "v", "s": "it's \"quoted\"; DROP TABLE store"})
-    res = store.search(("ns",), filter={"s": "it's \"quoted\"; DROP TABLE store"})
+    store.put(("ns",), "k", {"content": "v", "s": 'it\'s "quoted"; DROP TABLE store'})
+    res = store.search(("ns",), filter={"s": 'it\'s "quoted"; DROP TABLE store'})
     assert [r.key for r in res] == ["k"]
 
 
@@ -271,7 +281,9 @@ def test_setup_is_idempotent_and_versioned(db_path) -> None:
         s.setup()
         s.setup()
         s.put(("ns",), "k", {"content": "v"})
-        versions = [r[0] for r in s.conn.execute("SELECT v FROM store_migrations ORDER BY v").fetchall()]
+        versions = [
+            r[0] for r in s.conn.execute("SELECT v FROM store_migrations ORDER BY v").fetchall()
+        ]
     from langmem_extract.store._sql import MIGRATIONS
 
     assert versions == list(range(len(MIGRATIONS)))
@@ -298,8 +310,9 @@ def test_reopen_with_other_dims_is_rejected(db_path) -> None:
     with DuckDBStore.from_conn_string(str(db_path), index=hash_index(64)) as s:
         s.setup()
         s.put(("ns",), "k", {"content": "v"})
-    with DuckDBStore.from_conn_string(str(db_path), index=hash_index(32)) as s, pytest.raises(
-        EmbeddingDimensionError
+    with (
+        DuckDBStore.from_conn_string(str(db_path), index=hash_index(32)) as s,
+        pytest.raises(EmbeddingDimensionError),
     ):
         s.setup()
 
@@ -321,7 +334,9 @@ async def test_async_embed_function() -> None:
     async def aembed(texts: list[str]) -> list[list[float]]:
         return emb.embed_documents(texts)
 
-    with DuckDBStore.from_conn_string(":memory:", index={"dims": 16, "embed": aembed, "fields": ["t"]}) as s:
+    with DuckDBStore.from_conn_string(
+        ":memory:", index={"dims": 16, "embed": aembed, "fields": ["t"]}
+    ) as s:
         s.setup()
         await s.aput(("ns",), "k", {"t": "hello there"})
         res = await s.asearch(("ns",), query="hello there")
@@ -342,7 +357,10 @@ def test_many_deletes_trigger_compaction_and_search_stays_exact() -> None:
     with DuckDBStore.from_conn_string(":memory:", index=hash_index(16)) as s:
         s.setup()
         s.batch([PutOp(("ns",), f"k{i}", {"content": f"w{i % 50} x{i % 7}"}) for i in range(3000)])
-        s.batch([PutOp(("ns",), f"k{i}", None) for i in range(0, 3000, 3)] + [PutOp(("ns",), f"k{i}", None) for i in range(1, 3000, 3)])
+        s.batch(
+            [PutOp(("ns",), f"k{i}", None) for i in range(0, 3000, 3)]
+            + [PutOp(("ns",), f"k{i}", None) for i in range(1, 3000, 3)]
+        )
         cache = s._cache
         assert cache is not None and len(cache) == 1000
         assert cache.n_slots < 3000  # dead slots were compacted away
@@ -351,7 +369,7 @@ def test_many_deletes_trigger_compaction_and_search_stays_exact() -> None:
         emb = HashEmbeddings(16)
         q = emb.embed_query("w2 x3")
         exact = sorted(
-            ((-_cos(q, emb.embed_query(f"w{i % 50} x{i % 7}")), f"k{i}") for i in range(2, 3000, 3))
+            (-_cos(q, emb.embed_query(f"w{i % 50} x{i % 7}")), f"k{i}") for i in range(2, 3000, 3)
         )
         top = s.search(("ns",), query="w2 x3", limit=10)
         assert [r.score for r in top] == pytest.approx([-e[0] for e in exact[:10]], abs=1e-5)

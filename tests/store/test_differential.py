@@ -39,9 +39,17 @@ values = st.fixed_dictionaries(
 filters = st.one_of(
     st.none(),
     st.builds(lambda c: {"color": c}, st.sampled_from(["red", "blue", "pink"])),
-    st.builds(lambda o, v: {"n": {o: v}}, st.sampled_from(["$eq", "$ne", "$gt", "$gte", "$lt", "$lte"]), st.integers(-3, 3)),
+    st.builds(
+        lambda o, v: {"n": {o: v}},
+        st.sampled_from(["$eq", "$ne", "$gt", "$gte", "$lt", "$lte"]),
+        st.integers(-3, 3),
+    ),
     st.builds(lambda lang: {"meta": {"lang": lang}}, st.sampled_from(["en", "de"])),
-    st.builds(lambda c, v: {"color": {"$ne": c}, "n": {"$gte": v}}, st.sampled_from(["red", "blue"]), st.integers(-3, 3)),
+    st.builds(
+        lambda c, v: {"color": {"$ne": c}, "n": {"$gte": v}},
+        st.sampled_from(["red", "blue"]),
+        st.integers(-3, 3),
+    ),
 )
 
 put_ops = st.builds(lambda ns, k, v: PutOp(ns, k, v), namespaces, keys, values)
@@ -55,8 +63,14 @@ search_ops = st.builds(
 )
 list_ops = st.builds(
     lambda pre, suf, depth: ListNamespacesOp(
-        tuple(c for c in (MatchCondition("prefix", pre) if pre else None,
-                          MatchCondition("suffix", suf) if suf else None) if c),
+        tuple(
+            c
+            for c in (
+                MatchCondition("prefix", pre) if pre else None,
+                MatchCondition("suffix", suf) if suf else None,
+            )
+            if c
+        ),
         depth,
         100,
         0,
@@ -66,7 +80,11 @@ list_ops = st.builds(
     st.one_of(st.none(), st.integers(1, 3)),
 )
 op_lists = st.lists(
-    st.lists(st.one_of(put_ops, put_ops, delete_ops, get_ops, search_ops, list_ops), min_size=1, max_size=4),
+    st.lists(
+        st.one_of(put_ops, put_ops, delete_ops, get_ops, search_ops, list_ops),
+        min_size=1,
+        max_size=4,
+    ),
     min_size=1,
     max_size=12,
 )
@@ -88,7 +106,9 @@ def _compare(op: Any, ours: Any, theirs: Any) -> None:
         else:
             # Same items with the same cosine scores; ties may come in any order.
             ours_scored = sorted(((round(r.score, 5), repr(_item(r))) for r in ours), reverse=True)
-            theirs_scored = sorted(((round(r.score, 5), repr(_item(r))) for r in theirs), reverse=True)
+            theirs_scored = sorted(
+                ((round(r.score, 5), repr(_item(r))) for r in theirs), reverse=True
+            )
             assert ours_scored == theirs_scored
     else:
         assert ours is None and theirs is None
@@ -114,11 +134,14 @@ def test_duckdb_store_agrees_with_in_memory_store(batches: list[list[Any]]) -> N
 
 
 def _reference_batch(reference: InMemoryStore, ops: list[Any]) -> list[Any]:
-    for ns in [ns for ns, items in reference._data.items() if not items]:
-        del reference._data[ns]
-    reads = [op for op in ops if not isinstance(op, PutOp)]
-    answers = iter(reference.batch(reads))
-    results = [None if isinstance(op, PutOp) else next(answers) for op in ops]
+    results: list[Any] = []
+    for op in ops:  # reads first, each on a pruned reference (a GetOp creates namespaces)
+        if isinstance(op, PutOp):
+            results.append(None)
+            continue
+        for ns in [ns for ns, items in reference._data.items() if not items]:
+            del reference._data[ns]
+        results.append(reference.batch([op])[0])
     for op in ops:
         if isinstance(op, PutOp):
             reference.batch([op])
@@ -132,7 +155,9 @@ def test_differential_harness_detects_a_difference(seed_ops: list[Any]) -> None:
     reference = InMemoryStore(index={"dims": 32, "embed": emb, "fields": ["content"]})  # type: ignore[arg-type]
     reference.batch(seed_ops)
     reference.put(("a",), "k", {"content": "tea", "n": 2})
-    with DuckDBStore.from_conn_string(":memory:", index={"dims": 32, "embed": emb, "fields": ["content"]}) as s:  # type: ignore[arg-type]
+    with DuckDBStore.from_conn_string(
+        ":memory:", index={"dims": 32, "embed": emb, "fields": ["content"]}
+    ) as s:  # type: ignore[arg-type]
         s.batch(seed_ops)
         op = GetOp(("a",), "k")
         with pytest.raises(AssertionError):

@@ -16,8 +16,14 @@ from tests.conftest import HashEmbeddings
 
 
 def _index(**extra: object) -> dict:
-    return {"dims": 32, "embed": HashEmbeddings(32), "fields": ["content"], "hnsw": True,
-            "hnsw_min_rows": 1, **extra}
+    return {
+        "dims": 32,
+        "embed": HashEmbeddings(32),
+        "fields": ["content"],
+        "hnsw": True,
+        "hnsw_min_rows": 1,
+        **extra,
+    }
 
 
 def _text(i: int) -> str:
@@ -166,4 +172,4 @@ def test_store_without_hnsw_config_reopens_a_file_with_an_index(tmp_path: Path) 
     with DuckDBStore.from_conn_string(str(path), index=plain) as s:
         s.setup()
         s.put(("ns",), "b", {"content": "hello again"})
-        assert [r.key for r in s.search(("ns",), query="hello")][0] == "a"
+        assert s.search(("ns",), query="hello")[0].key == "a"

@@ -1,0 +1,72 @@
+"""open_store: the one-call memory store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from langchain_core.embeddings import Embeddings
+
+from langmem_extract.errors import InvalidInputError
+from langmem_extract.schema import MEMORY_INDEX_FIELDS
+from langmem_extract.store.duckdb import DuckDBStore
+from langmem_extract.store.factory import default_memory_index, open_store
+from tests.conftest import HashEmbeddings
+
+
+class _E5Like(HashEmbeddings):
+    def __init__(self) -> None:
+        super().__init__(384)
+
+
+def test_in_memory_with_default_e5(e5_embeddings: Embeddings) -> None:
+    with open_store(":memory:", embeddings=e5_embeddings) as store:
+        assert isinstance(store, DuckDBStore)
+        assert store.index_config is not None
+        assert store.index_config["dims"] == 384
+        assert store.index_config["fields"] == MEMORY_INDEX_FIELDS
+        store.put(("memories", "u1"), "a", {"content": "I love hiking in the mountains"})
+        store.put(("memories", "u1"), "b", {"content": "My sister lives in Lisbon"})
+        hits = store.search(("memories",), query="outdoor sports I enjoy")
+        assert hits[0].key == "a"
+
+
+def test_default_embedder_is_e5() -> None:
+    from langmem_extract.embeddings import E5Embeddings
+
+    idx = default_memory_index()
+    assert isinstance(idx["embed"], E5Embeddings) and idx["dims"] == 384
+
+
+def test_file_target_persists_and_close(tmp_path: Path) -> None:
+    path = tmp_path / "memories.duckdb"
+    store = open_store(path, embeddings=_E5Like())
+    store.put(("m",), "k", {"content": "kept"})
+    store.close()  # type: ignore[attr-defined]
+    with open_store(f"duckdb://{path}", embeddings=_E5Like()) as again:
+        assert again.get(("m",), "k") is not None
+
+
+def test_custom_index_and_ttl(tmp_path: Path) -> None:
+    idx = {"dims": 8, "embed": HashEmbeddings(8), "fields": ["text"]}
+    with open_store(":memory:", index=idx, ttl={"default_ttl": 3}) as store:
+        store.put(("m",), "k", {"text": "hello"})
+        assert store.search(("m",), query="hello")[0].score == pytest.approx(1.0, abs=1e-5)
+        row = store.conn.execute("SELECT ttl_minutes FROM store").fetchone()
+        assert row == (3.0,)
+
+
+@pytest.mark.parametrize("target", ["mysql://x", "s3://bucket/db", "http://x"])
+def test_unknown_schemes(target: str) -> None:
+    with pytest.raises(InvalidInputError, match="scheme"):
+        open_store(target, embeddings=_E5Like())
+
+
+def test_embeddings_without_dims_need_an_index() -> None:
+    class NoDims(HashEmbeddings):
+        pass
+
+    emb = NoDims()
+    del emb.dims
+    with pytest.raises(InvalidInputError):
+        open_store(":memory:", embeddings=emb)
