@@ -65,6 +65,10 @@ class E5Embeddings(Embeddings):
         """Embed a search query (``query: `` prefix)."""
         return self._encode([text], is_query=True)[0]
 
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        """Embed many search queries in batches (``query: `` prefix)."""
+        return self._encode(texts, is_query=True)
+
     async def aembed_documents(self, texts: list[str]) -> list[list[float]]:
         # The engine is CPU-bound C code; a worker thread keeps the event loop free.
         return await asyncio.to_thread(self.embed_documents, texts)

@@ -61,7 +61,9 @@ def embed_corpus(
     embeddings: Embeddings, turns: Sequence[str], questions: Sequence[str]
 ) -> tuple[np.ndarray, np.ndarray]:
     base = np.asarray(embeddings.embed_documents(list(turns)), dtype=np.float32)
-    queries = np.asarray([embeddings.embed_query(q) for q in questions], dtype=np.float32)
+    batch = getattr(embeddings, "embed_queries", None)
+    qs = batch(list(questions)) if batch else [embeddings.embed_query(q) for q in questions]
+    queries = np.asarray(qs, dtype=np.float32)
     return base, queries
 
 

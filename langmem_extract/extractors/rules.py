@@ -442,7 +442,7 @@ _RE = {
         re.I,
     ),
     "goal": re.compile(
-        r"^(?:i(?:\s+|(?='))(?:really\s+)?(?:want|wanna|hope|plan|intend|aim|need|mean|would like|'d like|wish|dream|aspire|am hoping|'m hoping|am planning|'m planning|am trying|'m trying|am aiming|'m aiming|am going|'m going|am saving|'m saving|am looking forward|'m looking forward|am working|'m working|am determined|'m determined|can't wait)\s+(?:to|on|for|towards|toward)\s+(.+))|^(?:my\s+(?:\w+\s+)?(?:goal|plan|dream|aim|ambition|resolution|objective|hope)\s+(?:is|are|was)\s+(?:to\s+)?(.+))|^i(?:'m| am)\s+(?:thinking|considering)\s+(?:about\s+|of\s+)?(.+)",
+        r"^(?:i(?:\s+|(?='))(?:really\s+)?(?:want|wanna|hope|plan|intend|aim|need|mean|would like|'d like|wish|dream|aspire|am hoping|'m hoping|am planning|'m planning|am trying|'m trying|am aiming|'m aiming|am going|'m going|am saving|'m saving|am looking forward|'m looking forward|am off|'m off|am heading|'m heading|am working|'m working|am determined|'m determined|can't wait)\s+(?:to|on|for|towards|toward)\s+(.+))|^(?:my\s+(?:\w+\s+)?(?:goal|plan|dream|aim|ambition|resolution|objective|hope)\s+(?:is|are|was)\s+(?:to\s+)?(.+))|^i(?:'m| am)\s+(?:thinking|considering)\s+(?:about\s+|of\s+)?(.+)",
         re.I,
     ),
     "prefer_over": re.compile(
@@ -901,6 +901,13 @@ def _generic_statement(s: str, min_generic_words: int) -> _Hit | None:
             return _Hit(
                 MemoryType.PREFERENCE, text, None, None, signals=["explicit"], rewritten=True
             )
+    m = _EMBEDDED_LIKE.search(s)
+    if m and not _RE["first_person"].match(s):
+        # "That's why I love traveling": the preference inside a longer remark.
+        return _Hit(
+            MemoryType.PREFERENCE, f"I {m.group(1)} {m.group(2)}", None, None, None,
+            ["explicit", *(["negation"] if m.group(1).lower() in {"hate", "dislike"} else [])],
+        )  # fmt: skip
     m = _RE["first_person"].match(s)
     if m and _substantive(s, min_generic_words):
         return _Hit(MemoryType.FACT, s, signals=["generic"])
@@ -923,8 +930,12 @@ _FAVORITE_IS = re.compile(
 # Requests to the other speaker and photo captions say nothing lasting about the speaker.
 _IMPERATIVE = re.compile(
     r"^(?:tell|look|check|let|take|show|keep|have|enjoy|come|send|make sure|go|try|don't|do not|"
-    r"please|remember|imagine|guess|wish|see|here'?s|here is|here are|this is a (?:photo|pic|picture))\b",
+    r"please|remember|imagine|guess|wish|see)\b",
     re.I,
+)
+_EMBEDDED_LIKE = re.compile(
+    r"\bI (?:really |absolutely |just |also )?(love|like|enjoy|adore|hate|dislike) "
+    r"(\w+ing\b[^,.;!?]*)"
 )
 _MENTIONS_SELF = re.compile(r"\b(?:I|my|me|myself|mine)\b")
 

@@ -53,6 +53,21 @@ def _negated(text: str) -> bool:
     return bool(_NEGATION.search(text))
 
 
+_DETAIL = re.compile(
+    r"\b(?:\d+(?:[.,:]\d+)?|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|"
+    r"july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    re.I,
+)
+
+
+def _details_differ(a: str, b: str) -> bool:
+    """Different numbers or dates ("went hiking on 7 May" vs "on 2 June"): two memories."""
+    da = {t.lower() for t in _DETAIL.findall(a)}
+    db = {t.lower() for t in _DETAIL.findall(b)}
+    return bool(da and db and da != db)
+
+
 def _conflict_key(cand: Candidate) -> tuple[str, str] | None:
     if not cand.attribute:
         return None
@@ -147,7 +162,8 @@ class _Deduper:
                 continue
             if _values_differ(cand, item.value):
                 continue
-            if _negated(cand.content) != _negated(item.value.get("content", "")):
+            other = item.value.get("content", "")
+            if _negated(cand.content) != _negated(other) or _details_differ(cand.content, other):
                 continue
             if item.score >= self.options.similarity_threshold and (
                 best is None or item.score > best[1]
@@ -172,7 +188,9 @@ class _Deduper:
                 and (normalize_text(other.value or "") != normalize_text(cand.value or ""))
             ):
                 continue
-            if _negated(other.content) != _negated(cand.content):
+            if _negated(other.content) != _negated(cand.content) or _details_differ(
+                other.content, cand.content
+            ):
                 continue
             score = _cosine(vector, other_vec)
             if score >= self.options.similarity_threshold and (best is None or score > best[1]):

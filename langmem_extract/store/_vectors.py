@@ -26,6 +26,14 @@ _COMPACT_FRACTION = 0.3
 _COMPACT_MIN = 1024
 
 
+def _matvec(matrix: np.ndarray, q: np.ndarray) -> np.ndarray:
+    # einsum runs numpy's own single-threaded SIMD loop. BLAS matvec spreads over all
+    # cores, and on a busy machine its thread hand-offs cost far more than the product:
+    # measured here under load, 2,000 x 384 took 13 ms with BLAS and 0.23 ms with einsum;
+    # 100,000 x 384 took 38 ms and 17 ms.
+    return np.einsum("ij,j->i", matrix, q)
+
+
 def normalize_rows(vectors: np.ndarray) -> np.ndarray:
     """L2-normalise rows; zero rows stay zero (their cosine is 0 with everything)."""
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
@@ -280,13 +288,11 @@ class StoreCache:
         if selected == 0:
             return []
         q = query.astype(np.float32, copy=False)
+        idx = np.flatnonzero(rows_ok)
         if selected >= _GATHER_FRACTION * nv:
-            scores = self.vecs[:nv] @ q
-            idx = np.flatnonzero(rows_ok)
-            scores = scores[idx]
+            scores = _matvec(self.vecs[:nv], q)[idx]
         else:
-            idx = np.flatnonzero(rows_ok)
-            scores = self.vecs[idx] @ q
+            scores = _matvec(self.vecs[idx], q)
         return self._top_items(idx, scores, k)
 
     def _top_items(self, idx: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
@@ -317,7 +323,7 @@ class StoreCache:
         for slot in slots:
             rows = self.vec_rows_of.get(slot)
             if rows:
-                out[slot] = float(np.max(self.vecs[rows] @ q))
+                out[slot] = float(np.max(_matvec(self.vecs[rows], q)))
         return out
 
     def vector_matrix(self) -> tuple[np.ndarray, np.ndarray]:

@@ -248,3 +248,29 @@ async def test_async_extract(memory_store: BaseStore) -> None:
     assert r.stored == 1
     again = await aextract_memories(OK, store=memory_store, namespace=NS)
     assert again.deduplicated == 1
+
+
+def test_semantic_merge_and_its_guards(inmemory_store: BaseStore) -> None:
+    # a low threshold so E5 scores these paraphrases as near-duplicates
+    opts = {"store": inmemory_store, "namespace": NS, "similarity_threshold": 0.85}
+    extract_memories(
+        [{"id": "a", "role": "user", "content": "I have two cats named Milo and Otis."}], **opts
+    )
+    r = extract_memories(
+        [{"id": "b", "role": "user", "content": "I have two cats called Milo and Otis."}], **opts
+    )
+    assert r.candidates[0].action == Action.MERGE and r.candidates[0].similarity >= 0.85
+    assert r.candidates[0].reason == "near-duplicate of a stored memory"
+    # same wording, different dates: two events, never merged
+    went = "I went to a support group yesterday."
+    extract_memories(
+        [{"role": "user", "content": went, "timestamp": "2023-05-08T10:00:00Z"}], **opts
+    )
+    r = extract_memories(
+        [{"role": "user", "content": went, "timestamp": "2023-07-04T10:00:00Z"}], **opts
+    )
+    assert r.candidates[0].action == Action.ADD
+    # negation flips meaning: not a duplicate either
+    extract_memories([{"role": "user", "content": "I enjoy spicy food."}], **opts)
+    r = extract_memories([{"role": "user", "content": "I don't enjoy spicy food."}], **opts)
+    assert r.candidates[0].action != Action.MERGE
