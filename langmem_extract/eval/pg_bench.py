@@ -202,7 +202,7 @@ def capture(store: BaseStore, turns: int, writers: int = 1) -> dict[str, float]:
 
     def run(writer: int) -> None:
         rng = random.Random(1000 + writer)
-        ns = (NAMESPACE_ROOT, f"capture{writer}")
+        ns = (NAMESPACE_ROOT, f"capture-{writers}w-{writer}")  # fresh per run and writer
         try:
             for n in range(turns // writers):
                 state = graph.invoke({"messages": _turn(rng, n), "namespace": ns})
@@ -368,6 +368,19 @@ def _markdown(report: dict[str, Any]) -> str:
             f"- capture: {report['turns']} two-message turns through the full memory "
             "graph with the rule extractor on top of the loaded store; on PostgreSQL "
             "also 4 writer threads on 4 namespaces.",
+            "- mean results per search (5 = complete): "
+            + "; ".join(
+                f"{name} {r['recall']['user_namespace']['mean_results']:.2f} one user, "
+                f"{r['recall']['all_namespaces']['mean_results']:.2f} all users"
+                for name, r in report["backends"].items()
+            )
+            + ". Memories stored by capture: "
+            + "; ".join(
+                f"{name} "
+                + ", ".join(f"{c['memories_stored']} ({c['writers']}w)" for c in r["capture"])
+                for name, r in report["backends"].items()
+            )
+            + " (a few turns merge into near-duplicates, by design).",
             "- PostgreSQL planner uses the HNSW index: "
             + ", ".join(
                 f"{k.replace('_', ' ')}: {'yes' if v else 'no (exact scan)'}"

@@ -391,14 +391,21 @@ def speed_markdown(r: dict[str, Any]) -> str:
         out += [_table(header, rows), "", search.get("note", ""), ""]
         out += [
             _table(
-                ["store", "memories", "recall@10 vs exact", "fill s", "RSS Δ MiB", "on disk"],
+                [
+                    "store",
+                    "memories",
+                    "recall@10 vs exact",
+                    "fill s",
+                    "peak RSS growth MiB",
+                    "on disk",
+                ],
                 [
                     [
                         kind,
                         size,
                         c.get("recall_vs_exact"),
                         c.get("fill_s"),
-                        c.get("rss_delta_mib"),
+                        c.get("peak_rss_growth_mib"),
                         _mib(c.get("disk_bytes")),
                     ]
                     for kind, per in search["results"].items()
@@ -508,6 +515,13 @@ langmem-extract eval speed
 """
 
 
+def _title(path: Path) -> str:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return path.stem
+
+
 def write_readme(out_dir: Path | str) -> Path:
     """Assemble ``README.md`` from the ``<name>.md`` sections present in ``out_dir``."""
     out = Path(out_dir)
@@ -519,6 +533,11 @@ def write_readme(out_dir: Path | str) -> Path:
         section = out / f"{name}.md"
         if section.exists():
             parts.append(section.read_text(encoding="utf-8"))
+    own = {"README.md", "findings.md", *(f"{name}.md" for name in BENCHMARKS)}
+    others = sorted(p for p in out.glob("*.md") if p.name not in own)
+    if others:
+        parts.append("## Other benchmark pages\n")
+        parts.append("\n".join(f"- [{_title(p)}]({p.name})" for p in others) + "\n")
     path = out / "README.md"
     path.write_text("\n".join(parts), encoding="utf-8")
     return path

@@ -2,15 +2,15 @@
 recall search latency against LangGraph's own stores at growing sizes, RSS and file sizes.
 
 Search is measured on the same vectors and the same queries for every store. The vectors
-are "real-looking": real LoCoMo turns embedded with E5, then N noisy mixtures around them
-(clustered like real memories), served to every store through one lookup embedder so no
-store pays for embedding during the timed part.
+are "real-looking": real LoCoMo turns embedded with E5, then N mixtures around them
+synthesised by the store benchmark's own generator, served to every store through one
+lookup embedder so no store pays for embedding during the timed part.
 """
 
 from __future__ import annotations
 
 import contextlib
-import gc
+import multiprocessing
 import random
 import resource
 import tempfile
@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 from langgraph.store.base import BaseStore, PutOp
 
 from langmem_extract.errors import InvalidInputError
@@ -34,11 +33,15 @@ from langmem_extract.eval.pipeline import (
     make_embeddings,
     open_eval_store,
 )
+from langmem_extract.eval.search_bench import (
+    LookupEmbeddings,
+    embed_corpus,
+    exact_top_k,
+    synthesise,
+)
 
 SIZES = (1_000, 10_000, 100_000)
 STORES = ("duckdb", "inmemory", "sqlite")
-#: Noise scale of the synthetic vectors: cosine to their anchor is about 0.9.
-NOISE = 0.5
 _PUT_BATCH = 1_000
 _NAMESPACE = ("bench", "search")
 
@@ -123,29 +126,17 @@ def capture_bench(
 # --- search ---
 
 
-class LookupEmbeddings(Embeddings):
-    """Serves precomputed vectors by text key, so stores are timed on search alone."""
-
-    def __init__(self, vectors: dict[str, np.ndarray], dims: int) -> None:
-        self.vectors = vectors
-        self.dims = dims
+class _Lookup(LookupEmbeddings):
+    """The store benchmark's lookup, also answering queries sent through
+    ``embed_documents`` (SqliteStore embeds its search queries that way)."""
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return [self.vectors[t].tolist() for t in texts]
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.vectors[text].tolist()
-
-
-def synthetic_vectors(anchors: np.ndarray, n: int, *, seed: int) -> np.ndarray:
-    """``n`` unit vectors, each a noisy copy of a random anchor (clustered like real data)."""
-    rng = np.random.default_rng(seed)
-    dims = anchors.shape[1]
-    picks = rng.integers(0, len(anchors), size=n)
-    noise = rng.standard_normal((n, dims)).astype("float32") * (NOISE / np.sqrt(dims))
-    out = anchors[picks] + noise
-    out /= np.linalg.norm(out, axis=1, keepdims=True)
-    return out.astype("float32")
+        return [
+            self.queries[int(t[1:])].tolist()
+            if t.startswith("q")
+            else self.items[int(t[1:])].tolist()
+            for t in texts
+        ]
 
 
 @contextlib.contextmanager
@@ -216,6 +207,63 @@ def _fill(store: BaseStore, keys: Sequence[str]) -> float:
     return time.perf_counter() - start
 
 
+def _measure_store(
+    kind: str,
+    index: dict[str, Any],
+    keys: Sequence[str],
+    exact: Sequence[set[str]],
+    n: int,
+    k: int,
+) -> dict[str, Any]:
+    """Fill one store, then time ``n`` searches; also recall vs exact and resources."""
+    # Touch the shared input vectors first so the RSS growth is the store's alone.
+    index["embed"].items.sum()
+    rss_start = _rss_mib()
+    with (
+        tempfile.TemporaryDirectory(prefix="lme-speed-") as tmp,
+        _bench_store(kind, index, Path(tmp)) as (store, path),
+    ):
+        fill_s = _fill(store, keys)
+        store.search(_NAMESPACE, query="q0", limit=k)  # warm caches once
+        seconds = []
+        found = 0
+        for i in range(n):
+            start = time.perf_counter()
+            items = store.search(_NAMESPACE, query=f"q{i}", limit=k)
+            seconds.append(time.perf_counter() - start)
+            found += len({item.key for item in items} & exact[i])
+        return {
+            **latency_summary(seconds),
+            "recall_vs_exact": found / (n * min(k, len(keys))),
+            "fill_s": fill_s,
+            "peak_rss_growth_mib": _peak_rss_mib() - rss_start,
+            "disk_bytes": _size_on_disk(path),
+        }
+
+
+def _isolated(fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Run ``fn`` in a forked child so its peak RSS is its own and its memory is returned
+    to the system afterwards; in-process where fork is unavailable."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return fn()
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+
+    def run() -> None:
+        try:
+            child.send(("ok", fn()))
+        except BaseException as exc:  # surfaced in the parent
+            child.send(("error", repr(exc)))
+
+    proc = ctx.Process(target=run)
+    proc.start()
+    status, payload = parent.recv()
+    proc.join()
+    if status != "ok":
+        raise RuntimeError(f"store benchmark failed: {payload}")
+    return payload
+
+
 def _size_on_disk(path: Path | None) -> int | None:
     if path is None:
         return None
@@ -223,7 +271,8 @@ def _size_on_disk(path: Path | None) -> int | None:
 
 
 def search_bench(
-    anchors: np.ndarray,
+    base: np.ndarray,
+    queries: np.ndarray,
     *,
     sizes: Sequence[int] = SIZES,
     stores: Sequence[str] = STORES,
@@ -233,45 +282,31 @@ def search_bench(
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Search p50/p95 per store and size on identical data and queries. ``slow_queries``
-    (fewer) are used for LangGraph's stores, whose search is a full scan in Python."""
+    (fewer) are used for LangGraph's stores, whose search scans every vector.
+
+    The vectors are synthesised around ``base`` exactly as the store benchmark
+    (:mod:`langmem_extract.eval.search_bench`) does, so the two reports agree."""
     say = progress or (lambda _msg: None)
-    dims = anchors.shape[1]
-    queries = synthetic_vectors(anchors, n_queries, seed=7)
+    dims = base.shape[1]
+    n_queries = min(n_queries, len(queries))
     results: dict[str, dict[str, Any]] = {s: {} for s in stores}
     for size in sizes:
-        vectors = synthetic_vectors(anchors, size, seed=size)
+        vectors = synthesise(base, size, seed=size)
         keys = [f"m{i}" for i in range(size)]
-        table = dict(zip(keys, vectors, strict=True))
-        table.update({f"q{i}": q for i, q in enumerate(queries)})
-        index = {"dims": dims, "embed": LookupEmbeddings(table, dims), "fields": ["content"]}
+        index = {"dims": dims, "embed": _Lookup(vectors, queries), "fields": ["content"]}
+        alive = np.ones(size, dtype=bool)
         # Ground truth: exact top-k by cosine, to show every store returns the right items.
-        scores = queries @ vectors.T
-        exact = [{keys[j] for j in np.argsort(-row)[:k]} for row in scores]
+        exact = [
+            {f"m{i}" for i in exact_top_k(vectors, alive, queries[j], k)} for j in range(n_queries)
+        ]
         for kind in stores:
             n = n_queries if kind == "duckdb" else min(slow_queries, n_queries)
             say(f"search: {kind} at {size:,} ({n} queries)")
-            rss_before = _rss_mib()
-            with (
-                tempfile.TemporaryDirectory(prefix="lme-speed-") as tmp,
-                _bench_store(kind, index, Path(tmp)) as (store, path),
-            ):
-                fill_s = _fill(store, keys)
-                store.search(_NAMESPACE, query="q0", limit=k)  # warm caches once
-                seconds = []
-                found = 0
-                for i in range(n):
-                    start = time.perf_counter()
-                    items = store.search(_NAMESPACE, query=f"q{i}", limit=k)
-                    seconds.append(time.perf_counter() - start)
-                    found += len({item.key for item in items} & exact[i])
-                results[kind][str(size)] = {
-                    **latency_summary(seconds),
-                    "recall_vs_exact": found / (n * min(k, size)),
-                    "fill_s": fill_s,
-                    "rss_delta_mib": _rss_mib() - rss_before,
-                    "disk_bytes": _size_on_disk(path),
-                }
-            gc.collect()
+            results[kind][str(size)] = _isolated(
+                lambda kind=kind, n=n, index=index, keys=keys, exact=exact: _measure_store(
+                    kind, index, keys, exact, n, k
+                )
+            )
     return {
         "sizes": list(sizes),
         "stores": list(stores),
@@ -280,21 +315,25 @@ def search_bench(
         "note": (
             f"{n_queries} queries for duckdb, {min(slow_queries, n_queries)} for the other "
             f"stores (each of their searches scans every vector); same vectors and queries for "
-            f"all; one warm-up query each. Vectors: {len(anchors)} real LoCoMo turns embedded "
-            f"with E5, N noisy copies (noise {NOISE}) around them."
+            f"all; one warm-up query each. Vectors: {len(base)} real LoCoMo turns embedded "
+            f"with E5 and N vectors synthesised around them as in `store_search.md`; queries: "
+            f"LoCoMo questions embedded with E5. Each store runs in its own child process."
         ),
     }
 
 
-def anchor_vectors(conversations: Sequence[Conversation], n: int, config: EvalConfig) -> np.ndarray:
-    """E5 vectors of ``n`` real turns sampled evenly from the conversations."""
+def bench_vectors(
+    conversations: Sequence[Conversation], n_base: int, n_queries: int, config: EvalConfig
+) -> tuple[np.ndarray, np.ndarray]:
+    """E5 vectors of ``n_base`` real turns and ``n_queries`` real questions, sampled evenly."""
     turns = [t.text for c in conversations for t in c.turns]
-    if not turns:
-        raise InvalidInputError("no LoCoMo turns to build search vectors from")
-    picks = random.Random(0).sample(turns, min(n, len(turns)))
-    embeddings = make_embeddings(config)
-    out = np.asarray(embeddings.embed_documents(picks), "float32")
-    return out / np.linalg.norm(out, axis=1, keepdims=True)
+    questions = [q.question for c in conversations for q in c.qa]
+    if not turns or not questions:
+        raise InvalidInputError("no LoCoMo turns or questions to build search vectors from")
+    rng = random.Random(0)
+    picked_turns = rng.sample(turns, min(n_base, len(turns)))
+    picked_questions = rng.sample(questions, min(n_queries, len(questions)))
+    return embed_corpus(make_embeddings(config), picked_turns, picked_questions)
 
 
 def run_speed(
@@ -306,7 +345,7 @@ def run_speed(
     turns: int = 200,
     n_queries: int = 100,
     slow_queries: int = 10,
-    anchors: int = 300,
+    n_base: int = 300,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Capture on the first conversation (per turn) and the second (batch), then search."""
@@ -319,8 +358,10 @@ def run_speed(
     rss_after_capture = _peak_rss_mib()
     search = None
     if sizes:
+        base, queries = bench_vectors(conversations, n_base, n_queries, config)
         search = search_bench(
-            anchor_vectors(conversations, anchors, config),
+            base,
+            queries,
             sizes=sizes,
             stores=stores,
             n_queries=n_queries,
@@ -333,14 +374,7 @@ def run_speed(
         "capture": capture,
         "search": search,
         "resources": {
-            "peak_rss_after_capture_mib": round(rss_after_capture, 1),
-            "peak_rss_mib": round(_peak_rss_mib(), 1),
+            "capture_peak_rss_mib": round(rss_after_capture, 1),
             "capture_db_bytes": capture["db_bytes"],
-            **{
-                f"{kind}_{size}_disk_bytes": cell["disk_bytes"]
-                for kind, per in (search or {}).get("results", {}).items()
-                for size, cell in per.items()
-                if cell.get("disk_bytes") is not None
-            },
         },
     }
