@@ -191,9 +191,15 @@ def _handle_errors(func: F) -> F:
 
 
 @contextmanager
-def _open(db: str) -> Iterator[BaseStore]:
+def _open(db: str, *, create: bool = False) -> Iterator[BaseStore]:
     from langmem_extract.store.factory import open_store
 
+    # Reading commands must not leave an empty database file behind a typo'd --db.
+    if not create and _is_missing_file(db):
+        raise InvalidInputError(
+            f"no memory database at {db} (create one with `langmem-extract extract` "
+            "or `langmem-extract import`, or pass --db / set LANGMEM_DB)"
+        )
     store = open_store(db)
     try:
         yield store
@@ -333,6 +339,17 @@ def _windows(conversation: Conversation) -> list[tuple[str, list[dict[str, Any]]
     ]
 
 
+def _validate_batches(batches: Sequence[tuple[str, list[dict[str, Any]]]]) -> None:
+    """Reject every bad message before the store is opened, so bad input writes nothing."""
+    from langmem_extract.messages import normalize_messages
+
+    for label, messages in batches:
+        try:
+            normalize_messages(messages)
+        except InvalidInputError as exc:
+            raise type(exc)(f"{label}: {exc}") from None
+
+
 def _llm_extractor(model: str | None, base_url: str | None) -> Any:
     """The LLM extractor for ``--model``, or None for the offline rule extractor."""
     if model is None:
@@ -422,10 +439,11 @@ def extract(
     extractor = _llm_extractor(model, base_url)
     conversations = _read_conversations(source)
     batches = [w for conv in conversations for w in _windows(conv)]
+    _validate_batches(batches)
     # A dry run against a file that does not exist yet compares with nothing; keep it
     # in memory rather than create the file.
     target = ":memory:" if dry_run and _is_missing_file(db) else db
-    with _open(target) as store:
+    with _open(target, create=True) as store:
         rows = _run_extraction(
             store,
             batches,
@@ -688,7 +706,7 @@ def import_(
 
     # Validate before opening the store, so bad input never creates a database.
     memories = read_export(sys.stdin if source == "-" else source)
-    with _open(db) as store:
+    with _open(db, create=True) as store:
         count = import_memories(store, memories)
     if json_output:
         _print_json({"imported": count})

@@ -8,6 +8,7 @@ Every command takes the configuration under test (``--embedder``, ``--extractor`
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import sys
 from collections.abc import Callable
@@ -89,9 +90,14 @@ def _int_list(raw: str, option: str) -> list[int]:
     return [v for v in values if v > 0]
 
 
+#: Environment settings that change the figures, quoted with the command.
+_ENV_RECORDED = ("OMP_NUM_THREADS", "LANGMEM_EVAL_DATA")
+
+
 def _command(name: str) -> str:
     args = sys.argv[sys.argv.index(name) + 1 :] if name in sys.argv else []
-    return shlex.join(["langmem-extract", "eval", name, *args])
+    env = [f"{k}={os.environ[k]}" for k in _ENV_RECORDED if os.environ.get(k)]
+    return shlex.join([*env, "langmem-extract", "eval", name, *args])
 
 
 def _run(

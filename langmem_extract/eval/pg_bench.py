@@ -380,7 +380,15 @@ def _markdown(report: dict[str, Any]) -> str:
                 + ", ".join(f"{c['memories_stored']} ({c['writers']}w)" for c in r["capture"])
                 for name, r in report["backends"].items()
             )
-            + " (a few turns merge into near-duplicates, by design).",
+            + (
+                " (the rest merged into near-duplicates, by design)."
+                if any(
+                    c["memories_stored"] < c["turns"]
+                    for r in report["backends"].values()
+                    for c in r["capture"]
+                )
+                else "."
+            ),
             "- PostgreSQL planner uses the HNSW index: "
             + ", ".join(
                 f"{k.replace('_', ' ')}: {'yes' if v else 'no (exact scan)'}"

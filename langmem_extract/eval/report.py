@@ -508,10 +508,17 @@ wall-clock; p50 is the median.
 Reproduce (from the repository root; add `--data PATH` if the data lives elsewhere):
 
 ```
-langmem-extract eval locomo
-langmem-extract eval prefeval
-langmem-extract eval speed
+OMP_NUM_THREADS=1 langmem-extract eval locomo
+OMP_NUM_THREADS=1 langmem-extract eval prefeval
+OMP_NUM_THREADS=1 langmem-extract eval speed
 ```
+
+`OMP_NUM_THREADS=1` keeps the bundled E5 engine to one OpenMP thread per process. On a
+shared 2-core machine its default threads spin-wait for each other: single E5 calls ran
+2–20× slower without it. Each section quotes the exact command that produced it.
+Evaluate another configuration with `--embedder openai --embedding-model NAME`,
+`--extractor llm --model gpt-4o-mini` (needs `OPENAI_API_KEY`, or `--base-url` for an
+OpenAI-compatible server) or `--db postgresql://…` (an empty database).
 """
 
 

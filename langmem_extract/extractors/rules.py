@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from langmem_extract.errors import InvalidInputError
 from langmem_extract.extractors.base import ExtractContext, ExtractorOutput
 from langmem_extract.extractors.dates import TimeRef, find_time_expression
 from langmem_extract.redact import contains_redaction
@@ -1138,15 +1139,37 @@ _GENERIC_STOP = frozenset(
 # --------------------------------------------------------------------------- extractor
 
 
+#: Clauses of one message joined into its fallback memory, at most.
+FALLBACK_MAX_CLAUSES = 3
+#: A fallback clause needs this many more words than a generic first-person fact, and
+#: this many content words: it has no rule vouching for it.
+FALLBACK_EXTRA_WORDS = 2
+FALLBACK_MIN_CONTENT_WORDS = 3
+
+
 class RuleExtractor:
     """Offline, regex-based extractor: the default, no key and no model needed."""
 
     model_name = "rules"
 
-    def __init__(self, *, min_generic_words: int = 4) -> None:
+    def __init__(
+        self,
+        *,
+        min_generic_words: int = 4,
+        fallback: bool = True,
+        max_fallback_clauses: int = FALLBACK_MAX_CLAUSES,
+    ) -> None:
         """``min_generic_words``: shortest first-person statement kept when no specific
-        rule matched it (higher → fewer, more substantial generic facts)."""
+        rule matched it (higher → fewer, more substantial generic facts).
+
+        ``fallback``: a message's substantive clauses that matched no rule still yield one
+        low-importance episodic memory ("On 7 May 2023, Ana said: …"), so nothing said
+        about a person is lost; at most ``max_fallback_clauses`` clauses per message."""
+        if max_fallback_clauses < 1:
+            raise InvalidInputError("max_fallback_clauses must be >= 1")
         self.min_generic_words = min_generic_words
+        self.fallback = fallback
+        self.max_fallback_clauses = max_fallback_clauses
 
     def extract(
         self, messages: Sequence[ChatMessage], *, context: ExtractContext
@@ -1195,6 +1218,7 @@ class RuleExtractor:
         out: list[Candidate] = []
         seen: set[str] = set()
         inherited: TimeRef | None = None
+        unmatched: list[str] = []
         for clause, correction in _clauses(_clean(message.content)):
             # A clause carrying a (redacted) secret yields no memory at all.
             if _QUESTION.search(clause) or contains_redaction(clause):
@@ -1205,6 +1229,8 @@ class RuleExtractor:
                 to_assistant, prior_text, inherited,
             )  # fmt: skip
             if cand is None:
+                if _fallback_worthy(clause, self.min_generic_words):
+                    unmatched.append(clause)
                 continue
             if (
                 "dated" in cand.signals
@@ -1217,6 +1243,12 @@ class RuleExtractor:
                 continue
             seen.add(key)
             out.append(cand)
+        if self.fallback and unmatched:
+            cand = _fallback_candidate(
+                unmatched[: self.max_fallback_clauses], subject, addressee, ref, message
+            )
+            if cand is not None and normalize_text(cand.content) not in seen:
+                out.append(cand)
         return out
 
     def _candidate(
@@ -1315,6 +1347,64 @@ class RuleExtractor:
             signals=signals,
             source="conversation",
         )
+
+
+# Praise, thanks and wishes aimed at the other person say nothing about the speaker.
+_SMALL_TALK = re.compile(
+    r"^(?:that(?:'s| is| was| sounds| must)|this (?:is|was|sounds)|it(?:'s| is) (?:so |really )?"
+    r"(?:great|awesome|amazing|cool|nice|good|wonderful|lovely|fantastic|sweet)|sounds|"
+    r"(?:good|best of) luck|congrat|thanks|thank you|glad|happy (?:for|to)|so (?:happy|glad)|"
+    r"keep (?:it up|going|up the)|you(?:'re| are) (?:so |really |doing )?"
+    r"(?:great|awesome|amazing|welcome|right|the best|inspiring|brave)|you got this|"
+    r"have (?:fun|a (?:great|good|nice))|take care|see you|talk (?:soon|later)|bye|"
+    r"can't wait|cannot wait|no (?:prob|problem|worries)|wishing you|hope you)",
+    re.I,
+)
+
+
+def _fallback_worthy(clause: str, min_words: int) -> bool:
+    """A clause no rule matched but still worth remembering: not small talk, not tiny."""
+    if _SMALL_TALK.match(clause) or not _substantive(clause, min_words + FALLBACK_EXTRA_WORDS):
+        return False
+    content = [w for w in _CONTENT_WORD.findall(clause) if w.lower() not in _GENERIC_STOP]
+    return len(content) >= FALLBACK_MIN_CONTENT_WORDS
+
+
+def _fallback_candidate(
+    clauses: list[str],
+    subject: str,
+    addressee: str | None,
+    ref: datetime | None,
+    message: ChatMessage,
+) -> Candidate | None:
+    """One observed, low-importance episodic memory from the clauses no rule matched."""
+    said = " ".join(
+        _finish(
+            _agree(third_person(c.replace("[", "").replace("]", ""), subject, addressee), subject)
+        )
+        for c in clauses
+    ).strip()
+    if len(said.split()) < 3:
+        return None
+    when = f"On {ref.day} {ref:%B %Y}, " if ref is not None else ""
+    if said.startswith(f"{subject} "):
+        content = f"{when}{said}" if when else said
+    else:
+        content = f"{when}{subject} said: {said}"
+    content = content[0].upper() + content[1:]
+    return Candidate(
+        content=content,
+        title=_title(content),
+        type=MemoryType.EVENT,
+        kind=MemoryKind.EPISODIC,
+        category="general",
+        provenance=Provenance.OBSERVED,
+        source_message_ids=[message.id],
+        subject=subject,
+        event_time=ref,
+        signals=["generic", "fallback"],
+        source="conversation",
+    )
 
 
 def _tone_signals(clause: str, correction: bool, hit: _Hit) -> list[str]:

@@ -5,14 +5,24 @@ Ranking
 The store's vector search fetches a pool of candidates (``fetch_k``, by default
 ``max(4 * k, 20)``), which are then re-ranked by a blend::
 
-    score = (ws * similarity + wi * importance + wr * recency) / (ws + wi + wr)
+    score = (ws * rel_similarity + wi * importance + wr * recency) / (ws + wi + wr)
 
-with ``weights = (ws, wi, wr)`` (default ``(0.7, 0.2, 0.1)``). ``similarity`` is the
-store's cosine score clamped to ``[0, 1]``, ``importance`` the memory's own 0-1
-importance, and ``recency = 0.5 ** (age_days / recency_half_life_days)`` where age is
-measured from ``updated_at`` (the last time the memory was created or reinforced).
-``weights=(1, 0, 0)`` is pure similarity ranking. ``score_threshold`` drops documents
-whose blended score is below it.
+with ``weights = (ws, wi, wr)`` (default ``(0.9, 0.07, 0.03)``). Cosine scores of
+sentence embedders sit in a narrow band (E5: roughly 0.75-0.95), so raw similarity
+cannot be added to 0-1 importance without importance deciding the order.
+``rel_similarity`` therefore rescales the store's cosine score (clamped to ``[0, 1]``)
+within the fetched pool: ``(sim - lowest) / (highest - lowest)``, 1 when all are equal.
+The best match scores 1, the weakest fetched candidate 0, whatever the embedder's range,
+and importance and recency move a memory only past others of near-equal similarity.
+``importance`` is the memory's own 0-1 importance, and
+``recency = 0.5 ** (age_days / recency_half_life_days)`` where age runs from when the
+memory's content happened (``event_time``, e.g. the date of a dated event) or, without
+one, from when it became valid (``valid_from``).
+
+When importance and recency both weigh 0 (``weights=(1, 0, 0)``) the ranking is pure
+similarity and ``score`` is the raw clamped cosine, so ``score_threshold`` is then a
+similarity floor. Otherwise ``score_threshold`` drops documents whose blended score is
+below it. Every document's metadata also carries the raw ``similarity``.
 """
 
 from __future__ import annotations
@@ -42,7 +52,7 @@ from langmem_extract.schema import DEFAULT_NAMESPACE, Memory, MemoryStatus, Memo
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_WEIGHTS: tuple[float, float, float] = (0.7, 0.2, 0.1)
+DEFAULT_WEIGHTS: tuple[float, float, float] = (0.9, 0.07, 0.03)
 DEFAULT_HALF_LIFE_DAYS = 30.0
 # Pages of fetch_k, 2, 4 and 8 × fetch_k: at most 15 × fetch_k items read per query
 # when Python-side filters reject many.
@@ -280,21 +290,41 @@ class _Plan:
         ws, wi, wr = (float(w) for w in self.opts["weights"])
         total = ws + wi + wr
         threshold = self.opts["score_threshold"]
+        sims = [_clamped(item.score) for item, _ in pool]
+        relative = _pool_relative(sims)
+        pure_similarity = wi == 0.0 and wr == 0.0
         scored: list[tuple[float, float | None, Memory, SearchItem]] = []
-        for item, memory in pool:
-            similarity = item.score
-            sim = min(max(similarity, 0.0), 1.0) if similarity is not None else 0.0
-            score = (ws * sim + wi * memory.importance + wr * self._recency(memory)) / total
+        for (item, memory), sim, rel in zip(pool, sims, relative, strict=True):
+            if pure_similarity:
+                score = sim
+            else:
+                score = (ws * rel + wi * memory.importance + wr * self._recency(memory)) / total
             if threshold is not None and score < threshold:
                 continue
-            scored.append((score, similarity, memory, item))
+            scored.append((score, item.score, memory, item))
         # Stable tie-break on id keeps results deterministic across backends.
         scored.sort(key=lambda row: (-row[0], row[2].id))
         return [_document(m, item, score, sim) for score, sim, m, item in scored[: self.k]]
 
     def _recency(self, memory: Memory) -> float:
-        age = (self.now - _aware(memory.updated_at or memory.created_at)).total_seconds()
+        # Event time, not ingest time: a memory of last year's trip ingested today is old.
+        stamp = memory.event_time or memory.valid_from
+        age = (self.now - _aware(stamp)).total_seconds()
         return 0.5 ** (max(age, 0.0) / _SECONDS_PER_DAY / self.half_life_days)
+
+
+def _clamped(similarity: float | None) -> float:
+    return min(max(similarity, 0.0), 1.0) if similarity is not None else 0.0
+
+
+def _pool_relative(sims: Sequence[float]) -> list[float]:
+    """Min-max rescale within the pool: embedder-independent, best match = 1."""
+    if not sims:
+        return []
+    lo, hi = min(sims), max(sims)
+    if hi - lo <= 1e-9:
+        return [1.0] * len(sims)
+    return [(s - lo) / (hi - lo) for s in sims]
 
 
 def _collect(plan: _Plan, search: Any) -> list[tuple[SearchItem, Memory]]:

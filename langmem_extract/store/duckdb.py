@@ -593,6 +593,15 @@ class DuckDBStore(BaseStore):
     def _embed_queries_sync(self, plan: _Plan) -> dict[str, list[float]]:
         if not plan.queries or self.embeddings is None:
             return {}
+        batch = getattr(self.embeddings, "embed_queries", None)
+        if callable(batch):
+            # One call for the whole batch: a model embeds many texts far cheaper together.
+            vecs = batch(list(plan.queries))
+            if len(vecs) != len(plan.queries):
+                raise EmbeddingDimensionError(
+                    f"the embedder returned {len(vecs)} vectors for {len(plan.queries)} queries"
+                )
+            return dict(zip(plan.queries, vecs, strict=True))
         return {q: self.embeddings.embed_query(q) for q in plan.queries}
 
     # -- execution -------------------------------------------------------------------

@@ -24,6 +24,7 @@ import contextlib
 import hashlib
 import json
 import math
+import re
 import threading
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any, cast
@@ -420,8 +421,9 @@ class PostgresStore(_LangGraphPostgresStore):
         query_idx = {idx for idx, _ in embedding_requests}
         for idx, (_, op) in enumerate(search_ops):
             if idx in query_idx:
-                params = queries[idx][1]
+                sql, params = queries[idx]
                 params[-3] = (op.offset + op.limit) * per_doc * 2 + 1
+                queries[idx] = (_stable_ties(sql), params)
         return queries, embedding_requests  # type: ignore[return-value]
 
     def _batch_put_ops(self, put_ops: Sequence[tuple[int, PutOp]], cur: Cursor[DictRow]) -> None:
@@ -510,6 +512,22 @@ class PostgresStore(_LangGraphPostgresStore):
         else:
             raise InvalidInputError(f"unknown operation type: {type(op).__name__}")
         return op
+
+
+def _stable_ties(sql: str) -> str:
+    """Break score ties by age, then namespace and key, so pages never overlap or skip.
+
+    The inner tie-break keeps the candidate cut consistent across page sizes; pgvector
+    still serves the distance order from the HNSW index (an incremental sort adds the
+    rest).
+    """
+    sql = _INNER_ORDER.sub(r"\1 ASC, store.created_at, store.prefix, store.key", sql, count=1)
+    return sql.replace(
+        "ORDER BY score DESC", "ORDER BY score DESC, uniq.created_at, uniq.prefix, uniq.key", 1
+    )
+
+
+_INNER_ORDER = re.compile(r"(ORDER BY sv\.embedding <[=#-]> %s::\w+) ASC")
 
 
 def _compiled(op: SearchOp) -> SearchOp:

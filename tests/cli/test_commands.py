@@ -12,6 +12,7 @@ import pytest
 
 from langmem_extract.cli import ExitCode
 from langmem_extract.schema import Memory, MemoryStatus
+from langmem_extract.store.factory import open_store
 from tests.cli.conftest import Invoke, assert_one_line_error, json_out
 
 TOTAL_KEYS = {"extracted", "stored", "deduplicated", "superseded", "skipped", "failed", "redacted"}
@@ -208,6 +209,9 @@ def test_extract_model_server_down_exits_5(invoke: Invoke, transcripts, tmp_path
         (["list", "--type", "opinion"], ["opinion"]),
         (["list", "--limit", "0"], ["limit"]),
         (["import", "{missing}"], ["no such file"]),
+        (["stats"], ["no memory database at", "m.duckdb"]),
+        (["show", "abcd"], ["no memory database at"]),
+        (["export", "--out", "-"], ["no memory database at"]),
     ],
 )
 def test_bad_input_exits_2_with_one_line(
@@ -224,8 +228,13 @@ def test_bad_input_exits_2_with_one_line(
         "long": long,
     }
     db = tmp_path / "m.duckdb"
+    if args[0] in {"recall", "list"}:
+        # Reading commands need an existing database to get as far as their options.
+        open_store(str(db)).close()
     argv = [a.format(**paths) for a in args] + ["--db", str(db)]
     assert_one_line_error(invoke(*argv), ExitCode.BAD_INPUT, *fragments)
+    if args[0] not in {"recall", "list"}:
+        assert not db.exists()
 
 
 def test_unreadable_stdin_and_unwritable_export_are_input_errors(
@@ -235,6 +244,7 @@ def test_unreadable_stdin_and_unwritable_export_are_input_errors(
     result = invoke("extract", "-", "--db", str(tmp_path / "m.duckdb"), input=latin)
     assert_one_line_error(result, ExitCode.BAD_INPUT, "<stdin>: not UTF-8")
     out = tmp_path / "missing-dir" / "x.jsonl"
+    open_store(str(tmp_path / "m.duckdb")).close()
     result = invoke("export", "--out", str(out), "--db", str(tmp_path / "m.duckdb"))
     assert_one_line_error(result, ExitCode.BAD_INPUT, "no such directory")
 
