@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -94,14 +93,28 @@ def _int_list(raw: str, option: str) -> list[int]:
 _ENV_RECORDED = ("OMP_NUM_THREADS", "LANGMEM_EVAL_DATA")
 
 
-def _command(name: str) -> str:
-    args = sys.argv[sys.argv.index(name) + 1 :] if name in sys.argv else []
+def _command(name: str, ctx: typer.Context | None) -> str:
+    """The command line that reproduces this run: options that differ from the defaults."""
+    args: list[str] = []
+    if ctx is not None:
+        for param in ctx.command.params:
+            value = ctx.params.get(param.name or "")
+            if value is None or value == param.default or not param.opts:
+                continue
+            if isinstance(value, bool):
+                args.append(param.opts[0] if value else (param.secondary_opts or [""])[0])
+            else:
+                args += [param.opts[0], str(value)]
     env = [f"{k}={os.environ[k]}" for k in _ENV_RECORDED if os.environ.get(k)]
-    return shlex.join([*env, "langmem-extract", "eval", name, *args])
+    return shlex.join([*env, "langmem-extract", "eval", name, *(a for a in args if a)])
 
 
 def _run(
-    name: str, body: Callable[[], tuple[dict[str, Any], dict[str, Any]]], out: Path, as_json: bool
+    name: str,
+    body: Callable[[], tuple[dict[str, Any], dict[str, Any]]],
+    out: Path,
+    as_json: bool,
+    ctx: typer.Context | None = None,
 ) -> None:
     """Run ``body`` (returns results and headline), write files, print; errors → one line."""
     from langmem_extract.eval.report import run_metadata, write_results
@@ -109,7 +122,7 @@ def _run(
     try:
         meta = run_metadata()
         results, headline = body()
-        meta["command"] = _command(name)
+        meta["command"] = _command(name, ctx)
         meta["load_average_end"] = run_metadata()["load_average"]
         results["meta"] = meta
         paths = write_results(name, results, out)
@@ -141,6 +154,7 @@ def _progress(quiet: bool) -> Callable[[str], None]:
 
 @eval_app.command("locomo")
 def locomo_cmd(
+    ctx: typer.Context,
     data: DataOpt = None,
     out: OutOpt = Path("docs/benchmarks"),
     conversations: ConversationsOpt = None,
@@ -188,11 +202,12 @@ def locomo_cmd(
             "memories": r["totals"]["memories_active"],
         }
 
-    _run("locomo", body, out, as_json)
+    _run("locomo", body, out, as_json, ctx)
 
 
 @eval_app.command("prefeval")
 def prefeval_cmd(
+    ctx: typer.Context,
     data: DataOpt = None,
     out: OutOpt = Path("docs/benchmarks"),
     sets: Annotated[
@@ -239,11 +254,12 @@ def prefeval_cmd(
             headline[f"{name} memories/conversation"] = res["memories_per_conversation"]
         return r, headline
 
-    _run("prefeval", body, out, as_json)
+    _run("prefeval", body, out, as_json, ctx)
 
 
 @eval_app.command("speed")
 def speed_cmd(
+    ctx: typer.Context,
     data: DataOpt = None,
     out: OutOpt = Path("docs/benchmarks"),
     conversations: ConversationsOpt = "conv-26,conv-30",
@@ -309,7 +325,7 @@ def speed_cmd(
                 headline[f"search p95 ms {kind} {size}"] = cell["p95_ms"]
         return r, headline
 
-    _run("speed", body, out, as_json)
+    _run("speed", body, out, as_json, ctx)
 
 
 def main() -> None:  # pragma: no cover - thin entry point

@@ -57,6 +57,7 @@ SYSTEMS = (
     "memories_similarity",
     "memories_hybrid",
     "memories_turns_fusion",
+    "turns_fusion",
     "bm25",
     "dense",
 )
@@ -302,6 +303,8 @@ def _ask(
         memory_turns = list(dict.fromkeys(t for sources in variants.pop("_pool") for t in sources))
         fused = reciprocal_rank_fusion([memory_turns, *turn_rankings])[:depth]
         variants["memories_turns_fusion"] = [[t] for t in fused]
+        # The same fusion without memories, so the memories' share can be read off.
+        variants["turns_fusion"] = [[t] for t in reciprocal_rank_fusion(turn_rankings)[:depth]]
         for name, ranked in variants.items():
             scores[name].add(conv.sample_id, q.category, q.evidence, ranked, 0.0, covered)
     embeddings.reuse_queries = False

@@ -20,6 +20,7 @@ SYSTEM_LABELS = {
     "memories_similarity": "memories (retriever, similarity only)",
     "memories_hybrid": "memories (similarity + BM25 over memories, RRF)",
     "memories_turns_fusion": "memories + raw turns (RRF of memories, BM25, dense; turns)",
+    "turns_fusion": "raw turns only (RRF of BM25, dense)",
     "bm25": "BM25 over raw turns",
     "dense": "dense over raw turns (same embedder)",
 }
@@ -189,7 +190,7 @@ def locomo_markdown(r: dict[str, Any]) -> str:
 
 def _misses_line(systems: dict[str, Any]) -> str:
     parts = []
-    for name in ("memories", "memories_hybrid"):
+    for name in ("memories", "memories_similarity", "memories_hybrid", "memories_turns_fusion"):
         m = systems.get(name, {}).get("misses@10")
         if m:
             parts.append(

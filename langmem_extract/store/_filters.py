@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -219,12 +219,36 @@ class Column:
         self.codes[slot] = code
         self.num[slot] = float(raw) if _is_number(raw) else np.nan
 
+    def fill(self, rows: Iterable[tuple[int, Mapping[str, Any]]]) -> None:
+        """Set many slots at once (a first build over a whole store): the same result as
+        ``set`` per slot, with the common cases (strings, a missing key) inlined."""
+        codes, num, code_of, distinct = self.codes, self.num, self._code_of, self.distinct
+        single = self.path[0] if len(self.path) == 1 else None
+        for slot, value in rows:
+            raw = value.get(single, None) if single is not None else resolve(value, self.path)
+            if raw is _ABSENT:
+                continue  # codes/num already say unreachable
+            key = ("s", raw) if type(raw) is str else canon(raw)
+            code = code_of.get(key)
+            if code is None:
+                code = len(distinct)
+                code_of[key] = code
+                distinct.append(raw)
+            codes[slot] = code
+            if _is_number(raw):
+                num[slot] = float(raw)
+
     def mask(self, leaf: Leaf, n: int) -> np.ndarray:
         """Boolean mask over the first ``n`` slots for one leaf."""
-        codes = self.codes[:n]
+        return self._eval(leaf, self.codes[:n], self.num[:n])
+
+    def mask_at(self, leaf: Leaf, slots: np.ndarray) -> np.ndarray:
+        """Boolean mask over the given slots (in their order) for one leaf."""
+        return self._eval(leaf, self.codes[slots], self.num[slots])
+
+    def _eval(self, leaf: Leaf, codes: np.ndarray, num: np.ndarray) -> np.ndarray:
         op = leaf.op
         if op in _RANGE_OPS and _is_number(leaf.value):
-            num = self.num[:n]
             with np.errstate(invalid="ignore"):
                 if op == "$gt":
                     return num > leaf.value

@@ -57,6 +57,22 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     )
     """,
+    # v3: store_vectors without its primary key. In DuckDB 1.5.5 any ART index on a
+    # table with a FLOAT[] column makes every insert log megabytes to the WAL (2.6 MB
+    # per one-row insert at 100k rows), so each commit costs a forced checkpoint every
+    # few writes. Uniqueness per (prefix, key, field_name) holds without it: a batch
+    # deletes an item's vectors before inserting its new ones, in one transaction.
+    """
+    CREATE TABLE store_vectors_v3 (
+        prefix TEXT NOT NULL,
+        key TEXT NOT NULL,
+        field_name TEXT NOT NULL,
+        embedding FLOAT[] NOT NULL
+    );
+    INSERT INTO store_vectors_v3 SELECT prefix, key, field_name, embedding FROM store_vectors;
+    DROP TABLE store_vectors;
+    ALTER TABLE store_vectors_v3 RENAME TO store_vectors;
+    """,
 )
 
 SELECT_META = "SELECT value FROM store_meta WHERE name = ?"

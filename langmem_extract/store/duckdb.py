@@ -679,12 +679,12 @@ class DuckDBStore(BaseStore):
         refresh: dict,
     ) -> list[SearchItem]:
         prefix = _ns_text(op.namespace_prefix) if op.namespace_prefix else None
-        mask = cache.slot_mask(prefix, leaves, self._omit_expired_at(now))
+        mask, slots = cache.select(prefix, leaves, self._omit_expired_at(now))
         hits: list[tuple[int, float | None]]
         qvec = qvecs.get(op.query) if op.query else None
         if qvec is not None:
             scored = self._vector_hits(
-                cache, qvec, mask, op.offset + op.limit, unfiltered=not leaves
+                cache, qvec, mask, slots, op.offset + op.limit, unfiltered=not leaves
             )
             hits = [(s, score) for s, score in scored[op.offset :]]
             if len(hits) < op.limit:
@@ -692,12 +692,12 @@ class DuckDBStore(BaseStore):
                 with_vecs = {s for s, _ in scored}
                 extra = [
                     s
-                    for s in cache.top_by_updated(mask, mask.size, 0)
+                    for s in cache.top_by_updated(mask, mask.size, 0, slots)
                     if s not in with_vecs and s not in cache.vec_rows_of
                 ]
                 hits.extend((s, None) for s in extra[: op.limit - len(hits)])
         else:
-            hits = [(s, None) for s in cache.top_by_updated(mask, op.limit, op.offset)]
+            hits = [(s, None) for s in cache.top_by_updated(mask, op.limit, op.offset, slots)]
         out: list[SearchItem] = []
         for slot, score in hits:
             row = cache.rows[slot]
@@ -708,7 +708,14 @@ class DuckDBStore(BaseStore):
         return out
 
     def _vector_hits(
-        self, cache: StoreCache, qvec: np.ndarray, mask: np.ndarray, k: int, *, unfiltered: bool
+        self,
+        cache: StoreCache,
+        qvec: np.ndarray,
+        mask: np.ndarray,
+        slots: np.ndarray | None,
+        k: int,
+        *,
+        unfiltered: bool,
     ) -> list[tuple[int, float]]:
         cfg = self.index_config or {}
         if cfg.get("hnsw") and unfiltered and k > 0:
@@ -717,7 +724,7 @@ class DuckDBStore(BaseStore):
                 got = self._hnsw_hits(cache, qvec, mask, k)
                 if got is not None:
                     return got
-        return cache.vector_search(qvec, mask, k)
+        return cache.vector_search(qvec, mask, k, slots)
 
     # -- the optional HNSW path (see _vss for the problems it works around) ------------
     #
@@ -858,8 +865,14 @@ class DuckDBStore(BaseStore):
         conn.execute("BEGIN TRANSACTION")
         try:
             if puts:
-                self._stage_keys([(p.prefix, p.key) for p in puts.values()])
-                conn.execute(_sql.DELETE_VECTORS_FROM_STAGE)
+                # Only items that have vectors now need a delete: the mirror knows which,
+                # and skipping the scan keeps a write of new items O(batch).
+                had = [
+                    (p.prefix, p.key) for p in puts.values() if cache.has_vectors(p.prefix, p.key)
+                ]
+                if had:
+                    self._stage_keys(had)
+                    conn.execute(_sql.DELETE_VECTORS_FROM_STAGE)
                 if deletes:
                     self._stage_keys([(p.prefix, p.key) for p in deletes])
                     conn.execute(_sql.DELETE_ITEMS_FROM_STAGE)

@@ -8,9 +8,13 @@ needs on top:
   memory graph's dedup + persist of one namespace runs in one writer at a time;
 * a connection pool without a store-wide lock, so threads run queries in parallel;
 * query embeddings via ``embed_query`` (e5 embeds queries and passages differently);
-* the full filter set ``$eq $ne $gt $gte $lt $lte $in $nin`` with typed comparisons
-  (LangGraph's compares ``$gt``/``$lt`` as text and lacks ``$in``/``$nin``);
-* embeddings checked for size and NaN before anything is written;
+* filters with DuckDBStore's meaning (``$eq $ne $gt $gte $lt $lte $in $nin``, nested
+  paths, typed comparisons; LangGraph's compares ``$gt``/``$lt`` as text and lacks
+  ``$in``/``$nin``);
+* vector search pages that are full and stable: the candidate set is sized by
+  ``offset + limit`` and equal scores are ordered by namespace and key;
+* input checked before anything is written, with the same typed errors as DuckDBStore
+  (namespaces, keys, values, paging, embedding size and NaN);
 * an HNSW index searched with pgvector's iterative scan, so filtered searches
   still return ``limit`` results.
 
@@ -515,16 +519,11 @@ class PostgresStore(_LangGraphPostgresStore):
 
 
 def _stable_ties(sql: str) -> str:
-    """Break score ties by age, then namespace and key, so pages never overlap or skip.
-
-    The inner tie-break keeps the candidate cut consistent across page sizes; pgvector
-    still serves the distance order from the HNSW index (an incremental sort adds the
-    rest).
+    """Break score ties by namespace and key, in the candidate scan and the final sort, so
+    equal scores keep one order from page to page (``offset`` never skips or repeats).
     """
-    sql = _INNER_ORDER.sub(r"\1 ASC, store.created_at, store.prefix, store.key", sql, count=1)
-    return sql.replace(
-        "ORDER BY score DESC", "ORDER BY score DESC, uniq.created_at, uniq.prefix, uniq.key", 1
-    )
+    sql = _INNER_ORDER.sub(r"\1 ASC, sv.prefix, sv.key", sql, count=1)
+    return sql.replace("ORDER BY score DESC", "ORDER BY score DESC, uniq.prefix, uniq.key", 1)
 
 
 _INNER_ORDER = re.compile(r"(ORDER BY sv\.embedding <[=#-]> %s::\w+) ASC")

@@ -44,6 +44,7 @@ def test_locomo_smoke_on_one_session(tmp_path, data_dir):
         "memories_similarity",
         "memories_hybrid",
         "memories_turns_fusion",
+        "turns_fusion",
         "bm25",
         "dense",
     ):

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from langmem_extract.errors import InvalidInputError
 from langmem_extract.extractors.base import ExtractContext
 from langmem_extract.extractors.rules import RuleExtractor, third_person
 from langmem_extract.messages import normalize_messages
@@ -198,3 +199,102 @@ def test_third_person_rewrite() -> None:
         third_person("We went camping with our kids", "Mel")
         == "Mel and others went camping with their kids."
     )
+
+
+# -- fallback: substantive statements no rule matched
+
+
+def chat(*turns: tuple[str, str], extractor: RuleExtractor | None = None) -> list[Candidate]:
+    msgs = [
+        {"id": f"m{i}", "role": "user", "name": who, "content": text, "timestamp": SESSION}
+        for i, (who, text) in enumerate(turns)
+    ]
+    return (
+        (extractor or RuleExtractor())
+        .extract(normalize_messages(msgs), context=ExtractContext())
+        .candidates
+    )
+
+
+def test_fallback_keeps_an_unmatched_statement_as_a_dated_episodic_memory() -> None:
+    (cand,) = chat(
+        ("Caroline", "How was the workshop?"),
+        ("Melanie", "The kids were so excited to get their hands dirty and make bowls with clay!"),
+    )
+    assert cand.content == (
+        "On 8 May 2023, Melanie said: The kids were so excited to get their hands dirty "
+        "and make bowls with clay."
+    )
+    assert (cand.type, cand.kind) == (MemoryType.EVENT, MemoryKind.EPISODIC)
+    assert cand.provenance == Provenance.OBSERVED
+    assert "fallback" in cand.signals and "generic" in cand.signals
+    assert cand.event_time == datetime(2023, 5, 8, 13, 56, tzinfo=UTC)
+    assert cand.source_message_ids == ["m1"]
+    assert cand.subject == "Melanie"
+
+
+def test_fallback_names_the_person_addressed() -> None:
+    (cand,) = chat(
+        ("Caroline", "I finished the lake painting last week."),
+        ("Melanie", "Your paintings of the lake capture the sunset colors so beautifully."),
+    )[1:]
+    assert cand.content.startswith("On 8 May 2023, Melanie said: Caroline's paintings")
+    assert "fallback" in cand.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hey Caroline! How are you doing these days?",
+        "Thanks so much, Mel!",
+        "That sounds great, good luck with everything!",
+        "Wow, so cool.",
+        "Keep up the great work, you got this!",
+        "What made you choose that school over the other one?",
+        "Congrats on the new job, that is huge news!",
+    ],
+)
+def test_fallback_skips_greetings_fillers_questions_and_short_turns(text: str) -> None:
+    assert chat(("Caroline", "Hi!"), ("Melanie", text)) == []
+
+
+def test_fallback_is_one_bounded_memory_per_message() -> None:
+    text = (
+        "The festival started early with drums from the harbor. Rain soaked the food stalls "
+        "before noon. Fireworks lit the old castle walls after midnight. Crowds sang folk "
+        "songs along the river banks."
+    )
+    (cand,) = chat(("Jon", "Tell me."), ("Gina", text))
+    assert "Rain soaked the food stalls" in cand.content
+    assert "Fireworks lit" in cand.content
+    assert "Crowds sang" not in cand.content  # beyond the default three clauses
+    (short,) = chat(
+        ("Jon", "Tell me."), ("Gina", text), extractor=RuleExtractor(max_fallback_clauses=1)
+    )
+    assert short.content == (
+        "On 8 May 2023, Gina said: The festival started early with drums from the harbor."
+    )
+
+
+def test_fallback_leaves_matched_clauses_to_their_rules_and_can_be_turned_off() -> None:
+    cands = chat(
+        ("Jon", "Hi"), ("Gina", "I love hiking. The trail near the harbor was muddy after rain.")
+    )
+    assert [c.type for c in cands] == [MemoryType.PREFERENCE, MemoryType.EVENT]
+    assert cands[0].content == "Gina loves hiking."
+    assert "fallback" not in cands[0].signals
+    assert (
+        cands[1].content
+        == "On 8 May 2023, Gina said: The trail near the harbor was muddy after rain."
+    )
+    off = chat(
+        ("Jon", "Hi"),
+        ("Gina", "I love hiking. The trail near the harbor was muddy after rain."),
+        extractor=RuleExtractor(fallback=False),
+    )
+    assert [c.content for c in off] == ["Gina loves hiking."]
+
+
+def test_fallback_clause_bound_must_be_positive() -> None:
+    with pytest.raises(InvalidInputError):
+        RuleExtractor(max_fallback_clauses=0)

@@ -411,3 +411,28 @@ def test_connection_string_options_are_kept() -> None:
 def test_bad_connection_string_is_a_store_error() -> None:
     with pytest.raises(StoreError):
         PostgresStore.connect("postgresql://u@h/db?nonsense_option=1", timeout=1)
+
+
+def test_threads_share_one_store(store: PostgresStore) -> None:
+    errors: list[BaseException] = []
+
+    def worker(t: int) -> None:
+        try:
+            for i in range(20):
+                store.put(("t", str(t)), f"k{i}", {"content": f"thread {t} item {i}", "i": i})
+                if i % 5 == 4:
+                    store.delete(("t", str(t)), f"k{i - 4}")
+                store.search(("t",), query=f"thread {t}", limit=5)
+                store.search(("t", str(t)), filter={"i": {"$gte": i - 3}})
+        except BaseException as err:  # re-raised below, in the test thread
+            errors.append(err)
+
+    threads = [threading.Thread(target=worker, args=(t,)) for t in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    expected = {f"k{i}" for i in range(20) if i % 5 != 0}
+    for t in range(4):
+        assert {i.key for i in store.search(("t", str(t)), limit=100)} == expected
