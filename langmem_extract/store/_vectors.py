@@ -170,6 +170,12 @@ class StoreCache:
         self.vec_slot = np.concatenate([self.vec_slot, np.full(new - cap, -1, dtype=np.int32)])
         self.vec_alive = np.concatenate([self.vec_alive, np.zeros(new - cap, dtype=bool)])
 
+    def reserve(self, slots: int, vector_rows: int) -> None:
+        """Size the arrays for a known load up front (no doubling copies on the way)."""
+        self._grow_slots(slots)
+        if self.dims:
+            self._grow_vecs(vector_rows)
+
     # -- writes ----------------------------------------------------------------------
 
     def _namespace_id(self, prefix: str) -> int:
@@ -491,11 +497,21 @@ def group_vectors(
     vectors: Iterable[np.ndarray],
     dims: int,
 ) -> Mapping[tuple[str, str], list[tuple[str, np.ndarray]]]:
-    """Vectors loaded from the table, grouped per item; a wrong length is an error."""
-    out: dict[tuple[str, str], list[tuple[str, np.ndarray]]] = {}
+    """Vectors loaded from the table, L2-normalised and grouped per item; a wrong length
+    is an error. Normalising them as one matrix is what keeps reopening a large store
+    cheap (one pass, instead of a small stack and norm per item)."""
+    idents: list[tuple[str, str, str]] = []
+    arrays: list[np.ndarray] = []
     for prefix, key, field, vec in zip(prefixes, keys, fields, vectors, strict=True):
         arr = np.asarray(vec, dtype=np.float32)
         if arr.shape != (dims,):
             raise ValueError(f"stored vector has shape {arr.shape}, the index expects ({dims},)")
-        out.setdefault((prefix, key), []).append((field, arr))
+        idents.append((prefix, key, field))
+        arrays.append(arr)
+    out: dict[tuple[str, str], list[tuple[str, np.ndarray]]] = {}
+    if not arrays:
+        return out
+    matrix = normalize_rows(np.stack(arrays))
+    for i, (prefix, key, field) in enumerate(idents):
+        out.setdefault((prefix, key), []).append((field, matrix[i]))
     return out

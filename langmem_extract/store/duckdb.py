@@ -395,16 +395,16 @@ class DuckDBStore(BaseStore):
         cache = StoreCache(self._dims)
         items = self.conn.execute(_sql.SELECT_ALL_ITEMS).fetchall()
         vectors: Mapping[tuple[str, str], list[tuple[str, np.ndarray]]] = {}
+        n_vectors = 0
         if self._dims:
             cols = self.conn.execute(_sql.SELECT_ALL_VECTORS).fetchnumpy()
+            n_vectors = len(cols["embedding"])
             vectors = group_vectors(
                 cols["prefix"], cols["key"], cols["field_name"], cols["embedding"], self._dims
             )
+        cache.reserve(len(items), n_vectors)
         for prefix, key, value, created, updated, expires, ttl in items:
-            vecs = vectors.get((prefix, key))
-            if vecs:
-                stacked = normalize_rows(np.stack([v for _, v in vecs]))
-                vecs = [(f, stacked[i]) for i, (f, _) in enumerate(vecs)]
+            vecs = vectors.get((prefix, key))  # already normalised
             row = Row(prefix, key, json.loads(value), created, updated, expires, ttl)
             cache.upsert(row, vecs)
         return cache
@@ -515,8 +515,11 @@ class DuckDBStore(BaseStore):
         if texts and self.embeddings is not None:
             doc_vecs = await self.embeddings.aembed_documents(texts)
         if plan.queries and self.embeddings is not None:
-            got = await asyncio.gather(*(self.embeddings.aembed_query(q) for q in plan.queries))
-            query_vecs = dict(zip(plan.queries, got, strict=True))
+            if callable(getattr(self.embeddings, "embed_queries", None)):
+                query_vecs = await asyncio.to_thread(self._embed_queries_sync, plan)
+            else:
+                got = await asyncio.gather(*(self.embeddings.aembed_query(q) for q in plan.queries))
+                query_vecs = dict(zip(plan.queries, got, strict=True))
         return await asyncio.to_thread(self._execute, plan, doc_vecs, query_vecs)
 
     # -- planning: every check happens here, before anything is written ----------------

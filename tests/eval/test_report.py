@@ -72,6 +72,8 @@ def test_write_results_writes_json_markdown_plot_and_readme(tmp_path):
     assert (tmp_path / "locomo_hit_at_k.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     readme = (tmp_path / "README.md").read_text()
     assert readme.startswith("# Benchmarks")
+    assert "memories with the retriever as shipped 0.812" in readme
+    assert "3/4 = 0.750" not in readme.split("## LoCoMo recall")[0]  # headline stays short
     assert md.strip() in readme
 
 
@@ -108,6 +110,8 @@ def test_speed_and_prefeval_sections_render(tmp_path):
     }
     write_results("speed", speed, tmp_path)
     md = (tmp_path / "speed.md").read_text()
+    readme = (tmp_path / "README.md").read_text()
+    assert "DuckDBStore p95 2.0 ms; InMemoryStore 100.0 ms (50× slower)" in readme
     assert "| 1000 | 1.000 | 50.000 | 2.000 | 100.000 | 50× |" in md
     assert (tmp_path / "speed_search.png").exists()
     pref = {

