@@ -436,3 +436,25 @@ def test_threads_share_one_store(store: PostgresStore) -> None:
     expected = {f"k{i}" for i in range(20) if i % 5 != 0}
     for t in range(4):
         assert {i.key for i in store.search(("t", str(t)), limit=100)} == expected
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, False),
+        ({"CI": "true"}, True),
+        ({"CI": "false"}, False),
+        ({"LANGMEM_REQUIRE_POSTGRES": "1"}, True),
+        ({"CI": "true", "LANGMEM_REQUIRE_POSTGRES": "0"}, False),
+    ],
+)
+def test_missing_server_is_a_failure_only_where_required(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], expected: bool
+) -> None:
+    from tests.pg_server import required
+
+    for var in ("CI", "LANGMEM_REQUIRE_POSTGRES"):
+        monkeypatch.delenv(var, raising=False)
+    for var, value in env.items():
+        monkeypatch.setenv(var, value)
+    assert required() is expected
