@@ -192,7 +192,7 @@ def _handle_errors(func: F) -> F:
 
 @contextmanager
 def _open(db: str, *, create: bool = False) -> Iterator[BaseStore]:
-    from langmem_extract.store.factory import open_store
+    from langmem_extract.store.factory import opened_store
 
     # Reading commands must not leave an empty database file behind a typo'd --db.
     if not create and _is_missing_file(db):
@@ -200,13 +200,8 @@ def _open(db: str, *, create: bool = False) -> Iterator[BaseStore]:
             f"no memory database at {db} (create one with `langmem-extract extract` "
             "or `langmem-extract import`, or pass --db / set LANGMEM_DB)"
         )
-    store = open_store(db)
-    try:
+    with opened_store(db) as store:
         yield store
-    finally:
-        close = getattr(store, "close", None)
-        if callable(close):
-            close()
 
 
 def _namespace(value: str | None, *, default: tuple[str, ...] | None = None) -> tuple[str, ...]:

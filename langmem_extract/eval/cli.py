@@ -274,6 +274,10 @@ def speed_cmd(
     slow_queries: Annotated[
         int, typer.Option("--slow-queries", help="Queries for the full-scan stores.")
     ] = 10,
+    slow_max_size: Annotated[
+        int,
+        typer.Option("--slow-max-size", help="Largest size for the full-scan stores."),
+    ] = 100_000,
     embedder: EmbedderOpt = "e5",
     embedding_model: EmbeddingModelOpt = None,
     extractor: ExtractorOpt = "rules",
@@ -312,6 +316,7 @@ def speed_cmd(
             turns=turns,
             n_queries=queries,
             slow_queries=slow_queries,
+            slow_max_size=slow_max_size,
             progress=_progress(as_json),
         )
         headline: dict[str, Any] = {

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import hashlib
 import json
 import math
 import platform
@@ -34,9 +33,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from langchain_core.embeddings import Embeddings
 from langgraph.store.base import BaseStore, PutOp
 
+from langmem_extract.embeddings import HashingEmbeddings
 from langmem_extract.schema import MEMORY_INDEX_FIELDS, Memory, MemoryType
 
 DIMS = 384
@@ -103,27 +102,6 @@ _PLACES = [
 ]
 _VERBS = ["likes", "prefers", "plans", "visited", "learned", "decided on", "booked", "bought"]
 _TYPES = [MemoryType.PREFERENCE, MemoryType.GOAL, MemoryType.EVENT, MemoryType.FACT]
-
-
-class HashingEmbeddings(Embeddings):
-    """Deterministic signed feature hashing of words: cheap, offline, similar texts score high."""
-
-    def __init__(self, dims: int = DIMS) -> None:
-        self.dims = dims
-
-    def _one(self, text: str) -> list[float]:
-        vec = [0.0] * self.dims
-        for token in text.lower().split():
-            h = int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "big")
-            vec[h % self.dims] += 1.0 if (h >> 32) & 1 else -1.0
-        norm = math.sqrt(sum(v * v for v in vec)) or 1.0
-        return [v / norm for v in vec]
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return [self._one(t) for t in texts]
-
-    def embed_query(self, text: str) -> list[float]:
-        return self._one(text)
 
 
 def _namespace(user: int) -> tuple[str, ...]:
@@ -258,7 +236,7 @@ def recall(store: BaseStore, queries: int) -> dict[str, dict[str, float]]:
 
 
 def _index() -> dict[str, Any]:
-    return {"dims": DIMS, "embed": HashingEmbeddings(), "fields": MEMORY_INDEX_FIELDS}
+    return {"dims": DIMS, "embed": HashingEmbeddings(DIMS), "fields": MEMORY_INDEX_FIELDS}
 
 
 @contextlib.contextmanager

@@ -278,6 +278,7 @@ def search_bench(
     stores: Sequence[str] = STORES,
     n_queries: int = 100,
     slow_queries: int = 10,
+    slow_max_size: int = 100_000,
     k: int = 10,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
@@ -300,6 +301,8 @@ def search_bench(
             {f"m{i}" for i in exact_top_k(vectors, alive, queries[j], k)} for j in range(n_queries)
         ]
         for kind in stores:
+            if kind != "duckdb" and size > slow_max_size:
+                continue  # a full scan per query in Python / SQLite: skipped, and said so
             n = n_queries if kind == "duckdb" else min(slow_queries, n_queries)
             say(f"search: {kind} at {size:,} ({n} queries)")
             results[kind][str(size)] = _isolated(
@@ -317,7 +320,8 @@ def search_bench(
             f"stores (each of their searches scans every vector); same vectors and queries for "
             f"all; one warm-up query each. Vectors: {len(base)} real LoCoMo turns embedded "
             f"with E5 and N vectors synthesised around them as in `store_search.md`; queries: "
-            f"LoCoMo questions embedded with E5. Each store runs in its own child process."
+            f"LoCoMo questions embedded with E5. Each store runs in its own child process. "
+            f"Stores other than duckdb are skipped above {slow_max_size:,} memories."
         ),
     }
 
@@ -345,6 +349,7 @@ def run_speed(
     turns: int = 200,
     n_queries: int = 100,
     slow_queries: int = 10,
+    slow_max_size: int = 100_000,
     n_base: int = 300,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
@@ -366,6 +371,7 @@ def run_speed(
             stores=stores,
             n_queries=n_queries,
             slow_queries=slow_queries,
+            slow_max_size=slow_max_size,
             progress=progress,
         )
     return {

@@ -39,6 +39,7 @@ from langmem_extract.integrations.history import (
     ErrorCallback,
     GraphFactory,
     capture_request,
+    check_capture_options,
     lane_for,
 )
 from langmem_extract.integrations.namespaces import (
@@ -230,12 +231,7 @@ class MemoryCapture(_Namespaced):
         **graph_options: Any,
     ) -> None:
         super().__init__(namespace)
-        if mode not in ("sync", "background"):
-            raise InvalidInputError(f"mode must be 'sync' or 'background', got {mode!r}")
-        if isinstance(context_window, bool) or not isinstance(context_window, int):
-            raise InvalidInputError("context_window must be an integer >= 0")
-        if context_window < 0 or debounce_seconds < 0:
-            raise InvalidInputError("context_window and debounce_seconds must be >= 0")
+        check_capture_options(mode, context_window, debounce_seconds)
         self.store = store
         self.mode = mode
         self.debounce_seconds = float(debounce_seconds)

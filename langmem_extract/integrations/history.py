@@ -112,12 +112,7 @@ class MemoryChatHistory(BaseChatMessageHistory):
         self.user_id = user_id
         self.agent_id = agent_id
         self.thread_id = thread_id or session_id
-        if mode not in ("sync", "background"):
-            raise InvalidInputError(f"mode must be 'sync' or 'background', got {mode!r}")
-        if isinstance(context_window, bool) or not isinstance(context_window, int):
-            raise InvalidInputError("context_window must be an integer >= 0")
-        if context_window < 0 or debounce_seconds < 0:
-            raise InvalidInputError("context_window and debounce_seconds must be >= 0")
+        check_capture_options(mode, context_window, debounce_seconds)
         self.mode = mode
         self.debounce_seconds = float(debounce_seconds)
         self.context_window = context_window
@@ -284,6 +279,17 @@ class GraphFactory:
                     **self.options,
                 )
             return self._graph
+
+
+def check_capture_options(mode: Any, context_window: Any, debounce_seconds: float) -> None:
+    """Validate the capture options shared by the chat history and the agent hook."""
+    if mode not in ("sync", "background"):
+        raise InvalidInputError(f"mode must be 'sync' or 'background', got {mode!r}")
+    # bool is an int subclass; a window of True messages is a mistake.
+    if isinstance(context_window, bool) or not isinstance(context_window, int):
+        raise InvalidInputError("context_window must be an integer >= 0")
+    if context_window < 0 or debounce_seconds < 0:
+        raise InvalidInputError("context_window and debounce_seconds must be >= 0")
 
 
 def capture_request(

@@ -25,21 +25,18 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 import duckdb
 import numpy as np
 from langchain_core.embeddings import Embeddings
 from langgraph.store.base import (
-    NOT_PROVIDED,
-    BaseStore,
     GetOp,
     IndexConfig,
     Item,
     ListNamespacesOp,
     MatchCondition,
     NamespacePath,
-    NotProvided,
     Op,
     PutOp,
     Result,
@@ -54,13 +51,12 @@ from langgraph.store.base import (
 from langmem_extract.errors import (
     EmbeddingDimensionError,
     InvalidInputError,
-    InvalidNamespaceError,
     InvalidVectorError,
     StoreError,
     StoreLockedError,
 )
-from langmem_extract.store import _sql, _vss
-from langmem_extract.store._filters import Leaf, compile_filter
+from langmem_extract.store import _sql, _validate, _vss
+from langmem_extract.store._filters import Leaf
 from langmem_extract.store._vectors import Row, StoreCache, group_vectors, normalize_rows
 
 logger = logging.getLogger(__name__)
@@ -99,51 +95,9 @@ def _ns_tuple(text: str) -> tuple[str, ...]:
     return tuple(text.split("."))
 
 
-def _check_labels(namespace: Any, *, allow_empty: bool) -> tuple[str, ...]:
-    if not isinstance(namespace, tuple | list):
-        raise InvalidNamespaceError(f"namespace must be a tuple of strings, got {namespace!r}")
-    if not namespace and not allow_empty:
-        raise InvalidNamespaceError("namespace cannot be empty")
-    for label in namespace:
-        if not isinstance(label, str):
-            raise InvalidNamespaceError(
-                f"namespace labels must be strings, got {type(label).__name__} in {namespace!r}"
-            )
-        if not label:
-            raise InvalidNamespaceError(f"namespace labels cannot be empty: {namespace!r}")
-        if "." in label:
-            raise InvalidNamespaceError(
-                f"namespace label {label!r} contains '.', which separates stored labels"
-            )
-        if "\x00" in label:
-            raise InvalidNamespaceError(f"namespace label {label!r} contains a NUL byte")
-    return tuple(namespace)
-
-
-def _check_put_namespace(namespace: Any) -> tuple[str, ...]:
-    ns = _check_labels(namespace, allow_empty=False)
-    if ns[0] == "langgraph":
-        raise InvalidNamespaceError(f'root namespace label cannot be "langgraph": {ns!r}')
-    return ns
-
-
-def _check_key(key: Any) -> str:
-    if not isinstance(key, str):
-        raise InvalidInputError(f"key must be a string, got {type(key).__name__}")
-    if "\x00" in key:
-        raise InvalidInputError(f"key {key!r} contains a NUL byte")
-    return key
-
-
 def _strings(values: list[str]) -> np.ndarray:
     # Fixed-width unicode, not object dtype: DuckDB scans it natively (see _sql).
     return np.array(values, dtype=str) if values else np.array([], dtype="<U1")
-
-
-def _check_page(limit: Any, offset: Any) -> None:
-    for name, v in (("limit", limit), ("offset", offset)):
-        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-            raise InvalidInputError(f"{name} must be a non-negative integer, got {v!r}")
 
 
 def _to_json(value: Any) -> tuple[str, dict[str, Any]]:
@@ -219,7 +173,7 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         raise StoreError(f"could not open {target}: {exc}") from exc
 
 
-class DuckDBStore(BaseStore):
+class DuckDBStore(_validate.NamespaceCheckedStore):
     """LangGraph ``BaseStore`` on DuckDB with exact vector search and TTL.
 
     Args:
@@ -411,60 +365,6 @@ class DuckDBStore(BaseStore):
 
     # -- public methods: typed namespace errors before LangGraph's own checks -----------
 
-    def get(
-        self, namespace: tuple[str, ...], key: str, *, refresh_ttl: bool | None = None
-    ) -> Item | None:
-        _check_labels(namespace, allow_empty=False)
-        return super().get(namespace, key, refresh_ttl=refresh_ttl)
-
-    async def aget(
-        self, namespace: tuple[str, ...], key: str, *, refresh_ttl: bool | None = None
-    ) -> Item | None:
-        _check_labels(namespace, allow_empty=False)
-        return await super().aget(namespace, key, refresh_ttl=refresh_ttl)
-
-    def put(
-        self,
-        namespace: tuple[str, ...],
-        key: str,
-        value: Mapping[str, Any],
-        index: Literal[False] | list[str] | None = None,
-        *,
-        ttl: float | NotProvided | None = NOT_PROVIDED,
-    ) -> None:
-        _check_put_namespace(namespace)
-        super().put(namespace, key, value, index, ttl=ttl)
-
-    async def aput(
-        self,
-        namespace: tuple[str, ...],
-        key: str,
-        value: Mapping[str, Any],
-        index: Literal[False] | list[str] | None = None,
-        *,
-        ttl: float | NotProvided | None = NOT_PROVIDED,
-    ) -> None:
-        _check_put_namespace(namespace)
-        await super().aput(namespace, key, value, index, ttl=ttl)
-
-    def delete(self, namespace: tuple[str, ...], key: str) -> None:
-        _check_labels(namespace, allow_empty=False)
-        super().delete(namespace, key)
-
-    async def adelete(self, namespace: tuple[str, ...], key: str) -> None:
-        _check_labels(namespace, allow_empty=False)
-        await super().adelete(namespace, key)
-
-    def search(self, namespace_prefix: tuple[str, ...], /, **kwargs: Any) -> list[SearchItem]:
-        _check_labels(namespace_prefix, allow_empty=True)
-        return super().search(namespace_prefix, **kwargs)
-
-    async def asearch(
-        self, namespace_prefix: tuple[str, ...], /, **kwargs: Any
-    ) -> list[SearchItem]:
-        _check_labels(namespace_prefix, allow_empty=True)
-        return await super().asearch(namespace_prefix, **kwargs)
-
     def list_namespaces(
         self,
         *,
@@ -476,7 +376,7 @@ class DuckDBStore(BaseStore):
     ) -> list[tuple[str, ...]]:
         for path in (prefix, suffix):
             if path:
-                _check_labels(tuple(p for p in path if p != "*"), allow_empty=True)
+                _validate.check_path(path)
         return super().list_namespaces(
             prefix=prefix, suffix=suffix, max_depth=max_depth, limit=limit, offset=offset
         )
@@ -492,7 +392,7 @@ class DuckDBStore(BaseStore):
     ) -> list[tuple[str, ...]]:
         for path in (prefix, suffix):
             if path:
-                _check_labels(tuple(p for p in path if p != "*"), allow_empty=True)
+                _validate.check_path(path)
         return await super().alist_namespaces(
             prefix=prefix, suffix=suffix, max_depth=max_depth, limit=limit, offset=offset
         )
@@ -531,39 +431,23 @@ class DuckDBStore(BaseStore):
         queries: list[str] = []
         for i, op in enumerate(ops):
             if isinstance(op, GetOp):
-                _check_labels(op.namespace, allow_empty=False)
-                _check_key(op.key)
+                _validate.check_get_op(op)
             elif isinstance(op, SearchOp):
-                _check_labels(op.namespace_prefix, allow_empty=True)
-                _check_page(op.limit, op.offset)
-                searches[i] = compile_filter(op.filter)
-                if op.query is not None and not isinstance(op.query, str):
-                    raise InvalidInputError(f"query must be a string, got {op.query!r}")
+                searches[i] = _validate.check_search_op(op)
                 if op.query and self.embeddings is not None and op.query not in queries:
                     queries.append(op.query)
             elif isinstance(op, ListNamespacesOp):
-                for cond in op.match_conditions or ():
-                    if cond.match_type not in ("prefix", "suffix"):
-                        raise InvalidInputError(f"unsupported match type {cond.match_type!r}")
-                    _check_labels(tuple(p for p in cond.path if p != "*"), allow_empty=True)
-                if op.max_depth is not None and (
-                    not isinstance(op.max_depth, int) or op.max_depth < 1
-                ):
-                    raise InvalidInputError(f"max_depth must be >= 1, got {op.max_depth!r}")
-                _check_page(op.limit, op.offset)
+                _validate.check_list_op(op)
             elif isinstance(op, PutOp):
-                ns = _check_put_namespace(op.namespace)
-                key = _check_key(op.key)
+                ns = _validate.check_put_namespace(op.namespace)
+                key = _validate.check_key(op.key)
                 puts[(_ns_text(ns), key)] = self._plan_put(ns, key, op)
             else:
                 raise InvalidInputError(f"unknown operation type: {type(op).__name__}")
         return _Plan(ops, puts, searches, queries)
 
     def _plan_put(self, ns: tuple[str, ...], key: str, op: PutOp) -> _Put:
-        if op.ttl is not None and (
-            isinstance(op.ttl, bool) or not isinstance(op.ttl, int | float) or not op.ttl > 0
-        ):
-            raise InvalidInputError(f"ttl must be a positive number of minutes, got {op.ttl!r}")
+        _validate.check_ttl(op.ttl)
         if op.value is None:
             return _Put(_ns_text(ns), key, None, None, None)
         text, value = _to_json(op.value)

@@ -7,6 +7,8 @@ and works as a context manager.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ from langgraph.store.base import BaseStore, IndexConfig, TTLConfig
 from langmem_extract.errors import InvalidInputError
 from langmem_extract.schema import MEMORY_INDEX_FIELDS
 
-__all__ = ["default_memory_index", "open_store"]
+__all__ = ["default_memory_index", "open_store", "opened_store"]
 
 
 def default_memory_index(
@@ -75,6 +77,19 @@ def open_store(
         f"unknown store URL scheme {scheme!r} in {text!r}: use a file path, ':memory:', "
         "duckdb://<path> or postgresql://..."
     )
+
+
+@contextmanager
+def opened_store(target: str | Path = "memories.duckdb", **kwargs: Any) -> Iterator[BaseStore]:
+    """``open_store(target, **kwargs)`` for the length of a ``with`` block, then closed."""
+    store = open_store(target, **kwargs)
+    try:
+        yield store
+    finally:
+        # Every store ``open_store`` returns has ``close``; other BaseStores may not.
+        close = getattr(store, "close", None)
+        if callable(close):
+            close()
 
 
 def _open_duckdb(target: str, *, index: IndexConfig, ttl: TTLConfig | None) -> BaseStore:

@@ -37,12 +37,10 @@ import orjson
 import psycopg
 from langgraph.store.base import (
     GetOp,
-    Item,
     ListNamespacesOp,
     Op,
     PutOp,
     Result,
-    SearchItem,
     SearchOp,
 )
 from langgraph.store.postgres.base import (
@@ -62,11 +60,11 @@ from psycopg_pool import ConnectionPool
 from langmem_extract.errors import (
     EmbeddingDimensionError,
     InvalidInputError,
-    InvalidNamespaceError,
     InvalidVectorError,
     StoreError,
     UnknownFilterOperatorError,
 )
+from langmem_extract.store import _validate
 from langmem_extract.store._filters import Leaf, compile_filter
 
 __all__ = ["DEFAULT_POOL_MAX", "PostgresStore", "is_postgres_url"]
@@ -145,7 +143,7 @@ def _json_text(value: Any) -> str:
     return orjson.dumps(value).decode("utf-8")
 
 
-class PostgresStore(_LangGraphPostgresStore):
+class PostgresStore(_validate.NamespaceCheckedStore, _LangGraphPostgresStore):
     """LangGraph's ``PostgresStore`` with the memory model's locking, filters and checks.
 
     Build one with :meth:`connect` (returns an open store; call :meth:`close`) or
@@ -328,43 +326,6 @@ class PostgresStore(_LangGraphPostgresStore):
             params["password"] = info.password
         return make_conninfo(**params)
 
-    # --- public methods: our typed namespace errors before LangGraph's own checks ----
-    def get(self, namespace: tuple[str, ...], key: str, **kwargs: Any) -> Item | None:
-        _check_namespace(namespace, allow_empty=False)
-        return super().get(namespace, key, **kwargs)
-
-    async def aget(self, namespace: tuple[str, ...], key: str, **kwargs: Any) -> Item | None:
-        _check_namespace(namespace, allow_empty=False)
-        return await super().aget(namespace, key, **kwargs)
-
-    def put(self, namespace: tuple[str, ...], key: str, value: Any, *args: Any, **kw: Any) -> None:
-        _check_put_namespace(namespace)
-        super().put(namespace, key, value, *args, **kw)
-
-    async def aput(
-        self, namespace: tuple[str, ...], key: str, value: Any, *args: Any, **kw: Any
-    ) -> None:
-        _check_put_namespace(namespace)
-        await super().aput(namespace, key, value, *args, **kw)
-
-    def delete(self, namespace: tuple[str, ...], key: str) -> None:
-        _check_namespace(namespace, allow_empty=False)
-        super().delete(namespace, key)
-
-    async def adelete(self, namespace: tuple[str, ...], key: str) -> None:
-        _check_namespace(namespace, allow_empty=False)
-        await super().adelete(namespace, key)
-
-    def search(self, namespace_prefix: tuple[str, ...], /, **kwargs: Any) -> list[SearchItem]:
-        _check_namespace(namespace_prefix, allow_empty=True)
-        return super().search(namespace_prefix, **kwargs)
-
-    async def asearch(
-        self, namespace_prefix: tuple[str, ...], /, **kwargs: Any
-    ) -> list[SearchItem]:
-        _check_namespace(namespace_prefix, allow_empty=True)
-        return await super().asearch(namespace_prefix, **kwargs)
-
     # --- queries ---------------------------------------------------------
     @contextlib.contextmanager
     def _cursor(self, *, pipeline: bool = False) -> Iterator[Cursor[DictRow]]:
@@ -488,29 +449,15 @@ class PostgresStore(_LangGraphPostgresStore):
 
     def _validated(self, op: Op) -> Op:
         if isinstance(op, GetOp):
-            _check_namespace(op.namespace, allow_empty=False)
-            _check_key(op.key)
+            _validate.check_get_op(op)
         elif isinstance(op, SearchOp):
-            _check_namespace(op.namespace_prefix, allow_empty=True)
-            _check_page(op.limit, op.offset)
-            compile_filter(op.filter)
-            if op.query is not None and not isinstance(op.query, str):
-                raise InvalidInputError(f"query must be a string, got {op.query!r}")
+            _validate.check_search_op(op)
         elif isinstance(op, ListNamespacesOp):
-            for cond in op.match_conditions or ():
-                if cond.match_type not in ("prefix", "suffix"):
-                    raise InvalidInputError(f"unsupported match type {cond.match_type!r}")
-                _check_namespace(tuple(p for p in cond.path if p != "*"), allow_empty=True)
-            if op.max_depth is not None and (not isinstance(op.max_depth, int) or op.max_depth < 1):
-                raise InvalidInputError(f"max_depth must be >= 1, got {op.max_depth!r}")
-            _check_page(op.limit, op.offset)
+            _validate.check_list_op(op)
         elif isinstance(op, PutOp):
-            _check_put_namespace(op.namespace)
-            _check_key(op.key)
-            if op.ttl is not None and (
-                isinstance(op.ttl, bool) or not isinstance(op.ttl, int | float) or not op.ttl > 0
-            ):
-                raise InvalidInputError(f"ttl must be a positive number of minutes, got {op.ttl!r}")
+            _validate.check_put_namespace(op.namespace)
+            _validate.check_key(op.key)
+            _validate.check_ttl(op.ttl)
             if op.value is not None:
                 _check_value(op.value)
         else:
@@ -550,46 +497,6 @@ def _leaf_sql(leaf: Leaf) -> tuple[str, list[Any]]:
     if isinstance(leaf.value, str):
         return _STRING_CMP.format(op=sql_op), [path, path, leaf.value]
     return _NUMBER_CMP.format(op=sql_op), [path, path, float(leaf.value)]
-
-
-def _check_namespace(namespace: Any, *, allow_empty: bool) -> tuple[str, ...]:
-    if not isinstance(namespace, tuple | list):
-        raise InvalidNamespaceError(f"namespace must be a tuple of strings, got {namespace!r}")
-    if not namespace and not allow_empty:
-        raise InvalidNamespaceError("namespace cannot be empty")
-    for label in namespace:
-        if not isinstance(label, str):
-            raise InvalidNamespaceError(
-                f"namespace labels must be strings, got {type(label).__name__} in {namespace!r}"
-            )
-        if not label:
-            raise InvalidNamespaceError(f"namespace labels cannot be empty: {namespace!r}")
-        if "." in label:
-            raise InvalidNamespaceError(
-                f"namespace label {label!r} contains '.', which separates stored labels"
-            )
-        if "\x00" in label:
-            raise InvalidNamespaceError(f"namespace label {label!r} contains a NUL byte")
-    return tuple(namespace)
-
-
-def _check_put_namespace(namespace: Any) -> None:
-    ns = _check_namespace(namespace, allow_empty=False)
-    if ns[0] == "langgraph":
-        raise InvalidNamespaceError(f'root namespace label cannot be "langgraph": {ns!r}')
-
-
-def _check_key(key: Any) -> None:
-    if not isinstance(key, str):
-        raise InvalidInputError(f"key must be a string, got {type(key).__name__}")
-    if "\x00" in key:
-        raise InvalidInputError(f"key {key!r} contains a NUL byte")
-
-
-def _check_page(limit: Any, offset: Any) -> None:
-    for name, v in (("limit", limit), ("offset", offset)):
-        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-            raise InvalidInputError(f"{name} must be a non-negative integer, got {v!r}")
 
 
 def _check_value(value: Any) -> None:

@@ -88,12 +88,13 @@ def test_speed_smoke(data_dir):
     conv = slice_conversation(load_locomo(data_dir, conversations=["conv-26"])[0], 1)
     r = run_speed(
         [conv],
-        sizes=[200],
+        sizes=[200, 300],
         stores=["duckdb", "inmemory", "sqlite"],
         turns=3,
         n_queries=3,
         slow_queries=2,
         n_base=8,
+        slow_max_size=200,
     )
     assert r["capture"]["per_turn"]["n"] == 3
     assert r["capture"]["batch"]["turns"] == 18
@@ -101,6 +102,8 @@ def test_speed_smoke(data_dir):
     cells = r["search"]["results"]
     assert cells["duckdb"]["200"]["n"] == 3
     assert cells["inmemory"]["200"]["n"] == 2
+    assert set(cells["duckdb"]) == {"200", "300"}
+    assert set(cells["inmemory"]) == set(cells["sqlite"]) == {"200"}  # full scans capped
     assert cells["sqlite"]["200"]["disk_bytes"] > 0
     for kind in ("duckdb", "inmemory", "sqlite"):
         assert cells[kind]["200"]["recall_vs_exact"] >= 0.9

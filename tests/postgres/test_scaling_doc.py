@@ -1,34 +1,17 @@
-"""docs/scaling.md's Python samples run against the embedded PostgreSQL server."""
+"""docs/scaling.md's CLI samples use options the CLI has (its Python samples run in
+tests/test_docs.py, against the embedded PostgreSQL server)."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-from tests.pg_server import database_url, truncate_all
+from tests.doc_blocks import ROOT
 
 pytestmark = pytest.mark.postgres
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "scaling.md"
-SAMPLE_URL = "postgresql://memories:secret@db.internal:5432/memories"
-_FENCE = re.compile(r"^```(?P<lang>[\w+-]*)[^\n]*\n(?P<body>.*?)^```\s*$", re.M | re.S)
-
-
-def test_python_samples_run_on_a_real_server() -> None:
-    url = database_url("langmem_test_scaling_doc")
-    truncate_all(url)
-    text = DOC.read_text(encoding="utf-8")
-    blocks = [m["body"] for m in _FENCE.finditer(text) if m["lang"] == "python"]
-    assert len(blocks) >= 3
-    namespace: dict[str, object] = {"__name__": "docs:scaling"}
-    for body in blocks:
-        exec(compile(body.replace(SAMPLE_URL, url), str(DOC), "exec"), namespace)
-    # The one-switch sample stored its memory in PostgreSQL.
-    assert namespace["result"].stored == 1  # type: ignore[attr-defined]
-    shard_for = namespace["shard_for"]
-    assert shard_for(("users", "u42", "x")) == shard_for(("users", "u42"))  # type: ignore[operator]
+DOC = ROOT / "docs" / "scaling.md"
 
 
 def test_cli_samples_use_real_options() -> None:

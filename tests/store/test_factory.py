@@ -10,7 +10,7 @@ from langchain_core.embeddings import Embeddings
 from langmem_extract.errors import InvalidInputError
 from langmem_extract.schema import MEMORY_INDEX_FIELDS
 from langmem_extract.store.duckdb import DuckDBStore
-from langmem_extract.store.factory import default_memory_index, open_store
+from langmem_extract.store.factory import default_memory_index, open_store, opened_store
 from tests.conftest import HashEmbeddings
 
 
@@ -70,3 +70,18 @@ def test_embeddings_without_dims_need_an_index() -> None:
     del emb.dims
     with pytest.raises(InvalidInputError):
         open_store(":memory:", embeddings=emb)
+
+
+def test_opened_store_closes_on_exit_and_on_error(tmp_path: Path) -> None:
+    from langmem_extract.errors import StoreError
+
+    db = str(tmp_path / "m.duckdb")
+    with opened_store(db, embeddings=_E5Like()) as store:
+        store.put(("memories", "u1"), "a", {"content": "kept across opens"})
+    with pytest.raises(StoreError, match="closed"):
+        store.get(("memories", "u1"), "a")
+    with pytest.raises(RuntimeError), opened_store(db, embeddings=_E5Like()) as again:
+        assert again.get(("memories", "u1"), "a") is not None
+        raise RuntimeError("boom")
+    with pytest.raises(StoreError, match="closed"):
+        again.get(("memories", "u1"), "a")
