@@ -330,7 +330,8 @@ def _markdown(report: dict[str, Any]) -> str:
             f"queries, same {DIMS}-d hashing embedder (so the figures are the stores', "
             "not the embedder's). PostgreSQL is the embedded 18.6 server with pgvector "
             "0.8.6 on localhost (HNSW m=16, ef_construction=64, ef_search=100, iterative "
-            "scan); DuckDB is a file with the vss HNSW index.",
+            "scan); DuckDB is a file searched exactly through the store's in-process "
+            "mirror (its opt-in HNSW index off, the default).",
             "",
             "| backend | load (memories/s) | recall, one user p50 / p95 ms | "
             "recall, all users p50 / p95 ms | capture turns/s (writers) |",
