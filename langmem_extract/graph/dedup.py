@@ -217,10 +217,7 @@ class _Deduper:
         if key and key in self.batch_keys:
             earlier = self.batch_keys[key]
             self._remember(cand, fp, key)
-            return cand.model_copy(
-                update={"action": Action.SUPERSEDE, "target_id": earlier.id,
-                        "reason": f"{cand.attribute} changed within the batch"}
-            )  # fmt: skip
+            return _supersede(cand, earlier.id, f"{cand.attribute} changed within the batch")
         conflict = self._conflict_in_store(cand)
         if conflict is not None:
             if normalize_text(conflict.value.get("value") or "") == normalize_text(
@@ -228,10 +225,9 @@ class _Deduper:
             ):
                 return _merge(cand, conflict.key, None, f"same {cand.attribute} as stored")
             self._remember(cand, fp, key)
-            return cand.model_copy(
-                update={"action": Action.SUPERSEDE, "target_id": conflict.key,
-                        "reason": f"{cand.attribute} changed from {conflict.value.get('value')!r}"}
-            )  # fmt: skip
+            return _supersede(
+                cand, conflict.key, f"{cand.attribute} changed from {conflict.value.get('value')!r}"
+            )
         similar = self._similar_in_store(cand)
         if similar is not None:
             return _merge(cand, similar[0].key, similar[1], "near-duplicate of a stored memory")
@@ -252,6 +248,12 @@ def _merge(cand: Candidate, target: str, similarity: float | None, reason: str) 
         update={"action": Action.MERGE, "target_id": target, "similarity": similarity,
                 "reason": reason}
     )  # fmt: skip
+
+
+def _supersede(cand: Candidate, target: str, reason: str) -> Candidate:
+    return cand.model_copy(
+        update={"action": Action.SUPERSEDE, "target_id": target, "reason": reason}
+    )
 
 
 def make_dedup_node(
