@@ -15,7 +15,6 @@ from langmem_extract.errors import (
     ExtractionError,
     InvalidInputError,
     InvalidMaxMemoriesError,
-    InvalidNamespaceError,
     InvalidVectorError,
     LangmemError,
     LLMError,
@@ -61,7 +60,8 @@ _LAZY: dict[str, str] = {
     "MemoryChatHistory": "langmem_extract.integrations.history",
     "MemoryRetriever": "langmem_extract.integrations.retriever",
     "create_memory_tools": "langmem_extract.integrations.tools",
-    "resolve_namespace": "langmem_extract.integrations.namespaces",
+    "InvalidNamespaceError": "langmem_extract.namespaces",
+    "resolve_namespace": "langmem_extract.namespaces",
     "MemoryRecall": "langmem_extract.integrations.agent",
     "MemoryCapture": "langmem_extract.integrations.agent",
     "MemoryMiddleware": "langmem_extract.integrations.agent",
@@ -78,9 +78,9 @@ if TYPE_CHECKING:
     )
     from langmem_extract.integrations.agent import MemoryCapture, MemoryMiddleware, MemoryRecall
     from langmem_extract.integrations.history import MemoryChatHistory
-    from langmem_extract.integrations.namespaces import resolve_namespace
     from langmem_extract.integrations.retriever import MemoryRetriever
     from langmem_extract.integrations.tools import create_memory_tools
+    from langmem_extract.namespaces import InvalidNamespaceError, resolve_namespace
     from langmem_extract.redact import redact_secrets
     from langmem_extract.store.duckdb import DuckDBStore
     from langmem_extract.store.factory import open_store

@@ -2,9 +2,28 @@
 
 Input errors also subclass :class:`ValueError` so callers that already catch
 ``ValueError`` (as LangGraph's own stores raise) keep working.
+
+:class:`InvalidNamespaceError` also subclasses LangGraph's ``InvalidNamespaceError``. It
+is defined in :mod:`langmem_extract.namespaces` and imported from here on first use:
+LangGraph's store module pulls in ``langchain_core`` (~0.3 s measured), which
+``import langmem_extract`` and ``langmem-extract --help`` otherwise never load.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from langmem_extract.namespaces import InvalidNamespaceError as InvalidNamespaceError
+
+
+def __getattr__(name: str) -> Any:
+    if name == "InvalidNamespaceError":
+        # The import lock makes this one class, however many threads ask at once.
+        from langmem_extract.namespaces import InvalidNamespaceError
+
+        return InvalidNamespaceError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class LangmemError(Exception):
@@ -37,10 +56,6 @@ class InvalidMaxMemoriesError(InvalidInputError):
 
 class UnknownExtractionTypeError(InvalidInputError):
     """An ``extraction_types`` entry that is not a memory type."""
-
-
-class InvalidNamespaceError(InvalidInputError):
-    """An empty namespace, an empty label, a label with ``.``, or a bad template."""
 
 
 class ExtractionError(LangmemError):

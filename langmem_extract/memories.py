@@ -28,6 +28,7 @@ from langmem_extract.errors import (
     StoreError,
     UnknownExtractionTypeError,
 )
+from langmem_extract.namespaces import NamespaceLike, format_namespace, parse_namespace
 from langmem_extract.schema import DEFAULT_NAMESPACE, Memory, MemoryStatus, MemoryType
 
 __all__ = [
@@ -35,13 +36,11 @@ __all__ = [
     "RecalledMemory",
     "export_memories",
     "forget_memory",
-    "format_namespace",
     "get_memory",
     "import_memories",
     "list_memories",
     "memory_stats",
     "parse_memory_types",
-    "parse_namespace",
     "read_export",
     "recall_memories",
 ]
@@ -57,46 +56,8 @@ MAX_RECALL_K = 100
 #: Keys every stored memory value carries; used to tell memories from other items.
 _MEMORY_KEYS = frozenset({"content", "type", "schema_version"})
 
-NamespaceLike = str | Sequence[str]
 TypeFilter = MemoryType | str | Iterable[MemoryType | str] | None
 StatusFilter = MemoryStatus | str | None
-
-
-# --------------------------------------------------------------------------- namespaces
-
-
-def parse_namespace(
-    namespace: NamespaceLike | None, *, allow_empty: bool = False
-) -> tuple[str, ...]:
-    """Turn ``"a/b"``, ``"a.b"`` or ``("a", "b")`` into a namespace tuple.
-
-    LangGraph labels may contain neither ``.`` nor be empty, so both ``/`` and ``.``
-    are unambiguous separators on the command line.
-    """
-    if namespace is None:
-        labels: tuple[str, ...] = ()
-    elif isinstance(namespace, str):
-        text = namespace.strip().replace(".", "/")
-        labels = tuple(text.split("/")) if text else ()
-    else:
-        labels = tuple(namespace)
-    if not labels:
-        if allow_empty:
-            return ()
-        raise InvalidNamespaceError("namespace is empty")
-    for label in labels:
-        if not isinstance(label, str) or not label.strip():
-            raise InvalidNamespaceError(f"namespace {namespace!r} has an empty label")
-        if "." in label or "\x00" in label:
-            raise InvalidNamespaceError(f"namespace label {label!r} may not contain '.' or NUL")
-    if labels[0] == "langgraph":
-        raise InvalidNamespaceError("namespace may not start with 'langgraph' (reserved)")
-    return tuple(label.strip() for label in labels)
-
-
-def format_namespace(namespace: Sequence[str]) -> str:
-    """The ``a/b`` form the CLI prints and accepts."""
-    return "/".join(namespace)
 
 
 # --------------------------------------------------------------------------- scanning

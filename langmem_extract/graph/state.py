@@ -13,10 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from langmem_extract.errors import (
     InvalidInputError,
     InvalidMaxMemoriesError,
-    InvalidNamespaceError,
     UnknownExtractionTypeError,
 )
 from langmem_extract.messages import normalize_messages, parse_timestamp
+from langmem_extract.namespaces import validate_namespace
 from langmem_extract.schema import (
     DEFAULT_MAX_MEMORIES,
     DEFAULT_MAX_MESSAGE_CHARS,
@@ -103,24 +103,6 @@ class GraphOptions:
         return opts
 
 
-def validate_namespace(namespace: Any) -> tuple[str, ...]:
-    if namespace is None:
-        return DEFAULT_NAMESPACE
-    if isinstance(namespace, str):
-        raise InvalidNamespaceError(
-            f"namespace must be a tuple of labels, not the string {namespace!r}"
-        )
-    labels = tuple(namespace)
-    if not labels:
-        raise InvalidNamespaceError("namespace is empty")
-    for label in labels:
-        if not isinstance(label, str) or not label or "." in label:
-            raise InvalidNamespaceError(
-                f"bad namespace label {label!r}: labels are non-empty strings without '.'"
-            )
-    return labels
-
-
 def validate_max_memories(value: Any) -> int:
     if value is None:
         return DEFAULT_MAX_MEMORIES
@@ -164,7 +146,8 @@ def build_request(state: Mapping[str, Any], options: GraphOptions) -> Extraction
     if not isinstance(metadata, Mapping):
         raise InvalidInputError("metadata must be a mapping")
     reference_time = parse_timestamp(metadata.get("reference_time") or metadata.get("timestamp"))
-    namespace = validate_namespace(state.get("namespace"))
+    raw_namespace = state.get("namespace")
+    namespace = DEFAULT_NAMESPACE if raw_namespace is None else validate_namespace(raw_namespace)
     max_memories = validate_max_memories(state.get("max_memories"))
     extraction_types = validate_extraction_types(state.get("extraction_types"))
     messages = normalize_messages(

@@ -42,13 +42,13 @@ from langmem_extract.integrations.history import (
     check_capture_options,
     lane_for,
 )
-from langmem_extract.integrations.namespaces import (
+from langmem_extract.integrations.retriever import MemoryRetriever
+from langmem_extract.integrations.transcript import ensure_message_ids
+from langmem_extract.namespaces import (
     resolve_namespace,
     template_fields,
     validate_namespace,
 )
-from langmem_extract.integrations.retriever import MemoryRetriever
-from langmem_extract.integrations.transcript import ensure_message_ids
 
 if TYPE_CHECKING:
     from langmem_extract.extractors.base import Extractor

@@ -34,13 +34,13 @@ from langgraph.store.base import BaseStore
 
 from langmem_extract.errors import InvalidInputError
 from langmem_extract.extractors.base import ExtractContext, Extractor, ExtractorOutput
-from langmem_extract.integrations.namespaces import resolve_namespace
 from langmem_extract.integrations.transcript import (
     Transcript,
     check_session_id,
     ensure_message_ids,
     transcript_for,
 )
+from langmem_extract.namespaces import resolve_namespace
 from langmem_extract.schema import (
     DEFAULT_MAX_MESSAGE_CHARS,
     MAX_MESSAGES,

@@ -43,7 +43,7 @@ from langgraph.store.base import BaseStore, SearchItem
 from pydantic import ConfigDict, PrivateAttr
 
 from langmem_extract.errors import InvalidInputError, UnknownExtractionTypeError
-from langmem_extract.integrations.namespaces import (
+from langmem_extract.namespaces import (
     is_template,
     resolve_namespace,
     validate_namespace,

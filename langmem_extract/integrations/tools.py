@@ -17,12 +17,12 @@ from langchain_core.tools import BaseTool, StructuredTool
 from langgraph.store.base import BaseStore
 from pydantic import BaseModel, Field
 
-from langmem_extract.integrations.namespaces import (
+from langmem_extract.integrations.retriever import MemoryRetriever
+from langmem_extract.namespaces import (
     resolve_namespace,
     template_fields,
     validate_namespace,
 )
-from langmem_extract.integrations.retriever import MemoryRetriever
 from langmem_extract.schema import (
     HistoryEntry,
     Memory,

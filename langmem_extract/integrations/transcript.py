@@ -28,7 +28,7 @@ from langchain_core.messages import BaseMessage, message_to_dict, messages_from_
 from langgraph.store.base import BaseStore, GetOp, PutOp
 
 from langmem_extract.errors import InvalidInputError, StoreError
-from langmem_extract.integrations.namespaces import validate_namespace
+from langmem_extract.namespaces import validate_namespace
 
 TRANSCRIPT_NAMESPACE: tuple[str, ...] = ("transcripts",)
 _PAGE = 500

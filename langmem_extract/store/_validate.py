@@ -1,7 +1,9 @@
 """Input checks shared by the store backends.
 
 Both stores reject the same bad input with the same typed errors before any work is done,
-so a caller sees one behaviour whichever backend sits underneath.
+so a caller sees one behaviour whichever backend sits underneath. Namespaces go through
+:func:`langmem_extract.namespaces.validate_namespace`; as in LangGraph's ``BaseStore``,
+reads may name the reserved ``langgraph`` root and writes may not.
 """
 
 from __future__ import annotations
@@ -20,43 +22,16 @@ from langgraph.store.base import (
     SearchOp,
 )
 
-from langmem_extract.errors import InvalidInputError, InvalidNamespaceError
+from langmem_extract.errors import InvalidInputError
+from langmem_extract.namespaces import validate_namespace
 from langmem_extract.store._filters import Leaf, compile_filter
-
-
-def check_namespace(namespace: Any, *, allow_empty: bool) -> tuple[str, ...]:
-    """Return ``namespace`` as a tuple of labels, or raise ``InvalidNamespaceError``."""
-    if not isinstance(namespace, tuple | list):
-        raise InvalidNamespaceError(f"namespace must be a tuple of strings, got {namespace!r}")
-    if not namespace and not allow_empty:
-        raise InvalidNamespaceError("namespace cannot be empty")
-    for label in namespace:
-        if not isinstance(label, str):
-            raise InvalidNamespaceError(
-                f"namespace labels must be strings, got {type(label).__name__} in {namespace!r}"
-            )
-        if not label:
-            raise InvalidNamespaceError(f"namespace labels cannot be empty: {namespace!r}")
-        if "." in label:
-            raise InvalidNamespaceError(
-                f"namespace label {label!r} contains '.', which separates stored labels"
-            )
-        if "\x00" in label:
-            raise InvalidNamespaceError(f"namespace label {label!r} contains a NUL byte")
-    return tuple(namespace)
-
-
-def check_put_namespace(namespace: Any) -> tuple[str, ...]:
-    """A namespace that may be written to: non-empty and not under the reserved root."""
-    ns = check_namespace(namespace, allow_empty=False)
-    if ns[0] == "langgraph":
-        raise InvalidNamespaceError(f'root namespace label cannot be "langgraph": {ns!r}')
-    return ns
 
 
 def check_path(path: Iterable[Any]) -> tuple[str, ...]:
     """A prefix/suffix match path; ``*`` wildcards are allowed and skipped."""
-    return check_namespace(tuple(p for p in path if p != "*"), allow_empty=True)
+    return validate_namespace(
+        tuple(p for p in path if p != "*"), allow_empty=True, allow_reserved=True
+    )
 
 
 def check_key(key: Any) -> str:
@@ -87,13 +62,13 @@ def check_ttl(ttl: Any) -> None:
 
 
 def check_get_op(op: GetOp) -> None:
-    check_namespace(op.namespace, allow_empty=False)
+    validate_namespace(op.namespace, allow_reserved=True)
     check_key(op.key)
 
 
 def check_search_op(op: SearchOp) -> list[Leaf]:
     """Prefix, paging, filter and query of a ``SearchOp``; returns the compiled filter."""
-    check_namespace(op.namespace_prefix, allow_empty=True)
+    validate_namespace(op.namespace_prefix, allow_empty=True, allow_reserved=True)
     check_page(op.limit, op.offset)
     leaves = compile_filter(op.filter)
     check_query(op.query)
@@ -114,20 +89,20 @@ def check_list_op(op: ListNamespacesOp) -> None:
 class NamespaceCheckedStore(BaseStore):
     """Checks namespaces in the public single-item methods before ``BaseStore`` does.
 
-    LangGraph's own checks raise plain ``ValueError``; running ours first gives callers
-    the typed ``InvalidNamespaceError``. List it before the concrete store base.
+    LangGraph's own checks raise its plain ``InvalidNamespaceError``; running ours first
+    gives callers our subclass of it. List it before the concrete store base.
     """
 
     def get(
         self, namespace: tuple[str, ...], key: str, *, refresh_ttl: bool | None = None
     ) -> Item | None:
-        check_namespace(namespace, allow_empty=False)
+        validate_namespace(namespace, allow_reserved=True)
         return super().get(namespace, key, refresh_ttl=refresh_ttl)
 
     async def aget(
         self, namespace: tuple[str, ...], key: str, *, refresh_ttl: bool | None = None
     ) -> Item | None:
-        check_namespace(namespace, allow_empty=False)
+        validate_namespace(namespace, allow_reserved=True)
         return await super().aget(namespace, key, refresh_ttl=refresh_ttl)
 
     def put(
@@ -139,7 +114,7 @@ class NamespaceCheckedStore(BaseStore):
         *,
         ttl: float | NotProvided | None = NOT_PROVIDED,
     ) -> None:
-        check_put_namespace(namespace)
+        validate_namespace(namespace)
         super().put(namespace, key, value, index, ttl=ttl)
 
     async def aput(
@@ -151,23 +126,23 @@ class NamespaceCheckedStore(BaseStore):
         *,
         ttl: float | NotProvided | None = NOT_PROVIDED,
     ) -> None:
-        check_put_namespace(namespace)
+        validate_namespace(namespace)
         await super().aput(namespace, key, value, index, ttl=ttl)
 
     def delete(self, namespace: tuple[str, ...], key: str) -> None:
-        check_namespace(namespace, allow_empty=False)
+        validate_namespace(namespace, allow_reserved=True)
         super().delete(namespace, key)
 
     async def adelete(self, namespace: tuple[str, ...], key: str) -> None:
-        check_namespace(namespace, allow_empty=False)
+        validate_namespace(namespace, allow_reserved=True)
         await super().adelete(namespace, key)
 
     def search(self, namespace_prefix: tuple[str, ...], /, **kwargs: Any) -> list[SearchItem]:
-        check_namespace(namespace_prefix, allow_empty=True)
+        validate_namespace(namespace_prefix, allow_empty=True, allow_reserved=True)
         return super().search(namespace_prefix, **kwargs)
 
     async def asearch(
         self, namespace_prefix: tuple[str, ...], /, **kwargs: Any
     ) -> list[SearchItem]:
-        check_namespace(namespace_prefix, allow_empty=True)
+        validate_namespace(namespace_prefix, allow_empty=True, allow_reserved=True)
         return await super().asearch(namespace_prefix, **kwargs)

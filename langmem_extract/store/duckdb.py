@@ -55,6 +55,7 @@ from langmem_extract.errors import (
     StoreError,
     StoreLockedError,
 )
+from langmem_extract.namespaces import validate_namespace
 from langmem_extract.store import _sql, _validate, _vss
 from langmem_extract.store._filters import Leaf
 from langmem_extract.store._vectors import Row, StoreCache, group_vectors, normalize_rows
@@ -439,7 +440,7 @@ class DuckDBStore(_validate.NamespaceCheckedStore):
             elif isinstance(op, ListNamespacesOp):
                 _validate.check_list_op(op)
             elif isinstance(op, PutOp):
-                ns = _validate.check_put_namespace(op.namespace)
+                ns = validate_namespace(op.namespace)
                 key = _validate.check_key(op.key)
                 puts[(_ns_text(ns), key)] = self._plan_put(ns, key, op)
             else:

@@ -64,6 +64,7 @@ from langmem_extract.errors import (
     StoreError,
     UnknownFilterOperatorError,
 )
+from langmem_extract.namespaces import validate_namespace
 from langmem_extract.store import _validate
 from langmem_extract.store._filters import Leaf, compile_filter
 
@@ -455,7 +456,7 @@ class PostgresStore(_validate.NamespaceCheckedStore, _LangGraphPostgresStore):
         elif isinstance(op, ListNamespacesOp):
             _validate.check_list_op(op)
         elif isinstance(op, PutOp):
-            _validate.check_put_namespace(op.namespace)
+            validate_namespace(op.namespace)
             _validate.check_key(op.key)
             _validate.check_ttl(op.ttl)
             if op.value is not None:

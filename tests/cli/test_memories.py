@@ -25,7 +25,6 @@ from langmem_extract.memories import (
     import_memories,
     list_memories,
     memory_stats,
-    parse_namespace,
     read_export,
     recall_memories,
 )
@@ -302,20 +301,6 @@ def test_a_corrupt_stored_memory_is_a_store_error() -> None:
     store.put(("memories",), "bad", {"content": "x", "type": "opinion", "schema_version": 1})
     with pytest.raises(StoreError, match="memories/bad"):
         list_memories(store)
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [("a/b", ("a", "b")), ("a.b", ("a", "b")), (["x", "y"], ("x", "y")), (" m ", ("m",))],
-)
-def test_parse_namespace(text, expected) -> None:
-    assert parse_namespace(text) == expected
-
-
-@pytest.mark.parametrize("text", ["", "a//b", "langgraph/x", ("a", "")])
-def test_parse_namespace_rejects(text) -> None:
-    with pytest.raises(InvalidNamespaceError):
-        parse_namespace(text)
 
 
 def test_round_trip_on_each_backend(memory_store: BaseStore, tmp_path: Path) -> None:

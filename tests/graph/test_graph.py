@@ -66,6 +66,10 @@ def _dump(store: BaseStore) -> str:
         ({"messages": OK, "extraction_types": ["preference", "opinion"]}, UnknownExtractionTypeError),
         ({"messages": OK, "namespace": ()}, InvalidNamespaceError),
         ({"messages": OK, "namespace": ("a.b",)}, InvalidNamespaceError),
+        ({"messages": OK, "namespace": ("a\x00",)}, InvalidNamespaceError),
+        ({"messages": OK, "namespace": ("langgraph", "x")}, InvalidNamespaceError),
+        ({"messages": OK, "namespace": ("langgraph", "x"), "dry_run": True}, InvalidNamespaceError),
+        ({"messages": OK, "namespace": "users"}, InvalidNamespaceError),
     ],
 )  # fmt: skip
 def test_bad_input_raises_typed_error_and_writes_nothing(

@@ -14,31 +14,22 @@ from langmem_extract.errors import (
 from langmem_extract.store import _validate
 
 
-def test_namespace_is_returned_as_tuple() -> None:
-    assert _validate.check_namespace(["a", "b"], allow_empty=False) == ("a", "b")
-    assert _validate.check_namespace((), allow_empty=True) == ()
-
-
-@pytest.mark.parametrize(
-    ("namespace", "message"),
-    [
-        ("users", "must be a tuple"),
-        ((), "cannot be empty"),
+def test_store_checks_are_the_one_namespace_rule() -> None:
+    """Reads take the shared validator's rules and may name the reserved root, as
+    LangGraph's ``BaseStore`` lets them; writes may not (see tests/test_namespaces.py)."""
+    _validate.check_get_op(GetOp(("langgraph", "x"), "k"))
+    assert _validate.check_search_op(SearchOp(("langgraph",))) == []
+    _validate.check_list_op(ListNamespacesOp((MatchCondition("prefix", ("langgraph",)),)))
+    for bad, message in [
         (("a", 1), "must be strings"),
-        (("a", ""), "cannot be empty"),
+        (("a", ""), "empty label"),
         (("a.b",), r"contains '\.'"),
         (("a\x00",), "NUL byte"),
-    ],
-)
-def test_bad_namespace(namespace: object, message: str) -> None:
-    with pytest.raises(InvalidNamespaceError, match=message):
-        _validate.check_namespace(namespace, allow_empty=False)
-
-
-def test_put_namespace_refuses_reserved_root() -> None:
-    assert _validate.check_put_namespace(("users", "u1")) == ("users", "u1")
-    with pytest.raises(InvalidNamespaceError, match="langgraph"):
-        _validate.check_put_namespace(("langgraph", "x"))
+    ]:
+        with pytest.raises(InvalidNamespaceError, match=message):
+            _validate.check_get_op(GetOp(bad, "k"))
+        with pytest.raises(InvalidNamespaceError, match=message):
+            _validate.check_search_op(SearchOp(bad))
 
 
 def test_path_skips_wildcards_but_checks_labels() -> None:
@@ -127,6 +118,10 @@ def test_checked_store_raises_typed_errors_before_langgraph() -> None:
     # InMemoryStore alone raises LangGraph's InvalidNamespaceError (a ValueError), not ours.
     with pytest.raises(InvalidNamespaceError, match="langgraph"):
         store.put(("langgraph", "x"), "k", {"content": "v"})
+    with pytest.raises(InvalidNamespaceError, match="NUL byte"):
+        store.put(("a\x00",), "k", {"content": "v"})
+    assert store.get(("langgraph", "x"), "k") is None  # reads may name it, as in LangGraph
+    assert store.search(("langgraph",)) == []
     with pytest.raises(InvalidNamespaceError, match=r"contains '\.'"):
         store.get(("a.b",), "k")
     with pytest.raises(InvalidNamespaceError, match="cannot be empty"):

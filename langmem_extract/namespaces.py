@@ -1,0 +1,233 @@
+"""Namespaces: the one validator, ``{field}`` templates, and the ``a/b`` text form.
+
+A namespace is a tuple (or list) of labels. One rule set, shared by the stores, the
+memory graph, the memory operations, the CLI and the LangChain integrations:
+
+- it is a ``tuple`` or ``list`` (a bare string would split into one-character labels);
+- it has at least one label, except a search/list prefix (``allow_empty=True``);
+- every label is a non-empty ``str`` with no ``.`` (stores join labels with ``.``) and
+  no NUL byte (PostgreSQL text cannot hold one);
+- its root label is not ``"langgraph"``, which LangGraph reserves.
+
+These are the checks of LangGraph's ``BaseStore`` (``_validate_namespace``), raised as
+:class:`InvalidNamespaceError` instead of LangGraph's plain one, which it subclasses. Like
+``BaseStore``, a store *read* (``get``/``search``/``delete``/``list_namespaces``) may
+name the reserved root (``allow_reserved=True``); everything that names a namespace of
+memories (extraction, recall, the tools, the CLI) may not, as no memory can live there.
+
+Templates such as ``("memories", "{user_id}")`` hold ``{name}`` fields. Values come from
+explicit keyword arguments first, then from ``config["configurable"]`` of the current run.
+A field with no value, a field with attribute/index access or a format spec, and a filled
+namespace that breaks the rules above all raise :class:`InvalidNamespaceError`.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from langgraph.store.base import InvalidNamespaceError as _LangGraphInvalidNamespaceError
+
+from langmem_extract.errors import InvalidInputError
+
+__all__ = [
+    "RESERVED_ROOT",
+    "InvalidNamespaceError",
+    "NamespaceLike",
+    "NamespaceTemplate",
+    "format_namespace",
+    "is_template",
+    "parse_namespace",
+    "resolve_namespace",
+    "template_fields",
+    "validate_namespace",
+]
+
+#: Root label LangGraph keeps for itself; nothing may be written under it.
+RESERVED_ROOT = "langgraph"
+
+NamespaceTemplate = Sequence[str]
+#: What the memory operations accept: ``"a/b"`` / ``"a.b"`` text or a tuple of labels.
+NamespaceLike = str | Sequence[str]
+
+_FORMATTER = string.Formatter()
+
+
+class InvalidNamespaceError(InvalidInputError, _LangGraphInvalidNamespaceError):
+    """A namespace that breaks the rules above, or a template that cannot be filled.
+
+    Also a LangGraph ``InvalidNamespaceError``, so ``except`` clauses written for
+    LangGraph stores catch it. Importable from :mod:`langmem_extract.errors`; it is
+    defined here because LangGraph's store module costs ~0.3 s to import, which
+    ``import langmem_extract`` and ``langmem-extract --help`` do not pay.
+    """
+
+
+def validate_namespace(
+    namespace: Any, *, allow_empty: bool = False, allow_reserved: bool = False
+) -> tuple[str, ...]:
+    """Return ``namespace`` as a tuple of labels, or raise :class:`InvalidNamespaceError`.
+
+    ``allow_empty`` admits ``()`` (a prefix matching every namespace). ``allow_reserved``
+    admits the ``"langgraph"`` root; only store reads set it, as ``BaseStore`` does.
+    """
+    labels = _labels(namespace)
+    if not labels and not allow_empty:
+        raise InvalidNamespaceError("namespace cannot be empty")
+    for label in labels:
+        if not label:
+            raise InvalidNamespaceError(f"namespace {labels!r} has an empty label")
+        if "." in label:
+            raise InvalidNamespaceError(
+                f"namespace label {label!r} in {labels!r} contains '.', "
+                "which stores use to separate labels"
+            )
+        if "\x00" in label:
+            raise InvalidNamespaceError(
+                f"namespace label {label!r} in {labels!r} contains a NUL byte"
+            )
+    if labels and labels[0] == RESERVED_ROOT and not allow_reserved:
+        raise InvalidNamespaceError(
+            f"namespace root label {RESERVED_ROOT!r} is reserved by LangGraph: {labels!r}"
+        )
+    return labels
+
+
+def _labels(namespace: Any) -> tuple[str, ...]:
+    """The shape check shared by concrete namespaces and templates."""
+    if not isinstance(namespace, tuple | list):
+        raise InvalidNamespaceError(f"namespace must be a tuple of strings, got {namespace!r}")
+    for label in namespace:
+        if not isinstance(label, str):
+            raise InvalidNamespaceError(
+                f"namespace labels must be strings, got {type(label).__name__} "
+                f"{label!r} in {tuple(namespace)!r}"
+            )
+    return tuple(namespace)
+
+
+# --------------------------------------------------------------------------- text form
+
+
+def parse_namespace(
+    namespace: NamespaceLike | None, *, allow_empty: bool = False
+) -> tuple[str, ...]:
+    """Turn ``"a/b"``, ``"a.b"`` or ``("a", "b")`` into a checked namespace tuple.
+
+    In text both ``/`` and ``.`` separate labels (no label may hold ``.``) and spaces
+    around each label are dropped; a label that holds ``/`` needs the tuple form. A tuple
+    or list is taken label for label, exactly as a store takes it.
+    """
+    if namespace is None:
+        labels: Any = ()
+    elif isinstance(namespace, str):
+        text = namespace.strip().replace(".", "/")
+        labels = tuple(label.strip() for label in text.split("/")) if text else ()
+    else:
+        labels = namespace
+    return validate_namespace(labels, allow_empty=allow_empty)
+
+
+def format_namespace(namespace: Sequence[str]) -> str:
+    """The ``a/b`` form the CLI prints and accepts."""
+    return "/".join(namespace)
+
+
+# --------------------------------------------------------------------------- templates
+
+
+def template_fields(template: NamespaceTemplate) -> list[str]:
+    """The ``{field}`` names a template uses, in order of first appearance."""
+    labels = _template_labels(template)
+    seen: dict[str, None] = {}
+    for label in labels:
+        for name in _label_fields(label, labels):
+            seen.setdefault(name, None)
+    return list(seen)
+
+
+def is_template(template: NamespaceTemplate) -> bool:
+    return bool(template_fields(template))
+
+
+def resolve_namespace(
+    template: NamespaceTemplate,
+    config: Mapping[str, Any] | None = None,
+    /,
+    **values: Any,
+) -> tuple[str, ...]:
+    """Fill ``template`` from ``values`` and ``config["configurable"]``, then validate it.
+
+    >>> resolve_namespace(("memories", "{user_id}"), {"configurable": {"user_id": "u1"}})
+    ('memories', 'u1')
+    """
+    labels = _template_labels(template)
+    configurable = _configurable(config)
+    out: list[str] = []
+    for label in labels:
+        fields = _label_fields(label, labels)
+        if not fields:
+            out.append(label)
+            continue
+        filled = {name: _lookup(name, labels, values, configurable) for name in fields}
+        out.append(label.format(**filled))
+    return validate_namespace(tuple(out))
+
+
+def _template_labels(template: Any) -> tuple[str, ...]:
+    labels = _labels(template)
+    if not labels:
+        raise InvalidNamespaceError("namespace cannot be empty")
+    return labels
+
+
+def _label_fields(label: str, template: tuple[str, ...]) -> list[str]:
+    try:
+        parsed = list(_FORMATTER.parse(label))
+    except ValueError as exc:  # unbalanced braces
+        raise InvalidNamespaceError(
+            f"bad namespace template label {label!r} in {template!r}: {exc}"
+        ) from None
+    names: list[str] = []
+    for _literal, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if not name.isidentifier() or spec or conversion:
+            raise InvalidNamespaceError(
+                f"namespace template field {{{name}}} in {template!r} must be a plain "
+                "name such as {user_id}"
+            )
+        names.append(name)
+    return names
+
+
+def _configurable(config: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    if config is None:
+        return {}
+    configurable = config.get("configurable") or {}
+    if not isinstance(configurable, Mapping):
+        raise InvalidNamespaceError("config['configurable'] must be a mapping")
+    return configurable
+
+
+def _lookup(
+    name: str,
+    template: tuple[str, ...],
+    values: Mapping[str, Any],
+    configurable: Mapping[str, Any],
+) -> str:
+    value = values.get(name)
+    if value is None:
+        value = configurable.get(name)
+    if value is None:
+        known = sorted({*(k for k, v in values.items() if v is not None), *configurable})
+        raise InvalidNamespaceError(
+            f"namespace template {template!r} needs {{{name}}}, but no value was given "
+            f"(known: {known}); pass config={{'configurable': {{'{name}': ...}}}}"
+        )
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise InvalidNamespaceError(
+            f"namespace template value {name}={value!r} must be a string or an integer"
+        )
+    return str(value)
