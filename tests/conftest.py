@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -8,6 +9,11 @@ from langgraph.store.base import BaseStore
 
 from langmem_extract.embeddings import HashingEmbeddings
 from tests.backends import BACKENDS, make_store
+
+# The test run is an application: like the CLI, it bounds libgomp's spin before the
+# embedder's engine loads, which halves e5's cost on a busy machine (docs/store.md).
+if "OMP_WAIT_POLICY" not in os.environ:
+    os.environ.setdefault("GOMP_SPINCOUNT", "10000")
 
 # The package's hashing embedder under the name the tests have always used.
 HashEmbeddings = HashingEmbeddings

