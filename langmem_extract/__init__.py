@@ -57,7 +57,7 @@ _LAZY: dict[str, str] = {
     "RuleExtractor": "langmem_extract.extractors.rules",
     "LLMExtractor": "langmem_extract.extractors.llm",
     "redact_secrets": "langmem_extract.redact",
-    "MemoryChatHistory": "langmem_extract.integrations.history",
+    "MemoryChatHistory": "langmem_extract.integrations.chat_history",
     "MemoryRetriever": "langmem_extract.integrations.retriever",
     "create_memory_tools": "langmem_extract.integrations.tools",
     "InvalidNamespaceError": "langmem_extract.namespaces",
@@ -77,7 +77,7 @@ if TYPE_CHECKING:
         extract_memories,
     )
     from langmem_extract.integrations.agent import MemoryCapture, MemoryMiddleware, MemoryRecall
-    from langmem_extract.integrations.history import MemoryChatHistory
+    from langmem_extract.integrations.chat_history import MemoryChatHistory
     from langmem_extract.integrations.retriever import MemoryRetriever
     from langmem_extract.integrations.tools import create_memory_tools
     from langmem_extract.namespaces import InvalidNamespaceError, resolve_namespace

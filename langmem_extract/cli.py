@@ -35,9 +35,9 @@ from langmem_extract.schema import DEFAULT_MAX_MEMORIES, MAX_MESSAGES, MemoryTyp
 if TYPE_CHECKING:
     from langgraph.store.base import BaseStore
 
+    from langmem_extract.chat_files import Conversation
     from langmem_extract.memories import RecalledMemory
     from langmem_extract.schema import ExtractionResult, Memory
-    from langmem_extract.transcripts import Conversation
 
 __all__ = ["DEFAULT_DB", "ExitCode", "app", "main"]
 
@@ -312,15 +312,15 @@ def _totals(results: Sequence[ExtractionResult]) -> dict[str, int]:
 
 
 def _read_conversations(source: str) -> list[Conversation]:
-    from langmem_extract.transcripts import load_transcripts, parse_transcript
+    from langmem_extract.chat_files import load_chat_files, parse_chat_file
 
     if source == "-":
         try:
             text = sys.stdin.read()
         except UnicodeDecodeError as exc:
             raise InvalidInputError(f"<stdin>: not UTF-8 text ({exc.reason})") from None
-        return parse_transcript(text, "<stdin>")
-    return load_transcripts(source)
+        return parse_chat_file(text, "<stdin>")
+    return load_chat_files(source)
 
 
 def _windows(conversation: Conversation) -> list[tuple[str, list[dict[str, Any]]]]:

@@ -150,8 +150,9 @@ def build_request(state: Mapping[str, Any], options: GraphOptions) -> Extraction
     namespace = DEFAULT_NAMESPACE if raw_namespace is None else validate_namespace(raw_namespace)
     max_memories = validate_max_memories(state.get("max_memories"))
     extraction_types = validate_extraction_types(state.get("extraction_types"))
+    raw_messages = state.get("messages")
     messages = normalize_messages(
-        state.get("messages") or [],
+        [] if raw_messages is None else raw_messages,
         max_messages=options.max_messages,
         max_chars=options.max_message_chars,
         reference_time=reference_time,

@@ -29,8 +29,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from langchain_core.runnables import RunnableConfig
 from langgraph.store.base import BaseStore
 
-from langmem_extract.errors import InvalidInputError
-from langmem_extract.integrations.history import (
+from langmem_extract.capture import (
     DEFAULT_CONTEXT_WINDOW,
     DEFAULT_DEBOUNCE_SECONDS,
     CaptureLane,
@@ -42,8 +41,9 @@ from langmem_extract.integrations.history import (
     check_capture_options,
     lane_for,
 )
+from langmem_extract.errors import InvalidInputError
 from langmem_extract.integrations.retriever import MemoryRetriever
-from langmem_extract.integrations.transcript import ensure_message_ids
+from langmem_extract.message_log import ensure_message_ids
 from langmem_extract.namespaces import (
     resolve_namespace,
     template_fields,

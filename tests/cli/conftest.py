@@ -96,14 +96,14 @@ def transcripts(tmp_path: Path) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def populated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A DuckDB file after two sessions: Maya's intro, then her move to Porto."""
+    from langmem_extract.chat_files import parse_chat_file
     from langmem_extract.graph.builder import extract_memories
     from langmem_extract.store.factory import open_store
-    from langmem_extract.transcripts import parse_transcript
 
     path = tmp_path_factory.mktemp("db") / "populated.duckdb"
     store = open_store(str(path))
     try:
-        [conv] = parse_transcript(SAMPLE_TEXT, "chat.txt")
+        [conv] = parse_chat_file(SAMPLE_TEXT, "chat.txt")
         extract_memories(conv.messages, store=store, namespace=("memories", "maya"))
         extract_memories(FOLLOW_UP, store=store, namespace=("memories", "maya"))
     finally:

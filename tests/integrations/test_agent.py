@@ -23,7 +23,7 @@ from langmem_extract.integrations.agent import (
 from langmem_extract.schema import Memory
 from tests.integrations.fakes import ScriptedChatModel
 from tests.integrations.helpers import in_memory_store, put_memory
-from tests.integrations.test_history import CountingExtractor
+from tests.integrations.test_chat_history import CountingExtractor
 
 
 def memories(store: BaseStore, namespace: tuple[str, ...]) -> list[Memory]:

@@ -1,23 +1,24 @@
-"""Read conversations from files for the CLI: JSON, JSONL, plain-text transcripts.
+"""Read conversations from the CLI's input files: JSON, JSONL and plain-text chats.
 
 Accepted shapes (see docs/cli.md):
 
 * **JSON** (``.json``): a list of messages ``[{"role": ..., "content": ...}]``, an
   object ``{"messages": [...]}`` as the hosted memory APIs take, or a list of such
-  objects (one conversation each).
+  objects or lists (one conversation each).
 * **JSONL** (``.jsonl``, ``.ndjson``): either every line is a message (the file is one
   conversation) or every line is a conversation (``{"messages": [...]}`` or a list of
   messages). The first record decides; mixing the two is an error.
 * **Text** (``.txt``, ``.md``, anything else that is not JSON): ``Speaker: text`` lines.
-  ``User``/``Human`` are the user, ``Assistant``/``AI``/``Bot`` the assistant,
-  ``System`` and ``Tool`` themselves; any other name is a user message carrying that
+  A speaker named by a role (``User``/``Human``, ``Assistant``/``AI``/``Bot``,
+  ``System``, ``Tool``) takes that role; any other name is a user message carrying that
   ``name``. Lines without a label continue the previous message, and a line of
   ``---`` starts a new conversation.
 * **Directories**: every such file below it, in path order; hidden files are skipped.
 
-A message's ``role`` may also be given as LangChain's ``type`` (``human``, ``ai``);
-``content`` may be a string or a list of text blocks. Every error names the file and
-the line, e.g. ``chat.jsonl:7: unknown role 'robot'``.
+Each message is read by :func:`langmem_extract.messages.read_message`, so a file
+accepts exactly what the Python API accepts (roles, ``type`` instead of ``role``, text
+blocks, plain strings, ``[role, content]`` pairs). Every error names the file and the
+line, e.g. ``chat.jsonl:7: unknown role 'robot'``.
 """
 
 from __future__ import annotations
@@ -32,25 +33,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from langmem_extract.errors import (
-    InvalidInputError,
-    NonTextContentError,
-    TooManyMessagesError,
-    UnknownRoleError,
-)
+from langmem_extract.errors import InvalidInputError, TooManyMessagesError
+from langmem_extract.messages import ROLE_ALIASES, check_message_sequence, read_message
 
 __all__ = [
-    "TRANSCRIPT_SUFFIXES",
+    "CHAT_FILE_SUFFIXES",
+    "ChatFileFormat",
     "Conversation",
-    "TranscriptFormat",
-    "load_transcripts",
-    "parse_transcript",
+    "load_chat_files",
+    "parse_chat_file",
 ]
 
-TranscriptFormat = Literal["json", "jsonl", "text"]
+ChatFileFormat = Literal["json", "jsonl", "text"]
 
 #: File suffixes read from directories, and the format each implies.
-TRANSCRIPT_SUFFIXES: dict[str, TranscriptFormat] = {
+CHAT_FILE_SUFFIXES: dict[str, ChatFileFormat] = {
     ".json": "json",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
@@ -58,18 +55,6 @@ TRANSCRIPT_SUFFIXES: dict[str, TranscriptFormat] = {
     ".md": "text",
 }
 
-_ROLE_ALIASES = {
-    "user": "user",
-    "human": "user",
-    "assistant": "assistant",
-    "ai": "assistant",
-    "bot": "assistant",
-    "system": "system",
-    "developer": "system",
-    "tool": "tool",
-    "function": "tool",
-}
-_TEXT_BLOCK_TYPES = frozenset({"text", "input_text", "output_text"})
 # "Speaker: text" — a letter first, up to 40 chars, and whitespace (or the end)
 # after the colon so URLs and times ("10:30") do not start a message.
 _SPEAKER = re.compile(r"^\s*(?P<name>[^\W\d_][\w .'’-]{0,39}?)\s*:(?:\s+|$)(?P<text>.*)$")
@@ -130,47 +115,11 @@ def _line_of(obj: Any, default: int) -> int:
 # --------------------------------------------------------------------------- messages
 
 
-def _content(value: Any, where: str) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        parts: list[str] = []
-        for block in value:
-            if isinstance(block, str):
-                parts.append(block)
-            elif isinstance(block, dict) and block.get("type") in _TEXT_BLOCK_TYPES:
-                parts.append(str(block.get("text", "")))
-            else:
-                kind = block.get("type", "?") if isinstance(block, dict) else type(block).__name__
-                raise NonTextContentError(f"{where}: message has a non-text block of type {kind!r}")
-        return "\n".join(p for p in parts if p)
-    if value is None:
-        raise InvalidInputError(f"{where}: message has no 'content'")
-    raise NonTextContentError(f"{where}: message content must be text, got {type(value).__name__}")
-
-
 def _message(obj: Any, source: str, default_line: int) -> dict[str, Any]:
-    where = f"{source}:{_line_of(obj, default_line)}"
-    if not isinstance(obj, dict):
-        raise InvalidInputError(
-            f"{where}: expected a message object with 'role' and 'content', got {type(obj).__name__}"
-        )
-    raw_role = obj.get("role", obj.get("type"))
-    if not isinstance(raw_role, str) or not raw_role.strip():
-        raise InvalidInputError(f"{where}: message has no 'role'")
-    role = _ROLE_ALIASES.get(raw_role.strip().lower())
-    if role is None:
-        raise UnknownRoleError(
-            f"{where}: unknown role {raw_role!r} (use user, assistant, system or tool)"
-        )
-    message: dict[str, Any] = {"role": role, "content": _content(obj.get("content"), where)}
-    for key in ("name", "id"):
-        if isinstance(obj.get(key), str) and obj[key].strip():
-            message[key] = obj[key]
-    timestamp = obj.get("timestamp", obj.get("created_at"))
-    if isinstance(timestamp, str | int | float) and not isinstance(timestamp, bool):
-        message["timestamp"] = timestamp
-    return message
+    try:
+        return read_message(obj)
+    except InvalidInputError as exc:
+        raise type(exc)(f"{source}:{_line_of(obj, default_line)}: {exc}") from None
 
 
 def _conversation(messages: Any, source: str, line: int) -> Conversation:
@@ -178,6 +127,10 @@ def _conversation(messages: Any, source: str, line: int) -> Conversation:
         raise InvalidInputError(
             f"{source}:{line}: 'messages' must be a list, got {type(messages).__name__}"
         )
+    try:
+        check_message_sequence(messages)
+    except InvalidInputError as exc:
+        raise type(exc)(f"{source}:{line}: {exc}") from None
     if not messages:
         raise TooManyMessagesError(f"{source}:{line}: conversation has no messages")
     return Conversation(source, line, [_message(m, source, line) for m in messages])
@@ -235,7 +188,7 @@ def _parse_jsonl(text: str, source: str) -> list[Conversation]:
 
 
 def _speaker(name: str) -> tuple[str, str | None]:
-    role = _ROLE_ALIASES.get(name.lower())
+    role = ROLE_ALIASES.get(name.lower())
     return (role, None) if role else ("user", name)
 
 
@@ -284,7 +237,7 @@ def _parse_text(text: str, source: str) -> list[Conversation]:
 _PARSERS = {"json": _parse_json, "jsonl": _parse_jsonl, "text": _parse_text}
 
 
-def _sniff(text: str) -> TranscriptFormat:
+def _sniff(text: str) -> ChatFileFormat:
     stripped = text.lstrip()
     if not stripped or stripped[0] not in "[{":
         return "text"
@@ -302,13 +255,13 @@ def _sniff(text: str) -> TranscriptFormat:
         return "json"
 
 
-def parse_transcript(
-    text: str, source: str = "<stdin>", *, format: TranscriptFormat | None = None
+def parse_chat_file(
+    text: str, source: str = "<stdin>", *, format: ChatFileFormat | None = None
 ) -> list[Conversation]:
     """Parse one file's text; ``format=None`` guesses from the content."""
     fmt = format or _sniff(text)
     if fmt not in _PARSERS:
-        raise InvalidInputError(f"{source}: unknown transcript format {fmt!r}")
+        raise InvalidInputError(f"{source}: unknown chat file format {fmt!r}")
     return _PARSERS[fmt](text.removeprefix("\ufeff"), source)
 
 
@@ -324,24 +277,24 @@ def _read(path: Path) -> str:
 def _files_below(root: Path) -> Iterator[Path]:
     for path in sorted(root.rglob("*")):
         hidden = any(part.startswith(".") for part in path.relative_to(root).parts)
-        if path.is_file() and not hidden and path.suffix.lower() in TRANSCRIPT_SUFFIXES:
+        if path.is_file() and not hidden and path.suffix.lower() in CHAT_FILE_SUFFIXES:
             yield path
 
 
-def load_transcripts(path: str | Path) -> list[Conversation]:
-    """Conversations in a file, or in every transcript file below a directory."""
+def load_chat_files(path: str | Path) -> list[Conversation]:
+    """Conversations in a file, or in every chat file below a directory."""
     root = Path(path)
     if not root.exists():
         raise InvalidInputError(f"{root}: no such file or directory")
     if root.is_dir():
         files = list(_files_below(root))
         if not files:
-            suffixes = ", ".join(TRANSCRIPT_SUFFIXES)
-            raise InvalidInputError(f"{root}: no transcript files ({suffixes}) in this directory")
+            suffixes = ", ".join(CHAT_FILE_SUFFIXES)
+            raise InvalidInputError(f"{root}: no chat files ({suffixes}) in this directory")
     else:
         files = [root]
     conversations: list[Conversation] = []
     for file in files:
-        fmt = TRANSCRIPT_SUFFIXES.get(file.suffix.lower())
-        conversations.extend(parse_transcript(_read(file), str(file), format=fmt))
+        fmt = CHAT_FILE_SUFFIXES.get(file.suffix.lower())
+        conversations.extend(parse_chat_file(_read(file), str(file), format=fmt))
     return conversations

@@ -159,7 +159,7 @@ def test_capture_error_is_logged_reported_and_transcript_kept(
         on_error=lambda e, m: errors.append((e, m)),
     )
     bad = HumanMessage("boom: I love jazz")
-    with caplog.at_level(logging.ERROR, logger="langmem_extract.integrations.history"):
+    with caplog.at_level(logging.ERROR, logger="langmem_extract.capture"):
         h.add_messages([bad, AIMessage("?")])  # does not raise
     assert len(errors) == 1
     assert isinstance(errors[0][0], RuntimeError)
@@ -318,6 +318,57 @@ def test_tool_traffic_and_long_replies(store: BaseStore) -> None:
     assert len(extractor.batches[0]) == 2  # the user turn and the (cut) reply
     assert len(extractor.batches[0][1]) == 8192
     assert h.messages[-1].content == long_reply.content  # transcript keeps it whole
+
+
+# A pasted log: long, and nothing in it the rule extractor keeps.
+_LOG = "Here is the log output you asked about: " + " ".join(f"line{i}=ok" for i in range(1500))
+
+
+def test_capture_reads_max_message_chars_from_the_graph_options(store: BaseStore) -> None:
+    errors: list[BaseException] = []
+    # A fact past the default 8192-character cut, inside the configured larger bound.
+    turn = HumanMessage(_LOG + "\nI'm vegetarian.")
+    assert 8192 < len(turn.content) <= 20_000
+    h = MemoryChatHistory(
+        store,
+        "s1",
+        user_id="u1",
+        max_message_chars=20_000,
+        on_error=lambda e, m: errors.append(e),
+    )
+    h.add_messages([turn])
+    assert errors == []
+    assert [(m.content, m.source_message_ids) for m in memories(store)] == [
+        ("User is vegetarian.", [turn.id])
+    ]
+
+
+def test_capture_cuts_turns_to_a_smaller_max_message_chars(store: BaseStore) -> None:
+    errors: list[BaseException] = []
+    extractor = CountingExtractor()
+    h = MemoryChatHistory(
+        store,
+        "s1",
+        user_id="u1",
+        max_message_chars=1000,
+        extractor=extractor,
+        on_error=lambda e, m: errors.append(e),
+    )
+    turn = HumanMessage("I'm vegetarian. " + _LOG)
+    h.add_messages([turn])
+    assert errors == []  # was a MessageTooLongError per turn, storing nothing
+    assert [len(text) for text in extractor.batches[0]] == [1000]
+    assert "User is vegetarian." in [m.content for m in memories(store)]
+    assert h.messages[0].content == turn.content  # the message log keeps it whole
+
+
+def test_capture_windows_follow_max_messages(store: BaseStore) -> None:
+    extractor = CountingExtractor()
+    h = MemoryChatHistory(store, "s1", max_messages=3, context_window=1, extractor=extractor)
+    h.add_messages([HumanMessage("I love jazz")])
+    h.add_messages([HumanMessage(f"I like tea number {i}") for i in range(4)])
+    # One context message plus at most two new ones per request of three.
+    assert [len(b) for b in extractor.batches] == [1, 3, 3]
 
 
 def test_assistant_only_turn_runs_no_capture(store: BaseStore) -> None:

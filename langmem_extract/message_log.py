@@ -1,4 +1,4 @@
-"""Transcript storage for :class:`~langmem_extract.integrations.history.MemoryChatHistory`.
+"""Per-session message log for :class:`~langmem_extract.integrations.chat_history.MemoryChatHistory`.
 
 Two backends behind one small interface:
 
@@ -65,7 +65,7 @@ def check_session_id(session_id: Any) -> str:
     return session_id
 
 
-class Transcript(ABC):
+class MessageLog(ABC):
     """Ordered, append-only message log per session."""
 
     @abstractmethod
@@ -89,7 +89,7 @@ class Transcript(ABC):
         await asyncio.to_thread(self.clear, session_id)
 
 
-class StoreTranscript(Transcript):
+class StoreTranscript(MessageLog):
     """Messages as items under ``(*prefix, session_id)`` in any LangGraph store."""
 
     def __init__(self, store: BaseStore, *, prefix: Sequence[str] = TRANSCRIPT_NAMESPACE) -> None:
@@ -182,7 +182,7 @@ SELECT payload FROM (
 DELETE_MESSAGES = "DELETE FROM lme_messages WHERE session_id = ?"
 
 
-class DuckDBTranscript(Transcript):
+class DuckDBTranscript(MessageLog):
     """Messages in the ``lme_messages`` table of a DuckDB store's own database file."""
 
     def __init__(self, store: Any) -> None:
@@ -311,7 +311,9 @@ def _is_duckdb_store(store: BaseStore) -> bool:
     return isinstance(store, DuckDBStore)
 
 
-def transcript_for(store: BaseStore, *, prefix: Sequence[str] = TRANSCRIPT_NAMESPACE) -> Transcript:
+def message_log_for(
+    store: BaseStore, *, prefix: Sequence[str] = TRANSCRIPT_NAMESPACE
+) -> MessageLog:
     """The native transcript for ``store``: a DuckDB table, else store items."""
     if _is_duckdb_store(store):
         return DuckDBTranscript(store)

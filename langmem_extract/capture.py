@@ -1,22 +1,24 @@
-"""``MemoryChatHistory``: a chat history that also captures long-term memories.
+"""Capture: run the memory graph on a conversation's new messages, one run at a time.
 
-The transcript lives next to the memories (a ``lme_messages`` table in a DuckDB store,
-store items elsewhere, see :mod:`~langmem_extract.integrations.transcript`). After each
-``add_messages`` the memory graph runs on the new messages, with the previous
-``context_window`` messages as context. Only the new messages can be cited as evidence,
-so context never produces duplicate memories or memories pointing at older turns.
+The engine behind :class:`~langmem_extract.integrations.chat_history.MemoryChatHistory`
+and the agent hooks (:mod:`~langmem_extract.integrations.agent`). A
+:class:`CaptureRunner` sends a batch of new messages, with the ``context_window``
+messages before them as context, through the memory graph; only the new messages can
+be cited as evidence, so context never produces duplicate memories or memories pointing
+at older turns. Messages are read by :mod:`~langmem_extract.messages` leniently: tool
+traffic, empty turns and non-text blocks are left out, and a message longer than the
+graph's ``max_message_chars`` is cut for extraction (the message log keeps it whole).
 
-Capture runs inline (``mode="sync"``) or on a debounced background lane
-(``mode="background"``). There is one lane per ``(store, session_id)`` in the process,
-shared by every ``MemoryChatHistory`` object for that session, so a new object per
-request (as ``RunnableWithMessageHistory`` makes) still never runs two captures at once
-for one conversation. A turn arriving inside the debounce window replaces the pending
-run; the replacement covers every turn not yet captured.
+Captures run inline or on a debounced background :class:`CaptureLane`. There is one
+lane per ``(store, session)`` in the process, shared by every object capturing that
+session, so a new object per request (as ``RunnableWithMessageHistory`` makes) still
+never runs two captures at once for one conversation. A turn arriving inside the
+debounce window replaces the pending run; the replacement covers every turn not yet
+captured. Pending background captures get a bounded flush at interpreter exit.
 """
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import contextvars
 import logging
@@ -28,25 +30,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from langchain_core.chat_history import BaseChatMessageHistory
 from langchain_core.messages import BaseMessage
 from langgraph.store.base import BaseStore
 
 from langmem_extract.errors import InvalidInputError
 from langmem_extract.extractors.base import ExtractContext, Extractor, ExtractorOutput
-from langmem_extract.integrations.transcript import (
-    Transcript,
-    check_session_id,
-    ensure_message_ids,
-    transcript_for,
-)
-from langmem_extract.namespaces import resolve_namespace
-from langmem_extract.schema import (
-    DEFAULT_MAX_MESSAGE_CHARS,
-    MAX_MESSAGES,
-    ChatMessage,
-    ExtractionResult,
-)
+from langmem_extract.graph.state import GraphOptions
+from langmem_extract.messages import content_text, message_role
+from langmem_extract.schema import ChatMessage, ExtractionResult
 
 logger = logging.getLogger(__name__)
 
@@ -58,157 +49,11 @@ ErrorCallback = Callable[[BaseException, list[BaseMessage]], Any]
 CAPTURE_IDS_KEY = "langmem_capture_message_ids"
 DEFAULT_CONTEXT_WINDOW = 6
 DEFAULT_DEBOUNCE_SECONDS = 2.0
-_CAPTURED_ROLES = {"human": "user", "ai": "assistant", "system": "system"}
+#: Roles capture sends to the graph; tool results are not the user's words.
+_CAPTURED_ROLES = frozenset({"user", "assistant", "system"})
 _ATEXIT_FLUSH_SECONDS = 10.0
 # Message ids a lane remembers as captured, so a replayed turn is not captured twice.
 _SEEN_LIMIT = 10_000
-
-
-class MemoryChatHistory(BaseChatMessageHistory):
-    """Chat history persisted in a store, with automatic memory capture.
-
-    Args:
-        store: Any LangGraph ``BaseStore`` holding memories (a ``DuckDBStore`` also
-            keeps the transcript in its own database file).
-        session_id: The conversation; also the capture lane key and default thread id.
-        namespace: Memory namespace, may use ``{user_id}``, ``{session_id}``,
-            ``{thread_id}``, ``{agent_id}``. Default ``("memories", "{user_id}")`` when
-            ``user_id`` is given, else ``("memories",)``.
-        mode: ``"sync"`` captures inside ``add_messages``; ``"background"`` captures on
-            a debounced lane (call :meth:`flush` / :meth:`aflush` to wait).
-        debounce_seconds: Quiet time before a background capture starts.
-        context_window: Earlier messages passed as context; never cited as evidence.
-        on_error: Called with ``(exception, messages)`` when a capture fails. Failures
-            are also logged; the transcript is written before capture and never touched.
-        capture: ``False`` keeps only the transcript.
-        extractor / embeddings / graph_options: passed to ``build_memory_graph``.
-        max_memories / extraction_types / metadata: passed with each capture request.
-    """
-
-    def __init__(
-        self,
-        store: BaseStore,
-        session_id: str,
-        *,
-        namespace: Sequence[str] | None = None,
-        user_id: str | None = None,
-        agent_id: str | None = None,
-        thread_id: str | None = None,
-        mode: CaptureMode = "sync",
-        debounce_seconds: float = DEFAULT_DEBOUNCE_SECONDS,
-        context_window: int = DEFAULT_CONTEXT_WINDOW,
-        on_error: ErrorCallback | None = None,
-        capture: bool = True,
-        transcript: Transcript | None = None,
-        extractor: Extractor | None = None,
-        embeddings: Any = None,
-        max_memories: int | None = None,
-        extraction_types: Sequence[str] | None = None,
-        metadata: dict[str, Any] | None = None,
-        **graph_options: Any,
-    ) -> None:
-        self.store = store
-        self.session_id = check_session_id(session_id)
-        self.user_id = user_id
-        self.agent_id = agent_id
-        self.thread_id = thread_id or session_id
-        check_capture_options(mode, context_window, debounce_seconds)
-        self.mode = mode
-        self.debounce_seconds = float(debounce_seconds)
-        self.context_window = context_window
-        self.on_error = on_error
-        self.capture = capture
-        self.transcript = transcript or transcript_for(store)
-        if namespace is None:
-            namespace = ("memories", "{user_id}") if user_id else ("memories",)
-        self.namespace = resolve_namespace(
-            namespace,
-            None,
-            user_id=user_id,
-            session_id=session_id,
-            thread_id=self.thread_id,
-            agent_id=agent_id,
-        )
-        self._graphs = GraphFactory(
-            store=store, extractor=extractor, embeddings=embeddings, options=graph_options
-        )
-        self._request = capture_request(
-            self.namespace,
-            max_memories=max_memories,
-            extraction_types=extraction_types,
-            metadata=metadata,
-            user_id=user_id,
-            agent_id=agent_id,
-            session_id=session_id,
-            thread_id=self.thread_id,
-        )
-        if capture:
-            self._graphs.graph()  # fail fast on bad graph options, not on the first turn
-        self._lane = lane_for(store, self.session_id)
-
-    # -- BaseChatMessageHistory --
-
-    @property
-    def messages(self) -> list[BaseMessage]:  # type: ignore[override]
-        return self.transcript.load(self.session_id)
-
-    async def aget_messages(self) -> list[BaseMessage]:
-        return await self.transcript.aload(self.session_id)
-
-    def add_messages(self, messages: Sequence[BaseMessage]) -> None:
-        """Persist ``messages`` (assigning missing ids), then capture memories from them."""
-        added = self.transcript.append(self.session_id, ensure_message_ids(list(messages)))
-        if not self.capture or not added:
-            return
-        if self.mode == "sync":
-            self._lane.run_now(self._runner(), added)
-        else:
-            self._lane.submit(self._runner(), added, self.debounce_seconds)
-
-    async def aadd_messages(self, messages: Sequence[BaseMessage]) -> None:
-        await asyncio.to_thread(self.add_messages, messages)
-
-    def clear(self) -> None:
-        """Delete the transcript. Memories already captured stay."""
-        self.transcript.clear(self.session_id)
-
-    async def aclear(self) -> None:
-        await self.transcript.aclear(self.session_id)
-
-    # -- capture control --
-
-    def flush(self, timeout: float | None = None) -> bool:
-        """Run pending background capture now and wait; False if ``timeout`` expired."""
-        return self._lane.flush(timeout)
-
-    async def aflush(self, timeout: float | None = None) -> bool:
-        return await asyncio.to_thread(self._lane.flush, timeout)
-
-    @property
-    def pending(self) -> int:
-        """Messages waiting for background capture."""
-        return self._lane.pending_count()
-
-    @staticmethod
-    def flush_all(timeout: float | None = None) -> bool:
-        """Flush every capture lane in the process."""
-        return _flush_all(timeout)
-
-    # -- internals --
-
-    def _runner(self) -> CaptureRunner:
-        session_id, transcript = self.session_id, self.transcript
-        return CaptureRunner(
-            graphs=self._graphs,
-            request=self._request,
-            load_recent=lambda last: transcript.load(session_id, last=last),
-            label=session_id,
-            context_window=self.context_window,
-            on_error=self.on_error,
-        )
-
-
-# -- capture --------------------------------------------------------------------------
 
 
 class _FocusedExtractor:
@@ -258,14 +103,22 @@ def _default_extractor() -> Extractor:
 
 @dataclass
 class GraphFactory:
-    """Builds the compiled memory graph once, around a focused extractor."""
+    """Builds the compiled memory graph once, around a focused extractor.
+
+    ``options`` are ``build_memory_graph`` options; they are checked here, and
+    :attr:`limits` gives capture the message bounds the graph will enforce.
+    """
 
     store: BaseStore
     extractor: Extractor | None = None
     embeddings: Any = None
     options: dict[str, Any] = field(default_factory=dict)
+    limits: GraphOptions = field(init=False)
     _graph: Any = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.limits = GraphOptions.from_kwargs(self.options)
 
     def graph(self) -> Any:
         with self._lock:
@@ -311,19 +164,19 @@ def capture_request(
     return {k: v for k, v in request.items() if v is not None}
 
 
-def _as_capture_input(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
+def _as_capture_input(messages: Sequence[BaseMessage], max_chars: int) -> list[dict[str, Any]]:
     """Text messages the graph accepts; tool traffic and empty turns are left out."""
     out = []
     for m in messages:
-        role = _CAPTURED_ROLES.get(m.type)
-        text = str(m.text)
-        if role is None or not text.strip():
+        role = message_role(m)
+        text = content_text(m.content, strict=False)
+        if role not in _CAPTURED_ROLES or not text.strip():
             continue
         out.append(
             {
                 "role": role,
-                # Long replies are cut for extraction only; the transcript keeps them whole.
-                "content": text[:DEFAULT_MAX_MESSAGE_CHARS],
+                # Long replies are cut for extraction only; the message log keeps them whole.
+                "content": text[:max_chars],
                 "id": m.id,
                 "name": m.name,
             }
@@ -348,7 +201,7 @@ class CaptureRunner:
             return self._capture(batch)
         except Exception as exc:
             logger.exception(
-                "memory capture failed for %r (%d messages); the transcript is intact",
+                "memory capture failed for %r (%d messages); the message log is intact",
                 self.label,
                 len(batch),
             )
@@ -364,7 +217,7 @@ class CaptureRunner:
         if self.context_window == 0 or not batch:
             return []
         first = str(batch[0].id)
-        # Later turns may already follow the batch; fall back to the full transcript.
+        # Later turns may already follow the batch; fall back to the whole message log.
         for last in (self.context_window + len(batch) + 8, None):
             recent = self.load_recent(last)
             for index, message in enumerate(recent):
@@ -373,11 +226,12 @@ class CaptureRunner:
         return []
 
     def _capture(self, batch: list[BaseMessage]) -> list[ExtractionResult]:
-        context = _as_capture_input(self._context(batch))
-        new = _as_capture_input(batch)
+        limits = self.graphs.limits
+        context = _as_capture_input(self._context(batch), limits.max_message_chars)
+        new = _as_capture_input(batch, limits.max_message_chars)
         results = []
-        # Keep each request under the per-request message bound.
-        step = max(1, MAX_MESSAGES - len(context))
+        # Keep each request under the graph's per-request message bound.
+        step = max(1, limits.max_messages - len(context))
         for start in range(0, len(new), step):
             chunk = new[start : start + step]
             if not any(m["role"] == "user" for m in chunk):
@@ -495,6 +349,7 @@ _lanes_lock = threading.Lock()
 
 
 def lane_for(store: BaseStore, session_id: str) -> CaptureLane:
+    """The process's one capture lane for ``session_id`` on ``store``."""
     key = (id(store), session_id)
     with _lanes_lock:
         lane = _lanes.get(key)
@@ -505,7 +360,8 @@ def lane_for(store: BaseStore, session_id: str) -> CaptureLane:
         return lane
 
 
-def _flush_all(timeout: float | None = None) -> bool:
+def flush_all(timeout: float | None = None) -> bool:
+    """Flush every capture lane in the process; False if ``timeout`` expired first."""
     with _lanes_lock:
         lanes = list(_all_lanes)
     end = None if timeout is None else time.monotonic() + timeout
@@ -519,4 +375,4 @@ def _flush_all(timeout: float | None = None) -> bool:
 @atexit.register
 def _flush_at_exit() -> None:
     # Background lanes are daemon threads; give pending turns a bounded chance to land.
-    _flush_all(_ATEXIT_FLUSH_SECONDS)
+    flush_all(_ATEXIT_FLUSH_SECONDS)
