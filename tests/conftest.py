@@ -65,10 +65,9 @@ def real_data_dir() -> Path:
     """The real evaluation data; skips without it, or fails under CI, where it is required."""
     path = real_eval_data()
     if path is None:
-        reason = (
-            f"real evaluation data not found (set {EVAL_DATA_ENV} or check it out at "
-            f"{ROOT.parent / 'shared' / 'data'})"
-        )
+        env = os.environ.get(EVAL_DATA_ENV)
+        where = f"{EVAL_DATA_ENV}={env}" if env else str(ROOT.parent / "shared" / "data")
+        reason = f"real evaluation data not found at {where} (set {EVAL_DATA_ENV} to it)"
         if _ci():
             pytest.fail(f"{reason}; required under CI")
         pytest.skip(reason)
