@@ -4,18 +4,21 @@ A candidate is compared the way dedup compares it: the candidate embedded as a q
 the stored memory as a passage (that is what ``store.search(query=...)`` scores).
 Pairs are labelled by hand: paraphrases of the same memory vs. distinct memories about
 the same person, many on the same topic. Prints the score distributions and the
-threshold that best separates them, and writes docs/benchmarks/dedup_threshold.md.
+threshold that best separates them, and writes dedup_threshold.md into ``--out``
+(default ``./langmem-eval-results``; the published page is ``--out docs/benchmarks``).
 
-    .venv/bin/python benchmarks/dedup_threshold.py
+    .venv/bin/python benchmarks/dedup_threshold.py --out docs/benchmarks
 """
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import numpy as np
 
 from langmem_extract.embeddings import E5Embeddings
+from langmem_extract.eval.report import DEFAULT_OUT_DIR
 
 DUPLICATES = [
     (
@@ -91,7 +94,7 @@ def _scores(emb: E5Embeddings, pairs: list[tuple[str, str]]) -> np.ndarray:
     return np.sum(q * c, axis=1)
 
 
-def main() -> None:
+def main(out_dir: Path = DEFAULT_OUT_DIR) -> None:
     emb = E5Embeddings()
     dup, dis = _scores(emb, DUPLICATES), _scores(emb, DISTINCT)
     grid = [round(float(t), 3) for t in np.arange(0.80, 0.99, 0.005)]
@@ -126,10 +129,13 @@ def main() -> None:
         print(f"highest distinct {s:.3f}: {a} | {b}")
     for (a, b), s in sorted(zip(DUPLICATES, dup, strict=True), key=lambda x: x[1])[:5]:
         print(f"lowest paraphrase {s:.3f}: {a} | {b}")
-    out = Path(__file__).resolve().parents[1] / "docs" / "benchmarks" / "dedup_threshold.md"
+    out = out_dir / "dedup_threshold.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT_DIR)
+    main(parser.parse_args().out)

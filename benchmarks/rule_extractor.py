@@ -8,46 +8,51 @@
 * PrefEval persona-driven conversations: the share of conversations where at least one
   preference-like memory is extracted (the preference is said in passing).
 
-Data is read from ../shared/data (not shipped). Prints the figures and writes
-docs/benchmarks/rule_extractor.md.
+The data is read with the eval harness's loaders from ``--data`` or ``$LANGMEM_EVAL_DATA``
+(not shipped). Prints the figures and writes rule_extractor.md into ``--out`` (default
+``./langmem-eval-results``; the published page is ``--out docs/benchmarks``).
 
-    .venv/bin/python benchmarks/rule_extractor.py
+    .venv/bin/python benchmarks/rule_extractor.py --data ../shared/data --out docs/benchmarks
 """
 
 from __future__ import annotations
 
-import glob
-import json
-import os
-import re
+import argparse
 import time
 from collections import Counter
 from pathlib import Path
 
+from langmem_extract.eval.data import (
+    DATA_ENV_VAR,
+    load_locomo,
+    load_prefeval_explicit,
+    load_prefeval_persona,
+)
+from langmem_extract.eval.report import DEFAULT_OUT_DIR
 from langmem_extract.extractors.base import ExtractContext
 from langmem_extract.extractors.rules import RuleExtractor
-from langmem_extract.messages import normalize_messages, parse_timestamp
+from langmem_extract.messages import normalize_messages
 from langmem_extract.schema import PREFERENCE_LIKE_TYPES
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(os.environ.get("LANGMEM_DATA", ROOT.parent / "shared" / "data"))
+#: Persona conversations are cut to one request: at most 200 messages of 8,000 characters.
+_MAX_MESSAGES = 200
+_MAX_CHARS = 8000
 
 
-def _locomo(extractor: RuleExtractor) -> dict[str, float]:
-    convs = json.loads((DATA / "locomo" / "locomo_dev.json").read_text(encoding="utf-8"))
+def _locomo(extractor: RuleExtractor, data: Path | None) -> dict[str, float]:
+    convs = load_locomo(data, with_captions=False)
     covered: set[tuple[str, str]] = set()
     turns = candidates = 0
     types: Counter[str] = Counter()
     elapsed = 0.0
     for conv in convs:
-        c = conv["conversation"]
-        for key in sorted(k for k in c if re.fullmatch(r"session_\d+", k)):
+        for session in conv.sessions:
             msgs = normalize_messages(
                 [
-                    {"role": "user", "name": t["speaker"], "id": t["dia_id"], "content": t["text"]}
-                    for t in c[key]
+                    {"role": "user", "name": t.speaker, "id": t.dia_id, "content": t.text}
+                    for t in session.turns
                 ],
-                reference_time=parse_timestamp(c[f"{key}_date_time"]),
+                reference_time=session.timestamp,
             )
             start = time.perf_counter()
             out = extractor.extract(msgs, context=ExtractContext())
@@ -56,13 +61,13 @@ def _locomo(extractor: RuleExtractor) -> dict[str, float]:
             candidates += len(out.candidates)
             for cand in out.candidates:
                 types[cand.type.value] += 1
-                covered.update((conv["sample_id"], i) for i in cand.source_message_ids)
+                covered.update((conv.sample_id, i) for i in cand.source_message_ids)
     evidence = [
-        (conv["sample_id"], i)
+        (conv.sample_id, i)
         for conv in convs
-        for qa in conv["qa"]
-        if qa["category"] != 5
-        for i in re.findall(r"D\d+:\d+", " ".join(map(str, qa["evidence"])))
+        for qa in conv.qa
+        if qa.category != 5
+        for i in qa.evidence
     ]
     hit = sum(e in covered for e in evidence)
     return {
@@ -76,27 +81,23 @@ def _locomo(extractor: RuleExtractor) -> dict[str, float]:
     }
 
 
-def _prefeval(extractor: RuleExtractor) -> dict[str, float]:
-    base = DATA / "prefeval"
+def _prefeval(extractor: RuleExtractor, data: Path | None) -> dict[str, float]:
     explicit = found = 0
-    for path in sorted(glob.glob(str(base / "explicit_preference" / "*.json"))):
-        for item in json.loads(Path(path).read_text(encoding="utf-8")):
-            explicit += 1
-            msgs = normalize_messages([{"role": "user", "content": item["preference"]}])
-            cands = extractor.extract(msgs, context=ExtractContext()).candidates
-            found += any(c.type in PREFERENCE_LIKE_TYPES for c in cands)
+    for item in load_prefeval_explicit(data):
+        explicit += 1
+        msgs = normalize_messages([{"role": "user", "content": item.preference}])
+        cands = extractor.extract(msgs, context=ExtractContext()).candidates
+        found += any(c.type in PREFERENCE_LIKE_TYPES for c in cands)
     convs = with_pref = 0
-    for path in sorted(glob.glob(str(base / "implicit_preference" / "persona-driven" / "*.json"))):
-        for item in json.loads(Path(path).read_text(encoding="utf-8")):
-            turns = sorted(item["conversation"].items(), key=lambda kv: int(kv[0]))
-            raw = [
-                {"role": role, "content": turn[role][:8000]}
-                for _, turn in turns
-                for role in ("user", "assistant")
-            ][:200]
-            cands = extractor.extract(normalize_messages(raw), context=ExtractContext()).candidates
-            convs += 1
-            with_pref += any(c.type in PREFERENCE_LIKE_TYPES for c in cands)
+    for item in load_prefeval_persona(data):
+        raw = [
+            {"role": role, "content": text[:_MAX_CHARS]}
+            for user, assistant in item.conversation
+            for role, text in (("user", user), ("assistant", assistant))
+        ][:_MAX_MESSAGES]
+        cands = extractor.extract(normalize_messages(raw), context=ExtractContext()).candidates
+        convs += 1
+        with_pref += any(c.type in PREFERENCE_LIKE_TYPES for c in cands)
     return {
         "explicit": explicit,
         "explicit_found": found,
@@ -106,9 +107,9 @@ def _prefeval(extractor: RuleExtractor) -> dict[str, float]:
     }
 
 
-def main() -> None:
+def main(data: Path | None = None, out_dir: Path = DEFAULT_OUT_DIR) -> None:
     extractor = RuleExtractor()
-    loc, pref = _locomo(extractor), _prefeval(extractor)
+    loc, pref = _locomo(extractor, data), _prefeval(extractor, data)
     types = ", ".join(f"{k[5:]} {int(v)}" for k, v in loc.items() if k.startswith("type_"))
     text = f"""# Rule extractor coverage and speed
 
@@ -126,10 +127,15 @@ Evidence coverage bounds what retrieval over the memories can find; it is not re
 Whether the extracted preference *matches* the gold one is measured by the eval harness.
 """
     print(text)
-    out = ROOT / "docs" / "benchmarks" / "rule_extractor.md"
+    out = out_dir / "rule_extractor.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=None, help=f"default ${DATA_ENV_VAR}")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT_DIR)
+    args = parser.parse_args()
+    main(args.data, args.out)

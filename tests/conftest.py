@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from langchain_core.embeddings import Embeddings
@@ -37,6 +38,50 @@ def memory_store(request: pytest.FixtureRequest, e5_embeddings: Embeddings) -> I
     """An empty memory store on each backend, indexed with the default embedder."""
     with make_store(request.param, e5_embeddings, dims=384) as store:
         yield store
+
+
+# --- evaluation data ---------------------------------------------------------------
+# The third-party LoCoMo/PrefEval data is not in the repository (non-commercial licences).
+# Tests that need its format run on the synthetic fixtures; tests of the real data run when
+# it is present and, under CI=true, fail when it is not.
+
+ROOT = Path(__file__).resolve().parents[1]
+#: Invented content in the real formats (see its README).
+SYNTHETIC_EVAL_DATA = ROOT / "tests" / "eval" / "fixtures" / "data"
+EVAL_DATA_ENV = "LANGMEM_EVAL_DATA"
+
+
+def real_eval_data() -> Path | None:
+    """The real evaluation data: ``$LANGMEM_EVAL_DATA`` when set (and then only there, so
+    pointing it at a missing directory simulates a fresh clone), else the checkout's
+    ``../shared/data``; None when it is not there."""
+    env = os.environ.get(EVAL_DATA_ENV)
+    path = Path(env) if env else ROOT.parent / "shared" / "data"
+    wanted = (path / "locomo" / "locomo_dev.json", path / "prefeval" / "explicit_preference")
+    return path if all(p.exists() for p in wanted) else None
+
+
+def _ci() -> bool:
+    return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+
+
+@pytest.fixture(scope="session")
+def real_data_dir() -> Path:
+    """The real evaluation data; skips without it, or fails under CI, where it is required."""
+    path = real_eval_data()
+    if path is None:
+        env = os.environ.get(EVAL_DATA_ENV)
+        where = f"{EVAL_DATA_ENV}={env}" if env else str(ROOT.parent / "shared" / "data")
+        reason = f"real evaluation data not found at {where} (set {EVAL_DATA_ENV} to it)"
+        if _ci():
+            pytest.fail(f"{reason}; required under CI")
+        pytest.skip(reason)
+    return path
+
+
+@pytest.fixture(scope="session")
+def synthetic_data_dir() -> Path:
+    return SYNTHETIC_EVAL_DATA
 
 
 # The embedded PostgreSQL server (tests/pg_server.py): a session fixture, and a

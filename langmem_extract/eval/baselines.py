@@ -12,6 +12,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from langmem_extract.errors import InvalidInputError
+from langmem_extract.store._vectors import normalize_rows
 
 
 def _check(ids: Sequence[str], texts: Sequence[str]) -> None:
@@ -62,22 +63,18 @@ class DenseIndex:
         _check(ids, texts)
         self.ids = list(ids)
         self._embeddings = embeddings
-        self._matrix = _normalise(np.asarray(embeddings.embed_documents(list(texts)), "float32"))
+        self._matrix = normalize_rows(
+            np.asarray(embeddings.embed_documents(list(texts)), "float32")
+        )
 
     def search(self, query: str, k: int) -> list[str]:
         _check_k(k)
-        q = _normalise(np.asarray([self._embeddings.embed_query(query)], "float32"))[0]
+        q = normalize_rows(np.asarray([self._embeddings.embed_query(query)], "float32"))[0]
         scores = self._matrix @ q
         k = min(k, len(self.ids))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [self.ids[int(i)] for i in top]
-
-
-def _normalise(matrix: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return matrix / norms
 
 
 def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], *, k: int = 60) -> list[str]:

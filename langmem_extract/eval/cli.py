@@ -1,8 +1,10 @@
 """``langmem-extract eval locomo|prefeval|speed``: run a benchmark, write JSON, markdown and
-plots into ``--out`` (default ``docs/benchmarks``), print the headline figures.
+plots into ``--out`` (default ``./langmem-eval-results``), print the headline figures.
 
-Every command takes the configuration under test (``--embedder``, ``--extractor``,
-``--model``, ``--base-url``, ``--db``) so users can evaluate their own setup the same way.
+The data comes from ``--data`` or ``$LANGMEM_EVAL_DATA``. Every command takes the
+configuration under test (``--embedder``, ``--extractor``, ``--model``, ``--base-url``,
+``--db``) so users can evaluate their own setup the same way. Exit codes: 2 for bad input
+(missing data included), 1 for a runtime failure or a missing optional dependency.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import typer
 from rich.console import Console
 
 from langmem_extract.errors import InvalidInputError, LangmemError
+from langmem_extract.eval.data import DATA_ENV_VAR
+from langmem_extract.eval.report import DEFAULT_OUT_DIR
 
 eval_app = typer.Typer(
     name="eval",
@@ -30,9 +34,11 @@ _err = Console(stderr=True)
 
 DataOpt = Annotated[
     Path | None,
-    typer.Option("--data", help="Data directory (default ../shared/data beside the repo)."),
+    typer.Option(
+        "--data", help=f"Data directory holding locomo/ and prefeval/ (default ${DATA_ENV_VAR})."
+    ),
 ]
-OutOpt = Annotated[Path, typer.Option("--out", help="Where results are written.")]
+OutOpt = Annotated[Path, typer.Option("--out", help="Directory the results are written to.")]
 EmbedderOpt = Annotated[str, typer.Option("--embedder", help="e5 (bundled) or openai.")]
 EmbeddingModelOpt = Annotated[
     str | None, typer.Option("--embedding-model", help="Model name for --embedder openai.")
@@ -129,7 +135,10 @@ def _run(
     except InvalidInputError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
-    except (LangmemError, ImportError, OSError) as exc:
+    except ImportError as exc:
+        typer.echo(f"error: {exc} (pip install 'langmem-extract[eval]')", err=True)
+        raise typer.Exit(1) from None
+    except (LangmemError, OSError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
     if as_json:
@@ -156,7 +165,7 @@ def _progress(quiet: bool) -> Callable[[str], None]:
 def locomo_cmd(
     ctx: typer.Context,
     data: DataOpt = None,
-    out: OutOpt = Path("docs/benchmarks"),
+    out: OutOpt = DEFAULT_OUT_DIR,
     conversations: ConversationsOpt = None,
     sessions: Annotated[
         int | None, typer.Option("--sessions", help="Only the first N sessions of each.")
@@ -209,7 +218,7 @@ def locomo_cmd(
 def prefeval_cmd(
     ctx: typer.Context,
     data: DataOpt = None,
-    out: OutOpt = Path("docs/benchmarks"),
+    out: OutOpt = DEFAULT_OUT_DIR,
     sets: Annotated[
         str, typer.Option("--sets", help="Comma-separated: explicit, persona.")
     ] = "explicit,persona",
@@ -261,7 +270,7 @@ def prefeval_cmd(
 def speed_cmd(
     ctx: typer.Context,
     data: DataOpt = None,
-    out: OutOpt = Path("docs/benchmarks"),
+    out: OutOpt = DEFAULT_OUT_DIR,
     conversations: ConversationsOpt = "conv-26,conv-30",
     sizes: Annotated[
         str, typer.Option("--sizes", help="Store sizes for search, comma-separated (0: skip).")

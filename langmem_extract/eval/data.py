@@ -1,8 +1,11 @@
 """Loaders for the third-party evaluation data: LoCoMo and PrefEval.
 
-The data is read from a directory outside the package (default ``../shared/data``
-relative to the repository, or ``$LANGMEM_EVAL_DATA``); nothing is copied into the
-package because both sets are licensed for non-commercial use only.
+The data is read from a directory given as ``--data`` (``data_dir=``) or
+``$LANGMEM_EVAL_DATA``, laid out as ``locomo/locomo_dev.json`` and
+``prefeval/{explicit_preference,implicit_preference/persona-driven}/<topic>.json``.
+Nothing is copied into the package: both sets are licensed for non-commercial use only.
+Without a directory, or with one that does not exist, loaders raise
+:class:`EvalDataNotFoundError` (exit code 2 from the CLI).
 """
 
 from __future__ import annotations
@@ -72,7 +75,9 @@ class Observation:
 
 
 @dataclass(frozen=True)
-class Conversation:
+class LocomoConversation:
+    """One LoCoMo sample: its dated sessions, QA items and gold observations."""
+
     sample_id: str
     speaker_a: str
     speaker_b: str
@@ -100,13 +105,26 @@ class PrefItem:
         return f"{self.topic}-{self.index}"
 
 
-def default_data_dir() -> Path:
-    """``$LANGMEM_EVAL_DATA`` if set, else ``../shared/data`` beside the repository."""
-    env = os.environ.get(DATA_ENV_VAR)
-    if env:
-        return Path(env)
-    repo_root = Path(__file__).resolve().parents[2]
-    return (repo_root.parent / "shared" / "data").resolve()
+class EvalDataNotFoundError(InvalidInputError):
+    """No evaluation data directory was given, or the one given does not hold the data."""
+
+
+def resolve_data_dir(data_dir: Path | str | None = None) -> Path:
+    """``data_dir`` if given, else ``$LANGMEM_EVAL_DATA``; it must be an existing directory."""
+    if data_dir is None or str(data_dir) == "":
+        env = os.environ.get(DATA_ENV_VAR)
+        if not env:
+            raise EvalDataNotFoundError(
+                "no evaluation data: pass --data PATH or set "
+                f"{DATA_ENV_VAR} to the directory holding locomo/ and prefeval/"
+            )
+        data_dir = env
+    path = Path(data_dir)
+    if not path.is_dir():
+        raise EvalDataNotFoundError(
+            f"evaluation data not found: {path} (pass --data PATH or set {DATA_ENV_VAR})"
+        )
+    return path
 
 
 def parse_locomo_datetime(text: str) -> datetime:
@@ -133,7 +151,7 @@ def turn_text(raw: dict[str, Any], *, with_captions: bool = True) -> str:
 
 def _read_json(path: Path) -> Any:
     if not path.is_file():
-        raise InvalidInputError(
+        raise EvalDataNotFoundError(
             f"evaluation data not found: {path} (pass --data PATH or set {DATA_ENV_VAR})"
         )
     try:
@@ -201,9 +219,9 @@ def load_locomo(
     *,
     conversations: Sequence[str] | int | None = None,
     with_captions: bool = True,
-) -> list[Conversation]:
+) -> list[LocomoConversation]:
     """Load LoCoMo; ``conversations`` selects sample ids, or the first N when an int."""
-    path = Path(data_dir or default_data_dir()) / LOCOMO_FILE
+    path = resolve_data_dir(data_dir) / LOCOMO_FILE
     samples = _read_json(path)
     if not isinstance(samples, list):
         raise InvalidInputError(f"{path}: expected a list of LoCoMo samples")
@@ -221,7 +239,7 @@ def load_locomo(
     for s in samples:
         conv = s["conversation"]
         out.append(
-            Conversation(
+            LocomoConversation(
                 sample_id=str(s["sample_id"]),
                 speaker_a=str(conv.get("speaker_a", "")),
                 speaker_b=str(conv.get("speaker_b", "")),
@@ -235,7 +253,7 @@ def load_locomo(
 
 def _prefeval_files(directory: Path, topics: Sequence[str] | int | None) -> list[Path]:
     if not directory.is_dir():
-        raise InvalidInputError(
+        raise EvalDataNotFoundError(
             f"evaluation data not found: {directory} (pass --data PATH or set {DATA_ENV_VAR})"
         )
     files = sorted(directory.glob("*.json"))
@@ -291,7 +309,7 @@ def load_prefeval_explicit(
 ) -> list[PrefItem]:
     """Explicit preferences; ``limit`` caps items per topic; ``topics`` names topic files
     (or takes the first N)."""
-    directory = Path(data_dir or default_data_dir()) / PREFEVAL_EXPLICIT_DIR
+    directory = resolve_data_dir(data_dir) / PREFEVAL_EXPLICIT_DIR
     return _load_prefeval(directory, limit=limit, topics=topics, persona=False)
 
 
@@ -302,17 +320,17 @@ def load_prefeval_persona(
     topics: Sequence[str] | int | None = None,
 ) -> list[PrefItem]:
     """Persona-driven conversations; ``limit`` and ``topics`` as for the explicit set."""
-    directory = Path(data_dir or default_data_dir()) / PREFEVAL_PERSONA_DIR
+    directory = resolve_data_dir(data_dir) / PREFEVAL_PERSONA_DIR
     return _load_prefeval(directory, limit=limit, topics=topics, persona=True)
 
 
-def slice_conversation(conv: Conversation, sessions: int) -> Conversation:
+def slice_conversation(conv: LocomoConversation, sessions: int) -> LocomoConversation:
     """The first ``sessions`` sessions, with only the QA and observations they can answer."""
     if sessions < 1:
         raise InvalidInputError("--sessions must be at least 1")
     kept = conv.sessions[:sessions]
     ids = {t.dia_id for s in kept for t in s.turns}
-    return Conversation(
+    return LocomoConversation(
         sample_id=conv.sample_id,
         speaker_a=conv.speaker_a,
         speaker_b=conv.speaker_b,

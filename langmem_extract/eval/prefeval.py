@@ -24,6 +24,7 @@ from langmem_extract.eval.pipeline import (
     open_eval_store,
 )
 from langmem_extract.schema import PREFERENCE_LIKE_TYPES, Memory
+from langmem_extract.store._vectors import normalize_rows
 
 #: Matching rule: either signal suffices. E5 packs unrelated sentences into ~0.7-0.85, so
 #: 0.90 means "says the same thing"; F1 0.5 catches close rewrites the embedder scores lower.
@@ -54,18 +55,14 @@ def item_messages(item: PrefItem) -> list[dict[str, Any]]:
     return messages
 
 
-def _unit(matrix: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return matrix / norms
-
-
 class _Matcher:
     """Best cosine and best token F1 of a gold sentence against a set of memories."""
 
     def __init__(self, embeddings: Any, golds: Sequence[str], contents: Sequence[str]) -> None:
         texts = list(dict.fromkeys([*golds, *contents]))
-        vectors = _unit(np.asarray(embeddings.documents(texts), "float32")) if texts else None
+        vectors = (
+            normalize_rows(np.asarray(embeddings.documents(texts), "float32")) if texts else None
+        )
         self._row = {t: i for i, t in enumerate(texts)}
         self._vectors = vectors
 

@@ -1,9 +1,9 @@
 """Store search benchmark: DuckDBStore vs LangGraph's InMemoryStore on the same data.
 
-Run::
+Run (the LoCoMo data from ``--data`` or ``$LANGMEM_EVAL_DATA``; ``store_search.json`` and
+``store_search.md`` are written into ``--out``, default ``./langmem-eval-results``)::
 
-    python -m langmem_extract.eval.search_bench --sizes 10000,100000 \\
-        --out docs/benchmarks/store_search.json
+    python -m langmem_extract.eval.search_bench --sizes 10000,100000 --out docs/benchmarks
 
 Data: LoCoMo dialogue turns are embedded with the bundled E5 model (``passage:``), and
 N memory vectors are synthesised as normalised noisy mixtures around them, so they are
@@ -34,26 +34,23 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 from langgraph.store.base import BaseStore, PutOp
 
+from langmem_extract.eval.data import DATA_ENV_VAR, LocomoConversation, load_locomo
+from langmem_extract.eval.metrics import mean, percentile
+from langmem_extract.eval.report import DEFAULT_OUT_DIR
+from langmem_extract.store._vectors import normalize_rows
+
 NAMESPACE = ("bench", "memories")
 K = 10
 N_CATEGORIES = 10  # the filter keeps one category: ~10% of items
-DEFAULT_LOCOMO = Path(__file__).resolve().parents[2].parent / "shared/data/locomo/locomo_dev.json"
 
 
 # -- data --------------------------------------------------------------------------
 
 
-def load_locomo(path: Path) -> tuple[list[str], list[str]]:
-    """Dialogue turns (memories) and QA questions (queries) from a LoCoMo JSON file."""
-    data = json.loads(path.read_text())
-    turns: list[str] = []
-    questions: list[str] = []
-    for sample in data:
-        conv = sample.get("conversation", {})
-        for name, session in conv.items():
-            if name.startswith("session_") and isinstance(session, list):
-                turns.extend(t["text"] for t in session if t.get("text"))
-        questions.extend(q["question"] for q in sample.get("qa", []) if q.get("question"))
+def corpus_texts(conversations: Sequence[LocomoConversation]) -> tuple[list[str], list[str]]:
+    """Distinct turn texts (memories) and QA questions (queries), in data order."""
+    turns = [t.text for c in conversations for t in c.turns]
+    questions = [q.question for c in conversations for q in c.qa if q.question]
     return list(dict.fromkeys(turns)), list(dict.fromkeys(questions))
 
 
@@ -82,7 +79,7 @@ def synthesise(base: np.ndarray, n: int, *, seed: int = 0, noise: float = 0.35) 
         mix = rng.uniform(0.0, 0.4, size)[:, None].astype(np.float32)
         eps = rng.normal(size=(size, d)).astype(np.float32) * (noise / np.sqrt(d))
         v = main + mix * other + eps
-        out[start:stop] = v / np.linalg.norm(v, axis=1, keepdims=True)
+        out[start:stop] = normalize_rows(v)
     return out
 
 
@@ -124,12 +121,11 @@ def measure(
         want = truth(qi)
         got = {int(h.key[1:]) for h in hits}
         recalls.append(len(got & want) / max(1, min(K, len(want))))
-    arr = np.asarray(lat)
     return {
         "n_queries": len(query_ids),
-        "p50_ms": round(float(np.percentile(arr, 50)), 3),
-        "p95_ms": round(float(np.percentile(arr, 95)), 3),
-        "mean_ms": round(float(arr.mean()), 3),
+        "p50_ms": round(percentile(lat, 50), 3),
+        "p95_ms": round(percentile(lat, 95), 3),
+        "mean_ms": round(mean(lat), 3),
         "recall_at_10": round(float(np.mean(recalls)), 4),
         "min_recall_at_10": round(float(np.min(recalls)), 4),
     }
@@ -287,7 +283,7 @@ def run_search_bench(
     *,
     inmemory_queries: int = 10,
     hnsw_max: int = 10_000,
-    locomo_path: Path = DEFAULT_LOCOMO,
+    data_dir: Path | str | None = None,
     n_base: int = 2_000,
     embeddings: Embeddings | None = None,
     workdir: Path | None = None,
@@ -298,7 +294,7 @@ def run_search_bench(
         from langmem_extract.embeddings import E5Embeddings
 
         embeddings = E5Embeddings()
-    turns, questions = load_locomo(locomo_path)
+    turns, questions = corpus_texts(load_locomo(data_dir, with_captions=False))
     turns, questions = turns[:n_base], questions[: max(n_queries, inmemory_queries)]
     t0 = time.perf_counter()
     base, qvecs = embed_corpus(embeddings, turns, questions)
@@ -406,8 +402,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--inmemory-queries", type=int, default=10)
     parser.add_argument("--hnsw-max", type=int, default=10_000, help="largest N to build HNSW for")
     parser.add_argument("--base", type=int, default=2_000, help="LoCoMo turns to embed")
-    parser.add_argument("--locomo", type=Path, default=DEFAULT_LOCOMO)
-    parser.add_argument("--out", type=Path, default=Path("docs/benchmarks/store_search.json"))
+    parser.add_argument(
+        "--data", type=Path, default=None, help=f"evaluation data (default ${DATA_ENV_VAR})"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT_DIR, help="directory for store_search.json/.md"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     report = run_search_bench(
@@ -415,15 +415,16 @@ def main(argv: Sequence[str] | None = None) -> None:
         args.queries,
         inmemory_queries=args.inmemory_queries,
         hnsw_max=args.hnsw_max,
-        locomo_path=args.locomo,
+        data_dir=args.data,
         n_base=args.base,
     )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n")
-    md = args.out.with_suffix(".md")
+    args.out.mkdir(parents=True, exist_ok=True)
+    raw = args.out / "store_search.json"
+    raw.write_text(json.dumps(report, indent=2) + "\n")
+    md = args.out / "store_search.md"
     md.write_text(render_markdown(report))
     print(render_markdown(report))
-    print(f"wrote {args.out} and {md}")
+    print(f"wrote {raw} and {md}")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import numpy as np
 from langgraph.store.base import BaseStore, PutOp
 
 from langmem_extract.errors import InvalidInputError
-from langmem_extract.eval.data import Conversation
+from langmem_extract.eval.data import LocomoConversation
 from langmem_extract.eval.locomo import session_messages
 from langmem_extract.eval.metrics import latency_summary
 from langmem_extract.eval.pipeline import (
@@ -66,8 +66,8 @@ def _peak_rss_mib() -> float:
 
 
 def capture_bench(
-    per_turn: Conversation,
-    batch: Conversation,
+    per_turn: LocomoConversation,
+    batch: LocomoConversation,
     *,
     turns: int,
     config: EvalConfig,
@@ -327,7 +327,7 @@ def search_bench(
 
 
 def bench_vectors(
-    conversations: Sequence[Conversation], n_base: int, n_queries: int, config: EvalConfig
+    conversations: Sequence[LocomoConversation], n_base: int, n_queries: int, config: EvalConfig
 ) -> tuple[np.ndarray, np.ndarray]:
     """E5 vectors of ``n_base`` real turns and ``n_queries`` real questions, sampled evenly."""
     turns = [t.text for c in conversations for t in c.turns]
@@ -341,7 +341,7 @@ def bench_vectors(
 
 
 def run_speed(
-    conversations: Sequence[Conversation],
+    conversations: Sequence[LocomoConversation],
     *,
     config: EvalConfig | None = None,
     sizes: Sequence[int] = SIZES,

@@ -5,14 +5,16 @@ import pytest
 
 from langmem_extract.errors import InvalidInputError
 from langmem_extract.eval.data import (
+    DATA_ENV_VAR,
     LOCOMO_FILE,
     PREFEVAL_EXPLICIT_DIR,
     PREFEVAL_PERSONA_DIR,
-    default_data_dir,
+    EvalDataNotFoundError,
     load_locomo,
     load_prefeval_explicit,
     load_prefeval_persona,
     parse_locomo_datetime,
+    resolve_data_dir,
     slice_conversation,
 )
 
@@ -131,11 +133,45 @@ def test_prefeval_loaders(data_dir):
         load_prefeval_explicit(data_dir, topics=["c_topic"])
 
 
-def test_real_data_shape():
-    """The shared LoCoMo/PrefEval data as its README describes it."""
-    convs = load_locomo(default_data_dir())
+def test_data_dir_comes_from_the_argument_or_the_environment(monkeypatch, tmp_path, data_dir):
+    monkeypatch.delenv(DATA_ENV_VAR, raising=False)
+    with pytest.raises(EvalDataNotFoundError, match=f"--data PATH or set {DATA_ENV_VAR}"):
+        load_locomo()
+    assert issubclass(EvalDataNotFoundError, InvalidInputError)  # the CLI exits 2
+    assert resolve_data_dir(data_dir) == data_dir
+    monkeypatch.setenv(DATA_ENV_VAR, str(data_dir))
+    assert resolve_data_dir() == data_dir
+    assert [c.sample_id for c in load_locomo()] == ["conv-x", "conv-y"]
+    assert resolve_data_dir(tmp_path) == tmp_path  # the argument wins over the environment
+    monkeypatch.setenv(DATA_ENV_VAR, str(tmp_path / "gone"))
+    with pytest.raises(EvalDataNotFoundError, match=r"evaluation data not found: .*gone"):
+        load_prefeval_persona()
+
+
+def test_synthetic_fixture_has_the_shape_of_the_real_data(synthetic_data_dir):
+    convs = load_locomo(synthetic_data_dir)
+    assert [c.sample_id for c in convs] == ["conv-a", "conv-b"]
+    a = convs[0]
+    assert (a.speaker_a, a.speaker_b) == ("Nora", "Tomas")
+    assert [len(s.turns) for s in a.sessions] == [10, 6]
+    assert a.sessions[1].timestamp == datetime(2022, 4, 19, 16, 40, tzinfo=UTC)
+    assert a.turns[4].text.endswith("[shares a photo: a bowl of vegetable soup on a wooden table]")
+    assert ("D1:2", "D2:3") in [q.evidence for q in a.qa]  # the packed evidence string
+    assert {q.category for q in a.qa} == {1, 2, 4, 5}
+    assert a.observations[-1].dia_ids == ("D2:3", "D1:2")
+    explicit = load_prefeval_explicit(synthetic_data_dir)
+    persona = load_prefeval_persona(synthetic_data_dir)
+    assert len(explicit) == len(persona) == 6
+    assert {i.topic for i in persona} == {"food_cooking", "travel_hiking"}
+    for item in persona:
+        assert any(item.preference in user for user, _ in item.conversation)
+
+
+def test_real_data_shape(real_data_dir):
+    """The third-party LoCoMo/PrefEval data as its README describes it."""
+    convs = load_locomo(real_data_dir)
     assert [c.sample_id for c in convs] == ["conv-26", "conv-30", "conv-41", "conv-42", "conv-43"]
     assert sum(len(c.turns) for c in convs) == 2760
     assert sum(len(c.qa) for c in convs) == 999
-    assert len(load_prefeval_explicit(default_data_dir())) == 505
-    assert len(load_prefeval_persona(default_data_dir())) == 505
+    assert len(load_prefeval_explicit(real_data_dir)) == 505
+    assert len(load_prefeval_persona(real_data_dir)) == 505

@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from langmem_extract.eval.data import QA, Conversation, Observation, Session, Turn
+from langmem_extract.eval.data import QA, LocomoConversation, Observation, Session, Turn
 from langmem_extract.eval.locomo import (
     _coverage,
     _observations_by_id,
@@ -28,7 +28,7 @@ def _memory(content, sources):
     )
 
 
-CONV = Conversation(
+CONV = LocomoConversation(
     sample_id="conv-x",
     speaker_a="Ann",
     speaker_b="Bob",

@@ -3,6 +3,7 @@ import math
 import numpy as np
 import pytest
 
+from langmem_extract.eval import pg_bench
 from langmem_extract.eval.metrics import (
     count_tokens,
     full_at_k,
@@ -55,6 +56,23 @@ def test_percentile_matches_numpy_linear_interpolation():
     assert math.isnan(percentile([], 50))
     with pytest.raises(ValueError):
         percentile(values, 101)
+
+
+def test_percentile_is_the_one_used_by_every_benchmark():
+    # Nearest rank (what pg_bench once used) gives 40.0 here; linear interpolation 38.5.
+    samples = [10.0, 20.0, 30.0, 40.0]
+    assert percentile(samples, 95) == pytest.approx(38.5) == np.percentile(samples, 95)
+    rng = np.random.default_rng(7)
+    for n in (1, 2, 7, 20, 101):
+        values = rng.lognormal(1.0, 1.0, n).tolist()
+        for pct in (0, 5, 50, 95, 99, 100):
+            assert percentile(values, pct) == pytest.approx(np.percentile(values, pct))
+    seconds = [s / 1000 for s in rng.lognormal(3.0, 0.5, 50)]
+    summary = pg_bench._summary_ms(seconds)
+    ms = np.asarray(seconds) * 1000
+    assert summary["p50_ms"] == round(float(np.percentile(ms, 50)), 2)
+    assert summary["p95_ms"] == round(float(np.percentile(ms, 95)), 2)
+    assert summary["n"] == 50
 
 
 def test_latency_summary_reports_milliseconds():

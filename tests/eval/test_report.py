@@ -81,11 +81,13 @@ def test_readme_includes_findings_and_sections_in_order(tmp_path):
     (tmp_path / "speed.md").write_text("## Speed\n")
     (tmp_path / "locomo.md").write_text("## LoCoMo recall\n")
     (tmp_path / "findings.md").write_text("## Findings\n")
+    (tmp_path / "reproduce.md").write_text("## Reproduce these pages\n")
     (tmp_path / "store_search.md").write_text("# Store search benchmark\n")
     text = write_readme(tmp_path).read_text()
-    assert text.index("## Findings") < text.index("## LoCoMo") < text.index("## Speed")
+    order = ["## Reproduce", "## Headline", "## Findings", "## LoCoMo", "## Speed"]
+    assert [text.index(h) for h in order] == sorted(text.index(h) for h in order)
     assert "- [Store search benchmark](store_search.md)" in text
-    assert "findings.md)" not in text
+    assert "findings.md)" not in text and "reproduce.md)" not in text
 
 
 def test_speed_and_prefeval_sections_render(tmp_path):

@@ -1,29 +1,46 @@
-"""A tiny end-to-end run of each benchmark on a slice of the real data (CI smoke)."""
+"""A tiny end-to-end run of each benchmark (CI smoke): on the synthetic fixtures always,
+and on a slice of the real data when it is present (required under CI)."""
 
 import json
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from langmem_extract.eval.cli import eval_app
-from langmem_extract.eval.data import default_data_dir, load_locomo, slice_conversation
+from langmem_extract.eval.data import DATA_ENV_VAR, load_locomo, slice_conversation
+from langmem_extract.eval.report import DEFAULT_OUT_DIR
 from langmem_extract.eval.speed import run_speed
+from tests.conftest import SYNTHETIC_EVAL_DATA
 
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def data_dir():
-    return str(default_data_dir())
+@dataclass(frozen=True)
+class Dataset:
+    path: Path
+    conversation: str  # a LoCoMo sample id
+    session_1_turns: int  # turns in that conversation's first session
+    topics: tuple[str, str]  # two PrefEval topics
 
 
-def test_locomo_smoke_on_one_session(tmp_path, data_dir):
+@pytest.fixture(params=["synthetic", "real"])
+def dataset(request: pytest.FixtureRequest) -> Dataset:
+    if request.param == "synthetic":
+        path = request.getfixturevalue("synthetic_data_dir")
+        return Dataset(path, "conv-a", 10, ("food_cooking", "travel_hiking"))
+    path = request.getfixturevalue("real_data_dir")
+    return Dataset(path, "conv-26", 18, ("travel_restaurant", "pet_ownership"))
+
+
+def test_locomo_smoke_on_one_session(tmp_path, dataset):
     args = [
         "locomo",
         "--data",
-        data_dir,
+        str(dataset.path),
         "--conversations",
-        "conv-26",
+        dataset.conversation,
         "--sessions",
         "1",
         "--limit",
@@ -36,7 +53,7 @@ def test_locomo_smoke_on_one_session(tmp_path, data_dir):
     assert result.exit_code == 0, result.output
     headline = json.loads(result.stdout.strip().splitlines()[-1])
     r = json.loads((tmp_path / "locomo.json").read_text())
-    assert r["totals"]["turns"] == 18
+    assert r["totals"]["turns"] == dataset.session_1_turns
     assert r["totals"]["memories_active"] > 0
     assert 0.0 < r["totals"]["evidence_coverage"] <= 1.0
     for name in (
@@ -58,13 +75,13 @@ def test_locomo_smoke_on_one_session(tmp_path, data_dir):
     assert "## LoCoMo recall" in (tmp_path / "README.md").read_text()
 
 
-def test_prefeval_smoke_on_a_few_items(tmp_path, data_dir):
+def test_prefeval_smoke_on_a_few_items(tmp_path, dataset):
     args = [
         "prefeval",
         "--data",
-        data_dir,
+        str(dataset.path),
         "--topics",
-        "travel_restaurant,pet_ownership",
+        ",".join(dataset.topics),
         "--limit",
         "2",
         "--out",
@@ -77,15 +94,16 @@ def test_prefeval_smoke_on_a_few_items(tmp_path, data_dir):
     assert set(r["sets"]) == {"explicit", "persona"}
     for s in r["sets"].values():
         assert s["n"] == 4  # two items from each of two topics
-        assert set(s["per_topic"]) == {"travel_restaurant", "pet_ownership"}
+        assert set(s["per_topic"]) == set(dataset.topics)
         assert 0.0 <= s["recall"] <= s["recall_any_type"] <= 1.0
         assert s["memories_per_conversation"] >= s["preference_memories_per_conversation"]
     # An explicitly stated preference sentence is the easiest case there is.
     assert r["sets"]["explicit"]["recall"] > 0.0
 
 
-def test_speed_smoke(data_dir):
-    conv = slice_conversation(load_locomo(data_dir, conversations=["conv-26"])[0], 1)
+def test_speed_smoke(dataset):
+    [conv] = load_locomo(dataset.path, conversations=[dataset.conversation])
+    conv = slice_conversation(conv, 1)
     r = run_speed(
         [conv],
         sizes=[200, 300],
@@ -97,7 +115,7 @@ def test_speed_smoke(data_dir):
         slow_max_size=200,
     )
     assert r["capture"]["per_turn"]["n"] == 3
-    assert r["capture"]["batch"]["turns"] == 18
+    assert r["capture"]["batch"]["turns"] == dataset.session_1_turns
     assert r["capture"]["batch"]["turns_per_s"] > 0
     cells = r["search"]["results"]
     assert cells["duckdb"]["200"]["n"] == 3
@@ -115,18 +133,33 @@ def test_speed_smoke(data_dir):
     "args, message",
     [
         (["locomo", "--embedder", "word2vec"], "unknown embedder"),
+        (["locomo"], f"no evaluation data: pass --data PATH or set {DATA_ENV_VAR}"),
         (["locomo", "--data", "/nonexistent/data"], "evaluation data not found"),
-        (["locomo", "--conversations", "conv-999"], "unknown LoCoMo conversation"),
+        (["prefeval", "--data", "/nonexistent/data"], "evaluation data not found"),
+        (["locomo", "--data", "{data}", "--conversations", "conv-999"], "unknown LoCoMo conv"),
         (["locomo", "--limit", "0"], "--limit"),
         (["prefeval", "--sets", "implicit"], "unknown --sets"),
-        (["prefeval", "--topics", "astrology"], "unknown PrefEval topic"),
+        (["prefeval", "--data", "{data}", "--topics", "astrology"], "unknown PrefEval topic"),
         (["speed", "--stores", "redis"], "unknown --stores"),
         (["speed", "--sizes", "ten"], "--sizes"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(tmp_path, args, message):
-    result = runner.invoke(eval_app, [*args, "--out", str(tmp_path)])
+    args = [str(SYNTHETIC_EVAL_DATA) if a == "{data}" else a for a in args]
+    result = runner.invoke(eval_app, [*args, "--out", str(tmp_path)], env={DATA_ENV_VAR: None})
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], result.output
     assert not any(tmp_path.iterdir())  # nothing written
+
+
+def test_results_go_to_the_working_directory_by_default(tmp_path, monkeypatch):
+    assert not DEFAULT_OUT_DIR.is_absolute() and "docs" not in DEFAULT_OUT_DIR.parts
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(DATA_ENV_VAR, str(SYNTHETIC_EVAL_DATA))
+    args = ["prefeval", "--sets", "explicit", "--topics", "1", "--limit", "1", "--json"]
+    result = runner.invoke(eval_app, args)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / DEFAULT_OUT_DIR).glob("*.json")) == ["prefeval.json"]
+    meta = json.loads((tmp_path / DEFAULT_OUT_DIR / "prefeval.json").read_text())["meta"]
+    assert meta["command"].startswith(f"{DATA_ENV_VAR}={SYNTHETIC_EVAL_DATA} langmem-extract")
