@@ -35,7 +35,7 @@ from langmem_extract.schema import DEFAULT_MAX_MEMORIES, MAX_MESSAGES, MemoryTyp
 if TYPE_CHECKING:
     from langgraph.store.base import BaseStore
 
-    from langmem_extract.memories import RecalledMemory
+    from langmem_extract.recall import RecalledMemory
     from langmem_extract.schema import ExtractionResult, Memory
     from langmem_extract.transcripts import Conversation
 
@@ -497,7 +497,7 @@ def recall(
     json_output: JsonOpt = False,
 ) -> None:
     """Recall the memories that best answer QUERY."""
-    from langmem_extract.memories import recall_memories
+    from langmem_extract.recall import recall_memories
 
     ns = _namespace(namespace) or None
     with _open(db) as store:

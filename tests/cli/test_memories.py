@@ -27,8 +27,8 @@ from langmem_extract.memories import (
     memory_stats,
     parse_namespace,
     read_export,
-    recall_memories,
 )
+from langmem_extract.recall import recall_memories
 from langmem_extract.schema import (
     MEMORY_INDEX_FIELDS,
     HistoryEntry,
