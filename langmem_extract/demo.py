@@ -25,7 +25,7 @@ from rich.table import Table
 from langmem_extract.schema import ExtractionResult, Memory, MemoryStatus, MemoryType
 
 if TYPE_CHECKING:
-    from langmem_extract.memories import RecalledMemory
+    from langmem_extract.recall import RecalledMemory
 
 __all__ = ["DEMO_NAMESPACE", "DEMO_QUERY", "DEMO_SESSIONS", "DemoResult", "run_demo"]
 
@@ -188,7 +188,8 @@ def run_demo(
     ``console`` the conversation, the typed memories and the recall are printed.
     """
     from langmem_extract.graph.builder import extract_memories
-    from langmem_extract.memories import list_memories, recall_memories
+    from langmem_extract.memories import list_memories
+    from langmem_extract.recall import recall_memories
     from langmem_extract.store.factory import opened_store
 
     say = console.print if console is not None else (lambda *_a, **_k: None)

@@ -1,9 +1,11 @@
-"""Operations on stored memories: list, get, recall, forget, export, import, stats.
+"""Operations on stored memories: list, get, history, forget, export, import, stats.
 
 These work on any LangGraph ``BaseStore`` that holds ``Memory.to_value()`` items
 (see :mod:`langmem_extract.schema`); the ``langmem-extract`` CLI is a thin skin
 over them. Items that are not memories (for example chat-history messages kept
-in the same store) are ignored.
+in the same store) are ignored. Recall (ranked search) is in
+:mod:`langmem_extract.recall`; every write goes through
+:func:`langmem_extract.graph.persist.write_memories`.
 
 Export writes one memory per line as canonical JSON (sorted keys, no extra
 whitespace), so ``export → import → export`` yields the same bytes up to line order.
@@ -18,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
-from langgraph.store.base import BaseStore, GetOp, Item, PutOp
+from langgraph.store.base import BaseStore, GetOp, Item
 from pydantic import BaseModel, Field, ValidationError
 
 from langmem_extract.errors import (
@@ -28,31 +30,28 @@ from langmem_extract.errors import (
     StoreError,
     UnknownExtractionTypeError,
 )
+from langmem_extract.graph.persist import write_memories
 from langmem_extract.namespaces import NamespaceLike, format_namespace, parse_namespace
-from langmem_extract.schema import DEFAULT_NAMESPACE, Memory, MemoryStatus, MemoryType
+from langmem_extract.schema import HistoryEntry, Memory, MemoryStatus, MemoryType
 
 __all__ = [
     "MemoryStats",
-    "RecalledMemory",
     "export_memories",
     "forget_memory",
     "get_memory",
+    "get_memory_history",
     "import_memories",
     "list_memories",
+    "memory_from_item",
     "memory_stats",
     "parse_memory_types",
     "read_export",
-    "recall_memories",
 ]
 
 #: Items fetched per store round trip when scanning.
 _PAGE_SIZE = 500
-#: Memories written per store batch on import.
-_IMPORT_BATCH = 256
 #: Shortest id prefix accepted where a full memory id is expected.
 MIN_ID_PREFIX = 4
-#: Upper bound on ``k`` for :func:`recall_memories`.
-MAX_RECALL_K = 100
 #: Keys every stored memory value carries; used to tell memories from other items.
 _MEMORY_KEYS = frozenset({"content", "type", "schema_version"})
 
@@ -67,8 +66,13 @@ def _is_memory_value(value: Any) -> bool:
     return isinstance(value, dict) and _MEMORY_KEYS.issubset(value)
 
 
-def _to_memory(item: Item) -> Memory:
-    # The item's location is authoritative for id and namespace.
+def memory_from_item(item: Item) -> Memory:
+    """The memory stored as ``item``; the item's key and namespace are authoritative for
+    its id and namespace, whatever the stored value says.
+
+    Raises:
+        StoreError: the value is not a valid memory.
+    """
     data = dict(item.value)
     data["id"] = item.key
     data["namespace"] = list(item.namespace)
@@ -97,7 +101,7 @@ def _iter_memories(
 ) -> Iterator[Memory]:
     for item in _iter_items(store, prefix, filter):
         if _is_memory_value(item.value):
-            yield _to_memory(item)
+            yield memory_from_item(item)
 
 
 def _newest_first(memories: Iterable[Memory]) -> list[Memory]:
@@ -185,7 +189,7 @@ def _find_everywhere(store: BaseStore, memory_id: str) -> list[Memory]:
     while batch := store.list_namespaces(limit=_PAGE_SIZE, offset=len(namespaces)):
         namespaces.extend(batch)
     found = store.batch([GetOp(ns, memory_id) for ns in namespaces]) if namespaces else []
-    return [_to_memory(item) for item in found if item and _is_memory_value(item.value)]
+    return [memory_from_item(item) for item in found if item and _is_memory_value(item.value)]
 
 
 def _find_by_prefix(store: BaseStore, prefix: tuple[str, ...], id_prefix: str) -> list[Memory]:
@@ -218,7 +222,7 @@ def get_memory(store: BaseStore, id: str, namespace: NamespaceLike | None = None
     ns = parse_namespace(namespace) if namespace else None
     if ns is not None:
         item = store.get(ns, memory_id)
-        exact = [_to_memory(item)] if item and _is_memory_value(item.value) else []
+        exact = [memory_from_item(item)] if item and _is_memory_value(item.value) else []
     else:
         exact = _find_everywhere(store, memory_id)
     found = _one(exact, memory_id, "id")
@@ -237,69 +241,24 @@ def forget_memory(store: BaseStore, id: str, namespace: NamespaceLike | None = N
     value does not bring an older one back.
     """
     memory = get_memory(store, id, namespace)
-    store.delete(tuple(memory.namespace), memory.id)
+    write_memories(store, delete=[(memory.namespace, memory.id)])
     return memory
 
 
-# --------------------------------------------------------------------------- recall
+def get_memory_history(
+    store: BaseStore, namespace: NamespaceLike, memory_id: str
+) -> list[HistoryEntry]:
+    """The append-only change history of one memory (created, reinforced, superseded,
+    supersedes, …), oldest first.
 
-
-class RecalledMemory(BaseModel):
-    """A memory returned by :func:`recall_memories`.
-
-    ``score`` is the retriever's blended rank score; ``similarity`` the store's
-    cosine similarity to the query.
+    Raises:
+        MemoryNotFoundError: no memory with that id in the namespace.
     """
-
-    memory: Memory
-    score: float
-    similarity: float | None = None
-
-
-def recall_memories(
-    store: BaseStore,
-    query: str,
-    namespace_prefix: NamespaceLike | None = None,
-    *,
-    k: int = 5,
-    type: TypeFilter = None,
-    category: str | None = None,
-    min_confidence: float | None = None,
-    include_superseded: bool = False,
-) -> list[RecalledMemory]:
-    """The ``k`` best memories for ``query``, best first, ranked as :class:`MemoryRetriever` ranks.
-
-    ``namespace_prefix`` defaults to the namespace extraction writes to (``memories``).
-    """
-    from langmem_extract.integrations.retriever import MemoryRetriever
-
-    if not query or not query.strip():
-        raise InvalidInputError("recall query is empty")
-    if not 1 <= k <= MAX_RECALL_K:
-        raise InvalidInputError(f"k must be between 1 and {MAX_RECALL_K}, got {k}")
-    prefix = parse_namespace(namespace_prefix) if namespace_prefix else DEFAULT_NAMESPACE
-    types = parse_memory_types(type)
-    retriever = MemoryRetriever(
-        store=store,
-        namespace=prefix,
-        k=k,
-        types=types or None,
-        category=category or None,
-        min_confidence=min_confidence,
-        include_superseded=include_superseded,
-    )
-    docs = retriever.invoke(query.strip())
-    # Documents carry a summary; read the full memories back in one batch.
-    items = store.batch([GetOp(tuple(d.metadata["namespace"]), d.metadata["id"]) for d in docs])
-    return [
-        RecalledMemory(
-            memory=_to_memory(item),
-            score=doc.metadata["score"],
-            similarity=doc.metadata.get("similarity"),
-        )
-        for doc, item in zip(docs, items, strict=True)
-        if item is not None
-    ]
+    ns = parse_namespace(namespace)
+    item = store.get(ns, memory_id)
+    if item is None:
+        raise MemoryNotFoundError(f"no memory {memory_id!r} in namespace {ns}")
+    return memory_from_item(item).history
 
 
 # --------------------------------------------------------------------------- stats
@@ -451,7 +410,8 @@ def import_memories(store: BaseStore, src: str | Path | TextIO | Sequence[Memory
 
     Memories keep their ids, namespaces and every field, provenance and history
     included; an existing memory with the same namespace and id is replaced. The
-    whole input is validated first, so a bad line writes nothing. Returns the count.
+    whole input is validated first, so a bad line, or a memory that contains a
+    secret, writes nothing. Returns the count.
     """
     if isinstance(src, Sequence) and not isinstance(src, str):
         memories = list(src)
@@ -459,7 +419,5 @@ def import_memories(store: BaseStore, src: str | Path | TextIO | Sequence[Memory
             raise InvalidInputError("import_memories takes Memory objects, a path or a stream")
     else:
         memories = read_export(src)
-    for start in range(0, len(memories), _IMPORT_BATCH):
-        chunk = memories[start : start + _IMPORT_BATCH]
-        store.batch([PutOp(tuple(m.namespace), m.id, m.to_value()) for m in chunk])
+    write_memories(store, memories)
     return len(memories)

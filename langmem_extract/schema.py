@@ -107,6 +107,15 @@ def fingerprint(text: str) -> str:
     return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()[:32]
 
 
+def make_title(content: str) -> str:
+    """A memory's title: its content without the closing period, cut to
+    :data:`TITLE_MAX_CHARS` with a trailing ``…`` when longer."""
+    text = content.strip().rstrip(".")
+    if len(text) <= TITLE_MAX_CHARS:
+        return text
+    return text[: TITLE_MAX_CHARS - 1].rstrip() + "…"
+
+
 class ChatMessage(BaseModel):
     """One validated input message. Built from a LangChain ``BaseMessage`` or a dict."""
 

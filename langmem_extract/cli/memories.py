@@ -34,7 +34,7 @@ from langmem_extract.cli._common import (
 )
 
 if TYPE_CHECKING:
-    from langmem_extract.memories import RecalledMemory
+    from langmem_extract.recall import RecalledMemory
     from langmem_extract.schema import Memory
 
 
@@ -166,7 +166,7 @@ def recall(
     json_output: JsonOpt = False,
 ) -> None:
     """Recall the memories that best answer QUERY."""
-    from langmem_extract.memories import recall_memories
+    from langmem_extract.recall import recall_memories
 
     ns = parse_ns(namespace) or None
     with open_db(db) as store:

@@ -39,13 +39,13 @@ from langmem_extract.extractors.base import ExtractContext, ExtractorOutput
 from langmem_extract.messages import parse_timestamp
 from langmem_extract.redact import redact_secrets
 from langmem_extract.schema import (
-    TITLE_MAX_CHARS,
     Candidate,
     ChatMessage,
     MemoryKind,
     MemoryType,
     PreferenceInfo,
     Provenance,
+    make_title,
 )
 
 DEFAULT_MODEL = "gpt-4o-mini"
@@ -404,9 +404,6 @@ class LLMExtractor:
     @staticmethod
     def _candidate(m: ExtractedMemory, names: dict[str, str | None]) -> Candidate:
         content = m.content.strip()
-        title = content.rstrip(".")
-        if len(title) > TITLE_MAX_CHARS:
-            title = title[: TITLE_MAX_CHARS - 1].rstrip() + "…"
         speaker = next((names[i] for i in m.source_message_ids if names.get(i)), None)
         provenance = Provenance(m.provenance)
         signals = ["model-scored"] + (["correction"] if provenance == Provenance.CORRECTED else [])
@@ -422,7 +419,7 @@ class LLMExtractor:
             event_time = None
         return Candidate(
             content=content,
-            title=title,
+            title=make_title(content),
             type=MemoryType(m.type),
             kind=MemoryKind(m.kind),
             category=(m.category or "general").strip().lower() or "general",

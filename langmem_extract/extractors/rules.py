@@ -19,13 +19,13 @@ from langmem_extract.extractors.base import ExtractContext, ExtractorOutput
 from langmem_extract.extractors.dates import TimeRef, find_time_expression
 from langmem_extract.redact import contains_redaction
 from langmem_extract.schema import (
-    TITLE_MAX_CHARS,
     Candidate,
     ChatMessage,
     MemoryKind,
     MemoryType,
     PreferenceInfo,
     Provenance,
+    make_title,
     normalize_text,
 )
 
@@ -331,11 +331,6 @@ def _norm_key(text: str) -> str:
 _KEY_STOP = frozenset(
     ["a", "an", "the", "my", "your", "our", "their", "some", "any", "to", "of", "for", "and"]
 )
-
-
-def _title(content: str) -> str:
-    text = content.rstrip(".")
-    return text if len(text) <= TITLE_MAX_CHARS else text[: TITLE_MAX_CHARS - 1].rstrip() + "…"
 
 
 def _object(text: str) -> str:
@@ -1333,7 +1328,7 @@ class RuleExtractor:
             )
         return Candidate(
             content=content,
-            title=_title(content),
+            title=make_title(content),
             type=mtype,
             kind=kind,
             category=hit.category or "general",
@@ -1394,7 +1389,7 @@ def _fallback_candidate(
     content = content[0].upper() + content[1:]
     return Candidate(
         content=content,
-        title=_title(content),
+        title=make_title(content),
         type=MemoryType.EVENT,
         kind=MemoryKind.EPISODIC,
         category="general",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
@@ -37,6 +37,7 @@ from langmem_extract.graph.state import (
 from langmem_extract.schema import (
     DEFAULT_MAX_MEMORIES,
     DEFAULT_NAMESPACE,
+    Candidate,
     ExtractionResult,
 )
 
@@ -68,6 +69,23 @@ class _StoreResolver:
             return self._private
 
 
+class _ExtractorSlot:
+    """The chosen extractor; the default RuleExtractor is built on first use, so a graph
+    that only receives given candidates never compiles its patterns."""
+
+    def __init__(self, extractor: Extractor | None) -> None:
+        self._extractor = extractor
+        self._lock = threading.Lock()
+
+    def __call__(self) -> Extractor:
+        with self._lock:
+            if self._extractor is None:
+                from langmem_extract.extractors.rules import RuleExtractor
+
+                self._extractor = RuleExtractor()
+            return self._extractor
+
+
 def build_memory_graph(
     store: BaseStore | None = None,
     *,
@@ -88,15 +106,10 @@ def build_memory_graph(
     The final state's ``"result"`` is an :class:`~langmem_extract.schema.ExtractionResult`.
     """
     opts = GraphOptions.from_kwargs(options)
-    if extractor is None:
-        from langmem_extract.extractors.rules import RuleExtractor
-
-        extractor = RuleExtractor()
-    chosen: Extractor = extractor
     resolve = _StoreResolver(store, embeddings)
 
     graph = StateGraph(MemoryGraphState, input_schema=MemoryGraphInput)
-    graph.add_node("extract", make_extract_node(lambda: chosen, opts))
+    graph.add_node("extract", make_extract_node(_ExtractorSlot(extractor), opts))
     graph.add_node("classify", classify)
     graph.add_node("dedup", make_dedup_node(resolve, opts, embeddings))
     graph.add_node("score", score)
@@ -110,13 +123,14 @@ def build_memory_graph(
 
 def _graph_input(
     messages: Sequence[Any],
+    candidates: Sequence[Candidate | Mapping[str, Any]] | None,
     namespace: Sequence[str],
     dry_run: bool,
     max_memories: int,
     extraction_types: Sequence[str] | None,
     scope: dict[str, Any],
 ) -> dict[str, Any]:
-    return {
+    data = {
         "messages": list(messages),
         "namespace": tuple(namespace) if not isinstance(namespace, str) else namespace,
         "dry_run": dry_run,
@@ -124,11 +138,18 @@ def _graph_input(
         "extraction_types": list(extraction_types) if extraction_types is not None else None,
         **scope,
     }
+    if candidates is not None:
+        # Anything but a list or tuple goes as is, for the graph's validation to name it.
+        data["candidates"] = (
+            list(candidates) if isinstance(candidates, list | tuple) else candidates
+        )
+    return data
 
 
 def extract_memories(
-    messages: Sequence[Any],
+    messages: Sequence[Any] = (),
     *,
+    candidates: Sequence[Candidate | Mapping[str, Any]] | None = None,
     store: BaseStore | None = None,
     namespace: Sequence[str] = DEFAULT_NAMESPACE,
     dry_run: bool = False,
@@ -144,6 +165,12 @@ def extract_memories(
 ) -> ExtractionResult:
     """Run the memory graph once and return its :class:`ExtractionResult`.
 
+    ``candidates`` are memories you already have (:class:`~langmem_extract.schema.Candidate`
+    objects or dicts of their fields): the extractor is skipped, ``messages`` may be
+    empty, and they are redacted, classified, deduplicated, scored and persisted like
+    extracted ones. A merge reinforces the stored memory only when the candidate cites
+    ``source_message_ids`` it does not have yet.
+
     ``graph_options`` go to :func:`build_memory_graph` (``extractor``, ``embeddings``,
     ``similarity_threshold``, …). With ``store=None`` the memories go to a private
     in-memory store that lives only for this call, so pass a store to keep them.
@@ -152,15 +179,18 @@ def extract_memories(
     scope = {"agent_id": agent_id, "user_id": user_id, "session_id": session_id,
              "thread_id": thread_id, "metadata": metadata}  # fmt: skip
     state = graph.invoke(
-        _graph_input(messages, namespace, dry_run, max_memories, extraction_types, scope),
+        _graph_input(
+            messages, candidates, namespace, dry_run, max_memories, extraction_types, scope
+        ),
         config,
     )
     return state["result"]
 
 
 async def aextract_memories(
-    messages: Sequence[Any],
+    messages: Sequence[Any] = (),
     *,
+    candidates: Sequence[Candidate | Mapping[str, Any]] | None = None,
     store: BaseStore | None = None,
     namespace: Sequence[str] = DEFAULT_NAMESPACE,
     dry_run: bool = False,
@@ -179,7 +209,9 @@ async def aextract_memories(
     scope = {"agent_id": agent_id, "user_id": user_id, "session_id": session_id,
              "thread_id": thread_id, "metadata": metadata}  # fmt: skip
     state = await graph.ainvoke(
-        _graph_input(messages, namespace, dry_run, max_memories, extraction_types, scope),
+        _graph_input(
+            messages, candidates, namespace, dry_run, max_memories, extraction_types, scope
+        ),
         config,
     )
     return state["result"]

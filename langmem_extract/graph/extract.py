@@ -1,4 +1,8 @@
-"""extract node: validate the input, redact secrets, run the extractor."""
+"""extract node: validate the input, redact secrets, run the extractor.
+
+Given candidates (graph input ``candidates``) replace the extractor: they are redacted
+like messages, and one that held a secret is skipped as ``redacted``.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from langchain_core.runnables import RunnableConfig, RunnableLambda
 from langmem_extract.extractors.base import ExtractContext, Extractor, ExtractorOutput
 from langmem_extract.graph.state import ExtractionRequest, GraphOptions, build_request
 from langmem_extract.redact import redact_secrets
-from langmem_extract.schema import ChatMessage
+from langmem_extract.schema import Action, Candidate, ChatMessage
 
 
 def _redacted(messages: list[ChatMessage]) -> tuple[list[ChatMessage], int]:
@@ -22,6 +26,39 @@ def _redacted(messages: list[ChatMessage]) -> tuple[list[ChatMessage], int]:
         total += n
         out.append(message.model_copy(update={"content": text}) if n else message)
     return out, total
+
+
+def _redacted_candidates(candidates: list[Candidate]) -> tuple[list[Candidate], int]:
+    """Given candidates with secrets replaced; one that held a secret is skipped."""
+    out, total = [], 0
+    for cand in candidates:
+        update: dict[str, Any] = {}
+        found = 0
+        for name in ("content", "title", "value"):
+            text = getattr(cand, name)
+            if text:
+                clean, n = redact_secrets(text)
+                if n:
+                    update[name] = clean
+                    found += n
+        if found:
+            update.update(action=Action.SKIP, redacted=True, reason="contains a secret (redacted)")
+        total += found
+        out.append(cand.model_copy(update=update) if update else cand)
+    return out, total
+
+
+def _given(request: ExtractionRequest, started: float) -> dict[str, Any]:
+    assert request.candidates is not None
+    candidates, secrets = _redacted_candidates(request.candidates)
+    return {
+        "request": request,
+        "candidates": candidates,
+        "tokens_used": 0,
+        "model": None,
+        "secrets_redacted": secrets,
+        "started_at": started,
+    }
 
 
 def _context(request: ExtractionRequest, config: RunnableConfig | None) -> ExtractContext:
@@ -55,6 +92,8 @@ def make_extract_node(
     def extract(state: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
         started = time.perf_counter()
         request = build_request(state, options)
+        if request.candidates is not None:
+            return _given(request, started)
         messages, secrets = _redacted(request.messages)
         output = get_extractor().extract(messages, context=_context(request, config))
         return _update(request, output, secrets, started)
@@ -62,6 +101,8 @@ def make_extract_node(
     async def aextract(state: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
         started = time.perf_counter()
         request = build_request(state, options)
+        if request.candidates is not None:
+            return _given(request, started)
         messages, secrets = _redacted(request.messages)
         output = await get_extractor().aextract(messages, context=_context(request, config))
         return _update(request, output, secrets, started)

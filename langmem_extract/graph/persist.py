@@ -4,20 +4,23 @@ Under the namespace write lock it re-checks each plan against the store (another
 writer may have stored the same memory meanwhile), then writes every new and changed
 memory with a single ``store.batch`` of ``PutOp``s. ``dry_run`` writes nothing and
 returns each candidate's planned action with status ``"planned"``.
+
+:func:`write_memories` is the one way memories reach a store: the persist node, the
+import and forget operations and the ``forget`` tool all write through it.
 """
 
 from __future__ import annotations
 
 import time
-from collections import Counter
-from collections.abc import Callable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from langgraph.runtime import Runtime
 from langgraph.store.base import BaseStore, PutOp
 
-from langmem_extract.errors import StoreError
+from langmem_extract.errors import InvalidInputError, LangmemError, StoreError
 from langmem_extract.graph.state import ExtractionRequest, MemoryGraphState, StoreResolver
 from langmem_extract.redact import redact_secrets
 from langmem_extract.schema import (
@@ -39,6 +42,8 @@ REINFORCE_RATE = 0.5
 MAX_CONFIDENCE = 0.99
 
 _MEMORY_FIELDS = set(Memory.model_fields) & set(Candidate.model_fields) - {"id"}
+#: Store operations per ``store.batch`` call in :func:`write_memories`.
+WRITE_BATCH = 256
 
 
 def reinforced_confidence(old: float, new: float) -> float:
@@ -46,8 +51,53 @@ def reinforced_confidence(old: float, new: float) -> float:
     return round(min(MAX_CONFIDENCE, old + (1.0 - old) * REINFORCE_RATE * new), 3)
 
 
-def _has_secret(cand: Candidate) -> bool:
+def _has_secret(cand: Candidate | Memory) -> bool:
     return any(redact_secrets(text)[1] for text in (cand.content, cand.title, cand.value or ""))
+
+
+def write_memories(
+    store: BaseStore,
+    memories: Iterable[Memory] = (),
+    *,
+    namespace: Sequence[str] | None = None,
+    delete: Iterable[tuple[Sequence[str], str]] = (),
+    refuse_secrets: bool = True,
+) -> int:
+    """Put ``memories`` and delete the ``(namespace, id)`` keys in ``delete``; returns the
+    number of store operations.
+
+    Each memory goes to ``namespace`` when given, else to its own ``memory.namespace``.
+    With ``refuse_secrets`` every memory is checked first and one that contains a secret
+    raises :class:`InvalidInputError` before anything is written. Namespaces are written
+    one after another, each under its write lock (:func:`namespace_lock`, re-entrant),
+    in batches of :data:`WRITE_BATCH` operations.
+
+    Raises:
+        InvalidInputError: a memory contains a secret (with ``refuse_secrets``).
+        StoreError: the store failed a batch.
+    """
+    by_ns: defaultdict[tuple[str, ...], list[PutOp]] = defaultdict(list)
+    for memory in memories:
+        if refuse_secrets and _has_secret(memory):
+            raise InvalidInputError(
+                f"memory {memory.id} contains a secret; redact it before storing"
+            )
+        ns = tuple(namespace if namespace is not None else memory.namespace)
+        by_ns[ns].append(PutOp(ns, memory.id, memory.to_value()))
+    for ns, key in delete:
+        by_ns[tuple(ns)].append(PutOp(tuple(ns), key, None))
+    for ns in sorted(by_ns):
+        ops = by_ns[ns]
+        with namespace_lock(store, ns):
+            for start in range(0, len(ops), WRITE_BATCH):
+                chunk = ops[start : start + WRITE_BATCH]
+                try:
+                    store.batch(chunk)
+                except LangmemError:  # already typed (StoreLockedError, …)
+                    raise
+                except Exception as exc:
+                    raise StoreError(f"writing {len(chunk)} memories failed: {exc}") from exc
+    return sum(len(ops) for ops in by_ns.values())
 
 
 class _Plan:
@@ -296,12 +346,11 @@ def make_persist_node(resolve_store: StoreResolver) -> Callable[..., dict[str, A
             plan = _Plan(store, request, utcnow())
             for cand in candidates:
                 plan.apply(cand)
-            ops = [PutOp(request.namespace, m.id, m.to_value()) for m in plan.pending.values()]
-            if ops:
-                try:
-                    store.batch(ops)
-                except Exception as exc:
-                    raise StoreError(f"writing {len(ops)} memories failed: {exc}") from exc
+            # Candidates were checked for secrets one by one in apply(); a stored memory
+            # being reinforced is written back as it is.
+            write_memories(
+                store, plan.pending.values(), namespace=request.namespace, refuse_secrets=False
+            )
         return {"candidates": plan.final, "result": _result(state, plan.final, plan.items)}
 
     return persist

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypedDict
 
 from langgraph.store.base import BaseStore
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from langmem_extract.errors import (
     InvalidInputError,
@@ -27,6 +27,7 @@ from langmem_extract.schema import (
     ChatMessage,
     ExtractionResult,
     MemoryType,
+    make_title,
 )
 
 #: Cosine above which a candidate is a near-duplicate of an active memory.
@@ -35,9 +36,17 @@ DEFAULT_SIMILARITY_THRESHOLD = 0.945
 
 
 class MemoryGraphInput(TypedDict, total=False):
-    """What a caller passes to the compiled graph."""
+    """What a caller passes to the compiled graph.
+
+    ``candidates`` are memories the caller already has (a :class:`Candidate` or a dict of
+    its fields; ``title`` defaults to the content's): the extractor is skipped and they go
+    through redaction, classify, dedup, score and persist like extracted ones.
+    ``messages`` may then be empty. After the extract node the key holds the validated
+    :class:`Candidate` objects.
+    """
 
     messages: list[Any]
+    candidates: list[Candidate | dict[str, Any]]
     namespace: tuple[str, ...] | list[str]
     dry_run: bool
     max_memories: int
@@ -53,7 +62,6 @@ class MemoryGraphState(MemoryGraphInput, total=False):
     """Input plus what the nodes add; ``result`` is the final :class:`ExtractionResult`."""
 
     request: ExtractionRequest
-    candidates: list[Candidate]
     tokens_used: int
     model: str | None
     secrets_redacted: int
@@ -67,6 +75,8 @@ class ExtractionRequest(BaseModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     messages: list[ChatMessage]
+    candidates: list[Candidate] | None = None
+    """Given candidates; ``None`` when the extractor should find them in ``messages``."""
     namespace: tuple[str, ...]
     dry_run: bool = False
     max_memories: int = DEFAULT_MAX_MEMORIES
@@ -132,6 +142,63 @@ def validate_extraction_types(values: Iterable[Any] | None) -> frozenset[MemoryT
     return frozenset(out)
 
 
+def validate_candidates(values: Any) -> list[Candidate] | None:
+    """Given candidates as fresh :class:`Candidate` objects (dedup decides their action).
+
+    Raises:
+        InvalidInputError: not a list, more than ``MAX_MEMORIES``, a duplicate id, empty
+            content, or fields that do not validate.
+    """
+    if values is None:
+        return None
+    if isinstance(values, str | bytes | Mapping) or not isinstance(values, Sequence):
+        raise InvalidInputError("candidates must be a list of Candidate objects or dicts")
+    if len(values) > MAX_MEMORIES:
+        raise InvalidInputError(
+            f"{len(values)} candidates given; at most {MAX_MEMORIES} per request"
+        )
+    out: list[Candidate] = []
+    seen: set[str] = set()
+    for index, value in enumerate(values):
+        cand = _candidate(index, value)
+        if cand.id in seen:
+            raise InvalidInputError(f"candidate {index} repeats the id {cand.id!r}")
+        seen.add(cand.id)
+        out.append(cand)
+    return out
+
+
+#: Fields a given candidate may not preset: they are the graph's decisions.
+_DECIDED = ("action", "target_id", "similarity", "reason", "redacted")
+
+
+def _candidate(index: int, value: Any) -> Candidate:
+    if isinstance(value, Candidate):
+        data = value.model_dump()
+    elif isinstance(value, Mapping):
+        data = dict(value)
+    else:
+        raise InvalidInputError(
+            f"candidate {index} is a {type(value).__name__}; expected a Candidate or a dict"
+        )
+    content = data.get("content")
+    if not isinstance(content, str) or not content.strip():
+        raise InvalidInputError(f"candidate {index} has no content")
+    data["content"] = content.strip()
+    if not data.get("title"):
+        data["title"] = make_title(data["content"])
+    for name in _DECIDED:
+        data.pop(name, None)
+    try:
+        return Candidate.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err.get("loc", ())) or "value"
+        raise InvalidInputError(
+            f"candidate {index}: field {where!r}: {err.get('msg', 'invalid')}"
+        ) from None
+
+
 def _optional_str(name: str, value: Any) -> str | None:
     if value is None:
         return None
@@ -150,15 +217,22 @@ def build_request(state: Mapping[str, Any], options: GraphOptions) -> Extraction
     namespace = DEFAULT_NAMESPACE if raw_namespace is None else validate_namespace(raw_namespace)
     max_memories = validate_max_memories(state.get("max_memories"))
     extraction_types = validate_extraction_types(state.get("extraction_types"))
+    candidates = validate_candidates(state.get("candidates"))
     raw_messages = state.get("messages")
-    messages = normalize_messages(
-        [] if raw_messages is None else raw_messages,
-        max_messages=options.max_messages,
-        max_chars=options.max_message_chars,
-        reference_time=reference_time,
-    )
+    if candidates is not None and (
+        raw_messages is None or (isinstance(raw_messages, list | tuple) and not raw_messages)
+    ):
+        messages: list[ChatMessage] = []  # given candidates need no conversation
+    else:
+        messages = normalize_messages(
+            [] if raw_messages is None else raw_messages,
+            max_messages=options.max_messages,
+            max_chars=options.max_message_chars,
+            reference_time=reference_time,
+        )
     return ExtractionRequest(
         messages=messages,
+        candidates=candidates,
         namespace=namespace,
         dry_run=bool(state.get("dry_run", False)),
         max_memories=max_memories,

@@ -4,33 +4,44 @@ The namespace may be a template filled from the run config at call time::
 
     tools = create_memory_tools(store, ("memories", "{user_id}"))
     agent.invoke(inputs, config={"configurable": {"user_id": "u1"}})
+
+``search_memory`` ranks through :mod:`langmem_extract.recall`. ``remember`` runs the
+memory graph on the given memory, so it is redacted, deduplicated (the same fact again
+reinforces the stored memory), superseded on a changed ``attribute`` and written under
+the namespace lock like an extracted one. ``forget`` deletes through
+:func:`~langmem_extract.graph.persist.write_memories`.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import json
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool, StructuredTool
+from langgraph.graph.state import CompiledStateGraph
 from langgraph.store.base import BaseStore
 from pydantic import BaseModel, Field
 
-from langmem_extract.integrations.retriever import MemoryRetriever
+from langmem_extract.graph.builder import build_memory_graph
+from langmem_extract.graph.persist import write_memories
+from langmem_extract.graph.state import MemoryGraphInput
 from langmem_extract.namespaces import (
     resolve_namespace,
     template_fields,
     validate_namespace,
 )
+from langmem_extract.recall import RecalledMemory, RecallPlan
 from langmem_extract.schema import (
-    HistoryEntry,
-    Memory,
-    MemoryStatus,
+    Candidate,
+    ExtractionResult,
     MemoryType,
     Provenance,
-    fingerprint,
-    utcnow,
+    make_title,
 )
 
 DEFAULT_TOOL_NAMESPACE: tuple[str, ...] = ("memories", "{user_id}")
@@ -44,7 +55,8 @@ SEARCH_DESCRIPTION = (
 REMEMBER_DESCRIPTION = (
     "Store one durable fact, preference, instruction or goal about the user in long-term "
     "memory, written as a short standalone sentence such as 'User is vegetarian.'. "
-    "Returns the memory id."
+    "For a fact that can change (where they live, their job, their diet), also give "
+    "attribute and value: a new value replaces the old memory. Returns the memory id."
 )
 FORGET_DESCRIPTION = (
     "Delete one memory by id (ids come from search_memory). Use it when the user asks you "
@@ -62,6 +74,12 @@ class RememberInput(BaseModel):
     type: MemoryType = Field(default=MemoryType.FACT, description="Kind of memory.")
     category: str = Field(default="general", description="A short topic label.")
     importance: float = Field(default=0.5, ge=0.0, le=1.0)
+    attribute: str | None = Field(
+        default=None,
+        description="For single-valued facts that can change: location, occupation, "
+        "employer, timezone, name, diet, ...",
+    )
+    value: str | None = Field(default=None, description="The attribute's value, e.g. 'Berlin'.")
 
 
 class ForgetInput(BaseModel):
@@ -69,7 +87,7 @@ class ForgetInput(BaseModel):
 
 
 class _MemoryTools:
-    """The shared store + namespace template behind the three tools."""
+    """The shared store, namespace template and memory graph behind the three tools."""
 
     def __init__(self, store: BaseStore, namespace: Sequence[str]) -> None:
         self.store = store
@@ -77,61 +95,49 @@ class _MemoryTools:
         self.template = tuple(namespace)
         if not fields:
             validate_namespace(self.template)
+        self._graph: CompiledStateGraph | None = None
 
     def namespace(self, config: RunnableConfig | None) -> tuple[str, ...]:
         return resolve_namespace(self.template, config)
 
+    def graph(self) -> CompiledStateGraph:
+        if self._graph is None:
+            self._graph = build_memory_graph(self.store)
+        return self._graph
+
     # search_memory
 
-    def _retriever(self, namespace: tuple[str, ...], limit: int) -> MemoryRetriever:
-        return MemoryRetriever(store=self.store, namespace=namespace, k=limit)
-
     def search(self, query: str, limit: int = 5, *, config: RunnableConfig) -> str:
-        docs = self._retriever(self.namespace(config), limit).invoke(query)
-        return _format_docs(docs)
+        plan = RecallPlan(query, self.namespace(config), k=limit)
+        return _format_hits(plan.run(self.store))
 
     async def asearch(self, query: str, limit: int = 5, *, config: RunnableConfig) -> str:
-        docs = await self._retriever(self.namespace(config), limit).ainvoke(query)
-        return _format_docs(docs)
+        plan = RecallPlan(query, self.namespace(config), k=limit)
+        return _format_hits(await plan.arun(self.store))
 
     # remember
 
-    def _existing_filter(self, content: str) -> dict[str, Any]:
-        return {"fingerprint": fingerprint(content), "status": MemoryStatus.ACTIVE.value}
+    def _remember_input(self, memory: RememberInput, config: RunnableConfig) -> MemoryGraphInput:
+        conf = dict((config or {}).get("configurable") or {})
+        return MemoryGraphInput(
+            candidates=[_candidate(memory)],
+            namespace=self.namespace(config),
+            user_id=_str_or_none(conf.get("user_id")),
+            agent_id=_str_or_none(conf.get("agent_id")),
+            thread_id=_str_or_none(conf.get("thread_id")),
+        )
 
-    def remember(
-        self,
-        content: str,
-        type: MemoryType = MemoryType.FACT,
-        category: str = "general",
-        importance: float = 0.5,
-        *,
-        config: RunnableConfig,
-    ) -> str:
-        namespace = self.namespace(config)
-        hits = self.store.search(namespace, filter=self._existing_filter(content), limit=1)
-        memory = _reinforced(hits[0]) if hits else None
-        if memory is None:
-            memory = _new_memory(content, type, category, importance, namespace, config)
-        self.store.put(namespace, memory.id, memory.to_value())
-        return _remember_reply(memory, reinforced=bool(hits))
+    def remember(self, memory: RememberInput, *, config: RunnableConfig) -> str:
+        state = self._remember_input(memory, config)
+        # A fresh context: inside an agent's tool node the graph must not run as a
+        # subgraph of the agent (it would inherit its checkpointer and thread).
+        out = contextvars.Context().run(self.graph().invoke, state)
+        return _remember_reply(out["result"])
 
-    async def aremember(
-        self,
-        content: str,
-        type: MemoryType = MemoryType.FACT,
-        category: str = "general",
-        importance: float = 0.5,
-        *,
-        config: RunnableConfig,
-    ) -> str:
-        namespace = self.namespace(config)
-        hits = await self.store.asearch(namespace, filter=self._existing_filter(content), limit=1)
-        memory = _reinforced(hits[0]) if hits else None
-        if memory is None:
-            memory = _new_memory(content, type, category, importance, namespace, config)
-        await self.store.aput(namespace, memory.id, memory.to_value())
-        return _remember_reply(memory, reinforced=bool(hits))
+    async def aremember(self, memory: RememberInput, *, config: RunnableConfig) -> str:
+        state = self._remember_input(memory, config)
+        task = asyncio.create_task(self.graph().ainvoke(state), context=contextvars.Context())
+        return _remember_reply((await task)["result"])
 
     # forget
 
@@ -139,14 +145,14 @@ class _MemoryTools:
         namespace = self.namespace(config)
         if self.store.get(namespace, memory_id) is None:
             return _not_found(memory_id, namespace)
-        self.store.delete(namespace, memory_id)
+        write_memories(self.store, delete=[(namespace, memory_id)])
         return json.dumps({"deleted": memory_id})
 
     async def aforget(self, memory_id: str, *, config: RunnableConfig) -> str:
         namespace = self.namespace(config)
         if await self.store.aget(namespace, memory_id) is None:
             return _not_found(memory_id, namespace)
-        await self.store.adelete(namespace, memory_id)
+        await asyncio.to_thread(write_memories, self.store, delete=[(namespace, memory_id)])
         return json.dumps({"deleted": memory_id})
 
 
@@ -174,20 +180,32 @@ def create_memory_tools(
         type: MemoryType = MemoryType.FACT,
         category: str = "general",
         importance: float = 0.5,
+        attribute: str | None = None,
+        value: str | None = None,
         *,
         config: RunnableConfig,
     ) -> str:
-        return impl.remember(content, type, category, importance, config=config)
+        memory = RememberInput(
+            content=content, type=type, category=category, importance=importance,
+            attribute=attribute, value=value,
+        )  # fmt: skip
+        return impl.remember(memory, config=config)
 
     async def aremember(
         content: str,
         type: MemoryType = MemoryType.FACT,
         category: str = "general",
         importance: float = 0.5,
+        attribute: str | None = None,
+        value: str | None = None,
         *,
         config: RunnableConfig,
     ) -> str:
-        return await impl.aremember(content, type, category, importance, config=config)
+        memory = RememberInput(
+            content=content, type=type, category=category, importance=importance,
+            attribute=attribute, value=value,
+        )  # fmt: skip
+        return await impl.aremember(memory, config=config)
 
     def forget(memory_id: str, *, config: RunnableConfig) -> str:
         return impl.forget(memory_id, config=config)
@@ -224,62 +242,56 @@ def create_memory_tools(
     return tools
 
 
-def _format_docs(docs: Sequence[Any]) -> str:
+def _format_hits(hits: Sequence[RecalledMemory]) -> str:
     return json.dumps(
         [
             {
-                "id": d.metadata["id"],
-                "type": d.metadata["type"],
-                "content": d.page_content,
-                "score": round(float(d.metadata["score"]), 4),
+                "id": hit.memory.id,
+                "type": hit.memory.type.value,
+                "content": hit.memory.content,
+                "score": round(float(hit.score), 4),
             }
-            for d in docs
+            for hit in hits
         ],
         ensure_ascii=False,
     )
 
 
-def _configurable(config: RunnableConfig | None) -> dict[str, Any]:
-    return dict((config or {}).get("configurable") or {})
-
-
-def _new_memory(
-    content: str,
-    type: MemoryType | str,
-    category: str,
-    importance: float,
-    namespace: tuple[str, ...],
-    config: RunnableConfig | None,
-) -> Memory:
-    conf = _configurable(config)
-    text = content.strip()
-    return Memory(
+def _candidate(memory: RememberInput) -> Candidate:
+    text = memory.content.strip()
+    attribute = (memory.attribute or "").strip().lower() or None
+    # Without a value, the sentence itself is the value: a different sentence about the
+    # same attribute is a change, not the same fact.
+    value = (memory.value or "").strip() or (text.rstrip(".") if attribute else None)
+    return Candidate(
         content=text,
-        title=text[:100],
-        type=MemoryType(type),
-        category=category or "general",
-        importance=importance,
+        title=make_title(text),
+        type=memory.type,
+        category=(memory.category or "general").strip().lower() or "general",
+        importance=memory.importance,
         source=REMEMBER_SOURCE,
         provenance=Provenance.INFERRED,
-        namespace=list(namespace),
-        user_id=_str_or_none(conf.get("user_id")),
-        agent_id=_str_or_none(conf.get("agent_id")),
-        thread_id=_str_or_none(conf.get("thread_id")),
-        history=[HistoryEntry(action="created", content=text, note=REMEMBER_SOURCE)],
+        attribute=attribute,
+        value=value,
+        # The model's own importance counts, as an LLM extractor's does.
+        signals=["model-scored"],
+        # Each call is new evidence, so remembering a stored fact again reinforces it.
+        source_message_ids=[f"{REMEMBER_SOURCE}:{uuid.uuid4()}"],
     )
 
 
-def _reinforced(item: Any) -> Memory:
-    memory = Memory.from_item(item)
-    now = utcnow()
-    memory.reinforcement_count += 1
-    memory.updated_at = now
-    memory.history.append(HistoryEntry(at=now, action="reinforced", note=REMEMBER_SOURCE))
-    return memory
-
-
-def _remember_reply(memory: Memory, *, reinforced: bool) -> str:
-    return json.dumps({"id": memory.id, "status": "reinforced" if reinforced else "stored"})
+def _remember_reply(result: ExtractionResult) -> str:
+    item, cand = result.items[0], result.candidates[0]
+    if item.status == "stored":
+        return json.dumps({"id": item.memory_id, "status": "stored"})
+    if item.status == "merged":
+        return json.dumps({"id": item.memory_id, "status": "reinforced"})
+    if item.status == "superseded":
+        return json.dumps({"id": item.memory_id, "status": "stored", "supersedes": item.target_id})
+    if cand.redacted:
+        return json.dumps({"status": "refused", "error": "not stored: it contains a secret"})
+    reason = item.error or cand.reason or "skipped"
+    return json.dumps({"status": "not stored", "error": reason})
 
 
 def _not_found(memory_id: str, namespace: tuple[str, ...]) -> str:
@@ -287,4 +299,4 @@ def _not_found(memory_id: str, namespace: tuple[str, ...]) -> str:
 
 
 def _str_or_none(value: Any) -> str | None:
-    return None if value is None else str(value)
+    return None if value is None or value == "" else str(value)

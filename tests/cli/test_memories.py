@@ -26,8 +26,8 @@ from langmem_extract.memories import (
     list_memories,
     memory_stats,
     read_export,
-    recall_memories,
 )
+from langmem_extract.recall import recall_memories
 from langmem_extract.schema import (
     MEMORY_INDEX_FIELDS,
     HistoryEntry,

@@ -11,7 +11,7 @@ from langgraph.store.base import BaseStore
 from langmem_extract.errors import MemoryNotFoundError
 from langmem_extract.graph.builder import extract_memories
 from langmem_extract.graph.persist import reinforced_confidence
-from langmem_extract.history_log import get_memory_history
+from langmem_extract.memories import get_memory_history
 from langmem_extract.schema import Action, MemoryStatus, MemoryType
 from tests.graph.helpers import active, stored
 

@@ -8,7 +8,7 @@ import pytest
 from langchain_core.documents import Document
 
 from langmem_extract import MemoryRetriever
-from langmem_extract.integrations.retriever import DEFAULT_WEIGHTS, _pool_relative
+from langmem_extract.recall import DEFAULT_WEIGHTS, _pool_relative
 from tests.integrations.helpers import NOW, in_memory_store, put_memory
 
 NS = ("memories", "u1")

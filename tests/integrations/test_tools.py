@@ -121,3 +121,121 @@ def test_bad_namespace_template_fails_at_creation(store: BaseStore) -> None:
         create_memory_tools(store, namespace=("memories", "{user.id}"))
     with pytest.raises(InvalidNamespaceError):
         create_memory_tools(store, namespace="memories")
+
+
+# -- remember goes through the memory graph ---------------------------------------------
+
+ALICE_NS = ("memories", "alice")
+
+
+def test_remember_a_correction_supersedes_the_old_value(store: BaseStore) -> None:
+    remember = by_name(store)["remember"]
+    old = json.loads(
+        remember.invoke(
+            {"content": "User lives in Lisbon.", "attribute": "location", "value": "Lisbon"},
+            config=ALICE,
+        )
+    )
+    new = json.loads(
+        remember.invoke(
+            {"content": "User lives in Berlin.", "attribute": "Location", "value": "Berlin"},
+            config=ALICE,
+        )
+    )
+    assert new["status"] == "stored" and new["supersedes"] == old["id"]
+    before = Memory.from_item(store.get(ALICE_NS, old["id"]))
+    after = Memory.from_item(store.get(ALICE_NS, new["id"]))
+    assert (before.status, before.superseded_by) == ("superseded", new["id"])
+    assert (after.status, after.supersedes, after.attribute) == ("active", old["id"], "location")
+    found = json.loads(by_name(store)["search_memory"].invoke({"query": "lives"}, config=ALICE))
+    assert [m["id"] for m in found] == [new["id"]]
+
+
+def test_remember_an_attribute_without_value_compares_the_sentences(store: BaseStore) -> None:
+    remember = by_name(store)["remember"]
+    first = json.loads(
+        remember.invoke({"content": "User works as a nurse.", "attribute": "occupation"},
+                        config=ALICE)
+    )  # fmt: skip
+    again = json.loads(
+        remember.invoke({"content": "User works as a nurse", "attribute": "occupation"},
+                        config=ALICE)
+    )  # fmt: skip
+    changed = json.loads(
+        remember.invoke({"content": "User works as a teacher.", "attribute": "occupation"},
+                        config=ALICE)
+    )  # fmt: skip
+    assert again == {"id": first["id"], "status": "reinforced"}
+    assert changed["supersedes"] == first["id"]
+
+
+def test_remember_refuses_a_secret(store: BaseStore) -> None:
+    key = "sk-proj-Ab3dEf6hIj9kLmNoPqRsTuVw"
+    out = json.loads(
+        by_name(store)["remember"].invoke({"content": f"User's API key is {key}"}, config=ALICE)
+    )
+    assert out["status"] == "refused" and "secret" in out["error"]
+    assert store.search(ALICE_NS, limit=10) == []
+
+
+def test_remember_runs_the_graph_scoring_and_title_rule(store: BaseStore) -> None:
+    content = "User is training for the Lisbon marathon in October " + "and more " * 20
+    out = json.loads(by_name(store)["remember"].invoke({"content": content}, config=ALICE))
+    memory = Memory.from_item(store.get(ALICE_NS, out["id"]))
+    assert len(memory.title) == 100 and memory.title.endswith("…")
+    assert memory.category == "fitness"  # "general" is classified like an extracted memory
+    assert memory.provenance == "inferred"
+    assert [h.action for h in memory.history] == ["created"]
+
+
+def test_remember_takes_the_namespace_lock(store: BaseStore) -> None:
+    import threading
+
+    from langmem_extract.store.locking import namespace_lock
+
+    remember = by_name(store)["remember"]
+    done = threading.Event()
+    worker = threading.Thread(
+        target=lambda: (remember.invoke({"content": "User likes tea"}, config=ALICE), done.set())
+    )
+    with namespace_lock(store, ALICE_NS):
+        worker.start()
+        assert not done.wait(0.3), "remember wrote while the namespace lock was held"
+        assert store.search(ALICE_NS, limit=10) == []
+    worker.join(10)
+    assert done.is_set()
+    assert len(store.search(ALICE_NS, limit=10)) == 1
+
+
+async def test_async_remember_reinforces(store: BaseStore) -> None:
+    remember = by_name(store)["remember"]
+    first = json.loads(await remember.ainvoke({"content": "User likes jazz"}, config=ALICE))
+    again = json.loads(await remember.ainvoke({"content": "User likes jazz."}, config=ALICE))
+    assert again == {"id": first["id"], "status": "reinforced"}
+    [item] = store.search(ALICE_NS, limit=10)
+    assert item.value["reinforcement_count"] == 1
+
+
+async def test_remember_inside_an_agent_does_not_checkpoint_its_graph(store: BaseStore) -> None:
+    from langchain_core.messages import AIMessage, HumanMessage
+    from langgraph.checkpoint.memory import InMemorySaver
+    from langgraph.graph import START, MessagesState, StateGraph
+    from langgraph.prebuilt import ToolNode
+
+    graph = StateGraph(MessagesState)
+    graph.add_node("tools", ToolNode(create_memory_tools(store)))
+    graph.add_edge(START, "tools")
+    saver = InMemorySaver()
+    app = graph.compile(checkpointer=saver)
+
+    def turn(text: str) -> dict:
+        call = {"name": "remember", "args": {"content": text}, "id": "c1"}
+        return {"messages": [HumanMessage("hi"), AIMessage("", tool_calls=[call])]}
+
+    app.invoke(turn("User likes tea"), {"configurable": {"thread_id": "t1", "user_id": "alice"}})
+    await app.ainvoke(
+        turn("User likes jazz"), {"configurable": {"thread_id": "t2", "user_id": "alice"}}
+    )
+    assert len(store.search(ALICE_NS, limit=10)) == 2
+    namespaces = {c.config["configurable"].get("checkpoint_ns", "") for c in saver.list(None)}
+    assert namespaces == {""}
