@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from langmem_extract.graph.state import MemoryGraphState
-from langmem_extract.redact import contains_redaction, redact_secrets
+from langmem_extract.redact import SECRET_SKIP_REASON, has_secret
 from langmem_extract.schema import (
     EXTRACT_TAG,
     Action,
@@ -69,9 +69,8 @@ def _classify(cand: Candidate, allowed: frozenset[MemoryType] | None) -> Candida
     update["tags"] = list(dict.fromkeys([EXTRACT_TAG, *cand.tags, cand.type.value, category]))
     update["preference"] = _preference_info(cand)
     # The extractor saw redacted text; anything still secret-looking is caught here too.
-    content, found = redact_secrets(cand.content)
-    if found or contains_redaction(content) or contains_redaction(cand.value or ""):
-        update.update(redacted=True, action=Action.SKIP, reason="contains a secret (redacted)")
+    if has_secret(cand.content, cand.title, cand.value):
+        update.update(redacted=True, action=Action.SKIP, reason=SECRET_SKIP_REASON)
     elif allowed is not None and cand.type not in allowed:
         update.update(action=Action.SKIP, reason=f"type {cand.type.value} not in extraction_types")
     return cand.model_copy(update=update)
