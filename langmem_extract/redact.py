@@ -127,3 +127,16 @@ def redact_secrets(text: str) -> tuple[str, int]:
 def contains_redaction(text: str) -> bool:
     """True if ``text`` carries a redaction marker (the secret was removed upstream)."""
     return bool(_MARKER.search(text))
+
+
+#: Why a candidate holding a secret was skipped.
+SECRET_SKIP_REASON = "contains a secret (redacted)"
+
+
+def has_secret(*texts: str | None) -> bool:
+    """True if any text holds a secret or a redaction marker (a secret removed upstream).
+
+    The one test of "never store this": classify skips such candidates before dedup and
+    scoring, and persist applies it again to whatever reaches the write.
+    """
+    return any(contains_redaction(t) or redact_secrets(t)[1] > 0 for t in texts if t)

@@ -80,6 +80,65 @@ class MemoryStatus(StrEnum):
     SUPERSEDED = "superseded"
 
 
+class Category(StrEnum):
+    """The topic names the package assigns: ``classify``'s keyword table and the rule
+    extractor both use these. A model may name other (lowercase) categories; they are kept."""
+
+    HEALTH = "health"
+    COMMUNICATION = "communication"
+    LANGUAGES = "languages"
+    SCHEDULE = "schedule"
+    CAREER = "career"
+    EDUCATION = "education"
+    PETS = "pets"
+    FAMILY = "family"
+    RELATIONSHIPS = "relationships"
+    FITNESS = "fitness"
+    FOOD = "food"
+    TRAVEL = "travel"
+    LOCATION = "location"
+    TECHNOLOGY = "technology"
+    FINANCE = "finance"
+    SHOPPING = "shopping"
+    COMMUNITY = "community"
+    INTERESTS = "interests"
+    PERSONAL = "personal"
+    GENERAL = "general"
+
+
+class Attribute(StrEnum):
+    """Conflict keys of single-valued facts: the same subject and attribute with a new value
+    supersedes. Besides these, a keyed attribute ``"<family>:<key>"`` (see
+    :class:`AttributeFamily`) holds one value per key, and any other lowercase label (a
+    model's, or the rule extractor's "my car is …" → ``car``) is a conflict key too."""
+
+    NAME = "name"
+    PREFERRED_NAME = "preferred_name"
+    AGE = "age"
+    TIMEZONE = "timezone"
+    LOCATION = "location"
+    HOMETOWN = "hometown"
+    OCCUPATION = "occupation"
+    EMPLOYER = "employer"
+    STUDIES = "studies"
+    DIET = "diet"
+    HEALTH = "health"
+
+
+class AttributeFamily(StrEnum):
+    """Prefixes of keyed attributes: ``likes:hiking`` and ``likes:jazz`` are two keys."""
+
+    ALLERGY = "allergy"
+    FAVORITE = "favorite"
+    CHOICE = "choice"
+    LIKES = "likes"
+
+
+def keyed_attribute(family: AttributeFamily, key: str) -> str:
+    """``keyed_attribute(AttributeFamily.LIKES, "hiking") == "likes:hiking"``."""
+    return f"{family.value}:{key}"
+
+
 Role = Literal["user", "assistant", "system", "tool"]
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from langmem_extract.redact import contains_redaction, redact_secrets
+from langmem_extract.redact import contains_redaction, has_secret, redact_secrets
 
 SECRETS = [
     ("my key is sk-proj-Ab3dEf6hIj9kLmNoPqRsTuVw", "sk-proj-Ab3dEf6hIj9kLmNoPqRsTuVw"),
@@ -61,3 +61,19 @@ def test_sentence_stays_readable_around_the_marker() -> None:
     out, n = redact_secrets("My password is hunter2. I live in Paris.")
     assert out == "My password is [REDACTED:password]. I live in Paris."
     assert n == 1
+
+
+@pytest.mark.parametrize("text", [text for text, _ in SECRETS])
+def test_has_secret_finds_every_secret(text: str) -> None:
+    assert has_secret(text)
+    assert has_secret("a plain sentence", None, text)
+
+
+def test_has_secret_counts_a_redaction_marker() -> None:
+    # the secret was removed upstream: the text still says one was there
+    assert has_secret("My password is [REDACTED:password].")
+    assert has_secret("cut short [REDACTED:pass")
+
+
+def test_has_secret_leaves_ordinary_text_alone() -> None:
+    assert not has_secret("I prefer email over phone calls", "the password is correct", None, "")

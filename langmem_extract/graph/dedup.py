@@ -22,14 +22,9 @@ from langchain_core.embeddings import Embeddings
 from langgraph.runtime import Runtime
 from langgraph.store.base import BaseStore, SearchItem, SearchOp
 
+from langmem_extract.graph.lookups import find_conflict, find_duplicate, same_namespace
 from langmem_extract.graph.state import GraphOptions, MemoryGraphState, StoreResolver
 from langmem_extract.schema import Action, Candidate, MemoryStatus, fingerprint, normalize_text
-
-_EXACT_LIMIT = 20
-
-
-def _same_ns(item: Any, namespace: tuple[str, ...]) -> bool:
-    return tuple(item.namespace) == namespace
 
 
 def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
@@ -92,35 +87,7 @@ class _Deduper:
         self.similar: dict[str, list[SearchItem]] = {}
         self.semantic_off = False
 
-    # -- store lookups
-
-    def _exact_in_store(self, cand: Candidate) -> SearchItem | None:
-        items = self.store.search(
-            self.ns, filter={"fingerprint": fingerprint(cand.content)}, limit=_EXACT_LIMIT
-        )
-        items = [i for i in items if _same_ns(i, self.ns)]
-        for item in items:
-            if item.value.get("status") == MemoryStatus.ACTIVE.value:
-                return item
-        evidence = set(cand.source_message_ids)
-        for item in items:
-            if evidence and evidence <= set(item.value.get("source_message_ids", [])):
-                return item
-        return None
-
-    def _conflict_in_store(self, cand: Candidate) -> SearchItem | None:
-        key = _conflict_key(cand)
-        if key is None:
-            return None
-        items = self.store.search(
-            self.ns,
-            filter={"attribute": cand.attribute, "status": MemoryStatus.ACTIVE.value},
-            limit=_EXACT_LIMIT,
-        )
-        for item in items:
-            if _same_ns(item, self.ns) and normalize_text(item.value.get("subject", "")) == key[0]:
-                return item
-        return None
+    # -- similarity in the store (exact and conflict lookups: graph/lookups.py)
 
     def prefetch_similar(self, candidates: Sequence[Candidate]) -> None:
         """Run every candidate's similarity search in one ``store.batch``, so a store that
@@ -156,7 +123,7 @@ class _Deduper:
             )
         best: tuple[SearchItem, float] | None = None
         for item in items:
-            if not _same_ns(item, self.ns) or item.score is None:
+            if not same_namespace(item, self.ns) or item.score is None:
                 continue
             if normalize_text(item.value.get("subject", "")) != normalize_text(cand.subject):
                 continue
@@ -210,7 +177,7 @@ class _Deduper:
             earlier = self.batch_keys[key]
             if normalize_text(earlier.value or "") == normalize_text(cand.value or ""):
                 return _merge(cand, earlier.id, None, "same value stated again in the batch")
-        exact = self._exact_in_store(cand)
+        exact = find_duplicate(self.store, self.ns, cand)
         if exact is not None:
             self.batch_fps[fp] = exact.key
             return _merge(cand, exact.key, 1.0, "exact duplicate of a stored memory")
@@ -218,7 +185,7 @@ class _Deduper:
             earlier = self.batch_keys[key]
             self._remember(cand, fp, key)
             return _supersede(cand, earlier.id, f"{cand.attribute} changed within the batch")
-        conflict = self._conflict_in_store(cand)
+        conflict = find_conflict(self.store, self.ns, cand)
         if conflict is not None:
             if normalize_text(conflict.value.get("value") or "") == normalize_text(
                 cand.value or ""

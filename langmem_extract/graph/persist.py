@@ -21,8 +21,9 @@ from langgraph.runtime import Runtime
 from langgraph.store.base import BaseStore, PutOp
 
 from langmem_extract.errors import InvalidInputError, LangmemError, StoreError
+from langmem_extract.graph.lookups import find_conflict, find_duplicate
 from langmem_extract.graph.state import ExtractionRequest, MemoryGraphState, StoreResolver
-from langmem_extract.redact import redact_secrets
+from langmem_extract.redact import SECRET_SKIP_REASON, has_secret
 from langmem_extract.schema import (
     Action,
     Candidate,
@@ -31,7 +32,6 @@ from langmem_extract.schema import (
     ItemResult,
     Memory,
     MemoryStatus,
-    fingerprint,
     normalize_text,
     utcnow,
 )
@@ -49,10 +49,6 @@ WRITE_BATCH = 256
 def reinforced_confidence(old: float, new: float) -> float:
     """c' = c + (1 - c) * REINFORCE_RATE * c_new, capped at MAX_CONFIDENCE."""
     return round(min(MAX_CONFIDENCE, old + (1.0 - old) * REINFORCE_RATE * new), 3)
-
-
-def _has_secret(cand: Candidate | Memory) -> bool:
-    return any(redact_secrets(text)[1] for text in (cand.content, cand.title, cand.value or ""))
 
 
 def write_memories(
@@ -78,7 +74,7 @@ def write_memories(
     """
     by_ns: defaultdict[tuple[str, ...], list[PutOp]] = defaultdict(list)
     for memory in memories:
-        if refuse_secrets and _has_secret(memory):
+        if refuse_secrets and has_secret(memory.content, memory.title, memory.value):
             raise InvalidInputError(
                 f"memory {memory.id} contains a secret; redact it before storing"
             )
@@ -100,10 +96,19 @@ def write_memories(
     return sum(len(ops) for ops in by_ns.values())
 
 
-class _Plan:
+def _with_secret_skipped(cand: Candidate) -> Candidate:
+    """Nothing secret-looking is written, whatever the candidate's path to persist was."""
+    if cand.action == Action.SKIP or not has_secret(cand.content, cand.title, cand.value):
+        return cand
+    return cand.model_copy(
+        update={"action": Action.SKIP, "redacted": True, "reason": SECRET_SKIP_REASON}
+    )
+
+
+class WritePlan:
     """Applies candidates in order to an in-memory view of the touched memories."""
 
-    def __init__(self, store: BaseStore | None, request: ExtractionRequest, now: datetime) -> None:
+    def __init__(self, store: BaseStore, request: ExtractionRequest, now: datetime) -> None:
         self.store = store
         self.request = request
         self.ns = request.namespace
@@ -113,53 +118,26 @@ class _Plan:
         self.items: list[ItemResult] = []
         self.final: list[Candidate] = []
 
-    # -- store access (None in dry-run, where the dedup plan stands as is)
+    # -- store access
 
     def _load(self, memory_id: str) -> Memory | None:
         if memory_id in self.pending:
             return self.pending[memory_id]
         if memory_id in self.batch_ids:
             return self.pending.get(self.batch_ids[memory_id])
-        if self.store is None:
-            return None
         item = self.store.get(self.ns, memory_id)
         return Memory.from_item(item) if item is not None else None
-
-    def _active_exact(self, cand: Candidate) -> str | None:
-        if self.store is None:
-            return None
-        items = self.store.search(
-            self.ns,
-            filter={"fingerprint": fingerprint(cand.content), "status": MemoryStatus.ACTIVE.value},
-            limit=5,
-        )
-        return next((i.key for i in items if tuple(i.namespace) == self.ns), None)
-
-    def _active_conflict(self, cand: Candidate) -> Memory | None:
-        if self.store is None or not cand.attribute:
-            return None
-        items = self.store.search(
-            self.ns,
-            filter={"attribute": cand.attribute, "status": MemoryStatus.ACTIVE.value},
-            limit=20,
-        )
-        for item in items:
-            if tuple(item.namespace) == self.ns and normalize_text(
-                item.value.get("subject", "")
-            ) == normalize_text(cand.subject):
-                return self.pending.get(item.key) or Memory.from_item(item)
-        return None
 
     # -- re-check against the store, under the lock
 
     def _recheck(self, cand: Candidate) -> Candidate:
-        if self.store is None:
-            return cand
+        """Ask dedup's exact and conflict lookups again: another writer may have stored
+        the same memory, or superseded the target, since the plan was made."""
         if cand.action == Action.ADD:
-            existing = self._active_exact(cand)
-            if existing is not None and existing not in self.pending:
+            existing = find_duplicate(self.store, self.ns, cand)
+            if existing is not None and existing.key not in self.pending:
                 return cand.model_copy(
-                    update={"action": Action.MERGE, "target_id": existing,
+                    update={"action": Action.MERGE, "target_id": existing.key,
                             "reason": "stored meanwhile by another writer"}
                 )  # fmt: skip
         if cand.action == Action.MERGE and self._load(cand.target_id or "") is None:
@@ -167,9 +145,10 @@ class _Plan:
         if cand.action == Action.SUPERSEDE:
             target = self._load(cand.target_id or "")
             if target is None or target.status != MemoryStatus.ACTIVE:
-                current = self._active_conflict(cand)
-                if current is None:
+                found = find_conflict(self.store, self.ns, cand)
+                if found is None:
                     return cand.model_copy(update={"action": Action.ADD, "target_id": None})
+                current = self.pending.get(found.key) or Memory.from_item(found)
                 if normalize_text(current.value or "") == normalize_text(cand.value or ""):
                     return cand.model_copy(update={"action": Action.MERGE, "target_id": current.id})
                 return cand.model_copy(update={"target_id": current.id})
@@ -264,10 +243,7 @@ class _Plan:
         )  # fmt: skip
 
     def apply(self, cand: Candidate) -> None:
-        if cand.action != Action.SKIP and _has_secret(cand):
-            cand = cand.model_copy(
-                update={"action": Action.SKIP, "redacted": True, "reason": "contains a secret"}
-            )
+        cand = _with_secret_skipped(cand)
         if cand.action in (None, Action.SKIP):
             cand = cand.model_copy(update={"action": Action.SKIP})
             self.final.append(cand)
@@ -290,10 +266,7 @@ class _Plan:
 def _planned_items(candidates: list[Candidate]) -> tuple[list[Candidate], list[ItemResult]]:
     final, items = [], []
     for cand in candidates:
-        if cand.action != Action.SKIP and _has_secret(cand):
-            cand = cand.model_copy(
-                update={"action": Action.SKIP, "redacted": True, "reason": "contains a secret"}
-            )
+        cand = _with_secret_skipped(cand)
         action = cand.action or Action.SKIP
         memory_id = cand.id if action in (Action.ADD, Action.SUPERSEDE) else cand.target_id
         final.append(cand)
@@ -343,7 +316,7 @@ def make_persist_node(resolve_store: StoreResolver) -> Callable[..., dict[str, A
             return {"candidates": final, "result": _result(state, final, items)}
         store = resolve_store(runtime.store)
         with namespace_lock(store, request.namespace):
-            plan = _Plan(store, request, utcnow())
+            plan = WritePlan(store, request, utcnow())
             for cand in candidates:
                 plan.apply(cand)
             # Candidates were checked for secrets one by one in apply(); a stored memory

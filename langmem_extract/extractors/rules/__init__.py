@@ -1,0 +1,16 @@
+"""The offline rule extractor, by concern.
+
+* :mod:`~langmem_extract.extractors.rules.extractor`: :class:`RuleExtractor`, message by
+  message: clauses → rule hits → third-person candidates with dates and tone signals;
+* :mod:`~langmem_extract.extractors.rules.clauses`: a message split into clauses;
+* :mod:`~langmem_extract.extractors.rules.families`: the rule families a clause is matched
+  against, in order;
+* :mod:`~langmem_extract.extractors.rules.patterns`: the regexes those families use;
+* :mod:`~langmem_extract.extractors.rules.grammar`: English helpers (third person, verb
+  agreement, phrase trimming).
+"""
+
+from langmem_extract.extractors.rules.extractor import RuleExtractor
+from langmem_extract.extractors.rules.grammar import third_person
+
+__all__ = ["RuleExtractor", "third_person"]

@@ -1,0 +1,144 @@
+"""Clause splitting: a message becomes clauses stripped of fillers and greetings.
+
+Sentences split on punctuation and dashes, then on a conjunction that starts a new
+first-person clause; a short lead-in ("Yesterday,") stays with its clause, a leading
+correction marker ("Actually, …") is noted, and a dropped subject ("Started a new job") is
+put back.
+"""
+
+from __future__ import annotations
+
+import re
+
+from langmem_extract.extractors.rules.grammar import PAST_IRREGULAR
+
+_SENTENCE_SPLIT = re.compile(
+    r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|\n+|;\s+|:\s+(?=I\b)|"
+    # A dash starts a new statement, not an appositive ("a new project - a thriller …").
+    r"\s*[-—–]+\s+(?=(?:I|I'm|I've|I'll|I'd|[Mm]y|[Ww]e|[Ii]t|[Tt]hat|[Bb]ut|[Aa]nd|[Ss]o|[A-Z][a-z]*[A-Z]?)\b)"
+)
+# New first-person clause after a conjunction: "I live in Paris and I work as a nurse".
+_CLAUSE_SPLIT = re.compile(
+    r"(?:,?\s+(?:and|but|so|plus|also|because|although|though|while)\s+|,\s+)"
+    r"(?=(?:also\s+|really\s+|just\s+)?(?:I|I'm|I've|I'll|I'd|[Mm]y|[Ww]e|[Ww]e're|[Ww]e've)\b)",
+)
+_LEADING_FILLER = re.compile(
+    r"^(?:(?:please\s+)?(?:remember|note|keep in mind|bear in mind|don't forget|do not forget)"
+    r"(?:\s+that)?(?=\s+(?:i|i'm|i've|my|we)\b)\s*|"
+    r"(?:oh|well|so|also|and|but|hey|hi|hello|yeah|yep|yup|yes|ok|okay|btw|by the way|"
+    r"anyway|anyways|honestly|haha|lol|wow|um|uh|hmm|plus|fyi|guess what|you know what|"
+    r"just so you know|for (?:the )?record|for context|fun fact|also worth noting|"
+    r"to be honest|tbh|good news|great news|sure|thanks|thank you|omg|woohoo|ah|aw|aww)"
+    r"\b[,!.:]*\s*|(?!actually\b)[a-z]+ly,\s*|(?:due to|because of|given|as (?:a|an)|for (?:ethical|health|religious|medical|environmental) reasons)\b[^,]{0,80},\s*)+",
+    re.I,
+)
+_CORRECTION_LEAD = re.compile(
+    r"^(?:actually|correction|sorry|oops|wait|no|nope|update|scratch that|i meant|"
+    r"to clarify|let me correct (?:that|myself)|my bad|not anymore|that'?s (?:wrong|outdated)|"
+    r"that'?s not right|change of plans?)\b[,:!.\-]*\s*",
+    re.I,
+)
+
+
+_TRAILING = re.compile(r"(?:,?\s+please)?[\s.!…]*$", re.I)
+_VOCATIVE = re.compile(
+    r"^(?:(?:hey|hi|hello|thanks|thank you|congrats|wow|yeah|oh|aw+|ok|okay|sure|yes|yep|haha|lol|omg)"
+    r"(?:,?\s+(?:so much|a lot|again))?(?:,?\s+[A-Z][a-z]+)?[,!.]+\s*|[A-Z][a-z]+,\s+(?=[a-zI]))"
+)
+_GERUND_SUBJECT = re.compile(
+    r"^\w+ing\b[^,]*?\b(?:is|was|are|were|can|could|will|would|has|had|sounds|seems|makes|helps|gives|takes|feels|keeps|brings|means)\b",
+    re.I,
+)
+_SUBJECTLESS = re.compile(
+    r"^(been|gonna|going|started|finished|had|got|went|made|took|just|tried|joined|bought|"
+    r"visited|trying|planning|hoping|thinking|working|looking|getting|starting|researching|"
+    r"heading|learning|reading|painting|writing|taking|doing|spending|considering|saving|"
+    r"training|practicing|practising|volunteering|studying|preparing|organizing|organising|"
+    r"signed|decided|picked|adopted|met|finally|recently)\b",
+    re.I,
+)
+
+
+def split_clauses(text: str) -> list[tuple[str, bool]]:
+    """Split a message into clauses, stripping fillers; flag correction markers."""
+    out: list[tuple[str, bool]] = []
+    for sentence in _SENTENCE_SPLIT.split(text):
+        for raw in _lead_ins_joined(_CLAUSE_SPLIT.split(sentence)):
+            clause, correction = _strip_lead(raw.strip(" \t\"'()*-"))
+            clause = _TRAILING.sub("", clause).strip()
+            clause = _restore_subject(clause)
+            if clause:
+                out.append((clause[0].upper() + clause[1:], correction))
+    return out
+
+
+_LEAD_IN = re.compile(
+    r"^(?:(?:oh|and|but|so|well|also)\s+)?(?:yesterday|today|tonight|tomorrow|recently|lately|earlier|later|"
+    r"now|then|finally|anyway|honestly|actually|meanwhile|afterwards|(?:this|last|next|past) \w+|"
+    r"(?:this|last) \w+ \w+|on \w+(?: \d+)?|in \w+(?: \d{4})?|the other day|over the weekend|"
+    r"(?:a|one|two|three|four|five|a few|a couple of|several|\d+) \w+ ago|\w+ly)$",
+    re.I,
+)
+
+
+def _lead_ins_joined(parts: list[str]) -> list[str]:
+    """Keep a short lead-in ("Yesterday, I went …") with the clause it introduces."""
+    out: list[str] = []
+    carry = ""
+    for part in parts:
+        if len(part.split()) <= 4 and _LEAD_IN.match(part.strip()):
+            carry = f"{carry} {part},".strip()
+            continue
+        out.append(f"{carry} {part}".strip() if carry else part)
+        carry = ""
+    if carry:
+        out.append(carry.rstrip(","))
+    return out
+
+
+def _strip_lead(clause: str) -> tuple[str, bool]:
+    """Drop greetings, vocatives and fillers; note a leading correction marker."""
+    correction = False
+    for _ in range(4):
+        before = clause
+        clause = _LEADING_FILLER.sub("", clause).strip()
+        m = _CORRECTION_LEAD.match(clause)
+        # "no"/"wait"/"sorry" only count as corrections when punctuated ("No, I moved …").
+        if m and (
+            not m.group(0).lower().startswith(("no", "wait", "sorry"))
+            or any(p in m.group(0) for p in ",.!")
+        ):
+            correction = True
+            clause = clause[m.end() :].strip()
+        elif not _LEAD_IN.match(clause.split(",")[0]):
+            clause = _VOCATIVE.sub("", clause).strip()
+        if clause == before:
+            break
+    clause = re.sub(r"^(?:i\s+)?(?:actually|honestly)\s+", _keep_i, clause, flags=re.I)
+    return clause, correction
+
+
+def _keep_i(match: re.Match[str]) -> str:
+    return "I " if match.group(0).lower().startswith("i") else ""
+
+
+def _restore_subject(clause: str) -> str:
+    """Chat drops the subject ("Been reading a lot", "Started a new job"): put "I" back."""
+    m = _SUBJECTLESS.match(clause)
+    if not m:
+        return clause
+    word = m.group(1).lower()
+    if word in {"just", "finally", "recently"}:
+        nxt = clause.split()[1].lower() if len(clause.split()) > 1 else ""
+        if not (nxt.endswith("ed") or nxt in PAST_IRREGULAR):
+            return clause  # "Just the act of serving meals …" has no dropped subject
+    if word.endswith("ing") and _GERUND_SUBJECT.match(clause):
+        return clause  # "Spending time with family is so important": not about the speaker
+    clause = clause[0].lower() + clause[1:]
+    if word == "been":
+        return "I've " + clause
+    if word in {"gonna", "going"}:
+        return "I'm " + clause
+    if word.endswith("ing"):
+        return "I'm " + clause
+    return "I " + clause
