@@ -48,7 +48,7 @@ from langmem_extract.integrations.namespaces import (
     validate_namespace,
 )
 from langmem_extract.integrations.retriever import MemoryRetriever
-from langmem_extract.integrations.transcript import ensure_message_ids
+from langmem_extract.message_log import ensure_message_ids
 
 if TYPE_CHECKING:
     from langmem_extract.extractors.base import Extractor

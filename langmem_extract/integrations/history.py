@@ -1,7 +1,7 @@
 """``MemoryChatHistory``: a chat history that also captures long-term memories.
 
-The transcript lives next to the memories (a ``lme_messages`` table in a DuckDB store,
-store items elsewhere, see :mod:`~langmem_extract.integrations.transcript`). After each
+The transcript lives next to the memories (an ``lme_messages`` table in a DuckDB or
+PostgreSQL store, store items elsewhere, see :mod:`~langmem_extract.message_log`). After each
 ``add_messages`` the memory graph runs on the new messages, with the previous
 ``context_window`` messages as context. Only the new messages can be cited as evidence,
 so context never produces duplicate memories or memories pointing at older turns.
@@ -35,11 +35,11 @@ from langgraph.store.base import BaseStore
 from langmem_extract.errors import InvalidInputError
 from langmem_extract.extractors.base import ExtractContext, Extractor, ExtractorOutput
 from langmem_extract.integrations.namespaces import resolve_namespace
-from langmem_extract.integrations.transcript import (
-    Transcript,
+from langmem_extract.message_log import (
+    MessageLog,
     check_session_id,
     ensure_message_ids,
-    transcript_for,
+    message_log_for,
 )
 from langmem_extract.schema import (
     DEFAULT_MAX_MESSAGE_CHARS,
@@ -99,7 +99,7 @@ class MemoryChatHistory(BaseChatMessageHistory):
         context_window: int = DEFAULT_CONTEXT_WINDOW,
         on_error: ErrorCallback | None = None,
         capture: bool = True,
-        transcript: Transcript | None = None,
+        transcript: MessageLog | None = None,
         extractor: Extractor | None = None,
         embeddings: Any = None,
         max_memories: int | None = None,
@@ -118,7 +118,7 @@ class MemoryChatHistory(BaseChatMessageHistory):
         self.context_window = context_window
         self.on_error = on_error
         self.capture = capture
-        self.transcript = transcript or transcript_for(store)
+        self.transcript = transcript or message_log_for(store)
         if namespace is None:
             namespace = ("memories", "{user_id}") if user_id else ("memories",)
         self.namespace = resolve_namespace(

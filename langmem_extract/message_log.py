@@ -1,0 +1,216 @@
+"""The per-session message log: every chat message of a session, in order, by id.
+
+:func:`message_log_for` picks where a store keeps it:
+
+* :class:`TableMessageLog` for a store with a message table of its own (``DuckDBStore``
+  and ``PostgresStore``: an ``lme_messages`` table created by their migrations, next to
+  the memories, written through the store's own connection handling and lock);
+* :class:`ItemsMessageLog` for any other LangGraph ``BaseStore``: one item per message
+  under ``("transcripts", session_id)``, keyed by message id, ordered by a sequence number.
+
+Appends are idempotent by message id, so re-adding a message never duplicates it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import threading
+import time
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from typing import Any
+
+from langchain_core.messages import BaseMessage, message_to_dict, messages_from_dict
+from langgraph.store.base import BaseStore, GetOp, PutOp
+
+from langmem_extract.errors import InvalidInputError
+from langmem_extract.store._messages import MessageRow, MessageTable
+from langmem_extract.store._validate import check_put_namespace, check_session_id
+
+__all__ = [
+    "MESSAGE_LOG_NAMESPACE",
+    "ItemsMessageLog",
+    "MessageLog",
+    "TableMessageLog",
+    "check_session_id",
+    "ensure_message_ids",
+    "message_log_for",
+    "next_seq",
+]
+
+#: Namespace root of the item-based log (``ItemsMessageLog``).
+MESSAGE_LOG_NAMESPACE: tuple[str, ...] = ("transcripts",)
+_PAGE = 500
+
+_seq_lock = threading.Lock()
+_last_seq = 0
+
+
+def next_seq() -> int:
+    """A process-wide increasing sequence number, close to wall-clock nanoseconds."""
+    global _last_seq
+    with _seq_lock:
+        _last_seq = max(time.time_ns(), _last_seq + 1)
+        return _last_seq
+
+
+def ensure_message_ids(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
+    """Give every message a stable id (a UUID) in place, so memories can cite it."""
+    out = []
+    for message in messages:
+        if not isinstance(message, BaseMessage):
+            raise InvalidInputError(
+                f"chat history messages must be BaseMessage objects, got {type(message).__name__}"
+            )
+        if not message.id:
+            message.id = f"msg-{uuid.uuid4()}"
+        out.append(message)
+    return out
+
+
+def _unique(messages: list[BaseMessage]) -> list[BaseMessage]:
+    seen: dict[str, BaseMessage] = {}
+    for message in messages:
+        seen.setdefault(str(message.id), message)
+    return list(seen.values())
+
+
+def _fresh(session_id: Any, messages: Sequence[BaseMessage]) -> tuple[str, list[BaseMessage]]:
+    """The checked session id and the messages with ids, first copy of each id only."""
+    return check_session_id(session_id), _unique(ensure_message_ids(messages))
+
+
+class MessageLog(ABC):
+    """Ordered, append-only message log per session."""
+
+    @abstractmethod
+    def append(self, session_id: str, messages: Sequence[BaseMessage]) -> list[BaseMessage]:
+        """Persist messages not already stored; returns the ones actually added."""
+
+    @abstractmethod
+    def load(self, session_id: str, *, last: int | None = None) -> list[BaseMessage]:
+        """All messages of a session in order, or only the ``last`` ones."""
+
+    @abstractmethod
+    def clear(self, session_id: str) -> None:
+        """Delete every message of the session."""
+
+    async def aappend(self, session_id: str, messages: Sequence[BaseMessage]) -> list[BaseMessage]:
+        return await asyncio.to_thread(self.append, session_id, messages)
+
+    async def aload(self, session_id: str, *, last: int | None = None) -> list[BaseMessage]:
+        return await asyncio.to_thread(self.load, session_id, last=last)
+
+    async def aclear(self, session_id: str) -> None:
+        await asyncio.to_thread(self.clear, session_id)
+
+
+class TableMessageLog(MessageLog):
+    """Messages in the ``lme_messages`` table of the store's own database."""
+
+    def __init__(self, store: MessageTable) -> None:
+        self.store = store
+
+    def append(self, session_id: str, messages: Sequence[BaseMessage]) -> list[BaseMessage]:
+        session_id, fresh = _fresh(session_id, messages)
+        if not fresh:
+            return []
+        added = set(self.store.append_messages(session_id, _rows(fresh)))
+        return [m for m in fresh if str(m.id) in added]
+
+    def load(self, session_id: str, *, last: int | None = None) -> list[BaseMessage]:
+        return messages_from_dict(self.store.load_messages(check_session_id(session_id), last=last))
+
+    def clear(self, session_id: str) -> None:
+        self.store.clear_messages(check_session_id(session_id))
+
+    async def aappend(self, session_id: str, messages: Sequence[BaseMessage]) -> list[BaseMessage]:
+        session_id, fresh = _fresh(session_id, messages)
+        if not fresh:
+            return []
+        added = set(await self.store.aappend_messages(session_id, _rows(fresh)))
+        return [m for m in fresh if str(m.id) in added]
+
+    async def aload(self, session_id: str, *, last: int | None = None) -> list[BaseMessage]:
+        payloads = await self.store.aload_messages(check_session_id(session_id), last=last)
+        return messages_from_dict(payloads)
+
+    async def aclear(self, session_id: str) -> None:
+        await self.store.aclear_messages(check_session_id(session_id))
+
+
+def _rows(messages: Sequence[BaseMessage]) -> list[MessageRow]:
+    return [
+        MessageRow(
+            message_id=str(m.id),
+            seq=next_seq(),
+            role=m.type,
+            content=str(m.text),
+            payload=json.dumps(message_to_dict(m)),
+        )
+        for m in messages
+    ]
+
+
+class ItemsMessageLog(MessageLog):
+    """Messages as items under ``(*prefix, session_id)`` in any LangGraph store."""
+
+    def __init__(self, store: BaseStore, *, prefix: Sequence[str] = MESSAGE_LOG_NAMESPACE) -> None:
+        self.store = store
+        self.prefix = tuple(prefix)
+
+    def _namespace(self, session_id: str) -> tuple[str, ...]:
+        return check_put_namespace((*self.prefix, check_session_id(session_id)))
+
+    def append(self, session_id: str, messages: Sequence[BaseMessage]) -> list[BaseMessage]:
+        namespace = self._namespace(session_id)
+        fresh = _unique(ensure_message_ids(messages))
+        if not fresh:
+            return []
+        existing = self.store.batch([GetOp(namespace, str(m.id)) for m in fresh])
+        new = [m for m, item in zip(fresh, existing, strict=True) if item is None]
+        ops = [
+            PutOp(namespace, str(m.id), {"seq": next_seq(), "message": message_to_dict(m)}, False)
+            for m in new
+        ]
+        if ops:
+            self.store.batch(ops)
+        return new
+
+    def load(self, session_id: str, *, last: int | None = None) -> list[BaseMessage]:
+        namespace = self._namespace(session_id)
+        rows: list[tuple[int, dict[str, Any]]] = []
+        for offset in itertools.count(0, _PAGE):
+            page = self.store.search(namespace, limit=_PAGE, offset=offset)
+            rows.extend(
+                (int(item.value["seq"]), item.value["message"])
+                for item in page
+                if tuple(item.namespace) == namespace
+            )
+            if len(page) < _PAGE:
+                break
+        rows.sort(key=lambda row: row[0])
+        if last is not None:
+            rows = rows[-last:] if last > 0 else []
+        return messages_from_dict([message for _, message in rows])
+
+    def clear(self, session_id: str) -> None:
+        namespace = self._namespace(session_id)
+        while True:
+            page = self.store.search(namespace, limit=_PAGE)
+            keys = [(tuple(i.namespace), i.key) for i in page]
+            if not keys:
+                return
+            self.store.batch([PutOp(ns, key, None) for ns, key in keys])
+
+
+def message_log_for(
+    store: BaseStore, *, prefix: Sequence[str] = MESSAGE_LOG_NAMESPACE
+) -> MessageLog:
+    """The store's own message table when it has one, else store items under ``prefix``."""
+    if isinstance(store, MessageTable):
+        return TableMessageLog(store)
+    return ItemsMessageLog(store, prefix=prefix)
