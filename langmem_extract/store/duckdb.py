@@ -420,9 +420,10 @@ class DuckDBStore(_validate.NamespaceCheckedStore):
     # Every call runs on the store's one connection under its lock, so appends never
     # race each other inside DuckDB. The earlier transcript module used a cursor per
     # call plus a retry loop on transaction conflicts: 8 threads appending the same 50
-    # message ids there failed 155 of 400 appends with a primary-key "Constraint Error"
-    # (its retry loop only caught "conflict" errors, so it never retried). Under the lock
-    # the same run has no errors (tests/store/test_message_log.py), so there is no loop.
+    # message ids there failed 155-179 of 400 appends (two runs) with a primary-key
+    # "Constraint Error", which that loop did not catch; distinct ids never conflicted.
+    # Under the lock the same run has no errors (tests/store/test_message_log.py), so
+    # there is no retry loop.
 
     def append_messages(self, session_id: str, rows: Sequence[MessageRow]) -> list[str]:
         """Insert the rows whose ``message_id`` is new in the session; returns those ids."""
