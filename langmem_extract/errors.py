@@ -94,6 +94,10 @@ class ExtensionVersionError(StoreError):
     """duckdb and duckdb-extension-vss are not the same version."""
 
 
+class QueryRewriteError(StoreError):
+    """LangGraph's generated SQL no longer has the shape the PostgreSQL store rewrites."""
+
+
 class EmbeddingDimensionError(InvalidInputError):
     """An embedding whose length differs from the index's ``dims``."""
 

@@ -1,10 +1,11 @@
-"""Per-session message log for :class:`~langmem_extract.integrations.chat_history.MemoryChatHistory`.
+"""The per-session message log: every chat message of a session, in order, by id.
 
-Two backends behind one small interface:
+:func:`message_log_for` picks where a store keeps it:
 
-* :class:`DuckDBTranscript` keeps messages in a ``lme_messages`` table inside the same
-  DuckDB file as the memories, when the store is a :class:`~langmem_extract.DuckDBStore`.
-* :class:`StoreTranscript` works on any LangGraph ``BaseStore``: one item per message
+* :class:`TableMessageLog` for a store with a message table of its own (``DuckDBStore``
+  and ``PostgresStore``: an ``lme_messages`` table created by their migrations, next to
+  the memories, written through the store's own connection handling and lock);
+* :class:`ItemsMessageLog` for any other LangGraph ``BaseStore``: one item per message
   under ``("transcripts", session_id)``, keyed by message id, ordered by a sequence number.
 
 Appends are idempotent by message id, so re-adding a message never duplicates it.
@@ -13,13 +14,11 @@ Appends are idempotent by message id, so re-adding a message never duplicates it
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import json
 import threading
 import time
 import uuid
-import weakref
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any
@@ -27,10 +26,24 @@ from typing import Any
 from langchain_core.messages import BaseMessage, message_to_dict, messages_from_dict
 from langgraph.store.base import BaseStore, GetOp, PutOp
 
-from langmem_extract.errors import InvalidInputError, StoreError
+from langmem_extract.errors import InvalidInputError
 from langmem_extract.namespaces import validate_namespace
+from langmem_extract.store._messages import MessageRow, MessageTable
+from langmem_extract.store._validate import check_session_id
 
-TRANSCRIPT_NAMESPACE: tuple[str, ...] = ("transcripts",)
+__all__ = [
+    "MESSAGE_LOG_NAMESPACE",
+    "ItemsMessageLog",
+    "MessageLog",
+    "TableMessageLog",
+    "check_session_id",
+    "ensure_message_ids",
+    "message_log_for",
+    "next_seq",
+]
+
+#: Namespace root of the item-based log (``ItemsMessageLog``).
+MESSAGE_LOG_NAMESPACE: tuple[str, ...] = ("transcripts",)
 _PAGE = 500
 
 _seq_lock = threading.Lock()
@@ -59,10 +72,16 @@ def ensure_message_ids(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
     return out
 
 
-def check_session_id(session_id: Any) -> str:
-    if not isinstance(session_id, str) or not session_id.strip():
-        raise InvalidInputError(f"session_id must be a non-empty string, got {session_id!r}")
-    return session_id
+def _unique(messages: list[BaseMessage]) -> list[BaseMessage]:
+    seen: dict[str, BaseMessage] = {}
+    for message in messages:
+        seen.setdefault(str(message.id), message)
+    return list(seen.values())
+
+
+def _fresh(session_id: Any, messages: Sequence[BaseMessage]) -> tuple[str, list[BaseMessage]]:
+    """The checked session id and the messages with ids, first copy of each id only."""
+    return check_session_id(session_id), _unique(ensure_message_ids(messages))
 
 
 class MessageLog(ABC):
@@ -77,7 +96,8 @@ class MessageLog(ABC):
         """All messages of a session in order, or only the ``last`` ones."""
 
     @abstractmethod
-    def clear(self, session_id: str) -> None: ...
+    def clear(self, session_id: str) -> None:
+        """Delete every message of the session."""
 
     async def aappend(self, session_id: str, messages: Sequence[BaseMessage]) -> list[BaseMessage]:
         return await asyncio.to_thread(self.append, session_id, messages)
@@ -89,10 +109,57 @@ class MessageLog(ABC):
         await asyncio.to_thread(self.clear, session_id)
 
 
-class StoreTranscript(MessageLog):
+class TableMessageLog(MessageLog):
+    """Messages in the ``lme_messages`` table of the store's own database."""
+
+    def __init__(self, store: MessageTable) -> None:
+        self.store = store
+
+    def append(self, session_id: str, messages: Sequence[BaseMessage]) -> list[BaseMessage]:
+        session_id, fresh = _fresh(session_id, messages)
+        if not fresh:
+            return []
+        added = set(self.store.append_messages(session_id, _rows(fresh)))
+        return [m for m in fresh if str(m.id) in added]
+
+    def load(self, session_id: str, *, last: int | None = None) -> list[BaseMessage]:
+        return messages_from_dict(self.store.load_messages(check_session_id(session_id), last=last))
+
+    def clear(self, session_id: str) -> None:
+        self.store.clear_messages(check_session_id(session_id))
+
+    async def aappend(self, session_id: str, messages: Sequence[BaseMessage]) -> list[BaseMessage]:
+        session_id, fresh = _fresh(session_id, messages)
+        if not fresh:
+            return []
+        added = set(await self.store.aappend_messages(session_id, _rows(fresh)))
+        return [m for m in fresh if str(m.id) in added]
+
+    async def aload(self, session_id: str, *, last: int | None = None) -> list[BaseMessage]:
+        payloads = await self.store.aload_messages(check_session_id(session_id), last=last)
+        return messages_from_dict(payloads)
+
+    async def aclear(self, session_id: str) -> None:
+        await self.store.aclear_messages(check_session_id(session_id))
+
+
+def _rows(messages: Sequence[BaseMessage]) -> list[MessageRow]:
+    return [
+        MessageRow(
+            message_id=str(m.id),
+            seq=next_seq(),
+            role=m.type,
+            content=str(m.text),
+            payload=json.dumps(message_to_dict(m)),
+        )
+        for m in messages
+    ]
+
+
+class ItemsMessageLog(MessageLog):
     """Messages as items under ``(*prefix, session_id)`` in any LangGraph store."""
 
-    def __init__(self, store: BaseStore, *, prefix: Sequence[str] = TRANSCRIPT_NAMESPACE) -> None:
+    def __init__(self, store: BaseStore, *, prefix: Sequence[str] = MESSAGE_LOG_NAMESPACE) -> None:
         self.store = store
         self.prefix = tuple(prefix)
 
@@ -141,180 +208,10 @@ class StoreTranscript(MessageLog):
             self.store.batch([PutOp(ns, key, None) for ns, key in keys])
 
 
-def _unique(messages: list[BaseMessage]) -> list[BaseMessage]:
-    seen: dict[str, BaseMessage] = {}
-    for message in messages:
-        seen.setdefault(str(message.id), message)
-    return list(seen.values())
-
-
-# -- DuckDB: a table in the same file as the memories ------------------------------------
-
-CREATE_MESSAGES_TABLE = """
-CREATE TABLE IF NOT EXISTS lme_messages (
-    session_id VARCHAR NOT NULL,
-    message_id VARCHAR NOT NULL,
-    seq BIGINT NOT NULL,
-    role VARCHAR NOT NULL,
-    content VARCHAR NOT NULL,
-    payload JSON NOT NULL,
-    created_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
-    PRIMARY KEY (session_id, message_id)
-)
-"""
-# Parallel unnest of bound lists: one statement per append, whatever its size.
-INSERT_MESSAGES = """
-INSERT INTO lme_messages (session_id, message_id, seq, role, content, payload)
-SELECT ?, unnest(?::VARCHAR[]), unnest(?::BIGINT[]), unnest(?::VARCHAR[]),
-       unnest(?::VARCHAR[]), unnest(?::JSON[])
-ON CONFLICT (session_id, message_id) DO NOTHING
-"""
-SELECT_EXISTING_IDS = """
-SELECT message_id FROM lme_messages
-WHERE session_id = ? AND message_id IN (SELECT unnest(?::VARCHAR[]))
-"""
-SELECT_MESSAGES = "SELECT payload FROM lme_messages WHERE session_id = ? ORDER BY seq"
-SELECT_LAST_MESSAGES = """
-SELECT payload FROM (
-    SELECT payload, seq FROM lme_messages WHERE session_id = ? ORDER BY seq DESC LIMIT ?
-) ORDER BY seq
-"""
-DELETE_MESSAGES = "DELETE FROM lme_messages WHERE session_id = ?"
-
-
-class DuckDBTranscript(MessageLog):
-    """Messages in the ``lme_messages`` table of a DuckDB store's own database file."""
-
-    def __init__(self, store: Any) -> None:
-        self.store = store
-
-    def _cursor(self) -> Any:
-        _ensure_table(self.store)
-        return _duckdb_cursor(self.store)
-
-    def append(self, session_id: str, messages: Sequence[BaseMessage]) -> list[BaseMessage]:
-        check_session_id(session_id)
-        fresh = _unique(ensure_message_ids(messages))
-        if not fresh:
-            return []
-        for attempt in range(_CONFLICT_RETRIES):
-            try:
-                return self._append_once(session_id, fresh)
-            except _TransactionConflict:
-                # Another writer committed first; re-read which ids are new and retry.
-                time.sleep(0.005 * (attempt + 1))
-        raise StoreError(f"could not append to transcript {session_id!r}: writers kept conflicting")
-
-    def _append_once(self, session_id: str, fresh: list[BaseMessage]) -> list[BaseMessage]:
-        cursor = self._cursor()
-        try:
-            cursor.execute("BEGIN TRANSACTION")
-            ids = [str(m.id) for m in fresh]
-            existing = {
-                r[0] for r in cursor.execute(SELECT_EXISTING_IDS, [session_id, ids]).fetchall()
-            }
-            new = [m for m in fresh if str(m.id) not in existing]
-            if new:
-                cursor.execute(INSERT_MESSAGES, [session_id, *_columns(new)])
-            cursor.execute("COMMIT")
-            return new
-        except Exception as exc:
-            with contextlib.suppress(Exception):
-                cursor.execute("ROLLBACK")
-            if _is_conflict(exc):
-                raise _TransactionConflict from exc
-            raise StoreError(f"could not append to transcript {session_id!r}: {exc}") from exc
-        finally:
-            cursor.close()
-
-    def load(self, session_id: str, *, last: int | None = None) -> list[BaseMessage]:
-        check_session_id(session_id)
-        if last is not None and last <= 0:
-            return []
-        cursor = self._cursor()
-        try:
-            if last is None:
-                rows = cursor.execute(SELECT_MESSAGES, [session_id]).fetchall()
-            else:
-                rows = cursor.execute(SELECT_LAST_MESSAGES, [session_id, last]).fetchall()
-        finally:
-            cursor.close()
-        return messages_from_dict([json.loads(row[0]) for row in rows])
-
-    def clear(self, session_id: str) -> None:
-        check_session_id(session_id)
-        cursor = self._cursor()
-        try:
-            cursor.execute(DELETE_MESSAGES, [session_id])
-        finally:
-            cursor.close()
-
-
-_CONFLICT_RETRIES = 8
-# Stores whose lme_messages table is known to exist (CREATE from many threads at once
-# is a catalog write-write conflict in DuckDB).
-_tables_ready: weakref.WeakSet[Any] = weakref.WeakSet()
-_tables_lock = threading.Lock()
-
-
-class _TransactionConflict(Exception):
-    pass
-
-
-def _is_conflict(exc: BaseException) -> bool:
-    import duckdb
-
-    return isinstance(exc, duckdb.TransactionException) and "conflict" in str(exc).lower()
-
-
-def _ensure_table(store: Any) -> None:
-    if store in _tables_ready:
-        return
-    with _tables_lock:
-        if store in _tables_ready:
-            return
-        cursor = _duckdb_cursor(store)
-        try:
-            cursor.execute(CREATE_MESSAGES_TABLE)
-        finally:
-            cursor.close()
-        _tables_ready.add(store)
-
-
-def _columns(messages: Sequence[BaseMessage]) -> list[list[Any]]:
-    """Column lists (ids, seqs, roles, texts, payloads) for ``INSERT_MESSAGES``."""
-    return [
-        [str(m.id) for m in messages],
-        [next_seq() for _ in messages],
-        [m.type for m in messages],
-        [str(m.text) for m in messages],
-        [json.dumps(message_to_dict(m)) for m in messages],
-    ]
-
-
-def _duckdb_cursor(store: Any) -> Any:
-    conn = getattr(store, "conn", None)
-    if conn is None:
-        raise StoreError("this DuckDB store exposes no connection for the transcript table")
-    try:
-        # A cursor is DuckDB's per-thread connection to the same database.
-        return conn.cursor()
-    except Exception as exc:
-        raise StoreError(f"the DuckDB store is not usable for the transcript: {exc}") from exc
-
-
-def _is_duckdb_store(store: BaseStore) -> bool:
-    try:
-        from langmem_extract.store.duckdb import DuckDBStore
-    except ImportError:  # pragma: no cover - the store module ships with the package
-        return False
-    return isinstance(store, DuckDBStore)
-
-
 def message_log_for(
-    store: BaseStore, *, prefix: Sequence[str] = TRANSCRIPT_NAMESPACE
+    store: BaseStore, *, prefix: Sequence[str] = MESSAGE_LOG_NAMESPACE
 ) -> MessageLog:
-    """The native transcript for ``store``: a DuckDB table, else store items."""
-    if _is_duckdb_store(store):
-        return DuckDBTranscript(store)
-    return StoreTranscript(store, prefix=prefix)
+    """The store's own message table when it has one, else store items under ``prefix``."""
+    if isinstance(store, MessageTable):
+        return TableMessageLog(store)
+    return ItemsMessageLog(store, prefix=prefix)

@@ -61,6 +61,13 @@ def check_ttl(ttl: Any) -> None:
         raise InvalidInputError(f"ttl must be a positive number of minutes, got {ttl!r}")
 
 
+def check_session_id(session_id: Any) -> str:
+    """A message-log session id: a string with something other than whitespace."""
+    if not isinstance(session_id, str) or not session_id.strip():
+        raise InvalidInputError(f"session_id must be a non-empty string, got {session_id!r}")
+    return session_id
+
+
 def check_get_op(op: GetOp) -> None:
     validate_namespace(op.namespace, allow_reserved=True)
     check_key(op.key)

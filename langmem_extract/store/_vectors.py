@@ -310,15 +310,6 @@ class StoreCache:
         """Namespaces (as stored text) holding at least one live item."""
         return [self.ns_names[nid] for nid in self.ns_live]
 
-    def slot_mask(
-        self,
-        prefix_text: str | None,
-        leaves: list[Leaf],
-        now_us: int | None,
-    ) -> np.ndarray:
-        """Live slots under the namespace prefix that pass every filter leaf."""
-        return self.select(prefix_text, leaves, now_us)[0]
-
     def select(
         self,
         prefix_text: str | None,

@@ -115,7 +115,6 @@ HNSW_SEARCH = (
     "ORDER BY array_cosine_distance(e, ?::FLOAT[{dims:d}]) LIMIT ?"
 )
 HNSW_COUNT = f"SELECT count(*) FROM {HNSW_TABLE}"
-HNSW_TABLE_EXISTS = "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?"
 HNSW_INDEX_EXISTS = "SELECT count(*) FROM duckdb_indexes() WHERE index_name = ?"
 
 

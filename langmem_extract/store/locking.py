@@ -2,26 +2,47 @@
 
 A store that can lock across processes (the PostgreSQL wrapper, with advisory
 locks) defines ``namespace_lock(namespace)``; any other store gets a process-local
-lock keyed by ``(id(store), namespace)``.
+lock per ``(store, namespace)``. The registry forgets a store's locks when the store is
+garbage-collected (a ``weakref.finalize`` per store), so a process that opens many
+stores does not keep a lock entry for each one it has dropped.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
-_registry_guard = threading.Lock()
-_locks: dict[tuple[int, tuple[str, ...]], threading.RLock] = {}
+# Re-entrant: a finalizer may run (and take the guard) on a thread that already holds it,
+# when a garbage collection happens to start inside the guarded block.
+_registry_guard = threading.RLock()
+#: id(store) -> namespace -> lock. Keyed by id, not by the store, so unhashable stores
+#: work too; the finalizer removes the entry before that id can be reused.
+_locks: dict[int, dict[tuple[str, ...], threading.RLock]] = {}
+
+
+def _forget(store_id: int) -> None:
+    with _registry_guard:
+        _locks.pop(store_id, None)
 
 
 def _local_lock(store: Any, namespace: tuple[str, ...]) -> threading.RLock:
-    key = (id(store), tuple(namespace))
+    store_id = id(store)
     with _registry_guard:
-        lock = _locks.get(key)
+        per_store = _locks.get(store_id)
+        if per_store is None:
+            per_store = _locks[store_id] = {}
+            # A store that is not weak-referenceable (``__slots__`` without
+            # ``__weakref__``) keeps its locks for the life of the process; a later store
+            # that gets the same id shares them (safe: it only serialises more).
+            with contextlib.suppress(TypeError):
+                weakref.finalize(store, _forget, store_id)
+        lock = per_store.get(namespace)
         if lock is None:
-            lock = _locks[key] = threading.RLock()
+            lock = per_store[namespace] = threading.RLock()
         return lock
 
 

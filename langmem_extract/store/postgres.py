@@ -16,7 +16,12 @@ needs on top:
 * input checked before anything is written, with the same typed errors as DuckDBStore
   (namespaces, keys, values, paging, embedding size and NaN);
 * an HNSW index searched with pgvector's iterative scan, so filtered searches
-  still return ``limit`` results.
+  still return ``limit`` results;
+* a message-log table (``lme_messages``, versioned in ``lme_migrations``) with the same
+  ``append_messages`` / ``load_messages`` / ``clear_messages`` methods as DuckDBStore.
+
+SQL beyond LangGraph's lives in ``_pg_sql``; the filter and ORDER BY rewrites of
+LangGraph's search query in ``_pg_filters``.
 
 Needs the ``postgres`` extra: ``pip install 'langmem-extract[postgres]'``.
 """
@@ -28,12 +33,10 @@ import contextlib
 import hashlib
 import json
 import math
-import re
 import threading
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any, cast
 
-import orjson
 import psycopg
 from langgraph.store.base import (
     GetOp,
@@ -62,13 +65,12 @@ from langmem_extract.errors import (
     InvalidInputError,
     InvalidVectorError,
     StoreError,
-    UnknownFilterOperatorError,
 )
 from langmem_extract.namespaces import validate_namespace
-from langmem_extract.store import _validate
-from langmem_extract.store._filters import Leaf, compile_filter
+from langmem_extract.store import _pg_filters, _pg_sql, _validate
+from langmem_extract.store._messages import MessageRow
 
-__all__ = ["DEFAULT_POOL_MAX", "PostgresStore", "is_postgres_url"]
+__all__ = ["DEFAULT_POOL_MAX", "PostgresStore"]
 
 #: Connections per store; each thread running a store call holds one.
 DEFAULT_POOL_MAX = 10
@@ -79,40 +81,6 @@ SESSION_OPTIONS = "-c hnsw.iterative_scan=relaxed_order -c hnsw.ef_search=100"
 
 _DEFAULT_ANN = {"kind": "hnsw", "m": 16, "ef_construction": 64}
 
-_ADVISORY_LOCK = "SELECT pg_advisory_lock(%s)"
-_ADVISORY_UNLOCK = "SELECT pg_advisory_unlock(%s)"
-
-_COMPARE_SQL = {"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
-
-# Filters are compiled from the same leaves as DuckDB's (``_filters.compile_filter``), with
-# the same meaning: a missing field reads as null; a path whose parent is not an object
-# matches nothing; ranges compare numbers with numbers, strings with strings (byte-wise).
-_AT = "COALESCE(value #> %s::text[], 'null'::jsonb)"
-_REACHABLE = "(jsonb_typeof(value #> %s::text[]) = 'object')"
-_IS_OBJECT = "(jsonb_typeof(value #> %s::text[]) = 'object')"
-_EQ = f"({_AT} = %s::jsonb)"
-_NE = f"({_AT} <> %s::jsonb)"
-_IN = f"({_AT} IN (SELECT jsonb_array_elements(%s::jsonb)))"
-_NIN = f"(NOT {_AT} IN (SELECT jsonb_array_elements(%s::jsonb)))"
-_NUMBER_CMP = (
-    "(jsonb_typeof(value #> %s::text[]) = 'number' "
-    "AND (value #>> %s::text[])::float8 {op} %s::float8)"
-)
-_STRING_CMP = (
-    "(jsonb_typeof(value #> %s::text[]) = 'string' "
-    'AND (value #>> %s::text[]) COLLATE "C" {op} %s COLLATE "C")'
-)
-# The whole compiled filter travels through LangGraph's query builder as one entry.
-_ALL_LEAVES = "$langmem_leaves"
-
-
-def is_postgres_url(target: object) -> bool:
-    """Whether ``target`` is a ``postgresql://`` / ``postgres://`` connection URL."""
-    return isinstance(target, str) and target.split("://", 1)[0].lower() in (
-        "postgresql",
-        "postgres",
-    )
-
 
 def _lock_key(namespace: Sequence[str]) -> int:
     """A stable signed 64-bit advisory-lock key for a namespace."""
@@ -120,6 +88,10 @@ def _lock_key(namespace: Sequence[str]) -> int:
         "\x1f".join(namespace).encode("utf-8"), digest_size=8, person=b"lmx-ns"
     ).digest()
     return int.from_bytes(digest, "big", signed=True)
+
+
+# '.' cannot occur in a namespace label, so no namespace lock shares this key.
+_MESSAGE_MIGRATIONS_LOCK = _lock_key(("lme_messages.migrations",))
 
 
 def _session_options(conn_string: str) -> str:
@@ -140,10 +112,6 @@ def _with_default_ann(index: PostgresIndexConfig | None) -> PostgresIndexConfig 
     return cast(PostgresIndexConfig, config)
 
 
-def _json_text(value: Any) -> str:
-    return orjson.dumps(value).decode("utf-8")
-
-
 class PostgresStore(_validate.NamespaceCheckedStore, _LangGraphPostgresStore):
     """LangGraph's ``PostgresStore`` with the memory model's locking, filters and checks.
 
@@ -153,7 +121,14 @@ class PostgresStore(_validate.NamespaceCheckedStore, _LangGraphPostgresStore):
     ``ann_index_config`` an HNSW cosine index is used.
     """
 
-    __slots__ = ("_held", "_lock_pool", "_ns_locks", "_ns_locks_guard", "_owns_pool")
+    __slots__ = (
+        "_held",
+        "_lock_pool",
+        "_messages_ready",
+        "_ns_locks",
+        "_ns_locks_guard",
+        "_owns_pool",
+    )
 
     def __init__(
         self,
@@ -169,6 +144,7 @@ class PostgresStore(_validate.NamespaceCheckedStore, _LangGraphPostgresStore):
         self._ns_locks: dict[int, threading.Lock] = {}
         self._ns_locks_guard = threading.Lock()
         self._held = threading.local()  # per-thread depth of each held namespace lock
+        self._messages_ready = False
 
     # --- construction ----------------------------------------------------
     @classmethod
@@ -291,11 +267,11 @@ class PostgresStore(_validate.NamespaceCheckedStore, _LangGraphPostgresStore):
     @contextlib.contextmanager
     def _exclusive(self, key: int) -> Iterator[None]:
         with self._thread_lock(key), self._lock_connection() as conn:
-            conn.execute(_ADVISORY_LOCK, (key,))
+            conn.execute(_pg_sql.ADVISORY_LOCK, (key,))
             try:
                 yield
             finally:
-                conn.execute(_ADVISORY_UNLOCK, (key,))
+                conn.execute(_pg_sql.ADVISORY_UNLOCK, (key,))
 
     def _thread_lock(self, key: int) -> threading.Lock:
         with self._ns_locks_guard:
@@ -356,6 +332,7 @@ class PostgresStore(_validate.NamespaceCheckedStore, _LangGraphPostgresStore):
         """Create or migrate the tables and the vector index (idempotent)."""
         try:
             super().setup()
+            self._migrate_messages()
         except psycopg.Error as err:
             hint = ""
             if "vector" in str(err):
@@ -363,23 +340,12 @@ class PostgresStore(_validate.NamespaceCheckedStore, _LangGraphPostgresStore):
             raise StoreError(f"setting up the PostgreSQL store failed: {err}{hint}") from err
 
     def _get_filter_condition(self, key: str, op: str, value: Any) -> tuple[str, list[Any]]:
-        if key != _ALL_LEAVES or op != _ALL_LEAVES:  # only reached through _compiled()
-            raise UnknownFilterOperatorError(f"unknown filter operator {op!r}")
-        clauses: list[str] = []
-        params: list[Any] = []
-        for leaf in cast(list[Leaf], value):
-            clause, leaf_params = _leaf_sql(leaf)
-            if len(leaf.path) > 1:
-                clause = f"({_REACHABLE} AND {clause})"
-                leaf_params = [list(leaf.path[:-1]), *leaf_params]
-            clauses.append(clause)
-            params.extend(leaf_params)
-        return "(" + " AND ".join(clauses or ["TRUE"]) + ")", params
+        return _pg_filters.filter_condition(key, op, value)
 
     def _prepare_batch_search_queries(
         self, search_ops: Sequence[tuple[int, SearchOp]]
     ) -> tuple[list[tuple[str, list[Any]]], list[tuple[int, str]]]:
-        search_ops = [(i, _compiled(op)) for i, op in search_ops]
+        search_ops = [(i, _pg_filters.compiled(op)) for i, op in search_ops]
         queries, embedding_requests = super()._prepare_batch_search_queries(search_ops)
         # LangGraph sizes the vector candidate set by ``limit`` alone, so pages past the
         # second come back short; size it by ``offset + limit`` instead.
@@ -389,7 +355,7 @@ class PostgresStore(_validate.NamespaceCheckedStore, _LangGraphPostgresStore):
             if idx in query_idx:
                 sql, params = queries[idx]
                 params[-3] = (op.offset + op.limit) * per_doc * 2 + 1
-                queries[idx] = (_stable_ties(sql), params)
+                queries[idx] = (_pg_filters.stable_ties(sql), params)
         return queries, embedding_requests  # type: ignore[return-value]
 
     def _batch_put_ops(self, put_ops: Sequence[tuple[int, PutOp]], cur: Cursor[DictRow]) -> None:
@@ -465,39 +431,85 @@ class PostgresStore(_validate.NamespaceCheckedStore, _LangGraphPostgresStore):
             raise InvalidInputError(f"unknown operation type: {type(op).__name__}")
         return op
 
+    # --- the message log (``lme_messages``; see langmem_extract.message_log) ----
+    def _migrate_messages(self) -> None:
+        """Apply the message-log versions not yet applied, in one transaction that holds
+        an advisory lock, so processes setting up the same database take turns."""
+        with self._cursor() as cur, cur.connection.transaction():
+            cur.execute(_pg_sql.LOCK_MESSAGE_MIGRATIONS, (_MESSAGE_MIGRATIONS_LOCK,))
+            cur.execute(_pg_sql.CREATE_MESSAGE_MIGRATIONS)
+            cur.execute(_pg_sql.SELECT_MESSAGE_MIGRATIONS)
+            done = {row["v"] for row in cur.fetchall()}
+            for version, statements in enumerate(_pg_sql.MESSAGE_MIGRATIONS):
+                if version in done:
+                    continue
+                for statement in statements:
+                    cur.execute(statement)
+                cur.execute(_pg_sql.INSERT_MESSAGE_MIGRATION, (version,))
+        self._messages_ready = True
 
-def _stable_ties(sql: str) -> str:
-    """Break score ties by namespace and key, in the candidate scan and the final sort, so
-    equal scores keep one order from page to page (``offset`` never skips or repeats).
-    """
-    sql = _INNER_ORDER.sub(r"\1 ASC, sv.prefix, sv.key", sql, count=1)
-    return sql.replace("ORDER BY score DESC", "ORDER BY score DESC, uniq.prefix, uniq.key", 1)
+    @contextlib.contextmanager
+    def _message_cursor(self, session_id: str) -> Iterator[Cursor[DictRow]]:
+        # A database set up by an earlier version has no message table yet: the first
+        # message call on this store migrates it (cheap and idempotent when done).
+        try:
+            if not self._messages_ready:
+                self._migrate_messages()
+            with self._cursor() as cur:
+                yield cur
+        except psycopg.Error as err:
+            raise StoreError(f"message log {session_id!r}: PostgreSQL failed: {err}") from err
+
+    def append_messages(self, session_id: str, rows: Sequence[MessageRow]) -> list[str]:
+        """Insert the rows whose ``message_id`` is new in the session; returns those ids."""
+        session_id = _validate.check_session_id(session_id)
+        if not rows:
+            return []
+        for row in rows:
+            _check_message_row(row)
+        columns = [list(col) for col in zip(*rows, strict=True)]
+        with self._message_cursor(session_id) as cur:
+            cur.execute(_pg_sql.INSERT_MESSAGES, (session_id, *columns))
+            return [row["message_id"] for row in cur.fetchall()]
+
+    def load_messages(self, session_id: str, *, last: int | None = None) -> list[dict[str, Any]]:
+        """The session's message payloads in order, or only the ``last`` ones."""
+        session_id = _validate.check_session_id(session_id)
+        if last is not None and last <= 0:
+            return []
+        with self._message_cursor(session_id) as cur:
+            if last is None:
+                cur.execute(_pg_sql.SELECT_MESSAGES, (session_id,))
+            else:
+                cur.execute(_pg_sql.SELECT_LAST_MESSAGES, (session_id, last))
+            return [row["payload"] for row in cur.fetchall()]
+
+    def clear_messages(self, session_id: str) -> None:
+        """Delete the session's messages."""
+        session_id = _validate.check_session_id(session_id)
+        with self._message_cursor(session_id) as cur:
+            cur.execute(_pg_sql.DELETE_MESSAGES, (session_id,))
+
+    async def aappend_messages(self, session_id: str, rows: Sequence[MessageRow]) -> list[str]:
+        return await asyncio.to_thread(self.append_messages, session_id, rows)
+
+    async def aload_messages(
+        self, session_id: str, *, last: int | None = None
+    ) -> list[dict[str, Any]]:
+        return await asyncio.to_thread(self.load_messages, session_id, last=last)
+
+    async def aclear_messages(self, session_id: str) -> None:
+        await asyncio.to_thread(self.clear_messages, session_id)
 
 
-_INNER_ORDER = re.compile(r"(ORDER BY sv\.embedding <[=#-]> %s::\w+) ASC")
-
-
-def _compiled(op: SearchOp) -> SearchOp:
-    if not op.filter:
-        return op
-    leaves = compile_filter(op.filter)
-    return op._replace(filter={_ALL_LEAVES: {_ALL_LEAVES: leaves}})
-
-
-def _leaf_sql(leaf: Leaf) -> tuple[str, list[Any]]:
-    path = list(leaf.path)
-    if leaf.op == "$isobject":
-        return _IS_OBJECT, [path]
-    if leaf.op == "$eq":
-        return _EQ, [path, _json_text(leaf.value)]
-    if leaf.op == "$ne":
-        return _NE, [path, _json_text(leaf.value)]
-    if leaf.op in ("$in", "$nin"):
-        return (_IN if leaf.op == "$in" else _NIN), [path, _json_text(list(leaf.value))]
-    sql_op = _COMPARE_SQL[leaf.op]
-    if isinstance(leaf.value, str):
-        return _STRING_CMP.format(op=sql_op), [path, path, leaf.value]
-    return _NUMBER_CMP.format(op=sql_op), [path, path, float(leaf.value)]
+def _check_message_row(row: MessageRow) -> None:
+    # JSON text escapes a NUL as \u0000, which jsonb rejects like a raw NUL in text.
+    if any("\x00" in text for text in (row.message_id, row.role, row.content)) or (
+        "\\u0000" in row.payload and _has_nul(json.loads(row.payload))
+    ):
+        raise InvalidInputError(
+            f"message {row.message_id!r} contains a NUL character, which PostgreSQL cannot store"
+        )
 
 
 def _check_value(value: Any) -> None:

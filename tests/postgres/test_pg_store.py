@@ -13,16 +13,19 @@ from typing import Any
 import psutil
 import psycopg
 import pytest
+from langgraph.store.base import SearchOp
 
 from langmem_extract.errors import (
     EmbeddingDimensionError,
     InvalidInputError,
     InvalidNamespaceError,
     InvalidVectorError,
+    QueryRewriteError,
     StoreError,
     UnknownFilterOperatorError,
 )
-from langmem_extract.store.postgres import PostgresStore, _lock_key, is_postgres_url
+from langmem_extract.store._pg_filters import stable_ties
+from langmem_extract.store.postgres import PostgresStore, _lock_key
 from tests.backends import make_store
 from tests.conftest import HashEmbeddings
 from tests.pg_server import EmbeddedPostgres, database_url, truncate_all
@@ -271,13 +274,6 @@ def test_bad_embedding_writes_nothing(
 # --- construction ------------------------------------------------------------------
 
 
-def test_is_postgres_url() -> None:
-    assert is_postgres_url("postgresql://u@h/db")
-    assert is_postgres_url("POSTGRES://u@h/db")
-    assert not is_postgres_url("memories.duckdb")
-    assert not is_postgres_url(None)
-
-
 def test_unreachable_server_is_a_store_error() -> None:
     with pytest.raises(StoreError):
         PostgresStore.connect("postgresql://postgres@127.0.0.1:1/none", timeout=1)
@@ -458,3 +454,25 @@ def test_missing_server_is_a_failure_only_where_required(
     for var, value in env.items():
         monkeypatch.setenv(var, value)
     assert required() is expected
+
+
+# --- the rewrite of LangGraph's vector-search SQL ------------------------------------
+
+
+def test_langgraph_vector_query_gets_stable_ties(store: PostgresStore) -> None:
+    queries, _ = store._prepare_batch_search_queries([(0, SearchOp(NS, query="tea", limit=3))])
+    query = queries[0][0]
+    assert "ASC, sv.prefix, sv.key" in query
+    assert "ORDER BY score DESC, uniq.prefix, uniq.key" in query
+
+
+def test_stable_ties_raises_when_the_query_shape_changed() -> None:
+    inner = "SELECT sv.prefix FROM store_vectors sv ORDER BY sv.embedding <=> %s::vector ASC"
+    with pytest.raises(QueryRewriteError, match="candidate scan"):
+        stable_ties("SELECT * FROM uniq ORDER BY score DESC")
+    with pytest.raises(QueryRewriteError, match="final sort"):
+        stable_ties(f"WITH uniq AS ({inner}) SELECT * FROM uniq ORDER BY score")
+    assert stable_ties(f"WITH uniq AS ({inner}) SELECT * FROM uniq ORDER BY score DESC").endswith(
+        "ORDER BY score DESC, uniq.prefix, uniq.key"
+    )
+    assert issubclass(QueryRewriteError, StoreError)

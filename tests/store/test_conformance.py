@@ -284,7 +284,7 @@ def test_setup_is_idempotent_and_versioned(db_path) -> None:
         versions = [
             r[0] for r in s.conn.execute("SELECT v FROM store_migrations ORDER BY v").fetchall()
         ]
-    from langmem_extract.store._sql import MIGRATIONS
+    from langmem_extract.store._duckdb_sql import MIGRATIONS
 
     assert versions == list(range(len(MIGRATIONS)))
     with DuckDBStore.from_conn_string(str(db_path), index=hash_index()) as s:

@@ -62,6 +62,27 @@ def test_unknown_schemes(target: str) -> None:
         open_store(target, embeddings=_E5Like())
 
 
+@pytest.mark.parametrize(
+    ("target", "postgres"),
+    [
+        ("postgresql://u@h/db", True),
+        ("POSTGRES://u@h/db", True),
+        ("memories.duckdb", False),
+        ("duckdb://memories.duckdb", False),
+    ],
+)
+def test_postgres_urls_open_the_postgres_store(
+    target: str, postgres: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from langmem_extract.store import factory
+
+    opened: list[str] = []
+    monkeypatch.setattr(factory, "_open_postgres", lambda t, **kw: opened.append("pg"))
+    monkeypatch.setattr(factory, "_open_duckdb", lambda t, **kw: opened.append("duckdb"))
+    open_store(target, embeddings=_E5Like())
+    assert opened == (["pg"] if postgres else ["duckdb"])
+
+
 def test_embeddings_without_dims_need_an_index() -> None:
     class NoDims(HashEmbeddings):
         pass

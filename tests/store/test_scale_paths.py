@@ -12,7 +12,7 @@ import pytest
 from langgraph.store.base import PutOp, SearchOp
 
 from langmem_extract.errors import EmbeddingDimensionError
-from langmem_extract.store import _sql, _vectors
+from langmem_extract.store import _duckdb_sql, _vectors
 from langmem_extract.store._filters import Column, compile_filter
 from langmem_extract.store.duckdb import DuckDBStore
 from tests.conftest import HashEmbeddings
@@ -33,7 +33,7 @@ def test_old_vector_table_is_migrated_without_its_key_and_writes_stay_small(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A file made by the first three migrations: store_vectors still has its primary key.
-    monkeypatch.setattr(_sql, "MIGRATIONS", _sql.MIGRATIONS[:3])
+    monkeypatch.setattr(_duckdb_sql, "MIGRATIONS", _duckdb_sql.MIGRATIONS[:3])
     with DuckDBStore.from_conn_string(db_path, index=hash_index()) as store:
         store.setup()
         store.batch([PutOp(("ns",), f"k{i}", {"content": f"tea number {i}"}) for i in range(1000)])
@@ -141,7 +141,7 @@ def test_both_kernels_give_the_same_top_k(monkeypatch: pytest.MonkeyPatch) -> No
     for i in range(500):
         row = _vectors.Row("ns", f"k{i}", {}, 0, i, None, None)
         cache.upsert(row, [("content", vecs[i])])
-    mask = cache.slot_mask(None, [], None)
+    mask = cache.select(None, [], None)[0]
     q = vecs[7] + 0.1 * vecs[8]
     monkeypatch.setattr(_vectors, "_BLAS_MIN_ROWS", 100)
     chooser = _vectors._KernelChooser()

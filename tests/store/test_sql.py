@@ -6,13 +6,13 @@ import re
 
 import duckdb
 
-from langmem_extract.store import _sql
+from langmem_extract.store import _duckdb_sql
 
 
 def test_migrations_are_idempotent_and_create_the_documented_schema() -> None:
     conn = duckdb.connect(":memory:")
     for _ in range(2):
-        for stmt in _sql.MIGRATIONS:
+        for stmt in _duckdb_sql.MIGRATIONS:
             conn.execute(stmt)
     cols = {
         (t, c)
@@ -26,12 +26,16 @@ def test_migrations_are_idempotent_and_create_the_documented_schema() -> None:
     } <= cols
     assert {("store_vectors", c) for c in ("prefix", "key", "field_name", "embedding")} <= cols
     assert {("store_meta", "name"), ("store_meta", "value")} <= cols
+    assert {
+        ("lme_messages", c)
+        for c in ("session_id", "message_id", "seq", "role", "content", "payload", "created_at")
+    } <= cols
 
 
 def test_statements_take_values_only_as_parameters_or_staged_relations() -> None:
     statements = {
         name: value
-        for name, value in vars(_sql).items()
+        for name, value in vars(_duckdb_sql).items()
         if name.isupper() and isinstance(value, str) and not name.startswith("STAGE_")
     }
     assert statements

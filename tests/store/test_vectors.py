@@ -13,6 +13,13 @@ def _row(prefix: str, key: str, **value: object) -> Row:
     return Row(prefix, key, dict(value), 0, int(value.get("t", 0)), None, None)  # type: ignore[arg-type]
 
 
+def slot_mask(
+    cache: StoreCache, prefix_text: str | None, leaves: list[Leaf], now_us: int | None
+) -> np.ndarray:
+    """Live slots under the namespace prefix that pass every filter leaf."""
+    return cache.select(prefix_text, leaves, now_us)[0]
+
+
 def _brute(vectors: dict[str, list[np.ndarray]], q: np.ndarray, k: int) -> list[tuple[str, float]]:
     scored = [(key, max(float(v @ q) for v in vs)) for key, vs in vectors.items() if vs]
     return sorted(scored, key=lambda kv: -kv[1])[:k]
@@ -32,13 +39,13 @@ def test_vector_search_is_exact(n: int) -> None:
         )
         truth[f"k{i}"] = list(vecs)
     q = normalize_rows(rng.normal(size=(1, 16)).astype(np.float32))[0]
-    mask = cache.slot_mask(None, [], None)
+    mask = slot_mask(cache, None, [], None)
     got = [(cache.rows[s].key, sc) for s, sc in cache.vector_search(q, mask, 10)]  # type: ignore[union-attr]
     want = _brute(truth, q, 10)
     assert [k for k, _ in got] == [k for k, _ in want]
     assert [s for _, s in got] == pytest.approx([s for _, s in want], abs=1e-5)
     # Namespace + filter first, then exact top-k among the survivors.
-    mask = cache.slot_mask("ns", [Leaf(("g",), "$eq", 3)], None)
+    mask = slot_mask(cache, "ns", [Leaf(("g",), "$eq", 3)], None)
     sub = {k: v for k, v in truth.items() if int(k[1:]) % 4 and int(k[1:]) % 7 == 3}
     got = [cache.rows[s].key for s, _ in cache.vector_search(q, mask, 10)]  # type: ignore[union-attr]
     assert got == [k for k, _ in _brute(sub, q, 10)]
@@ -48,9 +55,9 @@ def test_prefix_mask_is_by_whole_labels() -> None:
     cache = StoreCache(None)
     for prefix in ["a", "a.b", "ab", "a.b.c"]:
         cache.upsert(_row(prefix, "k"), None)
-    got = sorted(cache.rows[s].prefix for s in np.flatnonzero(cache.slot_mask("a", [], None)))  # type: ignore[union-attr]
+    got = sorted(cache.rows[s].prefix for s in np.flatnonzero(slot_mask(cache, "a", [], None)))  # type: ignore[union-attr]
     assert got == ["a", "a.b", "a.b.c"]
-    assert not cache.slot_mask("zz", [], None).any()
+    assert not slot_mask(cache, "zz", [], None).any()
 
 
 def test_update_replaces_vectors_and_delete_removes_them() -> None:
@@ -58,10 +65,10 @@ def test_update_replaces_vectors_and_delete_removes_them() -> None:
     x, y = np.array([1, 0], np.float32), np.array([0, 1], np.float32)
     cache.upsert(_row("ns", "a"), [("f", x)])
     cache.upsert(_row("ns", "a"), [("f", y)])
-    mask = cache.slot_mask(None, [], None)
+    mask = slot_mask(cache, None, [], None)
     assert cache.vector_search(x, mask, 5) == [(0, 0.0)]
     cache.delete("ns", "a")
-    assert cache.vector_search(x, cache.slot_mask(None, [], None), 5) == []
+    assert cache.vector_search(x, slot_mask(cache, None, [], None), 5) == []
     assert cache.namespaces() == []
 
 
@@ -76,7 +83,7 @@ def test_compaction_keeps_everything_live() -> None:
         cache.delete("ns", f"k{i}")
     assert cache.n_slots < 3000 and len(cache) == 1500
     assert cache.dead < 1500
-    mask = cache.slot_mask(None, [Leaf(("g",), "$eq", 1)], None)
+    mask = slot_mask(cache, None, [Leaf(("g",), "$eq", 1)], None)
     assert int(mask.sum()) == 1500
     q = vecs[7]
     top = cache.vector_search(q, mask, 1)
@@ -88,7 +95,7 @@ def test_newest_first_order() -> None:
     cache = StoreCache(None)
     for i, t in enumerate([5, 9, 1]):
         cache.upsert(_row("ns", f"k{i}", t=t), None)
-    order = cache.top_by_updated(cache.slot_mask(None, [], None), 10, 0)
+    order = cache.top_by_updated(slot_mask(cache, None, [], None), 10, 0)
     assert [cache.rows[s].key for s in order] == ["k1", "k0", "k2"]  # type: ignore[union-attr]
 
 

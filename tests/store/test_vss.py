@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import duckdb
@@ -154,7 +155,7 @@ def test_index_persists_across_clean_reopen_and_is_dropped_after_crash(tmp_path:
     # next open drop the index.
     Path(f"{path}.wal").write_bytes(b"")
     s2 = DuckDBStore.open(str(path), index=_index())
-    assert s2._wal_seen
+    assert s2._hnsw.wal_seen
     s2.setup()
     assert not _vss.hnsw_exists(s2.conn)
     s2.search(("ns",), query="w1")
@@ -173,3 +174,26 @@ def test_store_without_hnsw_config_reopens_a_file_with_an_index(tmp_path: Path) 
         s.setup()
         s.put(("ns",), "b", {"content": "hello again"})
         assert s.search(("ns",), query="hello")[0].key == "a"
+
+
+def test_hnsw_settings_hold_their_defaults() -> None:
+    from langmem_extract.store._hnsw import HnswSettings, HnswState
+
+    assert HnswSettings.from_index(None) == HnswSettings()
+    assert HnswSettings() == HnswSettings(
+        enabled=False, min_rows=200_000, overfetch=10, stale_fraction=0.1, ef_search=256
+    )
+    given = HnswSettings.from_index({"dims": 4, "hnsw": True, "hnsw_overfetch": 3})
+    assert (given.enabled, given.overfetch, given.min_rows) == (True, 3, 200_000)
+    with DuckDBStore.from_conn_string(":memory:", index=_index()) as s:
+        assert s.hnsw_status() == dataclasses.asdict(HnswState())
+        assert s.hnsw_status() == {
+            "built": False,
+            "built_us": 0,
+            "size": 0,
+            "stale": 0,
+            "delta": 0,
+            "builds": 0,
+            "searches": 0,
+            "fallbacks": 0,
+        }

@@ -1,4 +1,4 @@
-"""SQL for the DuckDB store. Every value is a bound parameter or a registered staging scan.
+"""SQL for ``DuckDBStore``. Every value is a bound parameter or a registered staging scan.
 
 Namespaces are stored as their labels joined with ``.`` (labels may not contain ``.``).
 Timestamps are UTC ``TIMESTAMP`` values written from epoch microseconds. Vectors are
@@ -18,6 +18,7 @@ STAGE_ITEMS = "lm_stage_items"
 STAGE_VECTORS = "lm_stage_vectors"
 STAGE_FLOATS = "lm_stage_floats"
 STAGE_KEYS = "lm_stage_keys"
+STAGE_MESSAGES = "lm_stage_messages"
 
 CREATE_MIGRATIONS = """
 CREATE TABLE IF NOT EXISTS store_migrations (
@@ -72,6 +73,21 @@ MIGRATIONS: tuple[str, ...] = (
     INSERT INTO store_vectors_v3 SELECT prefix, key, field_name, embedding FROM store_vectors;
     DROP TABLE store_vectors;
     ALTER TABLE store_vectors_v3 RENAME TO store_vectors;
+    """,
+    # v4: the per-session message log (``message_log.py``). Files written before v4 may
+    # already hold this table, created on first use by the earlier transcript module
+    # with these same columns; ``IF NOT EXISTS`` keeps it and its rows.
+    """
+    CREATE TABLE IF NOT EXISTS lme_messages (
+        session_id VARCHAR NOT NULL,
+        message_id VARCHAR NOT NULL,
+        seq BIGINT NOT NULL,
+        role VARCHAR NOT NULL,
+        content VARCHAR NOT NULL,
+        payload JSON NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+        PRIMARY KEY (session_id, message_id)
+    )
     """,
 )
 
@@ -136,5 +152,23 @@ FROM store
 """
 
 SELECT_ALL_VECTORS = "SELECT prefix, key, field_name, embedding FROM store_vectors"
+COUNT_VECTORS = "SELECT count(*) FROM store_vectors"
 
-COUNT_ITEMS = "SELECT count(*) FROM store"
+
+# -- the message log (``lme_messages``) ------------------------------------------------
+
+# RETURNING lists only the rows inserted, so the caller learns which ids were new.
+INSERT_MESSAGES_FROM_STAGE = f"""
+INSERT INTO lme_messages (session_id, message_id, seq, role, content, payload)
+SELECT ?, message_id::VARCHAR, seq, role::VARCHAR, content::VARCHAR, json(payload::VARCHAR)
+FROM {STAGE_MESSAGES}
+ON CONFLICT (session_id, message_id) DO NOTHING
+RETURNING message_id
+"""
+SELECT_MESSAGES = "SELECT payload FROM lme_messages WHERE session_id = ? ORDER BY seq"
+SELECT_LAST_MESSAGES = """
+SELECT payload FROM (
+    SELECT payload, seq FROM lme_messages WHERE session_id = ? ORDER BY seq DESC LIMIT ?
+) ORDER BY seq
+"""
+DELETE_MESSAGES = "DELETE FROM lme_messages WHERE session_id = ?"

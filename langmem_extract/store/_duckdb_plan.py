@@ -1,0 +1,166 @@
+"""Planning a ``DuckDBStore`` batch: every check happens here, before anything is written.
+
+``plan_batch`` validates each op and collects the puts (with the texts to embed) and the
+distinct search queries; the embedding helpers turn those into vectors, and
+``check_vector`` rejects a wrong size or a NaN before the batch touches the database.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+from langgraph.store.base import (
+    GetOp,
+    ListNamespacesOp,
+    Op,
+    PutOp,
+    SearchOp,
+    get_text_at_path,
+    tokenize_path,
+)
+
+from langmem_extract.errors import EmbeddingDimensionError, InvalidInputError, InvalidVectorError
+from langmem_extract.namespaces import validate_namespace
+from langmem_extract.store import _validate
+from langmem_extract.store._filters import Leaf
+
+#: An index field: its path as written, and the path tokenised (``"$"`` stays as is).
+IndexField = tuple[str, Any]
+
+
+def ns_text(namespace: Sequence[str]) -> str:
+    """A namespace as stored: its labels joined with ``.``."""
+    return ".".join(namespace)
+
+
+def ns_tuple(text: str) -> tuple[str, ...]:
+    return tuple(text.split("."))
+
+
+def index_fields(paths: Sequence[str]) -> list[IndexField]:
+    return [(p, tokenize_path(p) if p != "$" else p) for p in paths]
+
+
+@dataclass
+class PlannedPut:
+    """One item write (``value is None`` deletes) and the texts it asks to embed."""
+
+    prefix: str
+    key: str
+    value_json: str | None
+    value: dict[str, Any] | None
+    ttl: float | None
+    texts: list[tuple[str, str]] = field(default_factory=list)  # (field_name, text)
+
+
+@dataclass
+class SearchPlan:
+    """A checked batch: the ops, the last put per item, compiled filters, query texts."""
+
+    ops: list[Op]
+    puts: dict[tuple[str, str], PlannedPut]
+    searches: dict[int, list[Leaf]]
+    queries: list[str]
+
+    def doc_texts(self) -> list[str]:
+        return [t for p in self.puts.values() for _, t in p.texts]
+
+
+def plan_batch(
+    ops: Iterable[Op], embeddings: Embeddings | None, fields: list[IndexField]
+) -> SearchPlan:
+    ops = list(ops)
+    puts: dict[tuple[str, str], PlannedPut] = {}
+    searches: dict[int, list[Leaf]] = {}
+    queries: list[str] = []
+    for i, op in enumerate(ops):
+        if isinstance(op, GetOp):
+            _validate.check_get_op(op)
+        elif isinstance(op, SearchOp):
+            searches[i] = _validate.check_search_op(op)
+            if op.query and embeddings is not None and op.query not in queries:
+                queries.append(op.query)
+        elif isinstance(op, ListNamespacesOp):
+            _validate.check_list_op(op)
+        elif isinstance(op, PutOp):
+            ns = validate_namespace(op.namespace)
+            key = _validate.check_key(op.key)
+            puts[(ns_text(ns), key)] = _plan_put(ns, key, op, embeddings, fields)
+        else:
+            raise InvalidInputError(f"unknown operation type: {type(op).__name__}")
+    return SearchPlan(ops, puts, searches, queries)
+
+
+def _plan_put(
+    ns: tuple[str, ...],
+    key: str,
+    op: PutOp,
+    embeddings: Embeddings | None,
+    fields: list[IndexField],
+) -> PlannedPut:
+    _validate.check_ttl(op.ttl)
+    if op.value is None:
+        return PlannedPut(ns_text(ns), key, None, None, None)
+    text, value = to_json(op.value)
+    put = PlannedPut(ns_text(ns), key, text, value, op.ttl)
+    if embeddings is None or op.index is False:
+        return put
+    if op.index is None:
+        paths = fields
+    else:
+        if not isinstance(op.index, list) or not all(isinstance(p, str) for p in op.index):
+            raise InvalidInputError(f"index must be False, None or a list of paths: {op.index!r}")
+        paths = index_fields(op.index)
+    for path, tokens in paths:
+        found = get_text_at_path(value, tokens)
+        for j, t in enumerate(found):
+            put.texts.append((f"{path}.{j}" if len(found) > 1 else path, t))
+    return put
+
+
+def to_json(value: Any) -> tuple[str, dict[str, Any]]:
+    """Serialise a put value; the parsed copy is what the mirror keeps (same as on disk)."""
+    if not isinstance(value, Mapping):
+        raise InvalidInputError(f"value must be a dict, got {type(value).__name__}")
+    try:
+        text = json.dumps(dict(value), ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInputError(f"value is not JSON-serialisable: {exc}") from exc
+    return text, json.loads(text)
+
+
+def check_vector(vec: Any, dims: int, what: str) -> np.ndarray:
+    arr = np.asarray(vec, dtype=np.float64)
+    if arr.ndim != 1 or arr.shape[0] != dims:
+        got = arr.shape[0] if arr.ndim == 1 else arr.shape
+        raise EmbeddingDimensionError(f"{what} has {got} dimensions, the index expects {dims}")
+    if not np.all(np.isfinite(arr)):
+        raise InvalidVectorError(f"{what} contains NaN or infinite values")
+    return arr
+
+
+def embed_documents(plan: SearchPlan, embeddings: Embeddings | None) -> list[list[float]]:
+    texts = plan.doc_texts()
+    if not texts or embeddings is None:
+        return []
+    return embeddings.embed_documents(texts)
+
+
+def embed_queries(plan: SearchPlan, embeddings: Embeddings | None) -> dict[str, list[float]]:
+    if not plan.queries or embeddings is None:
+        return {}
+    batch = getattr(embeddings, "embed_queries", None)
+    if callable(batch):
+        # One call for the whole batch: a model embeds many texts far cheaper together.
+        vecs = batch(list(plan.queries))
+        if len(vecs) != len(plan.queries):
+            raise EmbeddingDimensionError(
+                f"the embedder returned {len(vecs)} vectors for {len(plan.queries)} queries"
+            )
+        return dict(zip(plan.queries, vecs, strict=True))
+    return {q: embeddings.embed_query(q) for q in plan.queries}
