@@ -63,15 +63,53 @@ class ExtractionError(LangmemError):
 
 
 class LLMError(ExtractionError):
-    """The chat model failed."""
+    """The chat model failed.
+
+    ``status_code`` and ``request_id`` are the provider's (None when there was no HTTP
+    answer), ``retry_after`` the seconds it asked to wait, ``attempts`` how many calls
+    were made. The message never contains the API key.
+    """
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        status_code: int | None = None,
+        request_id: str | None = None,
+        retry_after: float | None = None,
+        attempts: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.request_id = request_id
+        self.retry_after = retry_after
+        self.attempts = attempts
 
 
 class LLMTimeoutError(LLMError):
-    """The chat model did not answer in time."""
+    """The chat model did not answer in time (also HTTP 408); retried."""
 
 
 class LLMRateLimitError(LLMError):
     """The provider kept answering 429 after the bounded retries."""
+
+
+class LLMServerError(LLMError):
+    """The provider kept answering 5xx after the bounded retries."""
+
+
+class LLMConnectionError(LLMError):
+    """The provider could not be reached (refused, DNS, dropped); retried."""
+
+
+class LLMAuthenticationError(LLMError):
+    """Credentials or endpoint are wrong: HTTP 401/403, no API key, or a malformed
+    base URL. Not retried; the message says what to set."""
+
+
+class LLMBadRequestError(LLMError):
+    """The provider rejected the request (400, 404 unknown model, 422, other 4xx).
+    Not retried."""
 
 
 class LLMRefusalError(LLMError):

@@ -5,22 +5,23 @@ the ``model_name`` argument, else ``LANGMEM_MODEL``, else ``gpt-4o-mini``; ``bas
 or ``OPENAI_BASE_URL`` for OpenAI-compatible local servers). The conversation it sees
 is already secret-redacted, and the system prompt also forbids extracting secrets.
 
-Failures end as typed errors after bounded retries: malformed output →
-:class:`MalformedOutputError`, 429 → :class:`LLMRateLimitError` (retried with
-backoff, honouring ``retry-after-ms``/``retry-after``), timeout →
-:class:`LLMTimeoutError`, refusal → :class:`LLMRefusalError`.
+Provider failures end as typed :class:`LLMError` subclasses (the mapping and the retry
+policy live in :mod:`langmem_extract.extractors.provider_errors`): timeouts, 429s, 5xx,
+refused connections and malformed output are retried within ``max_retries`` with
+jittered exponential backoff (a ``retry-after`` wins); 401/403, a missing key or a bad
+base URL (:class:`LLMAuthenticationError`), other 4xx (:class:`LLMBadRequestError`) and
+refusals (:class:`LLMRefusalError`) are raised at once.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
-import time
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
@@ -28,14 +29,16 @@ from langchain_core.runnables import Runnable, RunnableConfig
 from pydantic import BaseModel, Field, ValidationError
 
 from langmem_extract.errors import (
-    ExtractionError,
-    LLMError,
-    LLMRateLimitError,
+    LLMAuthenticationError,
     LLMRefusalError,
-    LLMTimeoutError,
     MalformedOutputError,
 )
 from langmem_extract.extractors.base import ExtractContext, ExtractorOutput
+from langmem_extract.extractors.provider_errors import (
+    RetryPolicy,
+    is_refusal,
+    model_secrets,
+)
 from langmem_extract.messages import parse_timestamp
 from langmem_extract.redact import redact_secrets
 from langmem_extract.schema import (
@@ -50,7 +53,6 @@ from langmem_extract.schema import (
 
 DEFAULT_MODEL = "gpt-4o-mini"
 DEFAULT_TIMEOUT = 60.0
-MAX_BACKOFF_SECONDS = 20.0
 BASE_BACKOFF_SECONDS = 1.0
 
 
@@ -142,38 +144,6 @@ def _parse_content(content: Any) -> ExtractionOutput:
     return ExtractionOutput.model_validate_json(match.group(0))
 
 
-def _retry_after(exc: BaseException) -> float | None:
-    response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None) or {}
-    try:
-        if "retry-after-ms" in headers:
-            return float(headers["retry-after-ms"]) / 1000.0
-        if "retry-after" in headers:
-            return float(headers["retry-after"])
-    except (TypeError, ValueError):
-        return None
-    return None
-
-
-def _is_rate_limit(exc: BaseException) -> bool:
-    return getattr(exc, "status_code", None) == 429 or type(exc).__name__ == "RateLimitError"
-
-
-def _is_timeout(exc: BaseException) -> bool:
-    return isinstance(exc, TimeoutError | asyncio.TimeoutError) or type(exc).__name__ in {
-        "APITimeoutError", "TimeoutException", "ReadTimeout", "ConnectTimeout"}  # fmt: skip
-
-
-def _is_refusal(exc: BaseException | None) -> bool:
-    return exc is not None and type(exc).__name__ == "OpenAIRefusalError"
-
-
-def _is_malformed(exc: BaseException) -> bool:
-    """The client parsed the reply against the schema itself and failed."""
-    return isinstance(exc, ValidationError | json.JSONDecodeError) or type(exc).__name__ in {
-        "OutputParserException", "LengthFinishReasonError", "ContentFilterFinishReasonError"}  # fmt: skip
-
-
 def _usage_tokens(raw: Any) -> int:
     usage = getattr(raw, "usage_metadata", None) or {}
     return int(usage.get("total_tokens", 0) or 0)
@@ -196,10 +166,15 @@ class LLMExtractor:
         base_url: OpenAI-compatible endpoint (else ``OPENAI_BASE_URL``).
         api_key: else ``OPENAI_API_KEY``.
         instructions: appended to the system prompt.
-        max_retries: extra attempts after malformed output, a 429 or a timeout.
+        max_retries: extra attempts after a transient failure: timeout, 429, 5xx,
+            refused connection or malformed output.
         timeout: seconds per call for the built ``ChatOpenAI``.
-        retry_backoff: first backoff in seconds, doubled per retry (a ``retry-after``
-            header from the provider wins).
+        retry_backoff: first backoff bound in seconds, doubled per retry; each wait is
+            drawn uniformly below it (full jitter). A ``retry-after`` from the provider wins.
+
+    A model you pass keeps its own client retries: ``ChatOpenAI()`` retries 5xx/429/
+    timeouts twice inside the SDK, so each of our attempts may be three HTTP requests.
+    Build it with ``max_retries=0`` to make this policy the only one.
     """
 
     def __init__(
@@ -214,17 +189,22 @@ class LLMExtractor:
         timeout: float = DEFAULT_TIMEOUT,
         retry_backoff: float = BASE_BACKOFF_SECONDS,
     ) -> None:
-        if max_retries < 0:
-            raise ValueError("max_retries must be >= 0")
+        self.retry_policy = RetryPolicy(max_retries=max_retries, base_delay=retry_backoff)
         self.model = (
             model
             if model is not None
             else self._default_model(model_name, base_url, api_key, timeout)
         )
         self.instructions = instructions
-        self.max_retries = max_retries
         self.timeout = timeout
-        self.retry_backoff = retry_backoff
+
+    @property
+    def max_retries(self) -> int:
+        return self.retry_policy.max_retries
+
+    @property
+    def retry_backoff(self) -> float:
+        return self.retry_policy.base_delay
 
     @staticmethod
     def _default_model(
@@ -232,18 +212,32 @@ class LLMExtractor:
     ) -> BaseChatModel:
         key = api_key or os.environ.get("OPENAI_API_KEY")
         if not key:
-            raise ExtractionError(
-                "LLMExtractor needs a chat model or OPENAI_API_KEY; "
-                "the offline RuleExtractor needs neither"
+            raise LLMAuthenticationError(
+                "LLMExtractor has no API key: set OPENAI_API_KEY or pass api_key= (a local "
+                "OpenAI-compatible server that ignores keys accepts any value), or pass "
+                "model= with any LangChain chat model; the offline RuleExtractor needs neither"
             )
+        url = base_url or os.environ.get("OPENAI_BASE_URL") or None
+        if url is not None:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                # Not echoed: a URL may carry credentials.
+                raise LLMAuthenticationError(
+                    "base_url / OPENAI_BASE_URL must be an http:// or https:// URL with a "
+                    "host, e.g. http://localhost:8080/v1"
+                )
         from langchain_openai import ChatOpenAI
 
         return ChatOpenAI(
             model=model_name or os.environ.get("LANGMEM_MODEL") or DEFAULT_MODEL,
-            base_url=base_url or os.environ.get("OPENAI_BASE_URL") or None,
+            base_url=url,
             api_key=key,
             timeout=timeout,
-            max_retries=0,  # retries (with our backoff and typed errors) happen here
+            # The SDK's own retries (2 by default) run inside each of ours: against a
+            # local server answering 500, max_retries=2 on both sides made 9 requests
+            # in 4.3 s (tests/extractors/test_llm_http.py pins 1+1 -> 4). With 0 here
+            # this policy is the only one and the counts are exact.
+            max_retries=0,
             temperature=0,
         )
 
@@ -290,7 +284,7 @@ class LLMExtractor:
         if isinstance(reply, dict) and "raw" in reply:
             raw, parsed, error = reply["raw"], reply.get("parsed"), reply.get("parsing_error")
             refusal = _refusal_of(raw)
-            if refusal or _is_refusal(error):
+            if refusal or is_refusal(error):
                 raise LLMRefusalError(f"the model refused: {refusal or error}")
             if isinstance(parsed, ExtractionOutput):
                 return parsed, _usage_tokens(raw), None
@@ -308,31 +302,6 @@ class LLMExtractor:
         except (ValueError, ValidationError) as exc:
             return None, _usage_tokens(reply), str(exc)
 
-    def _backoff(self, attempt: int, exc: BaseException | None, error: LLMError) -> float:
-        if isinstance(error, MalformedOutputError):
-            return 0.0  # a bad reply is not a load problem: ask again at once
-        hinted = _retry_after(exc) if exc is not None else None
-        delay = hinted if hinted is not None else self.retry_backoff * (2**attempt)
-        return min(MAX_BACKOFF_SECONDS, max(0.0, delay))
-
-    def _classify_error(self, exc: BaseException, attempt: int) -> tuple[LLMError, bool]:
-        """(typed error, retryable)."""
-        if isinstance(exc, LLMError):
-            return exc, False
-        if _is_rate_limit(exc):
-            return LLMRateLimitError(f"rate limited after {attempt + 1} attempt(s): {exc}"), True
-        if _is_timeout(exc):
-            return LLMTimeoutError(
-                f"no answer within {self.timeout}s ({attempt + 1} attempt(s))"
-            ), True
-        if _is_refusal(exc):
-            return LLMRefusalError(f"the model refused: {exc}"), False
-        if _is_malformed(exc):
-            return MalformedOutputError(
-                f"model output did not match the schema after {attempt + 1} attempt(s): {exc}"
-            ), True
-        return LLMError(f"{type(exc).__name__}: {exc}"), False
-
     # -- public
 
     def extract(
@@ -346,7 +315,7 @@ class LLMExtractor:
             try:
                 reply = runnable.invoke(prompt)
             except Exception as exc:
-                time.sleep(self._retry_delay(exc, attempt))
+                self.retry_policy.sleep(self._retry_delay(exc, attempt, model))
                 continue
             parsed, used, problem = self._interpret(reply)
             tokens += used
@@ -365,7 +334,7 @@ class LLMExtractor:
             try:
                 reply = await runnable.ainvoke(prompt)
             except Exception as exc:
-                await asyncio.sleep(self._retry_delay(exc, attempt))
+                await self.retry_policy.asleep(self._retry_delay(exc, attempt, model))
                 continue
             parsed, used, problem = self._interpret(reply)
             tokens += used
@@ -373,17 +342,23 @@ class LLMExtractor:
                 return self._output(parsed, messages, tokens, model)
         raise self._malformed(problem)
 
-    def _retry_delay(self, exc: Exception, attempt: int) -> float:
-        """Seconds to wait before the next attempt; raises the typed error when done."""
-        error, retryable = self._classify_error(exc, attempt)
-        if not retryable or attempt == self.max_retries:
-            raise error from exc
-        return self._backoff(attempt, exc, error)
+    def _retry_delay(self, exc: Exception, attempt: int, model: BaseChatModel) -> float:
+        """Seconds to wait before the next attempt; raises the typed error when done.
+
+        The one retry decision for ``extract`` and ``aextract``."""
+        timeout = getattr(model, "request_timeout", None)
+        return self.retry_policy.next_delay(
+            exc,
+            attempt,
+            timeout=float(timeout) if isinstance(timeout, int | float) else None,
+            secrets=model_secrets(model),
+        )
 
     def _malformed(self, problem: str) -> MalformedOutputError:
+        attempts = self.max_retries + 1
         return MalformedOutputError(
-            f"model output did not match the schema after {self.max_retries + 1} attempt(s): "
-            f"{problem}"
+            f"model output did not match the schema after {attempts} attempt(s): {problem}",
+            attempts=attempts,
         )
 
     # -- mapping

@@ -7,6 +7,7 @@ from langchain_core.messages import AIMessage
 
 from langmem_extract.errors import (
     ExtractionError,
+    LLMAuthenticationError,
     LLMError,
     LLMRateLimitError,
     LLMRefusalError,
@@ -102,9 +103,14 @@ def test_timeout_and_refusal_and_other_errors_are_typed() -> None:
     with pytest.raises(LLMRefusalError):
         extractor.extract(MESSAGES, context=ExtractContext())
     assert len(model.prompts) == 1  # a refusal is not retried
-    extractor, _ = _extractor(HTTPStatusError(401))
-    with pytest.raises(LLMError):
+    extractor, model = _extractor(HTTPStatusError(401), GOOD)
+    with pytest.raises(LLMAuthenticationError) as info:
         extractor.extract(MESSAGES, context=ExtractContext())
+    assert info.value.status_code == 401 and len(model.prompts) == 1  # not retried
+    extractor, model = _extractor(RuntimeError("boom"), GOOD)
+    with pytest.raises(LLMError, match="RuntimeError"):
+        extractor.extract(MESSAGES, context=ExtractContext())
+    assert len(model.prompts) == 1  # an unknown failure is not retried
 
 
 async def test_async_path_matches_sync() -> None:
@@ -119,8 +125,9 @@ async def test_async_path_matches_sync() -> None:
 
 def test_without_model_or_key_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    with pytest.raises(ExtractionError, match="OPENAI_API_KEY"):
+    with pytest.raises(LLMAuthenticationError, match="OPENAI_API_KEY") as info:
         LLMExtractor()
+    assert isinstance(info.value, ExtractionError)
 
 
 def test_env_configures_chat_openai(monkeypatch: pytest.MonkeyPatch) -> None:
