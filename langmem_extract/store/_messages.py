@@ -8,6 +8,7 @@ that is not a :class:`MessageTable`.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import Any, NamedTuple, Protocol, runtime_checkable
 
@@ -46,3 +47,27 @@ class MessageTable(Protocol):
     ) -> list[dict[str, Any]]: ...
 
     async def aclear_messages(self, session_id: str) -> None: ...
+
+
+class AsyncMessageMethods:
+    """The async twins of a :class:`MessageTable`'s methods, each run in a worker thread."""
+
+    def append_messages(self, session_id: str, rows: Sequence[MessageRow]) -> list[str]:
+        raise NotImplementedError
+
+    def load_messages(self, session_id: str, *, last: int | None = None) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    def clear_messages(self, session_id: str) -> None:
+        raise NotImplementedError
+
+    async def aappend_messages(self, session_id: str, rows: Sequence[MessageRow]) -> list[str]:
+        return await asyncio.to_thread(self.append_messages, session_id, rows)
+
+    async def aload_messages(
+        self, session_id: str, *, last: int | None = None
+    ) -> list[dict[str, Any]]:
+        return await asyncio.to_thread(self.load_messages, session_id, last=last)
+
+    async def aclear_messages(self, session_id: str) -> None:
+        await asyncio.to_thread(self.clear_messages, session_id)

@@ -63,7 +63,7 @@ from langmem_extract.store._duckdb_plan import (
 )
 from langmem_extract.store._duckdb_write import insert_messages, write_batch
 from langmem_extract.store._hnsw import HnswIndex, HnswSettings
-from langmem_extract.store._messages import MessageRow
+from langmem_extract.store._messages import AsyncMessageMethods, MessageRow
 from langmem_extract.store._vectors import Row, StoreCache, group_vectors, normalize_rows
 
 logger = logging.getLogger(__name__)
@@ -113,7 +113,7 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         raise StoreError(f"could not open {target}: {exc}") from exc
 
 
-class DuckDBStore(_validate.NamespaceCheckedStore):
+class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
     """LangGraph ``BaseStore`` on DuckDB with exact vector search and TTL.
 
     Args:
@@ -457,17 +457,6 @@ class DuckDBStore(_validate.NamespaceCheckedStore):
             self._check_open()
             self._ensure_setup()
             self.conn.execute(_duckdb_sql.DELETE_MESSAGES, [session_id])
-
-    async def aappend_messages(self, session_id: str, rows: Sequence[MessageRow]) -> list[str]:
-        return await asyncio.to_thread(self.append_messages, session_id, rows)
-
-    async def aload_messages(
-        self, session_id: str, *, last: int | None = None
-    ) -> list[dict[str, Any]]:
-        return await asyncio.to_thread(self.load_messages, session_id, last=last)
-
-    async def aclear_messages(self, session_id: str) -> None:
-        await asyncio.to_thread(self.clear_messages, session_id)
 
     # -- TTL -------------------------------------------------------------------------
 

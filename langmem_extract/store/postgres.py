@@ -68,7 +68,7 @@ from langmem_extract.errors import (
 )
 from langmem_extract.namespaces import validate_namespace
 from langmem_extract.store import _pg_filters, _pg_sql, _validate
-from langmem_extract.store._messages import MessageRow
+from langmem_extract.store._messages import AsyncMessageMethods, MessageRow
 
 __all__ = ["DEFAULT_POOL_MAX", "PostgresStore"]
 
@@ -112,7 +112,7 @@ def _with_default_ann(index: PostgresIndexConfig | None) -> PostgresIndexConfig 
     return cast(PostgresIndexConfig, config)
 
 
-class PostgresStore(_validate.NamespaceCheckedStore, _LangGraphPostgresStore):
+class PostgresStore(AsyncMessageMethods, _validate.NamespaceCheckedStore, _LangGraphPostgresStore):
     """LangGraph's ``PostgresStore`` with the memory model's locking, filters and checks.
 
     Build one with :meth:`connect` (returns an open store; call :meth:`close`) or
@@ -489,17 +489,6 @@ class PostgresStore(_validate.NamespaceCheckedStore, _LangGraphPostgresStore):
         session_id = _validate.check_session_id(session_id)
         with self._message_cursor(session_id) as cur:
             cur.execute(_pg_sql.DELETE_MESSAGES, (session_id,))
-
-    async def aappend_messages(self, session_id: str, rows: Sequence[MessageRow]) -> list[str]:
-        return await asyncio.to_thread(self.append_messages, session_id, rows)
-
-    async def aload_messages(
-        self, session_id: str, *, last: int | None = None
-    ) -> list[dict[str, Any]]:
-        return await asyncio.to_thread(self.load_messages, session_id, last=last)
-
-    async def aclear_messages(self, session_id: str) -> None:
-        await asyncio.to_thread(self.clear_messages, session_id)
 
 
 def _check_message_row(row: MessageRow) -> None:

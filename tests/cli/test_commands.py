@@ -185,7 +185,7 @@ def test_extract_model_without_key_is_a_usage_error(
 
 
 def test_extract_model_server_down_exits_5(invoke: Invoke, transcripts, tmp_path: Path) -> None:
-    # Port 9 (discard) refuses connections: the LLM path fails fast, without retries.
+    # Port 9 (discard) refuses connections: a connection error, retried within max_retries.
     result = invoke(
         "extract", str(transcripts["text"]), "--db", str(tmp_path / "m.duckdb"),
         "--model", "local-model", "--base-url", "http://127.0.0.1:9/v1",
