@@ -35,7 +35,7 @@ from langgraph.store.base import BaseStore
 
 from langmem_extract.errors import InvalidInputError
 from langmem_extract.extractors.base import ExtractContext, Extractor, ExtractorOutput
-from langmem_extract.graph.state import GraphOptions
+from langmem_extract.graph.state import GraphOptions, validate_metadata
 from langmem_extract.messages import content_text, message_role
 from langmem_extract.schema import ChatMessage, ExtractionResult
 
@@ -158,7 +158,7 @@ def capture_request(
         "namespace": namespace,
         "max_memories": max_memories,
         "extraction_types": list(extraction_types) if extraction_types else None,
-        "metadata": metadata,
+        "metadata": validate_metadata(metadata) or None,
         **ids,
     }
     return {k: v for k, v in request.items() if v is not None}

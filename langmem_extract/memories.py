@@ -31,8 +31,10 @@ from langmem_extract.errors import (
     UnknownExtractionTypeError,
 )
 from langmem_extract.graph.persist import write_memories
+from langmem_extract.messages import parse_timestamp
 from langmem_extract.namespaces import NamespaceLike, format_namespace, parse_namespace
 from langmem_extract.schema import HistoryEntry, Memory, MemoryStatus, MemoryType
+from langmem_extract.store._validate import check_key, check_value
 
 __all__ = [
     "MemoryStats",
@@ -219,6 +221,7 @@ def get_memory(store: BaseStore, id: str, namespace: NamespaceLike | None = None
     memory_id = (id or "").strip()
     if not memory_id:
         raise InvalidInputError("memory id is empty")
+    check_key(memory_id)
     ns = parse_namespace(namespace) if namespace else None
     if ns is not None:
         item = store.get(ns, memory_id)
@@ -356,13 +359,55 @@ def _first_error(exc: ValidationError) -> str:
     return f"field {loc!r}: {err.get('msg', 'invalid')}{suffix}"
 
 
+#: Fields holding a time; a number there is epoch seconds and must be a valid one.
+_TIME_KEYS = frozenset(
+    {"at", "created_at", "event_time", "timestamp", "updated_at", "valid_from", "valid_to"}
+)
+
+
+def _no_constant(name: str) -> Any:
+    raise InvalidInputError(f"{name} is not a JSON number")
+
+
+def _check_times(value: Any) -> None:
+    """Numeric stamps anywhere in ``value`` go through the one timestamp parser."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, item in node.items():
+                if key in _TIME_KEYS and isinstance(item, int | float):
+                    parse_timestamp(item)
+                stack.append(item)
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _check_storable(memory: Memory, where: str) -> None:
+    """What the store would refuse mid-write (bad Unicode, non-finite numbers) is refused
+    here, before the first write."""
+    try:
+        check_key(memory.id)
+        check_value(memory.to_value())
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"{where}: {exc}") from None
+
+
 def _parse_export_line(text: str, where: str) -> Memory:
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise InvalidInputError(f"{where}: not valid JSON ({exc.msg})") from None
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"{where}: {exc}") from None
+    except RecursionError:
+        raise InvalidInputError(f"{where}: JSON nested too deeply") from None
     if not isinstance(value, dict):
         raise InvalidInputError(f"{where}: expected a JSON object, got {type(value).__name__}")
+    try:
+        _check_times(value)
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"{where}: {exc}") from None
     try:
         memory = Memory.model_validate(value)
     except ValidationError as exc:
@@ -371,6 +416,7 @@ def _parse_export_line(text: str, where: str) -> Memory:
         parse_namespace(memory.namespace)
     except InvalidNamespaceError as exc:
         raise InvalidNamespaceError(f"{where}: {exc}") from None
+    _check_storable(memory, where)
     return memory
 
 
@@ -417,6 +463,9 @@ def import_memories(store: BaseStore, src: str | Path | TextIO | Sequence[Memory
         memories = list(src)
         if not all(isinstance(m, Memory) for m in memories):
             raise InvalidInputError("import_memories takes Memory objects, a path or a stream")
+        for index, memory in enumerate(memories):
+            parse_namespace(memory.namespace)
+            _check_storable(memory, f"memory {index}")
     else:
         memories = read_export(src)
     write_memories(store, memories)

@@ -23,6 +23,7 @@ same evidence ids (that is what makes re-runs deduplicate).
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -40,6 +41,7 @@ __all__ = [
     "ROLE_ALIASES",
     "TEXT_BLOCK_TYPES",
     "check_message_sequence",
+    "check_text",
     "content_text",
     "message_role",
     "normalize_messages",
@@ -66,6 +68,8 @@ _ROLE_HINT = "use user, assistant, system or tool"
 _CHUNK_SUFFIX = "MessageChunk"
 
 # Formats seen in real transcripts (LoCoMo session stamps, common log formats).
+#: The last epoch second before the year 10000 (``datetime``'s bound), in UTC.
+_MAX_EPOCH_SECONDS = 253_402_300_799
 _TIMESTAMP_FORMATS = (
     "%I:%M %p on %d %B, %Y",
     "%I:%M %p on %d %b, %Y",
@@ -77,13 +81,32 @@ _TIMESTAMP_FORMATS = (
 )
 
 
+def check_text(text: str, what: str) -> str:
+    """``text`` if it can be stored as UTF-8, else :class:`InvalidInputError` (a lone
+    surrogate such as ``"\\ud800"``, which no store or file can hold)."""
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidInputError(f"{what} is not valid Unicode (a lone surrogate)") from None
+    return text
+
+
 def parse_timestamp(value: Any) -> datetime | None:
-    """Parse a datetime, ISO string, LoCoMo-style stamp or epoch seconds; naive → UTC."""
+    """Parse a datetime, ISO string, LoCoMo-style stamp or epoch seconds; naive → UTC.
+
+    Epoch seconds must be finite and within the years 1970-9999 (``nan``, ``inf``,
+    ``1e20`` and negative stamps raise :class:`InvalidInputError`).
+    """
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
         dt = value
     elif isinstance(value, int | float) and not isinstance(value, bool):
+        if not (math.isfinite(value) and 0 <= value <= _MAX_EPOCH_SECONDS):
+            raise InvalidInputError(
+                f"timestamp {value!r} is not epoch seconds between 1970 and 9999"
+            )
         dt = datetime.fromtimestamp(float(value), tz=UTC)
     elif isinstance(value, str):
         dt = _parse_timestamp_str(value.strip())
@@ -93,6 +116,7 @@ def parse_timestamp(value: Any) -> datetime | None:
 
 
 def _parse_timestamp_str(text: str) -> datetime:
+    check_text(text, "timestamp")
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -222,11 +246,11 @@ def read_message(message: Any) -> dict[str, Any]:
 
 
 def _fields(role: str, content: str, msg_id: Any, name: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"role": role, "content": content}
+    out: dict[str, Any] = {"role": role, "content": check_text(content, "content")}
     if (clean_id := _optional_id(msg_id)) is not None:
-        out["id"] = clean_id
+        out["id"] = check_text(clean_id, "id")
     if (clean_name := _optional_name(name)) is not None:
-        out["name"] = clean_name
+        out["name"] = check_text(clean_name, "name")
     return out
 
 

@@ -6,7 +6,7 @@ memory graph, the memory operations, the CLI and the LangChain integrations:
 - it is a ``tuple`` or ``list`` (a bare string would split into one-character labels);
 - it has at least one label, except a search/list prefix (``allow_empty=True``);
 - every label is a non-empty ``str`` with no ``.`` (stores join labels with ``.``) and
-  no NUL byte (PostgreSQL text cannot hold one);
+  no NUL byte (PostgreSQL text cannot hold one) and no lone surrogate (not UTF-8);
 - its root label is not ``"langgraph"``, which LangGraph reserves.
 
 These are the checks of LangGraph's ``BaseStore`` (``_validate_namespace``), raised as
@@ -87,6 +87,14 @@ def validate_namespace(
             raise InvalidNamespaceError(
                 f"namespace label {label!r} in {labels!r} contains a NUL byte"
             )
+        if not label.isascii():
+            try:
+                label.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InvalidNamespaceError(
+                    f"namespace label {label!r} in {labels!r} is not valid Unicode "
+                    "(a lone surrogate)"
+                ) from None
     if labels and labels[0] == RESERVED_ROOT and not allow_reserved:
         raise InvalidNamespaceError(
             f"namespace root label {RESERVED_ROOT!r} is reserved by LangGraph: {labels!r}"

@@ -42,6 +42,7 @@ from pydantic import BaseModel
 
 from langmem_extract.errors import InvalidInputError
 from langmem_extract.memories import TypeFilter, memory_from_item, parse_memory_types
+from langmem_extract.messages import check_text, parse_timestamp
 from langmem_extract.namespaces import NamespaceLike, parse_namespace
 from langmem_extract.schema import DEFAULT_NAMESPACE, Memory, MemoryStatus, MemoryType
 
@@ -115,13 +116,14 @@ class RecallPlan:
             raise InvalidInputError(f"min_confidence must be within 0-1, got {min_confidence!r}")
         if time_field not in ("valid_from", "created_at"):
             raise InvalidInputError("time_field must be 'valid_from' or 'created_at'")
-        if since is not None and until is not None and _aware(since) > _aware(until):
+        since, until = parse_timestamp(since), parse_timestamp(until)
+        if since is not None and until is not None and since > until:
             raise InvalidInputError("since must not be after until")
         if fetch_k is not None and fetch_k < 1:
             raise InvalidInputError(f"fetch_k must be >= 1, got {fetch_k}")
         if recency_half_life_days <= 0:
             raise InvalidInputError("recency_half_life_days must be > 0")
-        self.query = query.strip() or None
+        self.query = check_text(query, "query").strip() or None
         self.namespace = tuple(namespace)
         self.k = k
         self.fetch_k = max(fetch_k or max(4 * k, 20), k)

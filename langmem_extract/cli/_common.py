@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import IntEnum
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as _markup_escape
 
 from langmem_extract.errors import (
     ExtractionError,
@@ -84,6 +85,27 @@ CategoryOpt = Annotated[str | None, typer.Option("--category", "-c", help="Only 
 # ----------------------------------------------------------------------------- output
 
 
+#: Characters a terminal may act on: C0 controls but tab and newline, DEL, C1 controls
+#: (U+009B is a one-character CSI) and the bidi overrides that reorder what is shown.
+_TERMINAL_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def neutralise(text: str) -> str:
+    """``text`` with terminal control characters shown as ``\\x1b``-style escapes."""
+    return _TERMINAL_CONTROLS.sub(_visible, text)
+
+
+def escape(text: str) -> str:
+    """Stored or user-given text made safe to print: control characters neutralised
+    (:func:`neutralise`) and rich markup escaped. Every command prints data through it."""
+    return _markup_escape(neutralise(text))
+
+
 def out_console() -> Console:
     return Console(highlight=False, soft_wrap=False)
 
@@ -92,12 +114,21 @@ def err_console() -> Console:
     return Console(stderr=True, highlight=False)
 
 
+def json_text(data: Any, **kwargs: Any) -> str:
+    """JSON for stdout/stderr; C0 controls are escaped by JSON, C1 controls here too."""
+    return neutralise_json(json.dumps(data, ensure_ascii=False, default=str, **kwargs))
+
+
+def neutralise_json(text: str) -> str:
+    return _TERMINAL_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    typer.echo(json_text(data, indent=2))
 
 
 def short_id(memory_id: str | None) -> str:
-    return (memory_id or "")[:SHORT_ID]
+    return escape((memory_id or "")[:SHORT_ID])
 
 
 def ns_text(namespace: Sequence[str]) -> str:
@@ -131,8 +162,10 @@ def exit_code_for(exc: BaseException) -> ExitCode:
 
 
 def message_for(exc: BaseException) -> str:
+    from langmem_extract.store.factory import mask_url
+
     # KeyError subclasses repr their argument; show the plain message.
-    text = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+    text = mask_url(exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc))
     if isinstance(exc, LangmemError):
         return _one_line(text)
     if isinstance(exc, OSError):
@@ -147,7 +180,7 @@ def fail(exc: BaseException, *, as_json: bool) -> NoReturn:
         payload = {
             "error": {"type": type(exc).__name__, "message": message, "exit_code": int(code)}
         }
-        typer.echo(json.dumps(payload, ensure_ascii=False), err=True)
+        typer.echo(json_text(payload), err=True)
     else:
         # soft_wrap: the message stays one line whatever the terminal width.
         err_console().print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from langmem_extract.cli._common import (
@@ -17,6 +16,7 @@ from langmem_extract.cli._common import (
     JsonOpt,
     app,
     err_console,
+    escape,
     handle_errors,
     is_missing_file,
     message_for,
@@ -235,5 +235,5 @@ def extract(
     console = out_console()
     console.print(_extraction_table(rows, show_source=len(rows) > 1))
     summary = " · ".join(f"{v} {k}" for k, v in totals.items() if v or k == "extracted")
-    note = " (dry run: nothing written)" if dry_run else f" → {ns_text(ns)}"
+    note = " (dry run: nothing written)" if dry_run else f" → {escape(ns_text(ns))}"
     console.print(f"{len(rows)} conversation(s): {summary}{note}")

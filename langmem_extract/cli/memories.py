@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from langmem_extract.cli._common import (
@@ -23,6 +22,7 @@ from langmem_extract.cli._common import (
     app,
     clip,
     err_console,
+    escape,
     handle_errors,
     ns_text,
     open_db,
@@ -125,7 +125,7 @@ def _show_memory(memory: Memory, console: Console) -> None:
     for entry in memory.history:
         history.add_row(
             entry.at.strftime("%Y-%m-%d %H:%M"),
-            entry.action,
+            escape(str(entry.action)),
             escape(entry.content or ""),
             "" if entry.confidence is None else f"{entry.confidence:.2f}",
             short_id(entry.related_id),
@@ -277,7 +277,7 @@ def forget(
     if json_output:
         print_json({"forgotten": memory.to_value()})
         return
-    out_console().print(f"forgot {memory.id} ({escape(clip(memory.content, 60))})")
+    out_console().print(f"forgot {escape(memory.id)} ({escape(clip(memory.content, 60))})")
 
 
 # ----------------------------------------------------------------------------- export / import

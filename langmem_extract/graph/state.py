@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,7 +16,7 @@ from langmem_extract.errors import (
     InvalidMaxMemoriesError,
     UnknownExtractionTypeError,
 )
-from langmem_extract.messages import normalize_messages, parse_timestamp
+from langmem_extract.messages import check_text, normalize_messages, parse_timestamp
 from langmem_extract.namespaces import validate_namespace
 from langmem_extract.schema import (
     DEFAULT_MAX_MEMORIES,
@@ -108,8 +109,21 @@ class GraphOptions:
                 f"unknown graph option(s) {sorted(unknown)}; known: {sorted(known)}"
             )
         opts = cls(**options)
-        if not 0.0 < opts.similarity_threshold <= 1.0:
-            raise InvalidInputError("similarity_threshold must be in (0, 1]")
+        threshold = opts.similarity_threshold
+        if (
+            isinstance(threshold, bool)
+            or not isinstance(threshold, int | float)
+            or not 0.0 < threshold <= 1.0
+        ):
+            raise InvalidInputError(f"similarity_threshold must be in (0, 1], got {threshold!r}")
+        for name in ("max_message_chars", "max_messages", "search_limit"):
+            value = getattr(opts, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise InvalidInputError(f"{name} must be an integer >= 1, got {value!r}")
+        if not isinstance(opts.semantic_dedup, bool):
+            raise InvalidInputError(
+                f"semantic_dedup must be True or False, got {opts.semantic_dedup!r}"
+            )
         return opts
 
 
@@ -190,13 +204,35 @@ def _candidate(index: int, value: Any) -> Candidate:
     for name in _DECIDED:
         data.pop(name, None)
     try:
-        return Candidate.model_validate(data)
+        cand = Candidate.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err.get("loc", ())) or "value"
         raise InvalidInputError(
             f"candidate {index}: field {where!r}: {err.get('msg', 'invalid')}"
         ) from None
+    try:
+        text = json.dumps(cand.model_dump(mode="python"), ensure_ascii=False, default=str)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInputError(f"candidate {index} is not JSON-serialisable: {exc}") from None
+    check_text(text, f"candidate {index}")
+    return cand
+
+
+def validate_metadata(value: Any) -> dict[str, Any]:
+    """Request metadata: a JSON-serialisable mapping (it is stored with each memory)."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise InvalidInputError(f"metadata must be a mapping, got {type(value).__name__}")
+    try:
+        text = json.dumps(dict(value), ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInputError(f"metadata is not JSON-serialisable: {exc}") from None
+    except RecursionError:
+        raise InvalidInputError("metadata is nested too deeply") from None
+    check_text(text, "metadata")
+    return dict(value)
 
 
 def _optional_str(name: str, value: Any) -> str | None:
@@ -204,14 +240,16 @@ def _optional_str(name: str, value: Any) -> str | None:
         return None
     if not isinstance(value, str) or not value.strip():
         raise InvalidInputError(f"{name} must be a non-empty string")
-    return value
+    return check_text(value, name)
 
 
 def build_request(state: Mapping[str, Any], options: GraphOptions) -> ExtractionRequest:
     """Validate the graph input. Raises a typed :class:`InvalidInputError` subclass."""
-    metadata = state.get("metadata") or {}
-    if not isinstance(metadata, Mapping):
-        raise InvalidInputError("metadata must be a mapping")
+    metadata = validate_metadata(state.get("metadata"))
+    dry_run = state.get("dry_run")
+    dry_run = False if dry_run is None else dry_run
+    if not isinstance(dry_run, bool):
+        raise InvalidInputError(f"dry_run must be True or False, got {dry_run!r}")
     reference_time = parse_timestamp(metadata.get("reference_time") or metadata.get("timestamp"))
     raw_namespace = state.get("namespace")
     namespace = DEFAULT_NAMESPACE if raw_namespace is None else validate_namespace(raw_namespace)
@@ -234,14 +272,14 @@ def build_request(state: Mapping[str, Any], options: GraphOptions) -> Extraction
         messages=messages,
         candidates=candidates,
         namespace=namespace,
-        dry_run=bool(state.get("dry_run", False)),
+        dry_run=dry_run,
         max_memories=max_memories,
         extraction_types=extraction_types,
         agent_id=_optional_str("agent_id", state.get("agent_id")),
         user_id=_optional_str("user_id", state.get("user_id")),
         session_id=_optional_str("session_id", state.get("session_id")),
         thread_id=_optional_str("thread_id", state.get("thread_id")),
-        metadata=dict(metadata),
+        metadata=metadata,
         reference_time=reference_time,
     )
 

@@ -21,9 +21,10 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import RunnableConfig, ensure_config
 from langgraph.store.base import BaseStore
-from pydantic import ConfigDict, PrivateAttr
+from pydantic import ConfigDict, PrivateAttr, ValidationError, field_validator
 
 from langmem_extract.errors import InvalidInputError
+from langmem_extract.messages import parse_timestamp
 from langmem_extract.namespaces import (
     is_template,
     resolve_namespace,
@@ -91,10 +92,23 @@ class MemoryRetriever(BaseRetriever):
 
     _templated: bool = PrivateAttr(default=False)
 
+    @field_validator("since", "until", mode="before")
+    @classmethod
+    def _stamp(cls, value: Any) -> datetime | None:
+        # The one timestamp parser, so bounds match every other entry point.
+        return parse_timestamp(value)
+
     def __init__(self, **data: Any) -> None:
         if "k" in data:
             check_k(data["k"])
-        super().__init__(**data)
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(p) for p in err.get("loc", ())) or "value"
+            raise InvalidInputError(
+                f"MemoryRetriever {where}: {err.get('msg', 'invalid')}"
+            ) from None
         # Checked after pydantic so callers get our typed errors, not a ValidationError.
         self._plan("", DEFAULT_NAMESPACE, {})
         self._templated = is_template(self.namespace)

@@ -8,7 +8,7 @@ distinct search queries; the embedding helpers turn those into vectors, and
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,15 +107,11 @@ def _plan_put(
     if op.value is None:
         return PlannedPut(ns_text(ns), key, None, None, None)
     text, value = to_json(op.value)
+    _validate.check_index(op.index)
     put = PlannedPut(ns_text(ns), key, text, value, op.ttl)
     if embeddings is None or op.index is False:
         return put
-    if op.index is None:
-        paths = fields
-    else:
-        if not isinstance(op.index, list) or not all(isinstance(p, str) for p in op.index):
-            raise InvalidInputError(f"index must be False, None or a list of paths: {op.index!r}")
-        paths = index_fields(op.index)
+    paths = fields if op.index is None else index_fields(op.index)
     for path, tokens in paths:
         found = get_text_at_path(value, tokens)
         for j, t in enumerate(found):
@@ -125,12 +121,7 @@ def _plan_put(
 
 def to_json(value: Any) -> tuple[str, dict[str, Any]]:
     """Serialise a put value; the parsed copy is what the mirror keeps (same as on disk)."""
-    if not isinstance(value, Mapping):
-        raise InvalidInputError(f"value must be a dict, got {type(value).__name__}")
-    try:
-        text = json.dumps(dict(value), ensure_ascii=False, allow_nan=False)
-    except (TypeError, ValueError) as exc:
-        raise InvalidInputError(f"value is not JSON-serialisable: {exc}") from exc
+    text = _validate.check_value(value)
     return text, json.loads(text)
 
 

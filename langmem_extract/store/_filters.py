@@ -28,6 +28,9 @@ _SEGMENT = re.compile(r"^[\w\-]+$")
 
 #: Sentinel code of a row whose path crosses a non-object; no predicate matches it.
 UNREACHABLE = -1
+#: Deepest nesting a filter may have (keys and operand values); deeper raises, never
+#: recurses without bound.
+MAX_FILTER_DEPTH = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,19 @@ def _split_key(key: Any) -> tuple[str, ...]:
     return parts
 
 
+def _check_depth(value: Any, depth: int) -> None:
+    """Raise when ``value`` nests deeper than :data:`MAX_FILTER_DEPTH` (iteratively)."""
+    stack = [(value, depth)]
+    while stack:
+        node, level = stack.pop()
+        if level > MAX_FILTER_DEPTH:
+            raise InvalidInputError(f"filter is nested deeper than {MAX_FILTER_DEPTH} levels")
+        if isinstance(node, Mapping):
+            stack.extend((v, level + 1) for v in node.values())
+        elif isinstance(node, (list, tuple, set, frozenset)):
+            stack.extend((v, level + 1) for v in node)
+
+
 def _check_operand(op: str, value: Any) -> None:
     if op in _RANGE_OPS:
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
@@ -71,6 +87,7 @@ def compile_filter(filter: Mapping[str, Any] | None) -> list[Leaf]:
         return []
     if not isinstance(filter, Mapping):
         raise InvalidInputError(f"filter must be a dict, got {type(filter).__name__}")
+    _check_depth(filter, 0)
     leaves: list[Leaf] = []
     for key, value in filter.items():
         _flatten(_split_key(key), value, leaves)

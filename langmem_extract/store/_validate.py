@@ -8,6 +8,9 @@ reads may name the reserved ``langgraph`` root and writes may not.
 
 from __future__ import annotations
 
+import json
+import math
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
@@ -18,6 +21,7 @@ from langgraph.store.base import (
     Item,
     ListNamespacesOp,
     NotProvided,
+    PutOp,
     SearchItem,
     SearchOp,
 )
@@ -34,12 +38,60 @@ def check_path(path: Iterable[Any]) -> tuple[str, ...]:
     )
 
 
+#: Longest ttl accepted, in minutes (100 years); a longer one overflows date arithmetic.
+MAX_TTL_MINUTES = 100 * 366 * 24 * 60
+#: One index path segment: a field name or ``{a,b}``, then any ``[*]`` / ``[n]`` selectors.
+_INDEX_SEGMENT = r"(?:[\w\-]+|\{[\w\-]+(?:,[\w\-]+)*\})(?:\[(?:\*|-?\d+)\])*"
+_INDEX_PATH = re.compile(rf"^(?:\$|{_INDEX_SEGMENT}(?:\.{_INDEX_SEGMENT})*)$")
+
+
+def _encodable(text: str) -> bool:
+    """False for text that cannot be stored as UTF-8 (a lone surrogate such as ``\\ud800``)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def check_key(key: Any) -> str:
     if not isinstance(key, str):
         raise InvalidInputError(f"key must be a string, got {type(key).__name__}")
     if "\x00" in key:
         raise InvalidInputError(f"key {key!r} contains a NUL byte")
+    if not _encodable(key):
+        raise InvalidInputError(f"key {key!r} is not valid Unicode (a lone surrogate)")
     return key
+
+
+def check_value(value: Any) -> str:
+    """A put value as JSON text: a dict of JSON values, finite numbers, valid Unicode."""
+    if not isinstance(value, Mapping):
+        raise InvalidInputError(f"value must be a dict, got {type(value).__name__}")
+    try:
+        text = json.dumps(dict(value), ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInputError(f"value is not JSON-serialisable: {exc}") from None
+    except RecursionError:
+        raise InvalidInputError("value is nested too deeply to store") from None
+    if not _encodable(text):
+        raise InvalidInputError("value holds text that is not valid Unicode (a lone surrogate)")
+    return text
+
+
+def check_index(index: Any) -> list[str] | Literal[False] | None:
+    """A put's ``index``: ``False``, ``None`` or a list of field paths such as ``a.b[*]``."""
+    if index is None or index is False:
+        return index
+    if not isinstance(index, list) or not all(isinstance(p, str) for p in index):
+        raise InvalidInputError(f"index must be False, None or a list of paths: {index!r}")
+    for path in index:
+        if not _INDEX_PATH.match(path):
+            raise InvalidInputError(
+                f"invalid index path {path!r}: use field names joined by '.', "
+                "with optional [*] or [n] selectors"
+            )
+    return index
 
 
 def check_page(limit: Any, offset: Any) -> None:
@@ -51,20 +103,39 @@ def check_page(limit: Any, offset: Any) -> None:
 def check_query(query: Any) -> None:
     if query is not None and not isinstance(query, str):
         raise InvalidInputError(f"query must be a string, got {query!r}")
+    if query is not None and not _encodable(query):
+        raise InvalidInputError("query is not valid Unicode (a lone surrogate)")
 
 
 def check_ttl(ttl: Any) -> None:
     # bool is an int subclass; True minutes is almost certainly a mistake.
     if ttl is not None and (
-        isinstance(ttl, bool) or not isinstance(ttl, int | float) or not ttl > 0
+        isinstance(ttl, bool)
+        or not isinstance(ttl, int | float)
+        or not math.isfinite(ttl)
+        or not 0 < ttl <= MAX_TTL_MINUTES
     ):
-        raise InvalidInputError(f"ttl must be a positive number of minutes, got {ttl!r}")
+        raise InvalidInputError(
+            f"ttl must be a positive number of minutes up to {MAX_TTL_MINUTES}, got {ttl!r}"
+        )
+
+
+def check_put_op(op: PutOp) -> None:
+    """Namespace, key, ttl, value and index of a ``PutOp`` (``value=None`` deletes)."""
+    validate_namespace(op.namespace)
+    check_key(op.key)
+    check_ttl(op.ttl)
+    if op.value is not None:
+        check_value(op.value)
+        check_index(op.index)
 
 
 def check_session_id(session_id: Any) -> str:
     """A message-log session id: a string with something other than whitespace."""
     if not isinstance(session_id, str) or not session_id.strip():
         raise InvalidInputError(f"session_id must be a non-empty string, got {session_id!r}")
+    if not _encodable(session_id):
+        raise InvalidInputError(f"session_id {session_id!r} is not valid Unicode")
     return session_id
 
 
@@ -77,7 +148,9 @@ def check_search_op(op: SearchOp) -> list[Leaf]:
     """Prefix, paging, filter and query of a ``SearchOp``; returns the compiled filter."""
     validate_namespace(op.namespace_prefix, allow_empty=True, allow_reserved=True)
     check_page(op.limit, op.offset)
-    leaves = compile_filter(op.filter)
+    leaves = compile_filter(op.filter)  # bounds the depth, so dumping it cannot recurse
+    if op.filter and not _encodable(json.dumps(op.filter, ensure_ascii=False, default=repr)):
+        raise InvalidInputError("filter holds text that is not valid Unicode (a lone surrogate)")
     check_query(op.query)
     return leaves
 

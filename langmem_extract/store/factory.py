@@ -7,6 +7,7 @@ and works as a context manager.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,7 +19,7 @@ from langgraph.store.base import BaseStore, IndexConfig, TTLConfig
 from langmem_extract.errors import InvalidInputError
 from langmem_extract.schema import MEMORY_INDEX_FIELDS
 
-__all__ = ["default_memory_index", "open_store", "opened_store"]
+__all__ = ["default_memory_index", "mask_url", "open_store", "opened_store"]
 
 
 def default_memory_index(
@@ -34,6 +35,16 @@ def default_memory_index(
     if not isinstance(dims, int):
         raise InvalidInputError("pass index={'dims': ...} when the embeddings do not declare dims")
     return {"dims": dims, "embed": embeddings, "fields": list(MEMORY_INDEX_FIELDS)}
+
+
+_URL_PASSWORD = re.compile(r"""(?P<head>\b[a-zA-Z][\w+.-]*://[^\s:/@]*:)[^\s'"]*(?=@)""")
+_KV_PASSWORD = re.compile(r"(?P<head>\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
+
+
+def mask_url(text: str) -> str:
+    """``text`` with the password of every ``scheme://user:password@`` URL and every
+    ``password=…`` setting replaced by ``***``, for error messages and logs."""
+    return _KV_PASSWORD.sub(r"\g<head>***", _URL_PASSWORD.sub(r"\g<head>***", str(text)))
 
 
 def _scheme(target: str) -> str:
@@ -74,8 +85,8 @@ def open_store(
         return _open_duckdb(text, index=index, ttl=ttl)
 
     raise InvalidInputError(
-        f"unknown store URL scheme {scheme!r} in {text!r}: use a file path, ':memory:', "
-        "duckdb://<path> or postgresql://..."
+        f"unknown store URL scheme {scheme!r} in {mask_url(text)!r}: use a file path, "
+        "':memory:', duckdb://<path> or postgresql://..."
     )
 
 

@@ -66,14 +66,17 @@ from langmem_extract.errors import (
     InvalidVectorError,
     StoreError,
 )
-from langmem_extract.namespaces import validate_namespace
 from langmem_extract.store import _pg_filters, _pg_sql, _validate
 from langmem_extract.store._messages import AsyncMessageMethods, MessageRow
+from langmem_extract.store.factory import mask_url
 
 __all__ = ["DEFAULT_POOL_MAX", "PostgresStore"]
 
 #: Connections per store; each thread running a store call holds one.
 DEFAULT_POOL_MAX = 10
+#: Seconds one connection attempt may take (libpq ``connect_timeout``); an unreachable
+#: server fails :meth:`PostgresStore.connect` within about this long, in one line.
+CONNECT_TIMEOUT = 5
 
 #: pgvector settings for every pooled session: keep scanning the HNSW graph until the
 #: filtered query has ``limit`` rows, and widen the candidate list for better recall.
@@ -99,8 +102,13 @@ def _session_options(conn_string: str) -> str:
     try:
         given = conninfo_to_dict(conn_string).get("options")
     except psycopg.ProgrammingError as err:
-        raise StoreError(f"invalid PostgreSQL connection string: {err}") from err
+        raise StoreError(f"invalid PostgreSQL connection string: {_one_line(err)}") from None
     return f"{given} {SESSION_OPTIONS}" if given else SESSION_OPTIONS
+
+
+def _one_line(err: BaseException) -> str:
+    """A driver error as one line, with any password in it masked."""
+    return mask_url(" ".join(str(err).split()))
 
 
 def _with_default_ann(index: PostgresIndexConfig | None) -> PostgresIndexConfig | None:
@@ -165,6 +173,16 @@ class PostgresStore(AsyncMessageMethods, _validate.NamespaceCheckedStore, _LangG
         """
         if pool_max < 1:
             raise StoreError(f"pool_max must be >= 1, got {pool_max}")
+        options = _session_options(conn_string)
+        connect_timeout = conninfo_to_dict(conn_string).get("connect_timeout", CONNECT_TIMEOUT)
+        # One direct attempt first: an unreachable server then fails fast with the
+        # driver's reason, not after the pool's retries with a bare timeout.
+        try:
+            psycopg.connect(
+                conn_string, connect_timeout=connect_timeout, options=options
+            ).close()
+        except psycopg.Error as err:
+            raise StoreError(f"cannot connect to PostgreSQL: {_one_line(err)}") from None
         pool: ConnectionPool[Connection[DictRow]] = ConnectionPool(
             conn_string,
             min_size=1,
@@ -173,7 +191,8 @@ class PostgresStore(AsyncMessageMethods, _validate.NamespaceCheckedStore, _LangG
                 "autocommit": True,
                 "prepare_threshold": 0,
                 "row_factory": dict_row,
-                "options": _session_options(conn_string),
+                "options": options,
+                "connect_timeout": connect_timeout,
             },
             open=False,
             name="langmem-store",
@@ -182,7 +201,7 @@ class PostgresStore(AsyncMessageMethods, _validate.NamespaceCheckedStore, _LangG
             pool.open(wait=True, timeout=timeout)
         except Exception as err:
             pool.close()
-            raise StoreError(f"cannot connect to PostgreSQL: {err}") from err
+            raise StoreError(f"cannot connect to PostgreSQL: {_one_line(err)}") from None
         store = cls(pool, index=index, ttl=ttl, owns_pool=True)
         if setup:
             try:
@@ -326,7 +345,7 @@ class PostgresStore(AsyncMessageMethods, _validate.NamespaceCheckedStore, _LangG
         try:
             return super().batch(ops)
         except psycopg.Error as err:
-            raise StoreError(f"PostgreSQL store operation failed: {err}") from err
+            raise StoreError(f"PostgreSQL store operation failed: {_one_line(err)}") from err
 
     def setup(self) -> None:
         """Create or migrate the tables and the vector index (idempotent)."""
@@ -337,7 +356,7 @@ class PostgresStore(AsyncMessageMethods, _validate.NamespaceCheckedStore, _LangG
             hint = ""
             if "vector" in str(err):
                 hint = " (is pgvector installed? run CREATE EXTENSION vector as a superuser)"
-            raise StoreError(f"setting up the PostgreSQL store failed: {err}{hint}") from err
+            raise StoreError(f"setting up the PostgreSQL store failed: {_one_line(err)}{hint}") from err
 
     def _get_filter_condition(self, key: str, op: str, value: Any) -> tuple[str, list[Any]]:
         return _pg_filters.filter_condition(key, op, value)
@@ -422,11 +441,11 @@ class PostgresStore(AsyncMessageMethods, _validate.NamespaceCheckedStore, _LangG
         elif isinstance(op, ListNamespacesOp):
             _validate.check_list_op(op)
         elif isinstance(op, PutOp):
-            validate_namespace(op.namespace)
-            _validate.check_key(op.key)
-            _validate.check_ttl(op.ttl)
-            if op.value is not None:
-                _check_value(op.value)
+            _validate.check_put_op(op)
+            if op.value is not None and _has_nul(op.value):  # jsonb cannot hold NUL characters
+                raise InvalidInputError(
+                    "value contains a NUL character, which PostgreSQL cannot store"
+                )
         else:
             raise InvalidInputError(f"unknown operation type: {type(op).__name__}")
         return op
@@ -499,17 +518,6 @@ def _check_message_row(row: MessageRow) -> None:
         raise InvalidInputError(
             f"message {row.message_id!r} contains a NUL character, which PostgreSQL cannot store"
         )
-
-
-def _check_value(value: Any) -> None:
-    if not isinstance(value, Mapping):
-        raise InvalidInputError(f"value must be a dict, got {type(value).__name__}")
-    try:
-        json.dumps(dict(value), allow_nan=False)
-    except (TypeError, ValueError) as exc:
-        raise InvalidInputError(f"value is not JSON-serialisable: {exc}") from exc
-    if _has_nul(value):  # jsonb cannot hold NUL characters
-        raise InvalidInputError("value contains a NUL character, which PostgreSQL cannot store")
 
 
 def _has_nul(value: Any) -> bool:
