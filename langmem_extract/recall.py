@@ -5,35 +5,54 @@ LangChain ``MemoryRetriever``, the ``search_memory`` tool, the agent recall hook
 the ``langmem-extract recall`` command all rank through :class:`RecallPlan`, so they
 agree.
 
+Relevance
+---------
+``score`` is an absolute relevance: 0 for an unrelated memory, 1 for an exact match,
+on the same scale for every query and store, so a fixed floor means the same thing
+everywhere. It maps the store's cosine similarity through the embedder's
+:class:`RelevanceCalibration`, a clamped linear map between two anchors::
+
+    score = clamp((cosine - unrelated) / (exact - unrelated), 0, 1)
+
+``unrelated`` is the median cosine of a request against memories that do not answer
+it, ``exact`` the median cosine of a text (as a query) against itself (as a passage).
+:data:`CALIBRATIONS` holds the anchors per embedder, fitted by
+``benchmarks/relevance_calibration.py`` on a generic hand-written set (E5 cosines sit in
+a narrow band, about 0.75 unrelated to 0.95 exact); an embedder may carry its own as a
+``relevance_calibration`` attribute; an unknown embedder gets the identity (clamped
+cosine). ``score_threshold`` drops memories whose score is below it. The plain
+retriever sets none (LangChain's top-k); the agent-facing paths default to
+:data:`DEFAULT_RELEVANCE_FLOOR` and so return nothing when nothing is relevant.
+
 Ranking
 -------
 The store's vector search fetches a pool of candidates (``fetch_k``, by default
-``max(4 * k, 20)``), which are then re-ranked by a blend::
+``max(4 * k, 20)``), which are then ordered by a blend (``rank_score``)::
 
-    score = (ws * rel_similarity + wi * importance + wr * recency) / (ws + wi + wr)
+    rank_score = (ws * rel_similarity + wi * importance + wr * recency) / (ws + wi + wr)
 
-with ``weights = (ws, wi, wr)`` (default ``(0.9, 0.07, 0.03)``). Cosine scores of
-sentence embedders sit in a narrow band (E5: roughly 0.75-0.95), so raw similarity
-cannot be added to 0-1 importance without importance deciding the order.
-``rel_similarity`` therefore rescales the store's cosine score (clamped to ``[0, 1]``)
-within the fetched pool: ``(sim - lowest) / (highest - lowest)``, 1 when all are equal.
-The best match scores 1, the weakest fetched candidate 0, whatever the embedder's range,
-and importance and recency move a memory only past others of near-equal similarity.
-``importance`` is the memory's own 0-1 importance, and
-``recency = 0.5 ** (age_days / recency_half_life_days)`` where age runs from when the
-memory's content happened (``event_time``, e.g. the date of a dated event) or, without
-one, from when it became valid (``valid_from``).
+with ``weights = (ws, wi, wr)`` (default ``(0.9, 0.07, 0.03)``). ``rel_similarity``
+rescales the clamped cosine within the fetched pool: ``(sim - lowest) / (highest -
+lowest)``, 1 when all are equal, so importance and recency move a memory only past
+others of near-equal similarity whatever the embedder's range. ``importance`` is the
+memory's own 0-1 importance, and ``recency = 0.5 ** (age_days / recency_half_life_days)``
+where age runs from when the memory's content happened (``event_time``, e.g. the date of
+a dated event) or, without one, from when it became valid (``valid_from``).
+``weights=(1, 0, 0)`` orders by similarity alone, hence by ``score``. Every result also
+carries the store's raw ``similarity``.
 
-When importance and recency both weigh 0 (``weights=(1, 0, 0)``) the ranking is pure
-similarity and ``score`` is the raw clamped cosine, so ``score_threshold`` is then a
-similarity floor. Otherwise ``score_threshold`` drops memories whose blended score is
-below it. Every result also carries the store's raw ``similarity``.
+Time
+----
+``since`` and ``until`` take datetimes or ISO 8601 strings (naive means UTC) and bound
+``time_field``: ``valid_from`` (default), ``created_at`` or ``event_time`` (when the
+memory's content happened; memories without one are left out when a bound is set).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -47,13 +66,17 @@ from langmem_extract.namespaces import NamespaceLike, parse_namespace
 from langmem_extract.schema import DEFAULT_NAMESPACE, Memory, MemoryStatus, MemoryType
 
 __all__ = [
+    "CALIBRATIONS",
     "DEFAULT_HALF_LIFE_DAYS",
+    "DEFAULT_RELEVANCE_FLOOR",
     "DEFAULT_WEIGHTS",
     "MAX_RECALL_K",
     "RecallPlan",
     "RecalledMemory",
+    "RelevanceCalibration",
     "TimeField",
     "arecall_memories",
+    "calibration_for",
     "recall_memories",
 ]
 
@@ -68,18 +91,75 @@ MAX_RECALL_K = 100
 _MAX_SCAN_FACTOR = 15
 _SECONDS_PER_DAY = 86_400.0
 
-TimeField = Literal["valid_from", "created_at"]
+TimeField = Literal["valid_from", "created_at", "event_time"]
+TIME_FIELDS: tuple[str, ...] = ("valid_from", "created_at", "event_time")
+TimeLike = datetime | str
+
+
+@dataclass(frozen=True)
+class RelevanceCalibration:
+    """Maps an embedder's cosine to a 0-1 relevance (see the module docstring).
+
+    Args:
+        unrelated: cosine that maps to 0 (typical of a memory unrelated to the request).
+        exact: cosine that maps to 1 (a text against itself).
+    """
+
+    unrelated: float
+    exact: float
+
+    def __post_init__(self) -> None:
+        if not -1.0 <= self.unrelated < self.exact <= 1.0:
+            raise InvalidInputError(
+                f"calibration needs -1 <= unrelated < exact <= 1, got {self.unrelated!r}, "
+                f"{self.exact!r}"
+            )
+
+    def __call__(self, cosine: float | None) -> float:
+        if cosine is None:
+            return 0.0
+        return min(max((cosine - self.unrelated) / (self.exact - self.unrelated), 0.0), 1.0)
+
+
+#: The clamped cosine, for embedders without a fitted calibration.
+IDENTITY_CALIBRATION = RelevanceCalibration(unrelated=0.0, exact=1.0)
+
+#: Fitted anchors per embedder (class name, ``:variant`` when it has one). Fitted with
+#: ``benchmarks/relevance_calibration.py`` (measured: exact 0.9458, unrelated 0.7552).
+CALIBRATIONS: dict[str, RelevanceCalibration] = {
+    "E5Embeddings:original": RelevanceCalibration(unrelated=0.755, exact=0.946),
+}
+
+#: The agent-facing paths' default ``score_threshold``. On the calibration set it keeps
+#: 0.958 of the memories that answer a request and drops 0.951 of unrelated ones (the
+#: best balance the benchmark script finds).
+DEFAULT_RELEVANCE_FLOOR = 0.2
+
+
+def calibration_for(store: BaseStore) -> RelevanceCalibration:
+    """The relevance calibration for the embedder behind ``store``'s index."""
+    embeddings = getattr(store, "embeddings", None)
+    own = getattr(embeddings, "relevance_calibration", None)
+    if isinstance(own, RelevanceCalibration):
+        return own
+    key = type(embeddings).__name__
+    variant = getattr(embeddings, "variant", None)
+    if isinstance(variant, str):
+        key = f"{key}:{variant}"
+    return CALIBRATIONS.get(key, IDENTITY_CALIBRATION)
 
 
 class RecalledMemory(BaseModel):
     """One recall result.
 
-    ``score`` is the blended rank score (see the module docstring); ``similarity`` the
-    store's raw cosine similarity to the query (``None`` without a query or an index).
+    ``score`` is the calibrated 0-1 relevance, ``rank_score`` the blend that orders the
+    results (see the module docstring); ``similarity`` the store's raw cosine similarity
+    to the query (``None`` without a query or an index).
     """
 
     memory: Memory
     score: float
+    rank_score: float = 0.0
     similarity: float | None = None
 
 
@@ -102,8 +182,8 @@ class RecallPlan:
         types: TypeFilter = None,
         category: str | None = None,
         min_confidence: float | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
+        since: TimeLike | None = None,
+        until: TimeLike | None = None,
         time_field: TimeField = "valid_from",
         score_threshold: float | None = None,
         weights: Sequence[float] = DEFAULT_WEIGHTS,
@@ -114,11 +194,15 @@ class RecallPlan:
         _check_weights(weights)
         if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
             raise InvalidInputError(f"min_confidence must be within 0-1, got {min_confidence!r}")
-        if time_field not in ("valid_from", "created_at"):
-            raise InvalidInputError("time_field must be 'valid_from' or 'created_at'")
-        since, until = parse_timestamp(since), parse_timestamp(until)
+        if time_field not in TIME_FIELDS:
+            raise InvalidInputError(f"time_field must be one of {TIME_FIELDS}, got {time_field!r}")
+        since, until = _bound("since", since), _bound("until", until)
         if since is not None and until is not None and since > until:
             raise InvalidInputError("since must not be after until")
+        if score_threshold is not None and (
+            isinstance(score_threshold, bool) or not isinstance(score_threshold, int | float)
+        ):
+            raise InvalidInputError(f"score_threshold must be a number, got {score_threshold!r}")
         if fetch_k is not None and fetch_k < 1:
             raise InvalidInputError(f"fetch_k must be >= 1, got {fetch_k}")
         if recency_half_life_days <= 0:
@@ -130,19 +214,21 @@ class RecallPlan:
         self.types = _type_set(types)
         self.category = category
         self.min_confidence = min_confidence
-        self.since = _aware(since) if since is not None else None
-        self.until = _aware(until) if until is not None else None
+        self.since = since
+        self.until = until
         self.time_field: TimeField = time_field
         self.score_threshold = score_threshold
         self.weights = tuple(float(w) for w in weights)
         self.half_life_days = recency_half_life_days
         self.include_superseded = include_superseded
         self.now = datetime.now(UTC)
+        self.calibration = IDENTITY_CALIBRATION
 
     # -- running against a store
 
     def run(self, store: BaseStore) -> list[RecalledMemory]:
         """The ``k`` best memories in ``store``, best first."""
+        self.calibration = calibration_for(store)
         pool: list[tuple[SearchItem, Memory]] = []
         for offset, limit in self.pages():
             page = store.search(self.namespace, **self.search_args(offset, limit))
@@ -152,6 +238,7 @@ class RecallPlan:
 
     async def arun(self, store: BaseStore) -> list[RecalledMemory]:
         """Async :meth:`run`."""
+        self.calibration = calibration_for(store)
         pool: list[tuple[SearchItem, Memory]] = []
         for offset, limit in self.pages():
             page = await store.asearch(self.namespace, **self.search_args(offset, limit))
@@ -211,7 +298,12 @@ class RecallPlan:
             return False
         if self.min_confidence is not None and memory.confidence < self.min_confidence:
             return False
-        stamp = _aware(getattr(memory, self.time_field))
+        if self.since is None and self.until is None:
+            return True
+        raw = getattr(memory, self.time_field)
+        if raw is None:  # no event time: cannot be placed in the window
+            return False
+        stamp = _aware(raw)
         if self.since is not None and stamp < self.since:
             return False
         return not (self.until is not None and stamp > self.until)
@@ -224,15 +316,20 @@ class RecallPlan:
         pure_similarity = wi == 0.0 and wr == 0.0
         scored: list[RecalledMemory] = []
         for (item, memory), sim, rel in zip(pool, sims, relative, strict=True):
-            if pure_similarity:
-                score = sim
-            else:
-                score = (ws * rel + wi * memory.importance + wr * self._recency(memory)) / total
-            if self.score_threshold is not None and score < self.score_threshold:
+            relevance = self.calibration(item.score)
+            if self.score_threshold is not None and relevance < self.score_threshold:
                 continue
-            scored.append(RecalledMemory(memory=memory, score=score, similarity=item.score))
+            if pure_similarity:
+                blend = sim
+            else:
+                blend = (ws * rel + wi * memory.importance + wr * self._recency(memory)) / total
+            scored.append(
+                RecalledMemory(
+                    memory=memory, score=relevance, rank_score=blend, similarity=item.score
+                )
+            )
         # Stable tie-break on id keeps results deterministic across backends.
-        scored.sort(key=lambda hit: (-hit.score, hit.memory.id))
+        scored.sort(key=lambda hit: (-hit.rank_score, -hit.score, hit.memory.id))
         return scored[: self.k]
 
     def _recency(self, memory: Memory) -> float:
@@ -372,6 +469,15 @@ def _as_memory(item: SearchItem) -> Memory | None:
     except Exception:  # a foreign item in the namespace is not a memory
         logger.debug("skipping non-memory item %s/%s", item.namespace, item.key)
         return None
+
+
+def _bound(name: str, value: Any) -> datetime | None:
+    """A ``since``/``until`` value as an aware datetime: a datetime or an ISO string."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime | str) or (isinstance(value, str) and not value.strip()):
+        raise InvalidInputError(f"{name} must be a datetime or an ISO 8601 string, got {value!r}")
+    return parse_timestamp(value)
 
 
 def _aware(stamp: datetime) -> datetime:

@@ -89,3 +89,53 @@ def test_an_empty_query_lists_for_a_plan_but_not_for_recall_memories() -> None:
 def test_recall_memories_bounds_k(k: object) -> None:
     with pytest.raises(InvalidInputError, match="k must be between 1 and 100"):
         recall_memories(in_memory_store(), "tea", k=k)  # type: ignore[arg-type]
+
+
+# -- time bounds
+
+
+def test_event_time_filter_answers_what_happened_in_a_month() -> None:
+    from datetime import UTC, datetime
+
+    store = in_memory_store()
+    may = put_memory(
+        store, NS, "User did a pottery class", type="event",
+        event_time=datetime(2023, 5, 12, tzinfo=UTC),
+    )  # fmt: skip
+    put_memory(
+        store, NS, "User did a cooking class", type="event",
+        event_time=datetime(2023, 7, 2, tzinfo=UTC),
+    )  # fmt: skip
+    put_memory(store, NS, "User did like classes")  # no event time: cannot be placed in May
+    # All three were stored now, so a bound on storage time cannot tell them apart ...
+    assert recall_memories(store, "what did I do", NS, since="2023-05-01", until="2023-06-01") == []
+    # ... a bound on when they happened can: "what did I do in May 2023?"
+    hits = recall_memories(
+        store, "what did I do", NS,
+        since="2023-05-01", until=datetime(2023, 5, 31, 23, 59), time_field="event_time",
+    )  # fmt: skip
+    assert [h.memory.id for h in hits] == [may.id]
+    docs = MemoryRetriever(
+        store=store, namespace=NS, since="2023-05-01T00:00:00Z", time_field="event_time"
+    ).invoke("what did I do", until="2023-05-31")
+    assert [d.metadata["id"] for d in docs] == [may.id]
+    assert docs[0].metadata["event_time"] == "2023-05-12T00:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"since": "last tuesday"},
+        {"until": ""},
+        {"since": 12.5},
+        {"since": ["2023-05-01"]},
+        {"since": "2023-06-01", "until": "2023-05-01"},
+        {"time_field": "updated_at"},
+    ],
+)
+def test_bad_time_bounds_are_input_errors(options: dict[str, object]) -> None:
+    store = in_memory_store()
+    with pytest.raises(InvalidInputError):
+        recall_memories(store, "tea", NS, **options)
+    with pytest.raises(InvalidInputError):
+        MemoryRetriever(store=store, namespace=NS).invoke("tea", **options)

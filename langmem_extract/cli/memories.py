@@ -162,11 +162,18 @@ def recall(
     namespace: Annotated[
         str | None, typer.Option("--namespace", "-n", help="Namespace prefix; default memories.")
     ] = None,
+    min_score: Annotated[
+        float | None,
+        typer.Option(
+            "--min-score",
+            help="Relevance floor (0 unrelated, 1 exact match); default 0.2, 0 shows all.",
+        ),
+    ] = None,
     db: DbOpt = DEFAULT_DB,
     json_output: JsonOpt = False,
 ) -> None:
     """Recall the memories that best answer QUERY."""
-    from langmem_extract.recall import recall_memories
+    from langmem_extract.recall import DEFAULT_RELEVANCE_FLOOR, recall_memories
 
     ns = parse_ns(namespace) or None
     with open_db(db) as store:
@@ -179,6 +186,7 @@ def recall(
             category=category,
             min_confidence=min_confidence,
             include_superseded=include_superseded,
+            score_threshold=DEFAULT_RELEVANCE_FLOOR if min_score is None else min_score,
         )
     if json_output:
         print_json(
@@ -196,7 +204,7 @@ def recall(
         )
         return
     if not hits:
-        out_console().print("no memories match")
+        out_console().print("no memories match (or none is relevant enough: see --min-score)")
         return
     out_console().print(_recall_table(hits, query))
 

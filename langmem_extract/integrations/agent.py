@@ -49,6 +49,7 @@ from langmem_extract.namespaces import (
     template_fields,
     validate_namespace,
 )
+from langmem_extract.recall import DEFAULT_RELEVANCE_FLOOR
 
 if TYPE_CHECKING:
     from langmem_extract.extractors.base import Extractor
@@ -141,6 +142,11 @@ class MemoryRecall(_Namespaced):
     ``output_key="llm_input_messages"`` (the prebuilt agent's pre-model-hook contract)
     that is the conversation with the memories in a system message; any other key gets
     the formatted memory text, for your own prompt.
+
+    Only memories whose calibrated relevance reaches ``score_threshold`` (default
+    :data:`~langmem_extract.recall.DEFAULT_RELEVANCE_FLOOR`) are given to the model, so a
+    request that needs no memory ("convert 5 miles to km") gets none; ``None`` turns the
+    floor off.
     """
 
     def __init__(
@@ -151,6 +157,7 @@ class MemoryRecall(_Namespaced):
         k: int = 5,
         output_key: str = "llm_input_messages",
         header: str = MEMORY_HEADER,
+        score_threshold: float | None = DEFAULT_RELEVANCE_FLOOR,
         **retriever_options: Any,
     ) -> None:
         super().__init__(namespace)
@@ -158,7 +165,7 @@ class MemoryRecall(_Namespaced):
         self.output_key = output_key
         self.header = header
         # Validates k and the filters now rather than on the first turn.
-        self._options = {"k": k, **retriever_options}
+        self._options = {"k": k, "score_threshold": score_threshold, **retriever_options}
         self._retriever_for(store or _placeholder_store(), ("memories",))
 
     def _retriever_for(self, store: BaseStore, namespace: tuple[str, ...]) -> MemoryRetriever:
@@ -384,7 +391,9 @@ else:
         """``create_agent`` middleware: recall before each model call, capture at the end.
 
         Recalled memories are added to the system message of the model request only;
-        the agent state is not changed. Capture runs once per agent invocation, after
+        the agent state is not changed. As for :class:`MemoryRecall`, only memories that
+        clear the relevance floor are added (``retriever_options={"score_threshold": x}``
+        changes it, ``None`` turns it off). Capture runs once per agent invocation, after
         the final reply. The store comes from ``create_agent(store=...)`` unless given.
         """
 

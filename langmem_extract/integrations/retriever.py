@@ -4,7 +4,8 @@ A thin face over :mod:`langmem_extract.recall`, which plans the query, filters a
 ranks (the ranking blend is documented there). This module resolves the namespace
 template from the run config, takes per-call overrides, and turns each
 :class:`~langmem_extract.recall.RecalledMemory` into a ``Document`` whose metadata
-carries the memory's fields, its blended ``score`` and the raw ``similarity``.
+carries the memory's fields, its calibrated 0-1 relevance ``score``, the blended
+``rank_score`` that orders the results, and the raw ``similarity``.
 """
 
 from __future__ import annotations
@@ -61,6 +62,9 @@ OVERRIDABLE = frozenset(
 class MemoryRetriever(BaseRetriever):
     """Retrieve stored memories as ``Document`` objects, re-ranked by a weighted blend.
 
+    ``metadata["score"]`` is the calibrated relevance (0 unrelated, 1 exact match); set
+    ``score_threshold`` to return only memories at least that relevant.
+
     Example::
 
         retriever = MemoryRetriever(store=store, namespace=("memories", "{user_id}"), k=5)
@@ -80,11 +84,15 @@ class MemoryRetriever(BaseRetriever):
     types: Sequence[MemoryType | str] | MemoryType | str | None = None
     category: str | None = None
     min_confidence: float | None = None
-    since: datetime | None = None
-    until: datetime | None = None
+    since: datetime | str | None = None
+    """Lower time bound: a datetime or an ISO 8601 string (naive means UTC)."""
+    until: datetime | str | None = None
     time_field: TimeField = "valid_from"
-    """Which timestamp ``since``/``until`` bound."""
+    """Which timestamp ``since``/``until`` bound: ``valid_from``, ``created_at`` or
+    ``event_time``."""
     score_threshold: float | None = None
+    """Drop documents whose calibrated relevance ``score`` (0-1) is lower; ``None`` keeps
+    LangChain's top-k."""
     weights: tuple[float, float, float] = DEFAULT_WEIGHTS
     """(similarity, importance, recency)."""
     recency_half_life_days: float = DEFAULT_HALF_LIFE_DAYS
@@ -206,9 +214,11 @@ def memory_document(hit: RecalledMemory) -> Document:
             "created_at": _iso(memory.created_at),
             "valid_from": _iso(memory.valid_from),
             "valid_to": _iso(memory.valid_to),
+            "event_time": _iso(memory.event_time),
             "status": memory.status.value,
             "namespace": list(memory.namespace),
             "score": hit.score,
+            "rank_score": hit.rank_score,
             "similarity": hit.similarity,
         },
     )

@@ -35,7 +35,7 @@ from langmem_extract.namespaces import (
     template_fields,
     validate_namespace,
 )
-from langmem_extract.recall import RecalledMemory, RecallPlan
+from langmem_extract.recall import DEFAULT_RELEVANCE_FLOOR, RecalledMemory, RecallPlan
 from langmem_extract.schema import (
     Candidate,
     ExtractionResult,
@@ -89,8 +89,15 @@ class ForgetInput(BaseModel):
 class _MemoryTools:
     """The shared store, namespace template and memory graph behind the three tools."""
 
-    def __init__(self, store: BaseStore, namespace: Sequence[str]) -> None:
+    def __init__(
+        self,
+        store: BaseStore,
+        namespace: Sequence[str],
+        score_threshold: float | None = DEFAULT_RELEVANCE_FLOOR,
+    ) -> None:
         self.store = store
+        self.score_threshold = score_threshold
+        RecallPlan("", (), score_threshold=score_threshold)  # checks the floor now
         fields = template_fields(namespace)  # before tuple(): a bare str must be rejected
         self.template = tuple(namespace)
         if not fields:
@@ -108,11 +115,15 @@ class _MemoryTools:
     # search_memory
 
     def search(self, query: str, limit: int = 5, *, config: RunnableConfig) -> str:
-        plan = RecallPlan(query, self.namespace(config), k=limit)
+        plan = RecallPlan(
+            query, self.namespace(config), k=limit, score_threshold=self.score_threshold
+        )
         return _format_hits(plan.run(self.store))
 
     async def asearch(self, query: str, limit: int = 5, *, config: RunnableConfig) -> str:
-        plan = RecallPlan(query, self.namespace(config), k=limit)
+        plan = RecallPlan(
+            query, self.namespace(config), k=limit, score_threshold=self.score_threshold
+        )
         return _format_hits(await plan.arun(self.store))
 
     # remember
@@ -161,13 +172,16 @@ def create_memory_tools(
     namespace: Sequence[str] = DEFAULT_TOOL_NAMESPACE,
     *,
     include_forget: bool = False,
+    score_threshold: float | None = DEFAULT_RELEVANCE_FLOOR,
 ) -> list[BaseTool]:
     """``search_memory`` and ``remember`` (plus ``forget`` when ``include_forget``).
 
     ``namespace`` labels may use ``{name}`` fields filled from the run config's
     ``configurable``; a missing value raises ``InvalidNamespaceError`` when a tool runs.
+    ``search_memory`` returns only memories whose calibrated relevance reaches
+    ``score_threshold`` (an empty list when none does); ``None`` turns the floor off.
     """
-    impl = _MemoryTools(store, namespace)
+    impl = _MemoryTools(store, namespace, score_threshold)
 
     def search_memory(query: str, limit: int = 5, *, config: RunnableConfig) -> str:
         return impl.search(query, limit, config=config)

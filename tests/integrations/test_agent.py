@@ -25,6 +25,11 @@ from tests.integrations.fakes import ScriptedChatModel
 from tests.integrations.helpers import in_memory_store, put_memory
 from tests.integrations.test_chat_history import CountingExtractor
 
+# These tests use token-hash embeddings, which are not semantic ("Dinner ideas?" shares no
+# word with "User is vegetarian."), so the relevance floor is off here; the floor has its
+# own tests with E5 in tests/integrations/test_relevance.py.
+NO_FLOOR: dict[str, Any] = {"score_threshold": None}
+
 
 def memories(store: BaseStore, namespace: tuple[str, ...]) -> list[Memory]:
     return [Memory.from_item(i) for i in store.search(namespace, limit=100)]
@@ -49,7 +54,7 @@ def own_graph(store: BaseStore, model: ScriptedChatModel, capture: MemoryCapture
         return {"messages": [model.invoke([system, *state["messages"]])]}
 
     graph = StateGraph(State)
-    graph.add_node("recall", MemoryRecall(output_key="memories"))
+    graph.add_node("recall", MemoryRecall(output_key="memories", **NO_FLOOR))
     graph.add_node("model", call_model)
     graph.add_node("capture", capture)
     graph.add_edge(START, "recall")
@@ -109,9 +114,9 @@ def test_prebuilt_agent_hooks_with_tools(store: BaseStore) -> None:
         warnings.simplefilter("ignore", DeprecationWarning)
         agent = create_react_agent(
             model,
-            create_memory_tools(store),
+            create_memory_tools(store, **NO_FLOOR),
             store=store,
-            pre_model_hook=MemoryRecall(),
+            pre_model_hook=MemoryRecall(**NO_FLOOR),
             post_model_hook=MemoryCapture(extractor=extractor),
         )
     out = agent.invoke({"messages": [HumanMessage("I'm vegetarian. Suggest a snack.")]}, cfg("t1"))
@@ -150,7 +155,7 @@ def test_middleware_with_create_agent(store: BaseStore) -> None:
     from langchain.agents import create_agent
 
     model = ScriptedChatModel(replies=["Noted!", "Try a lentil stew."])
-    middleware = MemoryMiddleware()
+    middleware = MemoryMiddleware(retriever_options=NO_FLOOR)
     agent = create_agent(
         model, [], system_prompt="You are a cook.", middleware=[middleware], store=store
     )
@@ -175,7 +180,11 @@ async def test_middleware_async_with_runtime_context(store: BaseStore) -> None:
 
     model = ScriptedChatModel(replies=["ok"])
     agent = create_agent(
-        model, [], middleware=[MemoryMiddleware()], store=store, context_schema=Context
+        model,
+        [],
+        middleware=[MemoryMiddleware(retriever_options=NO_FLOOR)],
+        store=store,
+        context_schema=Context,
     )
     await agent.ainvoke({"messages": [HumanMessage("I love jazz")]}, context=Context("ctx-user"))
     assert [m.content for m in memories(store, ("memories", "ctx-user"))] == ["User loves jazz."]

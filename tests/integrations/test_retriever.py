@@ -137,7 +137,7 @@ def test_pure_similarity_versus_importance_and_recency_weights(store: BaseStore)
         "User drinks coffee every morning",
     ]
     # 30-day half-life: 200 days old → 0.5 ** (200 / 30)
-    assert by_recency[1].metadata["score"] == pytest.approx(0.5 ** (200 / 30), rel=1e-3)
+    assert by_recency[1].metadata["rank_score"] == pytest.approx(0.5 ** (200 / 30), rel=1e-3)
 
 
 def test_score_threshold_drops_weak_matches(store: BaseStore) -> None:

@@ -1,4 +1,5 @@
-"""The retriever's blend: pool-relative similarity, importance and recency as tie-breakers."""
+"""The retriever's blend (``rank_score``): pool-relative similarity, importance and recency as
+tie-breakers."""
 
 from __future__ import annotations
 
@@ -47,8 +48,8 @@ def test_default_score_follows_the_documented_formula() -> None:
             + wi * doc.metadata["importance"]
             + wr * 0.5 ** (age_days / 30)
         ) / (ws + wi + wr)
-        assert doc.metadata["score"] == pytest.approx(expected, abs=1e-3)
-    scores = [d.metadata["score"] for d in docs]
+        assert doc.metadata["rank_score"] == pytest.approx(expected, abs=1e-3)
+    scores = [d.metadata["rank_score"] for d in docs]
     assert scores == sorted(scores, reverse=True)
 
 
@@ -83,17 +84,19 @@ def test_recency_counts_from_event_time_not_ingest_time() -> None:
     r = MemoryRetriever(store=store, namespace=NS, k=2, weights=(0, 0, 1))
     docs = r.invoke("User ran a marathon")
     assert docs[-1].metadata["id"] == past.id
-    assert docs[-1].metadata["score"] == pytest.approx(0.5 ** (300 / 30), rel=1e-3)
-    assert docs[0].metadata["score"] == pytest.approx(1.0, abs=1e-3)
+    assert docs[-1].metadata["rank_score"] == pytest.approx(0.5 ** (300 / 30), rel=1e-3)
+    assert docs[0].metadata["rank_score"] == pytest.approx(1.0, abs=1e-3)
 
 
-def test_pure_similarity_score_is_the_raw_cosine_and_threshold_a_floor() -> None:
+def test_score_is_the_calibrated_similarity_and_threshold_a_floor() -> None:
     store = in_memory_store()
     put_memory(store, NS, "User is vegetarian")
     put_memory(store, NS, "User owns a red bicycle")
     r = MemoryRetriever(store=store, namespace=NS, k=5, weights=(1, 0, 0))
     docs = r.invoke("User is vegetarian")
     for d in docs:
+        # Token-hash embeddings have no fitted calibration: the clamped cosine.
         assert d.metadata["score"] == pytest.approx(min(max(d.metadata["similarity"], 0), 1))
+        assert d.metadata["rank_score"] == pytest.approx(d.metadata["score"])
     floor = (docs[0].metadata["similarity"] + docs[1].metadata["similarity"]) / 2
     assert contents(r.invoke("User is vegetarian", score_threshold=floor)) == ["User is vegetarian"]
