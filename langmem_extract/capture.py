@@ -159,6 +159,7 @@ def capture_request(
         "max_memories": max_memories,
         "extraction_types": list(extraction_types) if extraction_types else None,
         "metadata": validate_metadata(metadata) or None,
+        "via": "capture",
         **ids,
     }
     return {k: v for k, v in request.items() if v is not None}

@@ -58,6 +58,12 @@ class UnknownExtractionTypeError(InvalidInputError):
     """An ``extraction_types`` entry that is not a memory type."""
 
 
+class ScopeError(InvalidInputError):
+    """A ``user_id``/``agent_id`` that cannot scope the namespace it was given with (a
+    reader whose fixed namespace has no ``{user_id}`` field), or that no namespace label
+    may hold (see :func:`langmem_extract.namespaces.default_namespace`)."""
+
+
 class ExtractionError(LangmemError):
     """The extractor could not produce candidates."""
 

@@ -1,4 +1,4 @@
-"""Operations on stored memories: list, get, history, forget, export, import, stats.
+"""Operations on stored memories: list, get, history, forget, purge, export, import, stats.
 
 These work on any LangGraph ``BaseStore`` that holds ``Memory.to_value()`` items
 (see :mod:`langmem_extract.schema`); the ``langmem-extract`` CLI is a thin skin
@@ -6,6 +6,14 @@ over them. Items that are not memories (for example chat-history messages kept
 in the same store) are ignored. Recall (ranked search) is in
 :mod:`langmem_extract.recall`; every write goes through
 :func:`langmem_extract.graph.persist.write_memories`.
+
+``forget`` leaves a tombstone: the memory's id, namespace, type, times and scope ids stay,
+with status ``forgotten``, and its history keeps who changed it when and by which path, plus
+a ``forgotten`` entry saying who forgot it. Everything that held the content is erased: the
+content, title, subject/value, tags, metadata, the history's ``content``/``note``, and the
+copies of the content in the history of the memories it superseded or was superseded by.
+Tombstones are left out of list, get, recall and stats (``status="forgotten"`` lists them)
+and kept in exports. ``purge`` erases everything of a data subject, tombstones included.
 
 Export writes one memory per line as canonical JSON (sorted keys, no extra
 whitespace), so ``export → import → export`` yields the same bytes up to line order.
@@ -32,12 +40,26 @@ from langmem_extract.errors import (
 )
 from langmem_extract.graph.persist import write_memories
 from langmem_extract.messages import parse_timestamp
-from langmem_extract.namespaces import NamespaceLike, format_namespace, parse_namespace
-from langmem_extract.schema import HistoryEntry, Memory, MemoryStatus, MemoryType
+from langmem_extract.namespaces import (
+    NamespaceLike,
+    default_namespace,
+    format_namespace,
+    parse_namespace,
+)
+from langmem_extract.schema import (
+    WRITE_PATHS,
+    HistoryEntry,
+    Memory,
+    MemoryStatus,
+    MemoryType,
+    WritePath,
+    utcnow,
+)
 from langmem_extract.store._validate import check_key, check_value
 
 __all__ = [
     "MemoryStats",
+    "PurgeResult",
     "export_memories",
     "forget_memory",
     "get_memory",
@@ -47,6 +69,7 @@ __all__ = [
     "memory_from_item",
     "memory_stats",
     "parse_memory_types",
+    "purge_memories",
     "read_export",
 ]
 
@@ -167,7 +190,8 @@ def list_memories(
     """Stored memories under ``namespace_prefix`` (all namespaces if ``None``), newest first.
 
     ``type`` takes one type, a comma-separated string, or several types;
-    ``status`` is ``"active"``, ``"superseded"`` or ``None``/``"all"``.
+    ``status`` is ``"active"``, ``"superseded"``, ``None``/``"all"`` (both), or
+    ``"forgotten"`` (only the tombstones ``forget`` leaves).
     """
     _check_page(limit, offset)
     prefix = parse_namespace(namespace_prefix, allow_empty=True)
@@ -181,6 +205,8 @@ def list_memories(
     if wanted_status is not None:
         store_filter["status"] = wanted_status.value
     memories = _iter_memories(store, prefix, store_filter)
+    if wanted_status is None:
+        memories = (m for m in memories if m.status != MemoryStatus.FORGOTTEN)
     if len(types) > 1:
         memories = (m for m in memories if m.type in types)
     return _newest_first(memories)[offset : offset + limit]
@@ -191,11 +217,16 @@ def _find_everywhere(store: BaseStore, memory_id: str) -> list[Memory]:
     while batch := store.list_namespaces(limit=_PAGE_SIZE, offset=len(namespaces)):
         namespaces.extend(batch)
     found = store.batch([GetOp(ns, memory_id) for ns in namespaces]) if namespaces else []
-    return [memory_from_item(item) for item in found if item and _is_memory_value(item.value)]
+    return _live(memory_from_item(item) for item in found if item and _is_memory_value(item.value))
 
 
 def _find_by_prefix(store: BaseStore, prefix: tuple[str, ...], id_prefix: str) -> list[Memory]:
-    return [m for m in _iter_memories(store, prefix) if m.id.startswith(id_prefix)]
+    return _live(m for m in _iter_memories(store, prefix) if m.id.startswith(id_prefix))
+
+
+def _live(memories: Iterable[Memory]) -> list[Memory]:
+    """Without ``forget``'s tombstones."""
+    return [m for m in memories if m.status != MemoryStatus.FORGOTTEN]
 
 
 def _one(matches: list[Memory], memory_id: str, what: str) -> Memory | None:
@@ -225,7 +256,7 @@ def get_memory(store: BaseStore, id: str, namespace: NamespaceLike | None = None
     ns = parse_namespace(namespace) if namespace else None
     if ns is not None:
         item = store.get(ns, memory_id)
-        exact = [memory_from_item(item)] if item and _is_memory_value(item.value) else []
+        exact = _live([memory_from_item(item)] if item and _is_memory_value(item.value) else [])
     else:
         exact = _find_everywhere(store, memory_id)
     found = _one(exact, memory_id, "id")
@@ -237,15 +268,127 @@ def get_memory(store: BaseStore, id: str, namespace: NamespaceLike | None = None
     return found
 
 
-def forget_memory(store: BaseStore, id: str, namespace: NamespaceLike | None = None) -> Memory:
-    """Delete one memory and return what was deleted.
+def forget_memory(
+    store: BaseStore,
+    id: str,
+    namespace: NamespaceLike | None = None,
+    *,
+    user_id: str | None = None,
+    agent_id: str | None = None,
+    via: WritePath = "api",
+) -> Memory:
+    """Forget one memory: replace it with a tombstone (see the module docstring) whose
+    last history entry records who forgot it (``user_id``/``agent_id``), when and by which
+    path (``via``), and return the memory as it was.
 
     Memories it superseded keep their ``superseded`` status: forgetting a newer
-    value does not bring an older one back.
+    value does not bring an older one back. On DuckDB the erased bytes can stay in the
+    database file until its next checkpoint.
+
+    Raises:
+        MemoryNotFoundError: no memory (or only a tombstone) with that id.
     """
+    if via not in WRITE_PATHS:
+        raise InvalidInputError(f"via must be one of {list(WRITE_PATHS)}, got {via!r}")
     memory = get_memory(store, id, namespace)
-    write_memories(store, delete=[(memory.namespace, memory.id)])
+    now = utcnow()
+    entry = HistoryEntry(at=now, action="forgotten", user_id=user_id, agent_id=agent_id, via=via)
+    changed = [_tombstone(memory, entry)]
+    for related_id in {memory.supersedes, memory.superseded_by} - {None}:
+        item = store.get(tuple(memory.namespace), related_id or "")
+        if item is not None and _is_memory_value(item.value):
+            related = memory_from_item(item)
+            related.history = [
+                h.model_copy(update={"content": None}) if h.related_id == memory.id else h
+                for h in related.history
+            ]
+            changed.append(related)
+    write_memories(store, changed)
     return memory
+
+
+def _tombstone(memory: Memory, entry: HistoryEntry) -> Memory:
+    """``memory`` with everything that held its content erased; who/when/how kept."""
+    history = [h.model_copy(update={"content": None, "note": None}) for h in memory.history]
+    return Memory(
+        id=memory.id,
+        namespace=memory.namespace,
+        content="",
+        title="",
+        type=memory.type,
+        kind=memory.kind,
+        status=MemoryStatus.FORGOTTEN,
+        valid_from=memory.valid_from,
+        valid_to=entry.at,
+        supersedes=memory.supersedes,
+        superseded_by=memory.superseded_by,
+        agent_id=memory.agent_id,
+        user_id=memory.user_id,
+        session_id=memory.session_id,
+        thread_id=memory.thread_id,
+        created_at=memory.created_at,
+        updated_at=entry.at,
+        history=[*history, entry],
+    )
+
+
+class PurgeResult(BaseModel):
+    """What :func:`purge_memories` erased."""
+
+    memories: int = 0
+    namespaces: list[str] = Field(default_factory=list)
+    sessions: list[str] = Field(default_factory=list)
+
+
+def purge_memories(
+    store: BaseStore,
+    *,
+    user_id: str | None = None,
+    agent_id: str | None = None,
+    namespace: NamespaceLike | None = None,
+    session_ids: Iterable[str] = (),
+    message_log: Any = None,
+) -> PurgeResult:
+    """Erase everything stored about one data subject, for a data-subject request.
+
+    Deletes (no tombstone) every memory, of any status, under ``namespace`` (else the
+    scope of ``user_id``/``agent_id``) and, anywhere in the store, every memory recorded
+    with that ``user_id`` (else ``agent_id``), history included; then clears the
+    message-log sessions those memories came from and ``session_ids`` (the log does not
+    record users). On DuckDB the bytes can stay in the file until its next checkpoint.
+
+    Raises:
+        InvalidInputError: none of ``user_id``, ``agent_id`` and ``namespace`` given
+            (purge never erases the whole store), or a bad namespace or id.
+    """
+    if user_id is None and agent_id is None and namespace is None:
+        raise InvalidInputError("purge needs a user_id, an agent_id or a namespace")
+    if namespace is not None:
+        prefix = parse_namespace(namespace)
+    else:
+        prefix = default_namespace(user_id, agent_id)
+    if isinstance(session_ids, str):
+        raise InvalidInputError("session_ids must be a list of session ids, not a string")
+    found: dict[tuple[tuple[str, ...], str], Memory] = {}
+    for memory in _iter_memories(store, prefix):
+        found[(tuple(memory.namespace), memory.id)] = memory
+    recorded = {"user_id": user_id} if user_id is not None else {"agent_id": agent_id}
+    if user_id is not None or agent_id is not None:
+        for memory in _iter_memories(store, (), recorded):
+            found[(tuple(memory.namespace), memory.id)] = memory
+    write_memories(store, delete=list(found))
+    sessions = sorted({*(m.session_id for m in found.values() if m.session_id), *session_ids})
+    if sessions:
+        from langmem_extract.message_log import check_session_id, message_log_for
+
+        log = message_log or message_log_for(store)
+        for session in sessions:
+            log.clear(check_session_id(session))
+    return PurgeResult(
+        memories=len(found),
+        namespaces=sorted({format_namespace(ns) for ns, _ in found}),
+        sessions=sessions,
+    )
 
 
 def get_memory_history(
@@ -275,6 +418,8 @@ class MemoryStats(BaseModel):
     by_category: dict[str, int] = Field(default_factory=dict)
     by_namespace: dict[str, int] = Field(default_factory=dict)
     by_status: dict[str, int] = Field(default_factory=dict)
+    forgotten: int = 0
+    """Tombstones left by ``forget``; not counted in ``total`` or the mappings."""
 
 
 def _ordered(counter: Counter[str]) -> dict[str, int]:
@@ -288,8 +433,11 @@ def memory_stats(store: BaseStore, namespace_prefix: NamespaceLike | None = None
     by_category: Counter[str] = Counter()
     by_namespace: Counter[str] = Counter()
     by_status: Counter[str] = Counter()
-    total = 0
+    total = forgotten = 0
     for memory in _iter_memories(store, prefix):
+        if memory.status == MemoryStatus.FORGOTTEN:
+            forgotten += 1
+            continue
         total += 1
         by_type[memory.type.value] += 1
         by_category[memory.category] += 1
@@ -301,6 +449,7 @@ def memory_stats(store: BaseStore, namespace_prefix: NamespaceLike | None = None
         by_category=_ordered(by_category),
         by_namespace=_ordered(by_namespace),
         by_status=_ordered(by_status),
+        forgotten=forgotten,
     )
 
 
@@ -451,13 +600,22 @@ def read_export(src: str | Path | TextIO) -> list[Memory]:
             raise InvalidInputError(f"{name}: not UTF-8 text ({exc.reason})") from None
 
 
-def import_memories(store: BaseStore, src: str | Path | TextIO | Sequence[Memory]) -> int:
+def import_memories(
+    store: BaseStore,
+    src: str | Path | TextIO | Sequence[Memory],
+    *,
+    user_id: str | None = None,
+    agent_id: str | None = None,
+) -> int:
     """Load a JSONL export (a path, a text stream, or :func:`read_export`'s result).
 
     Memories keep their ids, namespaces and every field, provenance and history
-    included; an existing memory with the same namespace and id is replaced. The
-    whole input is validated first, so a bad line, or a memory that contains a
-    secret, writes nothing. Returns the count.
+    included; an existing memory with the same namespace and id is replaced. A restore
+    or a migration is not a change, so an exported memory's history is kept as it is
+    (``export → import → export`` gives the same bytes); a memory that arrives with no
+    history gets one ``imported`` entry recording ``user_id``/``agent_id`` and
+    ``via="import"``. The whole input is validated first, so a bad line, or a memory
+    that contains a secret, writes nothing. Returns the count.
     """
     if isinstance(src, Sequence) and not isinstance(src, str):
         memories = list(src)
@@ -468,5 +626,7 @@ def import_memories(store: BaseStore, src: str | Path | TextIO | Sequence[Memory
             _check_storable(memory, f"memory {index}")
     else:
         memories = read_export(src)
+    entry = HistoryEntry(action="imported", user_id=user_id, agent_id=agent_id, via="import")
+    memories = [m if m.history else m.model_copy(update={"history": [entry]}) for m in memories]
     write_memories(store, memories)
     return len(memories)

@@ -19,6 +19,27 @@ Templates such as ``("memories", "{user_id}")`` hold ``{name}`` fields. Values c
 explicit keyword arguments first, then from ``config["configurable"]`` of the current run.
 A field with no value, a field with attribute/index access or a format spec, and a filled
 namespace that breaks the rules above all raise :class:`InvalidNamespaceError`.
+
+Scope: the default namespace
+----------------------------
+:func:`scoped_namespace` is the one rule every entry point (``extract_memories``, the
+graph input, ``MemoryChatHistory``, ``MemoryRetriever``, the agent hooks, the tools and
+the CLI) uses to pick the namespace it reads or writes:
+
+1. an explicit namespace wins. A template is filled (``{user_id}``, ``{agent_id}``, …);
+   a fixed one is used as it is, and ``user_id``/``agent_id`` are only recorded on the
+   memories written (their ``user_id``/``agent_id`` fields and history);
+2. else ``user_id`` (from the argument, else ``config["configurable"]``) scopes it:
+   ``("memories", "<user_id>")``, the same namespace as the template
+   ``("memories", "{user_id}")``, and the agent id is only recorded;
+3. else ``agent_id``: ``("memories", "_agent", "<agent_id>")``;
+4. else the unscoped default :data:`DEFAULT_NAMESPACE`, ``("memories", "_shared")``.
+
+User and agent ids may not start with ``_`` (nor hold ``.`` or NUL), so a user scope can
+never be ``_shared`` or ``_agent``, and none of the four is a prefix of another: a search
+under one never returns another's memories, and dedup / supersede (which match the exact
+namespace) never cross them. ``("memories",)`` itself is the prefix of all of them, for
+an administrator's ``list``/``export``/``stats`` over everyone.
 """
 
 from __future__ import annotations
@@ -29,23 +50,38 @@ from typing import Any
 
 from langgraph.store.base import InvalidNamespaceError as _LangGraphInvalidNamespaceError
 
-from langmem_extract.errors import InvalidInputError
+from langmem_extract.errors import InvalidInputError, ScopeError
+from langmem_extract.schema import DEFAULT_NAMESPACE
 
 __all__ = [
+    "AGENT_LABEL",
+    "DEFAULT_NAMESPACE",
+    "MEMORY_ROOT",
     "RESERVED_ROOT",
+    "SHARED_LABEL",
     "InvalidNamespaceError",
     "NamespaceLike",
     "NamespaceTemplate",
+    "default_namespace",
     "format_namespace",
     "is_template",
     "parse_namespace",
     "resolve_namespace",
+    "scope_id",
+    "scoped_namespace",
     "template_fields",
     "validate_namespace",
 ]
 
 #: Root label LangGraph keeps for itself; nothing may be written under it.
 RESERVED_ROOT = "langgraph"
+
+#: Root label of every default memory namespace.
+MEMORY_ROOT = DEFAULT_NAMESPACE[0]
+#: Second label of the unscoped default ``("memories", "_shared")``.
+SHARED_LABEL = DEFAULT_NAMESPACE[1]
+#: Second label of an agent-only scope ``("memories", "_agent", "<agent_id>")``.
+AGENT_LABEL = "_agent"
 
 NamespaceTemplate = Sequence[str]
 #: What the memory operations accept: ``"a/b"`` / ``"a.b"`` text or a tuple of labels.
@@ -239,3 +275,67 @@ def _lookup(
             f"namespace template value {name}={value!r} must be a string or an integer"
         )
     return str(value)
+
+
+# --------------------------------------------------------------------------- scope
+
+
+def scope_id(name: str, value: Any) -> str | None:
+    """A ``user_id``/``agent_id`` checked as a scope label (``None`` stays ``None``).
+
+    Raises:
+        ScopeError: not a non-empty string (or int), starts with ``_`` (kept for
+            ``_shared``/``_agent``), or holds ``.`` or NUL.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ScopeError(f"{name} must be a string, got {type(value).__name__}")
+    text = str(value)
+    if not text.strip():
+        raise ScopeError(f"{name} must be a non-empty string")
+    if text.startswith("_"):
+        raise ScopeError(
+            f"{name} {text!r} starts with '_', which scoped namespaces keep for "
+            f"{SHARED_LABEL!r} and {AGENT_LABEL!r}"
+        )
+    if "." in text or "\x00" in text:
+        raise ScopeError(f"{name} {text!r} cannot hold '.' or a NUL byte")
+    return text
+
+
+def default_namespace(user_id: Any = None, agent_id: Any = None) -> tuple[str, ...]:
+    """The namespace ``user_id`` / ``agent_id`` scope (rules 2-4 of the module docstring).
+
+    >>> default_namespace("alice"), default_namespace(agent_id="bot"), default_namespace()
+    (('memories', 'alice'), ('memories', '_agent', 'bot'), ('memories', '_shared'))
+    """
+    user = scope_id("user_id", user_id)
+    agent = scope_id("agent_id", agent_id)
+    if user is not None:
+        return (MEMORY_ROOT, user)
+    if agent is not None:
+        return (MEMORY_ROOT, AGENT_LABEL, agent)
+    return DEFAULT_NAMESPACE
+
+
+def scoped_namespace(
+    namespace: NamespaceTemplate | None = None,
+    config: Mapping[str, Any] | None = None,
+    /,
+    **values: Any,
+) -> tuple[str, ...]:
+    """The namespace an entry point uses: ``namespace`` if given (a template is filled
+    from ``values`` and ``config``), else :func:`default_namespace` of the ``user_id`` /
+    ``agent_id`` in ``values``, else in ``config["configurable"]``.
+    """
+    if namespace is None:
+        configurable = _configurable(config)
+        ids = {}
+        for name in ("user_id", "agent_id"):
+            value = values.get(name)
+            ids[name] = value if value is not None else configurable.get(name)
+        return default_namespace(**ids)
+    if template_fields(namespace):
+        return resolve_namespace(namespace, config, **values)
+    return validate_namespace(namespace)

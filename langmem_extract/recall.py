@@ -290,6 +290,8 @@ class RecallPlan:
 
     def keep(self, memory: Memory) -> bool:
         """Whether ``memory`` passes every filter."""
+        if memory.status == MemoryStatus.FORGOTTEN:
+            return False
         if not self.include_superseded and memory.status != MemoryStatus.ACTIVE:
             return False
         if self.types is not None and memory.type not in self.types:
@@ -354,7 +356,8 @@ def recall_memories(
     """The ``k`` best memories for ``query`` under ``namespace_prefix``, best first.
 
     ``namespace_prefix`` takes ``"a/b"`` text or a tuple and defaults to the namespace
-    extraction writes to (``memories``); ``type`` one type, a comma-separated string or
+    unscoped extraction writes to (``memories/_shared``); for a user's memories pass
+    ``namespaces.default_namespace(user_id)``; ``type`` one type, a comma-separated string or
     several. ``options`` are the other :class:`RecallPlan` options (``weights``,
     ``since``, ``until``, ``time_field``, ``score_threshold``, ``fetch_k``,
     ``recency_half_life_days``).

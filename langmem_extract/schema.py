@@ -32,8 +32,10 @@ EXTRACT_TAG = "conversation-extract"
 #: The value fields the store's vector index embeds.
 MEMORY_INDEX_FIELDS = ["content"]
 
-#: Default namespace when a caller gives none.
-DEFAULT_NAMESPACE: tuple[str, ...] = ("memories",)
+#: Where memories written without a user or agent scope live (the rule that picks a
+#: namespace from ``user_id``/``agent_id`` is :func:`langmem_extract.namespaces.default_namespace`).
+#: Not a prefix of any scoped namespace, so reading it never returns a user's memories.
+DEFAULT_NAMESPACE: tuple[str, ...] = ("memories", "_shared")
 
 
 class MemoryType(StrEnum):
@@ -78,6 +80,15 @@ class Action(StrEnum):
 class MemoryStatus(StrEnum):
     ACTIVE = "active"
     SUPERSEDED = "superseded"
+    #: A tombstone left by ``forget``: content erased, the audit trail kept.
+    FORGOTTEN = "forgotten"
+
+
+#: How a change reached the store, recorded on every :class:`HistoryEntry` (``via``):
+#: ``api`` (``extract_memories`` / the graph called directly), ``capture`` (chat history
+#: and agent hooks), ``tool`` (the LangChain tools), ``cli``, ``import``.
+WritePath = Literal["api", "capture", "tool", "cli", "import"]
+WRITE_PATHS: tuple[str, ...] = ("api", "capture", "tool", "cli", "import")
 
 
 class Category(StrEnum):
@@ -193,17 +204,27 @@ class PreferenceInfo(BaseModel):
 
 
 class HistoryEntry(BaseModel):
-    """One change to a memory. A memory's ``history`` is append-only."""
+    """One change to a memory. A memory's ``history`` is append-only (``forget`` erases
+    the ``content`` and ``note`` of every entry, keeping who, when and how).
+
+    ``user_id`` / ``agent_id`` say on whose behalf the change was made and ``via`` by which
+    path (:data:`WritePath`); all three are optional so exports written before they
+    existed still load.
+    """
 
     at: datetime = Field(default_factory=utcnow)
     action: Literal[
-        "created", "reinforced", "superseded", "supersedes", "updated", "imported", "restored"
-    ]
+        "created", "reinforced", "superseded", "supersedes", "updated", "imported", "restored",
+        "forgotten",
+    ]  # fmt: skip
     content: str | None = None
     confidence: float | None = None
     related_id: str | None = None  # the memory that superseded / was superseded / merged
     source_message_ids: list[str] = Field(default_factory=list)
     note: str | None = None
+    user_id: str | None = None
+    agent_id: str | None = None
+    via: WritePath | None = None
 
 
 class _MemoryFields(BaseModel):

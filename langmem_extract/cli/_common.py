@@ -75,6 +75,16 @@ NamespaceOpt = Annotated[
     str | None,
     typer.Option("--namespace", "-n", help="Namespace (prefix) as a/b; all if omitted."),
 ]
+UserOpt = Annotated[
+    str | None,
+    typer.Option("--user-id", help="Scope to this user's namespace (memories/<user-id>)."),
+]
+AgentOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--agent-id", help="Scope to this agent (memories/_agent/<agent-id>) when no --user-id."
+    ),
+]
 TypeOpt = Annotated[
     list[str] | None,
     typer.Option("--type", "-t", help="Memory type; repeat or comma-separate for several."),
@@ -237,6 +247,44 @@ def parse_ns(value: str | None, *, default: tuple[str, ...] | None = None) -> tu
     if value is None or not value.strip():
         return default if default is not None else ()
     return parse_namespace(value)
+
+
+def scope_ns(
+    namespace: str | None,
+    user_id: str | None,
+    agent_id: str | None,
+    *,
+    unscoped: tuple[str, ...] | None,
+    write: bool = False,
+) -> tuple[str, ...] | None:
+    """The namespace a command uses, by the one rule of
+    :func:`langmem_extract.namespaces.scoped_namespace`. ``--namespace`` wins (a template
+    such as ``memories/{user_id}`` is filled); without it ``--user-id``/``--agent-id``
+    scope it, and without those the command's ``unscoped`` default applies (``None``:
+    every namespace). A reading command given ids that a fixed ``--namespace`` cannot
+    apply fails; a writing one records them on the memories.
+    """
+    from langmem_extract.namespaces import scope_id, scoped_namespace, template_fields
+
+    ids = {"user_id": user_id, "agent_id": agent_id}
+    if namespace is None or not namespace.strip():
+        if user_id is None and agent_id is None:
+            return unscoped
+        return scoped_namespace(None, None, **ids)
+    labels = parse_ns(namespace)
+    fields = template_fields(labels)
+    if not write:
+        from langmem_extract.errors import ScopeError
+
+        for name, value in ids.items():
+            if value is not None and name not in fields:
+                raise ScopeError(
+                    f"--{name.replace('_', '-')} cannot scope --namespace {namespace!r}; "
+                    f"drop --namespace, or write it as a template such as memories/{{{name}}}"
+                )
+    for name, value in ids.items():
+        scope_id(name, value)
+    return scoped_namespace(labels, None, **ids) if fields else labels
 
 
 def parse_types(values: Sequence[str] | None) -> list[MemoryType]:

@@ -12,8 +12,10 @@ from rich.table import Table
 
 from langmem_extract.cli._common import (
     DEFAULT_DB,
+    AgentOpt,
     DbOpt,
     JsonOpt,
+    UserOpt,
     app,
     err_console,
     escape,
@@ -23,13 +25,13 @@ from langmem_extract.cli._common import (
     ns_text,
     open_db,
     out_console,
-    parse_ns,
     parse_types,
     print_json,
+    scope_ns,
     short_id,
 )
 from langmem_extract.errors import ExtractionError, InvalidInputError
-from langmem_extract.schema import DEFAULT_MAX_MEMORIES, MAX_MESSAGES
+from langmem_extract.schema import DEFAULT_MAX_MEMORIES, DEFAULT_NAMESPACE, MAX_MESSAGES
 
 if TYPE_CHECKING:
     from langgraph.store.base import BaseStore
@@ -188,9 +190,16 @@ def extract(
         typer.Option("--base-url", envvar="OPENAI_BASE_URL", help="OpenAI-compatible server URL."),
     ] = None,
     namespace: Annotated[
-        str, typer.Option("--namespace", "-n", help="Namespace to write to, as a/b.")
-    ] = "memories",
-    user_id: Annotated[str | None, typer.Option("--user-id", help="Recorded on memories.")] = None,
+        str | None,
+        typer.Option(
+            "--namespace",
+            "-n",
+            help="Namespace to write to, as a/b (may hold {user_id}); default: the scope "
+            "of --user-id / --agent-id, else memories/_shared.",
+        ),
+    ] = None,
+    user_id: UserOpt = None,
+    agent_id: AgentOpt = None,
     db: DbOpt = DEFAULT_DB,
     json_output: JsonOpt = False,
 ) -> None:
@@ -198,7 +207,8 @@ def extract(
     from langmem_extract.graph.state import validate_max_memories
 
     validate_max_memories(max_memories)
-    ns = parse_ns(namespace, default=("memories",))
+    ns = scope_ns(namespace, user_id, agent_id, unscoped=DEFAULT_NAMESPACE, write=True)
+    assert ns is not None
     wanted = parse_types(types.split(",")) if types else None
     extractor = _llm_extractor(model, base_url)
     conversations = _read_conversations(source)
@@ -217,6 +227,8 @@ def extract(
             max_memories=max_memories,
             extraction_types=[t.value for t in wanted] if wanted else None,
             user_id=user_id,
+            agent_id=agent_id,
+            via="cli",
             **({"extractor": extractor} if extractor is not None else {}),
         )
     totals = _totals([r for _, r in rows])

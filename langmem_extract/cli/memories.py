@@ -1,5 +1,7 @@
-"""The memory commands: ``recall``, ``list``, ``show``, ``forget``, ``export``, ``import``,
-``stats``. Each calls one function of :mod:`langmem_extract.memories` and prints the result."""
+"""The memory commands: ``recall``, ``list``, ``show``, ``forget``, ``purge``, ``export``,
+``import``, ``stats``. Each calls one function of :mod:`langmem_extract.memories` and prints
+the result. ``--user-id``/``--agent-id`` pick the namespace by the scope rule
+(:func:`._common.scope_ns`)."""
 
 from __future__ import annotations
 
@@ -14,11 +16,13 @@ from rich.table import Table
 
 from langmem_extract.cli._common import (
     DEFAULT_DB,
+    AgentOpt,
     CategoryOpt,
     DbOpt,
     JsonOpt,
     NamespaceOpt,
     TypeOpt,
+    UserOpt,
     app,
     clip,
     err_console,
@@ -30,6 +34,7 @@ from langmem_extract.cli._common import (
     parse_ns,
     parse_types,
     print_json,
+    scope_ns,
     short_id,
 )
 
@@ -160,8 +165,16 @@ def recall(
         bool, typer.Option("--include-superseded", help="Also return replaced memories.")
     ] = False,
     namespace: Annotated[
-        str | None, typer.Option("--namespace", "-n", help="Namespace prefix; default memories.")
+        str | None,
+        typer.Option(
+            "--namespace",
+            "-n",
+            help="Namespace prefix; default: the scope of --user-id / --agent-id, "
+            "else memories/_shared.",
+        ),
     ] = None,
+    user_id: UserOpt = None,
+    agent_id: AgentOpt = None,
     min_score: Annotated[
         float | None,
         typer.Option(
@@ -175,7 +188,7 @@ def recall(
     """Recall the memories that best answer QUERY."""
     from langmem_extract.recall import DEFAULT_RELEVANCE_FLOOR, recall_memories
 
-    ns = parse_ns(namespace) or None
+    ns = scope_ns(namespace, user_id, agent_id, unscoped=None)
     with open_db(db) as store:
         hits = recall_memories(
             store,
@@ -219,17 +232,20 @@ def list_(
     type_: TypeOpt = None,
     category: CategoryOpt = None,
     status: Annotated[
-        str, typer.Option("--status", "-s", help="active, superseded or all.")
+        str,
+        typer.Option("--status", "-s", help="active, superseded, all (both) or forgotten."),
     ] = "all",
     limit: Annotated[int, typer.Option("--limit", "-l", help="At most this many.")] = 50,
     offset: Annotated[int, typer.Option("--offset", help="Skip this many first.")] = 0,
+    user_id: UserOpt = None,
+    agent_id: AgentOpt = None,
     db: DbOpt = DEFAULT_DB,
     json_output: JsonOpt = False,
 ) -> None:
     """List stored memories, newest first."""
     from langmem_extract.memories import list_memories
 
-    ns = parse_ns(namespace)
+    ns = scope_ns(namespace, user_id, agent_id, unscoped=None)
     types = parse_types(type_)
     with open_db(db) as store:
         memories = list_memories(
@@ -255,14 +271,17 @@ def list_(
 def show(
     memory_id: Annotated[str, typer.Argument(metavar="ID", help="Memory id or a unique prefix.")],
     namespace: NamespaceOpt = None,
+    user_id: UserOpt = None,
+    agent_id: AgentOpt = None,
     db: DbOpt = DEFAULT_DB,
     json_output: JsonOpt = False,
 ) -> None:
     """Show one memory with its full history."""
     from langmem_extract.memories import get_memory
 
+    ns = scope_ns(namespace, user_id, agent_id, unscoped=None)
     with open_db(db) as store:
-        memory = get_memory(store, memory_id, parse_ns(namespace) or None)
+        memory = get_memory(store, memory_id, ns)
     if json_output:
         print_json(memory.to_value())
         return
@@ -274,18 +293,57 @@ def show(
 def forget(
     memory_id: Annotated[str, typer.Argument(metavar="ID", help="Memory id or a unique prefix.")],
     namespace: NamespaceOpt = None,
+    user_id: UserOpt = None,
+    agent_id: AgentOpt = None,
     db: DbOpt = DEFAULT_DB,
     json_output: JsonOpt = False,
 ) -> None:
-    """Delete one memory."""
+    """Forget one memory: its content is erased, a tombstone records who and when."""
     from langmem_extract.memories import forget_memory
 
+    ns = scope_ns(namespace, user_id, agent_id, unscoped=None)
     with open_db(db) as store:
-        memory = forget_memory(store, memory_id, parse_ns(namespace) or None)
+        memory = forget_memory(store, memory_id, ns, user_id=user_id, agent_id=agent_id, via="cli")
     if json_output:
         print_json({"forgotten": memory.to_value()})
         return
     out_console().print(f"forgot {escape(memory.id)} ({escape(clip(memory.content, 60))})")
+
+
+@app.command()
+@handle_errors
+def purge(
+    user_id: UserOpt = None,
+    agent_id: AgentOpt = None,
+    namespace: Annotated[
+        str | None, typer.Option("--namespace", "-n", help="Erase this namespace (prefix).")
+    ] = None,
+    session: Annotated[
+        list[str] | None,
+        typer.Option("--session", help="Also clear this message-log session; repeatable."),
+    ] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Confirm: erase, without a tombstone, for good.")
+    ] = False,
+    db: DbOpt = DEFAULT_DB,
+    json_output: JsonOpt = False,
+) -> None:
+    """Erase every memory, history and message-log session of a user (data-subject request)."""
+    from langmem_extract.errors import InvalidInputError
+    from langmem_extract.memories import purge_memories
+
+    if not yes:
+        raise InvalidInputError("purge erases for good; pass --yes to confirm")
+    ns = parse_ns(namespace) or None
+    with open_db(db) as store:
+        result = purge_memories(
+            store, user_id=user_id, agent_id=agent_id, namespace=ns,
+            session_ids=list(session or []),
+        )  # fmt: skip
+    if json_output:
+        print_json({"purged": result.model_dump()})
+        return
+    out_console().print(f"purged {result.memories} memories and {len(result.sessions)} session(s)")
 
 
 # ----------------------------------------------------------------------------- export / import
@@ -298,13 +356,15 @@ def export_(
         str, typer.Option("--out", "-o", metavar="FILE|-", help="Where to write; - is stdout.")
     ] = "-",
     namespace: NamespaceOpt = None,
+    user_id: UserOpt = None,
+    agent_id: AgentOpt = None,
     db: DbOpt = DEFAULT_DB,
     json_output: JsonOpt = False,
 ) -> None:
     """Export memories (every field, history included) as JSONL."""
     from langmem_extract.memories import export_memories
 
-    ns = parse_ns(namespace) or None
+    ns = scope_ns(namespace, user_id, agent_id, unscoped=None)
     with open_db(db) as store:
         count = export_memories(store, sys.stdout if out == "-" else out, ns)
     # With --out -, stdout carries the memories; the summary goes to stderr.
@@ -322,6 +382,12 @@ def import_(
     source: Annotated[
         str, typer.Argument(metavar="FILE|-", help="JSONL written by export; - is stdin.")
     ],
+    user_id: Annotated[
+        str | None, typer.Option("--user-id", help="Who imports (recorded in history).")
+    ] = None,
+    agent_id: Annotated[
+        str | None, typer.Option("--agent-id", help="Agent importing (recorded in history).")
+    ] = None,
     db: DbOpt = DEFAULT_DB,
     json_output: JsonOpt = False,
 ) -> None:
@@ -331,7 +397,7 @@ def import_(
     # Validate before opening the store, so bad input never creates a database.
     memories = read_export(sys.stdin if source == "-" else source)
     with open_db(db, create=True) as store:
-        count = import_memories(store, memories)
+        count = import_memories(store, memories, user_id=user_id, agent_id=agent_id)
     if json_output:
         print_json({"imported": count})
         return
@@ -345,14 +411,17 @@ def import_(
 @handle_errors
 def stats(
     namespace: NamespaceOpt = None,
+    user_id: UserOpt = None,
+    agent_id: AgentOpt = None,
     db: DbOpt = DEFAULT_DB,
     json_output: JsonOpt = False,
 ) -> None:
     """Count memories by type, category, namespace and status."""
     from langmem_extract.memories import memory_stats
 
+    ns = scope_ns(namespace, user_id, agent_id, unscoped=None)
     with open_db(db) as store:
-        result = memory_stats(store, parse_ns(namespace) or None)
+        result = memory_stats(store, ns)
     if json_output:
         print_json(result.model_dump())
         return

@@ -36,7 +36,6 @@ from langmem_extract.graph.state import (
 )
 from langmem_extract.schema import (
     DEFAULT_MAX_MEMORIES,
-    DEFAULT_NAMESPACE,
     Candidate,
     ExtractionResult,
 )
@@ -124,7 +123,7 @@ def build_memory_graph(
 def _graph_input(
     messages: Sequence[Any],
     candidates: Sequence[Candidate | Mapping[str, Any]] | None,
-    namespace: Sequence[str],
+    namespace: Sequence[str] | None,
     dry_run: bool,
     max_memories: int,
     extraction_types: Sequence[str] | None,
@@ -132,7 +131,9 @@ def _graph_input(
 ) -> dict[str, Any]:
     data = {
         "messages": list(messages),
-        "namespace": tuple(namespace) if not isinstance(namespace, str) else namespace,
+        "namespace": tuple(namespace)
+        if namespace is not None and not isinstance(namespace, str)
+        else namespace,
         "dry_run": dry_run,
         "max_memories": max_memories,
         "extraction_types": list(extraction_types) if extraction_types is not None else None,
@@ -151,7 +152,7 @@ def extract_memories(
     *,
     candidates: Sequence[Candidate | Mapping[str, Any]] | None = None,
     store: BaseStore | None = None,
-    namespace: Sequence[str] = DEFAULT_NAMESPACE,
+    namespace: Sequence[str] | None = None,
     dry_run: bool = False,
     max_memories: int = DEFAULT_MAX_MEMORIES,
     extraction_types: Sequence[str] | None = None,
@@ -161,6 +162,7 @@ def extract_memories(
     thread_id: str | None = None,
     metadata: dict[str, Any] | None = None,
     config: RunnableConfig | None = None,
+    via: str = "api",
     **graph_options: Any,
 ) -> ExtractionResult:
     """Run the memory graph once and return its :class:`ExtractionResult`.
@@ -171,13 +173,21 @@ def extract_memories(
     extracted ones. A merge reinforces the stored memory only when the candidate cites
     ``source_message_ids`` it does not have yet.
 
+    ``namespace`` defaults to the scope of ``user_id`` / ``agent_id``:
+    ``("memories", user_id)``, else ``("memories", "_agent", agent_id)``, else
+    ``("memories", "_shared")``; an explicit one wins and may be a template such as
+    ``("memories", "{user_id}")`` (:func:`~langmem_extract.namespaces.scoped_namespace`).
+    Dedup, merge and supersede only ever compare memories of that one namespace.
+
     ``graph_options`` go to :func:`build_memory_graph` (``extractor``, ``embeddings``,
     ``similarity_threshold``, …). With ``store=None`` the memories go to a private
     in-memory store that lives only for this call, so pass a store to keep them.
+    ``via`` is the write path each history entry records (``"api"``; the CLI passes
+    ``"cli"``), next to ``user_id`` / ``agent_id``.
     """
     graph = build_memory_graph(store, **graph_options)
     scope = {"agent_id": agent_id, "user_id": user_id, "session_id": session_id,
-             "thread_id": thread_id, "metadata": metadata}  # fmt: skip
+             "thread_id": thread_id, "metadata": metadata, "via": via}  # fmt: skip
     state = graph.invoke(
         _graph_input(
             messages, candidates, namespace, dry_run, max_memories, extraction_types, scope
@@ -192,7 +202,7 @@ async def aextract_memories(
     *,
     candidates: Sequence[Candidate | Mapping[str, Any]] | None = None,
     store: BaseStore | None = None,
-    namespace: Sequence[str] = DEFAULT_NAMESPACE,
+    namespace: Sequence[str] | None = None,
     dry_run: bool = False,
     max_memories: int = DEFAULT_MAX_MEMORIES,
     extraction_types: Sequence[str] | None = None,
@@ -202,12 +212,13 @@ async def aextract_memories(
     thread_id: str | None = None,
     metadata: dict[str, Any] | None = None,
     config: RunnableConfig | None = None,
+    via: str = "api",
     **graph_options: Any,
 ) -> ExtractionResult:
     """Async :func:`extract_memories` (the extractor's LLM call does not block the loop)."""
     graph = build_memory_graph(store, **graph_options)
     scope = {"agent_id": agent_id, "user_id": user_id, "session_id": session_id,
-             "thread_id": thread_id, "metadata": metadata}  # fmt: skip
+             "thread_id": thread_id, "metadata": metadata, "via": via}  # fmt: skip
     state = await graph.ainvoke(
         _graph_input(
             messages, candidates, namespace, dry_run, max_memories, extraction_types, scope

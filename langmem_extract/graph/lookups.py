@@ -6,6 +6,11 @@ same limit, so the re-check can only disagree with the plan when the store chang
 * :func:`find_duplicate`: the stored memory with the same fingerprint (an active one, or a
   superseded one that already records the candidate's evidence);
 * :func:`find_conflict`: the active memory with the same subject and attribute.
+
+Both match the exact namespace being written, never a child of it: with the default
+scopes (``namespaces.default_namespace``) no scope is a prefix of another anyway, and
+with explicit nested namespaces (``("team",)`` and ``("team", "alice")``) a write to the
+parent still never merges into or supersedes a child's memory.
 """
 
 from __future__ import annotations

@@ -79,7 +79,9 @@ def write_memories(
                 f"memory {memory.id} contains a secret; redact it before storing"
             )
         ns = tuple(namespace if namespace is not None else memory.namespace)
-        by_ns[ns].append(PutOp(ns, memory.id, memory.to_value()))
+        # A forget tombstone has no content to embed or to find by similarity.
+        index = False if memory.status == MemoryStatus.FORGOTTEN else None
+        by_ns[ns].append(PutOp(ns, memory.id, memory.to_value(), index=index))
     for ns, key in delete:
         by_ns[tuple(ns)].append(PutOp(tuple(ns), key, None))
     for ns in sorted(by_ns):
@@ -156,6 +158,13 @@ class WritePlan:
 
     # -- actions
 
+    def _entry(self, **fields: Any) -> HistoryEntry:
+        """A history entry stamped with who made the change and by which path."""
+        req = self.request
+        return HistoryEntry(
+            at=self.now, user_id=req.user_id, agent_id=req.agent_id, via=req.via, **fields
+        )
+
     def _new_memory(self, cand: Candidate) -> Memory:
         req = self.request
         fields = cand.model_dump(include=_MEMORY_FIELDS)
@@ -172,8 +181,7 @@ class WritePlan:
             thread_id=req.thread_id,
             metadata={**req.metadata, "signals": cand.signals},
             history=[
-                HistoryEntry(
-                    at=self.now,
+                self._entry(
                     action="created",
                     content=cand.content,
                     confidence=cand.confidence,
@@ -200,8 +208,7 @@ class WritePlan:
             target.reinforcement_count += 1
             target.updated_at = self.now
             target.history.append(
-                HistoryEntry(
-                    at=self.now,
+                self._entry(
                     action="reinforced",
                     content=cand.content,
                     confidence=target.confidence,
@@ -223,16 +230,16 @@ class WritePlan:
         new = self._new_memory(cand)
         new.supersedes = old.id
         new.history.append(
-            HistoryEntry(at=self.now, action="supersedes", content=old.content, related_id=old.id,
-                         note=cand.reason)
+            self._entry(action="supersedes", content=old.content, related_id=old.id,
+                        note=cand.reason)
         )  # fmt: skip
         old.status = MemoryStatus.SUPERSEDED
         old.valid_to = self.now
         old.superseded_by = new.id
         old.updated_at = self.now
         old.history.append(
-            HistoryEntry(at=self.now, action="superseded", content=new.content, related_id=new.id,
-                         source_message_ids=cand.source_message_ids, note=cand.reason)
+            self._entry(action="superseded", content=new.content, related_id=new.id,
+                        source_message_ids=cand.source_message_ids, note=cand.reason)
         )  # fmt: skip
         self.pending[old.id] = old
         self.pending[new.id] = new

@@ -17,17 +17,18 @@ from langmem_extract.errors import (
     UnknownExtractionTypeError,
 )
 from langmem_extract.messages import check_text, normalize_messages, parse_timestamp
-from langmem_extract.namespaces import validate_namespace
+from langmem_extract.namespaces import scoped_namespace
 from langmem_extract.schema import (
     DEFAULT_MAX_MEMORIES,
     DEFAULT_MAX_MESSAGE_CHARS,
-    DEFAULT_NAMESPACE,
     MAX_MEMORIES,
     MAX_MESSAGES,
+    WRITE_PATHS,
     Candidate,
     ChatMessage,
     ExtractionResult,
     MemoryType,
+    WritePath,
     make_title,
 )
 
@@ -48,7 +49,9 @@ class MemoryGraphInput(TypedDict, total=False):
 
     messages: list[Any]
     candidates: list[Candidate | dict[str, Any]]
-    namespace: tuple[str, ...] | list[str]
+    namespace: tuple[str, ...] | list[str] | None
+    """Omitted or ``None``: scoped by ``user_id`` / ``agent_id``
+    (:func:`~langmem_extract.namespaces.scoped_namespace`); may be a template."""
     dry_run: bool
     max_memories: int
     extraction_types: list[str] | None
@@ -57,6 +60,8 @@ class MemoryGraphInput(TypedDict, total=False):
     session_id: str | None
     thread_id: str | None
     metadata: dict[str, Any] | None
+    via: str
+    """The write path recorded in each history entry (``schema.WRITE_PATHS``); ``"api"``."""
 
 
 class MemoryGraphState(MemoryGraphInput, total=False):
@@ -88,6 +93,7 @@ class ExtractionRequest(BaseModel):
     thread_id: str | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
     reference_time: datetime | None = None
+    via: WritePath = "api"
 
 
 @dataclass(frozen=True)
@@ -251,8 +257,16 @@ def build_request(state: Mapping[str, Any], options: GraphOptions) -> Extraction
     if not isinstance(dry_run, bool):
         raise InvalidInputError(f"dry_run must be True or False, got {dry_run!r}")
     reference_time = parse_timestamp(metadata.get("reference_time") or metadata.get("timestamp"))
-    raw_namespace = state.get("namespace")
-    namespace = DEFAULT_NAMESPACE if raw_namespace is None else validate_namespace(raw_namespace)
+    scope = {
+        name: _optional_str(name, state.get(name))
+        for name in ("agent_id", "user_id", "session_id", "thread_id")
+    }
+    # The one scope rule (namespaces.py): an explicit namespace wins (a template is filled
+    # from these ids), else user_id / agent_id pick it, else the unscoped default.
+    namespace = scoped_namespace(state.get("namespace"), None, **scope)
+    via = state.get("via") or "api"
+    if via not in WRITE_PATHS:
+        raise InvalidInputError(f"via must be one of {list(WRITE_PATHS)}, got {via!r}")
     max_memories = validate_max_memories(state.get("max_memories"))
     extraction_types = validate_extraction_types(state.get("extraction_types"))
     candidates = validate_candidates(state.get("candidates"))
@@ -275,12 +289,10 @@ def build_request(state: Mapping[str, Any], options: GraphOptions) -> Extraction
         dry_run=dry_run,
         max_memories=max_memories,
         extraction_types=extraction_types,
-        agent_id=_optional_str("agent_id", state.get("agent_id")),
-        user_id=_optional_str("user_id", state.get("user_id")),
-        session_id=_optional_str("session_id", state.get("session_id")),
-        thread_id=_optional_str("thread_id", state.get("thread_id")),
+        **scope,
         metadata=metadata,
         reference_time=reference_time,
+        via=via,
     )
 
 

@@ -11,9 +11,10 @@
 * :class:`MemoryMiddleware` does the same for ``langchain.agents.create_agent``; it needs
   the optional ``agents`` extra (``pip install "langmem-extract[agents]"``).
 
-Both read the store from the graph runtime unless one is passed, and fill the namespace
-template (default ``("memories", "{user_id}")``) from ``config["configurable"]``, or for
-the middleware also from the runtime context.
+Both read the store from the graph runtime unless one is passed, and pick the namespace
+by the scope rule of :func:`~langmem_extract.namespaces.scoped_namespace` (default: the
+run's ``user_id`` / ``agent_id``; a template is filled) from ``config["configurable"]``,
+or for the middleware also from the runtime context.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from langmem_extract.errors import InvalidInputError
 from langmem_extract.integrations.retriever import MemoryRetriever
 from langmem_extract.message_log import ensure_message_ids
 from langmem_extract.namespaces import (
-    resolve_namespace,
+    scoped_namespace,
     template_fields,
     validate_namespace,
 )
@@ -54,7 +55,8 @@ from langmem_extract.recall import DEFAULT_RELEVANCE_FLOOR
 if TYPE_CHECKING:
     from langmem_extract.extractors.base import Extractor
 
-DEFAULT_AGENT_NAMESPACE: tuple[str, ...] = ("memories", "{user_id}")
+#: ``None``: the run's ``user_id`` / ``agent_id`` scope the namespace (namespaces.py).
+DEFAULT_AGENT_NAMESPACE: tuple[str, ...] | None = None
 MEMORY_HEADER = "Relevant long-term memories about the user (use them when helpful):"
 _DEFAULT_LANE = "default"
 
@@ -125,14 +127,18 @@ def _values_from(context: Any, names: Sequence[str]) -> dict[str, Any]:
 class _Namespaced:
     """A namespace template checked once, filled per run."""
 
-    def __init__(self, namespace: Sequence[str]) -> None:
+    def __init__(self, namespace: Sequence[str] | None) -> None:
+        if namespace is None:  # scoped by the run's user_id / agent_id
+            self.fields: list[str] = ["user_id", "agent_id"]
+            self.template: tuple[str, ...] | None = None
+            return
         self.fields = template_fields(namespace)
         self.template = tuple(namespace)
         if not self.fields:
             validate_namespace(self.template)
 
     def resolve(self, config: RunnableConfig | None, context: Any = None) -> tuple[str, ...]:
-        return resolve_namespace(self.template, config, **_values_from(context, self.fields))
+        return scoped_namespace(self.template, config, **_values_from(context, self.fields))
 
 
 class MemoryRecall(_Namespaced):
@@ -153,7 +159,7 @@ class MemoryRecall(_Namespaced):
         self,
         store: BaseStore | None = None,
         *,
-        namespace: Sequence[str] = DEFAULT_AGENT_NAMESPACE,
+        namespace: Sequence[str] | None = DEFAULT_AGENT_NAMESPACE,
         k: int = 5,
         output_key: str = "llm_input_messages",
         header: str = MEMORY_HEADER,
@@ -226,7 +232,7 @@ class MemoryCapture(_Namespaced):
         self,
         store: BaseStore | None = None,
         *,
-        namespace: Sequence[str] = DEFAULT_AGENT_NAMESPACE,
+        namespace: Sequence[str] | None = DEFAULT_AGENT_NAMESPACE,
         mode: CaptureMode = "sync",
         debounce_seconds: float = DEFAULT_DEBOUNCE_SECONDS,
         context_window: int = DEFAULT_CONTEXT_WINDOW,
@@ -401,7 +407,7 @@ else:
             self,
             store: BaseStore | None = None,
             *,
-            namespace: Sequence[str] = DEFAULT_AGENT_NAMESPACE,
+            namespace: Sequence[str] | None = DEFAULT_AGENT_NAMESPACE,
             k: int = 5,
             recall: bool = True,
             capture: bool = True,

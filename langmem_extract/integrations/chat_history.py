@@ -37,7 +37,7 @@ from langmem_extract.message_log import (
     ensure_message_ids,
     message_log_for,
 )
-from langmem_extract.namespaces import resolve_namespace
+from langmem_extract.namespaces import scoped_namespace
 
 __all__ = ["MemoryChatHistory"]
 
@@ -50,8 +50,10 @@ class MemoryChatHistory(BaseChatMessageHistory):
             keeps the message log in its own database file).
         session_id: The conversation; also the capture lane key and default thread id.
         namespace: Memory namespace, may use ``{user_id}``, ``{session_id}``,
-            ``{thread_id}``, ``{agent_id}``. Default ``("memories", "{user_id}")`` when
-            ``user_id`` is given, else ``("memories",)``.
+            ``{thread_id}``, ``{agent_id}``. Default: the scope of ``user_id`` /
+            ``agent_id`` (:func:`~langmem_extract.namespaces.scoped_namespace`):
+            ``("memories", user_id)``, else ``("memories", "_agent", agent_id)``, else
+            ``("memories", "_shared")``.
         mode: ``"sync"`` captures inside ``add_messages``; ``"background"`` captures on
             a debounced lane (call :meth:`flush` / :meth:`aflush` to wait).
         debounce_seconds: Quiet time before a background capture starts.
@@ -100,9 +102,7 @@ class MemoryChatHistory(BaseChatMessageHistory):
         self.on_error = on_error
         self.capture = capture
         self.message_log = message_log or message_log_for(store)
-        if namespace is None:
-            namespace = ("memories", "{user_id}") if user_id else ("memories",)
-        self.namespace = resolve_namespace(
+        self.namespace = scoped_namespace(
             namespace,
             None,
             user_id=user_id,

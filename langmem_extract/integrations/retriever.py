@@ -24,11 +24,12 @@ from langchain_core.runnables import RunnableConfig, ensure_config
 from langgraph.store.base import BaseStore
 from pydantic import ConfigDict, PrivateAttr, ValidationError, field_validator
 
-from langmem_extract.errors import InvalidInputError
+from langmem_extract.errors import InvalidInputError, ScopeError
 from langmem_extract.messages import parse_timestamp
 from langmem_extract.namespaces import (
-    is_template,
-    resolve_namespace,
+    scope_id,
+    scoped_namespace,
+    template_fields,
     validate_namespace,
 )
 from langmem_extract.recall import (
@@ -55,6 +56,7 @@ OVERRIDABLE = frozenset(
         "include_superseded",
         "weights",
         "user_id",
+        "agent_id",
     }
 )
 
@@ -74,10 +76,15 @@ class MemoryRetriever(BaseRetriever):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     store: BaseStore
-    namespace: tuple[str, ...] = DEFAULT_NAMESPACE
-    """Namespace (prefix) to search; may be a template such as ``("memories", "{user_id}")``."""
+    namespace: tuple[str, ...] | None = None
+    """Namespace (prefix) to search; may be a template such as ``("memories", "{user_id}")``.
+    ``None``: the scope of ``user_id`` / ``agent_id`` (given here, per call, or in the run
+    config), see :func:`~langmem_extract.namespaces.scoped_namespace`."""
     user_id: str | None = None
-    """Fills ``{user_id}`` when the run config does not."""
+    """Scopes the default namespace, or fills ``{user_id}``; a fixed namespace (or a
+    template without ``{user_id}``) cannot apply it, so giving one raises ``ScopeError``."""
+    agent_id: str | None = None
+    """Like ``user_id``, for ``("memories", "_agent", agent_id)`` and ``{agent_id}``."""
     k: int = 4
     fetch_k: int | None = None
     """Candidates fetched before re-ranking; default ``max(4 * k, 20)``."""
@@ -119,9 +126,11 @@ class MemoryRetriever(BaseRetriever):
             ) from None
         # Checked after pydantic so callers get our typed errors, not a ValidationError.
         self._plan("", DEFAULT_NAMESPACE, {})
-        self._templated = is_template(self.namespace)
-        if not self._templated:
-            validate_namespace(self.namespace)
+        if self.namespace is not None:
+            self._templated = bool(template_fields(self.namespace))
+            if not self._templated:
+                validate_namespace(self.namespace)
+        self._check_scope({"user_id": self.user_id, "agent_id": self.agent_id})
 
     # -- public entry points: forward the run's configurable for namespace templates --
 
@@ -174,21 +183,35 @@ class MemoryRetriever(BaseRetriever):
         opts.update({k: v for k, v in overrides.items() if k in OVERRIDABLE})
         return opts
 
+    def _check_scope(self, ids: Mapping[str, Any]) -> None:
+        """A user/agent id this retriever's namespace cannot apply raises, never is ignored."""
+        fields = template_fields(self.namespace) if self.namespace is not None else None
+        for name, value in ids.items():
+            if value is None:
+                continue
+            if fields is None:
+                scope_id(name, value)
+            elif name not in fields:
+                raise ScopeError(
+                    f"{name}={value!r} cannot scope the namespace {tuple(self.namespace)!r}, "
+                    f"which has no {{{name}}} field; omit namespace to scope by {name}, "
+                    f"or use a template such as ('memories', '{{{name}}}')"
+                )
+
     def _namespace(
         self, configurable: Mapping[str, Any] | None, overrides: Mapping[str, Any]
     ) -> tuple[str, ...]:
-        if not self._templated:
+        self._check_scope({n: overrides[n] for n in ("user_id", "agent_id") if n in overrides})
+        if self.namespace is not None and not self._templated:
             return tuple(self.namespace)
-        user_id = overrides.get("user_id", self.user_id)
-        return resolve_namespace(
-            self.namespace, {"configurable": configurable or {}}, user_id=user_id
-        )
+        ids = {n: overrides.get(n, getattr(self, n)) for n in ("user_id", "agent_id")}
+        return scoped_namespace(self.namespace, {"configurable": configurable or {}}, **ids)
 
     def _plan(
         self, query: str, namespace: tuple[str, ...], overrides: Mapping[str, Any]
     ) -> RecallPlan:
         opts = self._options(overrides)
-        del opts["user_id"]
+        del opts["user_id"], opts["agent_id"]
         return RecallPlan(
             query,
             namespace,

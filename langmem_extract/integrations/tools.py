@@ -8,8 +8,9 @@ The namespace may be a template filled from the run config at call time::
 ``search_memory`` ranks through :mod:`langmem_extract.recall`. ``remember`` runs the
 memory graph on the given memory, so it is redacted, deduplicated (the same fact again
 reinforces the stored memory), superseded on a changed ``attribute`` and written under
-the namespace lock like an extracted one. ``forget`` deletes through
-:func:`~langmem_extract.graph.persist.write_memories`.
+the namespace lock like an extracted one. ``forget`` leaves a tombstone through
+:func:`~langmem_extract.memories.forget_memory`. Every change records the run's
+``user_id`` / ``agent_id`` and ``via="tool"`` in the memory's history.
 """
 
 from __future__ import annotations
@@ -27,11 +28,12 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.store.base import BaseStore
 from pydantic import BaseModel, Field
 
+from langmem_extract.errors import InvalidInputError, MemoryNotFoundError
 from langmem_extract.graph.builder import build_memory_graph
-from langmem_extract.graph.persist import write_memories
 from langmem_extract.graph.state import MemoryGraphInput
+from langmem_extract.memories import forget_memory
 from langmem_extract.namespaces import (
-    resolve_namespace,
+    scoped_namespace,
     template_fields,
     validate_namespace,
 )
@@ -44,7 +46,8 @@ from langmem_extract.schema import (
     make_title,
 )
 
-DEFAULT_TOOL_NAMESPACE: tuple[str, ...] = ("memories", "{user_id}")
+#: ``None``: the run's ``user_id`` / ``agent_id`` scope the namespace (namespaces.py).
+DEFAULT_TOOL_NAMESPACE: tuple[str, ...] | None = None
 REMEMBER_SOURCE = "tool:remember"
 
 SEARCH_DESCRIPTION = (
@@ -92,20 +95,22 @@ class _MemoryTools:
     def __init__(
         self,
         store: BaseStore,
-        namespace: Sequence[str],
+        namespace: Sequence[str] | None,
         score_threshold: float | None = DEFAULT_RELEVANCE_FLOOR,
     ) -> None:
         self.store = store
         self.score_threshold = score_threshold
         RecallPlan("", (), score_threshold=score_threshold)  # checks the floor now
-        fields = template_fields(namespace)  # before tuple(): a bare str must be rejected
-        self.template = tuple(namespace)
-        if not fields:
-            validate_namespace(self.template)
+        self.template: tuple[str, ...] | None = None
+        if namespace is not None:
+            fields = template_fields(namespace)  # before tuple(): a bare str must be rejected
+            self.template = tuple(namespace)
+            if not fields:
+                validate_namespace(self.template)
         self._graph: CompiledStateGraph | None = None
 
     def namespace(self, config: RunnableConfig | None) -> tuple[str, ...]:
-        return resolve_namespace(self.template, config)
+        return scoped_namespace(self.template, config)
 
     def graph(self) -> CompiledStateGraph:
         if self._graph is None:
@@ -136,6 +141,7 @@ class _MemoryTools:
             user_id=_str_or_none(conf.get("user_id")),
             agent_id=_str_or_none(conf.get("agent_id")),
             thread_id=_str_or_none(conf.get("thread_id")),
+            via="tool",
         )
 
     def remember(self, memory: RememberInput, *, config: RunnableConfig) -> str:
@@ -153,31 +159,37 @@ class _MemoryTools:
     # forget
 
     def forget(self, memory_id: str, *, config: RunnableConfig) -> str:
+        """Forget through ``memories.forget_memory``: a tombstone recording who and when."""
         namespace = self.namespace(config)
-        if self.store.get(namespace, memory_id) is None:
+        conf = dict((config or {}).get("configurable") or {})
+        try:
+            forget_memory(
+                self.store, memory_id, namespace, via="tool",
+                user_id=_str_or_none(conf.get("user_id")),
+                agent_id=_str_or_none(conf.get("agent_id")),
+            )  # fmt: skip
+        except (MemoryNotFoundError, InvalidInputError):
             return _not_found(memory_id, namespace)
-        write_memories(self.store, delete=[(namespace, memory_id)])
         return json.dumps({"deleted": memory_id})
 
     async def aforget(self, memory_id: str, *, config: RunnableConfig) -> str:
-        namespace = self.namespace(config)
-        if await self.store.aget(namespace, memory_id) is None:
-            return _not_found(memory_id, namespace)
-        await asyncio.to_thread(write_memories, self.store, delete=[(namespace, memory_id)])
-        return json.dumps({"deleted": memory_id})
+        return await asyncio.to_thread(self.forget, memory_id, config=config)
 
 
 def create_memory_tools(
     store: BaseStore,
-    namespace: Sequence[str] = DEFAULT_TOOL_NAMESPACE,
+    namespace: Sequence[str] | None = DEFAULT_TOOL_NAMESPACE,
     *,
     include_forget: bool = False,
     score_threshold: float | None = DEFAULT_RELEVANCE_FLOOR,
 ) -> list[BaseTool]:
     """``search_memory`` and ``remember`` (plus ``forget`` when ``include_forget``).
 
-    ``namespace`` labels may use ``{name}`` fields filled from the run config's
-    ``configurable``; a missing value raises ``InvalidNamespaceError`` when a tool runs.
+    ``namespace`` defaults to the scope of the run config's ``user_id`` / ``agent_id``
+    (:func:`~langmem_extract.namespaces.scoped_namespace`: ``("memories", user_id)``,
+    else ``("memories", "_agent", agent_id)``, else ``("memories", "_shared")``). Its
+    labels may use ``{name}`` fields filled from the run config's ``configurable``; a
+    missing value raises ``InvalidNamespaceError`` when a tool runs.
     ``search_memory`` returns only memories whose calibrated relevance reaches
     ``score_threshold`` (an empty list when none does); ``None`` turns the floor off.
     """

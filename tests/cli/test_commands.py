@@ -27,7 +27,7 @@ def test_extract_text_file_stores_typed_memories(
     db = tmp_path / "m.duckdb"
     data = json_out(invoke("extract", str(transcripts["text"]), "--db", str(db), "--json"))
     assert set(data) == {"dry_run", "namespace", "conversations", "totals"}
-    assert data["dry_run"] is False and data["namespace"] == ["memories"]
+    assert data["dry_run"] is False and data["namespace"] == ["memories", "_shared"]
     [conv] = data["conversations"]
     assert conv["source"] == f"{transcripts['text']}:1"
     result = conv["result"]
@@ -297,6 +297,8 @@ def test_recall_filters(invoke: Invoke, populated_db: Path) -> None:
         invoke(
             "recall",
             "lives in",
+            "--user-id",
+            "maya",
             "--include-superseded",
             "--category",
             "location",
@@ -307,19 +309,43 @@ def test_recall_filters(invoke: Invoke, populated_db: Path) -> None:
     )["results"]
     assert {r["memory"]["status"] for r in old} == {"active", "superseded"}
     prefs = json_out(
-        invoke("recall", "seats", "--type", "preference", "-k", "1", "--db", db, "--json")
+        invoke(
+            "recall",
+            "seats",
+            "--user-id",
+            "maya",
+            "--type",
+            "preference",
+            "-k",
+            "1",
+            "--db",
+            db,
+            "--json",
+        )
     )["results"]
     assert len(prefs) == 1 and prefs[0]["memory"]["type"] == "preference"
     assert (
-        json_out(invoke("recall", "seats", "--min-confidence", "1.0", "--db", db, "--json"))[
-            "results"
-        ]
+        json_out(
+            invoke(
+                "recall",
+                "seats",
+                "--user-id",
+                "maya",
+                "--min-confidence",
+                "1.0",
+                "--db",
+                db,
+                "--json",
+            )
+        )["results"]
         == []
     )
 
 
 def test_recall_table(invoke: Invoke, populated_db: Path) -> None:
-    result = invoke("recall", "what seat does she like", "--db", str(populated_db))
+    result = invoke(
+        "recall", "what seat does she like", "--user-id", "maya", "--db", str(populated_db)
+    )
     assert result.exit_code == 0, result.output
     assert "recall: what seat does she like" in result.stdout and "aisle" in result.stdout
 
@@ -373,7 +399,14 @@ def test_show_unknown_id_exits_3(invoke: Invoke, populated_db: Path) -> None:
 
 def test_stats_json_and_table(invoke: Invoke, populated_db: Path) -> None:
     data = json_out(invoke("stats", "--db", str(populated_db), "--json"))
-    assert set(data) == {"total", "by_type", "by_category", "by_namespace", "by_status"}
+    assert set(data) == {
+        "total",
+        "by_type",
+        "by_category",
+        "by_namespace",
+        "by_status",
+        "forgotten",
+    }
     assert data["total"] == sum(data["by_type"].values()) == sum(data["by_namespace"].values())
     assert data["by_namespace"] == {"memories/maya": data["total"]}
     assert data["by_status"]["superseded"] == 1
@@ -424,7 +457,9 @@ def test_export_import_export_round_trip_is_byte_identical(
     assert second.stdout == first.read_text(encoding="utf-8")
     assert second.stderr.strip() == f"exported {len(lines)} memories to -"
     # The imported copy is searchable again.
-    hits = json_out(invoke("recall", "aisle seats", "--db", str(fresh), "--json"))["results"]
+    hits = json_out(
+        invoke("recall", "aisle seats", "--user-id", "maya", "--db", str(fresh), "--json")
+    )["results"]
     assert any("aisle" in h["memory"]["content"] for h in hits)
 
 

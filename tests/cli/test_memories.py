@@ -47,9 +47,12 @@ def _store() -> InMemoryStore:
     )
 
 
-def _put(store: BaseStore, content: str, *, ns=("memories",), minutes: int = 0, **fields) -> Memory:
+def _put(
+    store: BaseStore, content: str, *, ns=("memories", "_shared"), minutes: int = 0, **fields
+) -> Memory:
     fields.setdefault("type", "fact")
     stamp = T0 + timedelta(minutes=minutes)
+    fields.setdefault("history", [HistoryEntry(at=stamp, action="created", content=content)])
     memory = Memory(
         content=content,
         title=content[:100],
@@ -150,9 +153,21 @@ def test_ambiguous_prefix_is_an_input_error() -> None:
 
 def test_forget_deletes_only_that_memory(filled) -> None:
     store, m = filled
-    gone = forget_memory(store, m["new"].id)
+    old = m["old"].model_copy(deep=True)
+    old.superseded_by = m["new"].id
+    old.history.append(
+        HistoryEntry(action="superseded", content="User lives in Porto", related_id=m["new"].id)
+    )
+    store.put(("memories", "_shared"), old.id, old.to_value())
+    assert "Porto" in json.dumps(store.get(("memories", "_shared"), old.id).value)
+    gone = forget_memory(store, m["new"].id, user_id="u9", via="cli")
     assert gone.content == "User lives in Porto"
-    assert store.get(("memories",), m["new"].id) is None
+    tombstone = store.get(("memories", "_shared"), m["new"].id).value
+    assert tombstone["status"] == "forgotten" and "Porto" not in json.dumps(tombstone)
+    assert tombstone["history"][-1]["action"] == "forgotten"
+    assert (tombstone["history"][-1]["user_id"], tombstone["history"][-1]["via"]) == ("u9", "cli")
+    # The superseded memory's history no longer holds the forgotten content either.
+    assert "Porto" not in json.dumps(store.get(("memories", "_shared"), m["old"].id).value)
     assert get_memory(store, m["old"].id).status == MemoryStatus.SUPERSEDED
     assert len(list_memories(store)) == 3
     with pytest.raises(MemoryNotFoundError):
@@ -182,7 +197,7 @@ def test_stats_counts_by_type_category_namespace_status(filled) -> None:
     assert stats.total == 4
     assert stats.by_type == {"fact": 2, "instruction": 1, "preference": 1}
     assert stats.by_category == {"location": 2, "communication": 1, "food": 1}
-    assert stats.by_namespace == {"memories": 3, "memories/u1": 1}
+    assert stats.by_namespace == {"memories/_shared": 3, "memories/u1": 1}
     assert stats.by_status == {"active": 3, "superseded": 1}
     assert memory_stats(filled[0], "memories/u1").total == 1
 
@@ -317,6 +332,8 @@ def test_round_trip_on_each_backend(memory_store: BaseStore, tmp_path: Path) -> 
     export_memories(memory_store, second)
     assert second.read_bytes() == first.read_bytes()
     assert get_memory(memory_store, plain.id[:8]) == plain
-    hits = recall_memories(memory_store, "which seat does the user like on planes", k=1)
+    hits = recall_memories(
+        memory_store, "which seat does the user like on planes", "memories/maya", k=1
+    )
     assert [h.memory.id for h in hits] == [rich.id]
-    assert memory_stats(memory_store).by_namespace == {"memories": 1, "memories/maya": 1}
+    assert memory_stats(memory_store).by_namespace == {"memories/_shared": 1, "memories/maya": 1}

@@ -194,8 +194,15 @@ async def test_middleware_async_with_runtime_context(store: BaseStore) -> None:
     assert "User loves jazz." in model.prompt_text(1)
 
 
-def test_missing_user_id_fails_clearly(store: BaseStore) -> None:
+def test_without_user_id_capture_goes_to_the_shared_namespace(store: BaseStore) -> None:
     app = own_graph(store, ScriptedChatModel(replies=["ok"]), MemoryCapture())
+    app.invoke({"messages": [HumanMessage("I love jazz")]}, {"configurable": {"thread_id": "t"}})
+    assert [m.content for m in memories(store, ("memories", "_shared"))] == ["User loves jazz."]
+
+
+def test_missing_template_user_id_fails_clearly(store: BaseStore) -> None:
+    capture = MemoryCapture(namespace=("memories", "{user_id}"))
+    app = own_graph(store, ScriptedChatModel(replies=["ok"]), capture)
     with pytest.raises(InvalidNamespaceError, match=r"needs \{user_id\}"):
         app.invoke(
             {"messages": [HumanMessage("I love jazz")]}, {"configurable": {"thread_id": "t"}}

@@ -191,7 +191,7 @@ def persona_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     store = open_store(str(path))
     try:
         for content in PERSONA[:8]:
-            put_memory(store, ("memories",), content)
+            put_memory(store, ("memories", "maya"), content)
     finally:
         store.close()  # type: ignore[attr-defined]
     yield path
@@ -201,7 +201,9 @@ def test_cli_recall_applies_the_floor(persona_db: Path) -> None:
     from langmem_extract.cli import app
 
     def recall(*args: str) -> list[dict[str, object]]:
-        result = CliRunner().invoke(app, ["recall", *args, "--db", str(persona_db), "--json"])
+        result = CliRunner().invoke(
+            app, ["recall", *args, "--user-id", "maya", "--db", str(persona_db), "--json"]
+        )
         assert result.exit_code == 0, result.output
         return json.loads(result.stdout)["results"]
 

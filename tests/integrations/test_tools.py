@@ -71,7 +71,12 @@ def test_forget_only_within_the_resolved_namespace(store: BaseStore) -> None:
     assert "no memory" in refused["error"]
     assert store.get(("memories", "alice"), m.id) is not None
     assert json.loads(forget.invoke({"memory_id": m.id}, config=ALICE)) == {"deleted": m.id}
-    assert store.get(("memories", "alice"), m.id) is None
+    tombstone = Memory.from_item(store.get(("memories", "alice"), m.id))
+    assert tombstone.status == "forgotten" and tombstone.content == ""
+    last = tombstone.history[-1]
+    assert (last.action, last.user_id, last.via) == ("forgotten", "alice", "tool")
+    again = json.loads(forget.invoke({"memory_id": m.id}, config=ALICE))
+    assert "no memory" in again["error"]
 
 
 async def test_async_tools(store: BaseStore) -> None:
@@ -80,7 +85,9 @@ async def test_async_tools(store: BaseStore) -> None:
     found = json.loads(await tools["search_memory"].ainvoke({"query": "jazz"}, config=ALICE))
     assert [m["id"] for m in found] == [out["id"]]
     await tools["forget"].ainvoke({"memory_id": out["id"]}, config=ALICE)
-    assert await store.aget(("memories", "alice"), out["id"]) is None
+    item = await store.aget(("memories", "alice"), out["id"])
+    assert item is not None and item.value["status"] == "forgotten"
+    assert json.loads(await tools["search_memory"].ainvoke({"query": "jazz"}, config=ALICE)) == []
 
 
 def test_tool_call_returns_tool_message(store: BaseStore) -> None:
@@ -102,12 +109,19 @@ def test_custom_template_fields(store: BaseStore) -> None:
 
 
 def test_missing_user_id_in_config_is_a_clear_error(store: BaseStore) -> None:
-    tools = by_name(store)
+    tools = by_name(store, namespace=("memories", "{user_id}"))
     with pytest.raises(InvalidNamespaceError, match=r"needs \{user_id\}"):
         tools["search_memory"].invoke({"query": "x"}, config={"configurable": {}})
     with pytest.raises(InvalidNamespaceError, match=r"needs \{user_id\}"):
         tools["remember"].invoke({"content": "User is tall"})
     assert store.search(("memories",), limit=10) == []
+
+
+def test_without_user_id_the_default_tools_use_the_shared_namespace(store: BaseStore) -> None:
+    tools = by_name(store)
+    out = json.loads(tools["remember"].invoke({"content": "User is tall"}))
+    assert store.get(("memories", "_shared"), out["id"]) is not None
+    assert json.loads(tools["search_memory"].invoke({"query": "tall"}, config=ALICE)) == []
 
 
 def test_unknown_template_variable_is_a_clear_error(store: BaseStore) -> None:
