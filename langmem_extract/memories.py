@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
@@ -214,7 +214,8 @@ def get_memory(store: BaseStore, id: str, namespace: NamespaceLike | None = None
 
     Raises:
         MemoryNotFoundError: no memory has that id (or id prefix).
-        InvalidInputError: the id or prefix matches more than one memory.
+        InvalidInputError: the id or prefix matches more than one memory, or no memory
+            has that id and it is too short to be a prefix.
     """
     memory_id = (id or "").strip()
     if not memory_id:
@@ -228,6 +229,11 @@ def get_memory(store: BaseStore, id: str, namespace: NamespaceLike | None = None
     found = _one(exact, memory_id, "id")
     if found is None and len(memory_id) >= MIN_ID_PREFIX:
         found = _one(_find_by_prefix(store, ns or (), memory_id), memory_id, "id prefix")
+    if found is None and len(memory_id) < MIN_ID_PREFIX:
+        raise InvalidInputError(
+            f"no memory with id {memory_id!r}, and an id prefix needs at least "
+            f"{MIN_ID_PREFIX} characters"
+        )
     if found is None:
         where = f" in namespace {format_namespace(ns)}" if ns else ""
         raise MemoryNotFoundError(f"no memory with id {memory_id!r}{where}")
@@ -405,13 +411,19 @@ def read_export(src: str | Path | TextIO) -> list[Memory]:
             raise InvalidInputError(f"{name}: not UTF-8 text ({exc.reason})") from None
 
 
-def import_memories(store: BaseStore, src: str | Path | TextIO | Sequence[Memory]) -> int:
+def import_memories(
+    store: BaseStore,
+    src: str | Path | TextIO | Sequence[Memory],
+    *,
+    on_batch: Callable[[int], None] | None = None,
+) -> int:
     """Load a JSONL export (a path, a text stream, or :func:`read_export`'s result).
 
     Memories keep their ids, namespaces and every field, provenance and history
     included; an existing memory with the same namespace and id is replaced. The
     whole input is validated first, so a bad line, or a memory that contains a
-    secret, writes nothing. Returns the count.
+    secret, writes nothing. Returns the count. ``on_batch(n)`` is called as each batch
+    of ``n`` memories is written (for progress).
     """
     if isinstance(src, Sequence) and not isinstance(src, str):
         memories = list(src)
@@ -419,5 +431,5 @@ def import_memories(store: BaseStore, src: str | Path | TextIO | Sequence[Memory
             raise InvalidInputError("import_memories takes Memory objects, a path or a stream")
     else:
         memories = read_export(src)
-    write_memories(store, memories)
+    write_memories(store, memories, on_batch=on_batch)
     return len(memories)
