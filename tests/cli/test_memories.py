@@ -139,6 +139,12 @@ def test_get_by_id_prefix_and_namespace(filled) -> None:
         get_memory(store, "  ")
 
 
+def test_an_unknown_id_too_short_for_a_prefix_says_so(filled) -> None:
+    store, _ = filled
+    with pytest.raises(InvalidInputError, match="at least 4 characters"):
+        get_memory(store, "a")
+
+
 def test_ambiguous_prefix_is_an_input_error() -> None:
     store = _store()
     a = _put(store, "one", id="abcd1111-0000-0000-0000-000000000000")
