@@ -122,7 +122,8 @@ class DemoResult:
 @contextmanager
 def _db_path(db: str | Path | None) -> Iterator[tuple[str, bool]]:
     if db is not None:
-        yield str(db), True
+        # An in-memory store keeps nothing once the demo ends.
+        yield str(db), str(db) != ":memory:"
         return
     with tempfile.TemporaryDirectory(prefix="langmem-demo-") as tmp:
         yield str(Path(tmp) / "demo.duckdb"), False
@@ -195,8 +196,9 @@ def run_demo(
     say = console.print if console is not None else (lambda *_a, **_k: None)
     started = time.perf_counter()
     with _db_path(db) as (path, kept), opened_store(path) as store:
+        where = "in-memory DuckDB" if path == ":memory:" else f"DuckDB file {escape(path)}"
         say(
-            f"[bold]langmem-extract demo[/] — DuckDB file {escape(path)}, bundled E5 embedder, "
+            f"[bold]langmem-extract demo[/] — {where}, bundled E5 embedder, "
             "rule extractor, no API key\n"
         )
         results: list[ExtractionResult] = []
@@ -219,9 +221,12 @@ def run_demo(
         hits = recall_memories(store, query, DEMO_NAMESPACE, k=k)
         say(_recall_table(query, hits))
     seconds = time.perf_counter() - started
-    where = (
-        f"kept in {escape(path)}" if kept else "temporary store removed; pass --db FILE to keep it"
-    )
+    if kept:
+        where = f"kept in {escape(path)}"
+    elif path == ":memory:":
+        where = "in-memory store discarded; pass --db FILE to keep it"
+    else:
+        where = "temporary store removed; pass --db FILE to keep it"
     say(f"\ndone in {seconds:.1f} s ({where})")
     return DemoResult(
         db=path,

@@ -1,4 +1,4 @@
-"""Operations on stored memories: list, get, history, forget, purge, export, import, stats.
+"""Operations on stored memories: list, get, history, forget, purge, stats.
 
 These work on any LangGraph ``BaseStore`` that holds ``Memory.to_value()`` items
 (see :mod:`langmem_extract.schema`); the ``langmem-extract`` CLI is a thin skin
@@ -15,31 +15,25 @@ copies of the content in the history of the memories it superseded or was supers
 Tombstones are left out of list, get, recall and stats (``status="forgotten"`` lists them)
 and kept in exports. ``purge`` erases everything of a data subject, tombstones included.
 
-Export writes one memory per line as canonical JSON (sorted keys, no extra
-whitespace), so ``export → import → export`` yields the same bytes up to line order.
+Export and import (the JSON Lines backup format) are in :mod:`langmem_extract.memory_files`.
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
-from typing import Any, TextIO
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from langgraph.store.base import BaseStore, GetOp, Item
 from pydantic import BaseModel, Field, ValidationError
 
 from langmem_extract.errors import (
     InvalidInputError,
-    InvalidNamespaceError,
     MemoryNotFoundError,
     StoreError,
     UnknownExtractionTypeError,
 )
 from langmem_extract.graph.persist import write_memories
-from langmem_extract.messages import parse_timestamp
 from langmem_extract.namespaces import (
     NamespaceLike,
     default_namespace,
@@ -55,22 +49,19 @@ from langmem_extract.schema import (
     WritePath,
     utcnow,
 )
-from langmem_extract.store._validate import check_key, check_value
+from langmem_extract.store._validate import check_key
 
 __all__ = [
     "MemoryStats",
     "PurgeResult",
-    "export_memories",
     "forget_memory",
     "get_memory",
     "get_memory_history",
-    "import_memories",
     "list_memories",
     "memory_from_item",
     "memory_stats",
     "parse_memory_types",
     "purge_memories",
-    "read_export",
 ]
 
 #: Items fetched per store round trip when scanning.
@@ -105,7 +96,7 @@ def memory_from_item(item: Item) -> Memory:
         return Memory.model_validate(data)
     except ValidationError as exc:
         where = f"{format_namespace(item.namespace)}/{item.key}"
-        raise StoreError(f"stored memory {where} is not valid: {_first_error(exc)}") from exc
+        raise StoreError(f"stored memory {where} is not valid: {first_error(exc)}") from exc
 
 
 def _iter_items(
@@ -121,7 +112,7 @@ def _iter_items(
         offset += len(page)
 
 
-def _iter_memories(
+def iter_memories(
     store: BaseStore, prefix: tuple[str, ...], filter: dict[str, Any] | None = None
 ) -> Iterator[Memory]:
     for item in _iter_items(store, prefix, filter):
@@ -204,7 +195,7 @@ def list_memories(
         store_filter["category"] = category
     if wanted_status is not None:
         store_filter["status"] = wanted_status.value
-    memories = _iter_memories(store, prefix, store_filter)
+    memories = iter_memories(store, prefix, store_filter)
     if wanted_status is None:
         memories = (m for m in memories if m.status != MemoryStatus.FORGOTTEN)
     if len(types) > 1:
@@ -221,7 +212,7 @@ def _find_everywhere(store: BaseStore, memory_id: str) -> list[Memory]:
 
 
 def _find_by_prefix(store: BaseStore, prefix: tuple[str, ...], id_prefix: str) -> list[Memory]:
-    return _live(m for m in _iter_memories(store, prefix) if m.id.startswith(id_prefix))
+    return _live(m for m in iter_memories(store, prefix) if m.id.startswith(id_prefix))
 
 
 def _live(memories: Iterable[Memory]) -> list[Memory]:
@@ -247,7 +238,8 @@ def get_memory(store: BaseStore, id: str, namespace: NamespaceLike | None = None
 
     Raises:
         MemoryNotFoundError: no memory has that id (or id prefix).
-        InvalidInputError: the id or prefix matches more than one memory.
+        InvalidInputError: the id or prefix matches more than one memory, or no memory
+            has that id and it is too short to be a prefix.
     """
     memory_id = (id or "").strip()
     if not memory_id:
@@ -262,6 +254,11 @@ def get_memory(store: BaseStore, id: str, namespace: NamespaceLike | None = None
     found = _one(exact, memory_id, "id")
     if found is None and len(memory_id) >= MIN_ID_PREFIX:
         found = _one(_find_by_prefix(store, ns or (), memory_id), memory_id, "id prefix")
+    if found is None and len(memory_id) < MIN_ID_PREFIX:
+        raise InvalidInputError(
+            f"no memory with id {memory_id!r}, and an id prefix needs at least "
+            f"{MIN_ID_PREFIX} characters"
+        )
     if found is None:
         where = f" in namespace {format_namespace(ns)}" if ns else ""
         raise MemoryNotFoundError(f"no memory with id {memory_id!r}{where}")
@@ -370,11 +367,11 @@ def purge_memories(
     if isinstance(session_ids, str):
         raise InvalidInputError("session_ids must be a list of session ids, not a string")
     found: dict[tuple[tuple[str, ...], str], Memory] = {}
-    for memory in _iter_memories(store, prefix):
+    for memory in iter_memories(store, prefix):
         found[(tuple(memory.namespace), memory.id)] = memory
     recorded = {"user_id": user_id} if user_id is not None else {"agent_id": agent_id}
     if user_id is not None or agent_id is not None:
-        for memory in _iter_memories(store, (), recorded):
+        for memory in iter_memories(store, (), recorded):
             found[(tuple(memory.namespace), memory.id)] = memory
     write_memories(store, delete=list(found))
     sessions = sorted({*(m.session_id for m in found.values() if m.session_id), *session_ids})
@@ -434,7 +431,7 @@ def memory_stats(store: BaseStore, namespace_prefix: NamespaceLike | None = None
     by_namespace: Counter[str] = Counter()
     by_status: Counter[str] = Counter()
     total = forgotten = 0
-    for memory in _iter_memories(store, prefix):
+    for memory in iter_memories(store, prefix):
         if memory.status == MemoryStatus.FORGOTTEN:
             forgotten += 1
             continue
@@ -453,180 +450,10 @@ def memory_stats(store: BaseStore, namespace_prefix: NamespaceLike | None = None
     )
 
 
-# --------------------------------------------------------------------------- export / import
-
-
-def _canonical_line(memory: Memory) -> str:
-    value = memory.to_value()
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
-
-
-@contextmanager
-def _open_text(target: str | Path | TextIO, mode: str) -> Iterator[tuple[TextIO, str]]:
-    if isinstance(target, str | Path):
-        path = Path(target)
-        try:
-            with path.open(mode, encoding="utf-8", newline="\n" if "w" in mode else None) as fp:
-                yield fp, str(path)
-        except FileNotFoundError:
-            missing = "no such directory" if "w" in mode else "no such file"
-            raise InvalidInputError(f"{path}: {missing}") from None
-        except IsADirectoryError:
-            raise InvalidInputError(f"{path}: is a directory") from None
-        except PermissionError:
-            raise InvalidInputError(f"{path}: permission denied") from None
-    else:
-        yield target, str(getattr(target, "name", "<stream>"))
-
-
-def export_memories(
-    store: BaseStore,
-    dest: str | Path | TextIO,
-    namespace_prefix: NamespaceLike | None = None,
-) -> int:
-    """Write every memory (all statuses, full history) as JSONL; returns the count.
-
-    Lines are ordered by namespace, creation time and id, so repeated exports of
-    the same store are identical.
-    """
-    prefix = parse_namespace(namespace_prefix, allow_empty=True)
-    memories = sorted(
-        _iter_memories(store, prefix), key=lambda m: (m.namespace, m.created_at, m.id)
-    )
-    with _open_text(dest, "w") as (fp, _):
-        for memory in memories:
-            fp.write(_canonical_line(memory))
-        fp.flush()
-    return len(memories)
-
-
-def _first_error(exc: ValidationError) -> str:
+def first_error(exc: ValidationError) -> str:
+    """A pydantic validation error as one line: the first field and how many more."""
     err = exc.errors()[0]
     loc = ".".join(str(p) for p in err.get("loc", ())) or "value"
     more = len(exc.errors()) - 1
     suffix = f" (and {more} more)" if more else ""
     return f"field {loc!r}: {err.get('msg', 'invalid')}{suffix}"
-
-
-#: Fields holding a time; a number there is epoch seconds and must be a valid one.
-_TIME_KEYS = frozenset(
-    {"at", "created_at", "event_time", "timestamp", "updated_at", "valid_from", "valid_to"}
-)
-
-
-def _no_constant(name: str) -> Any:
-    raise InvalidInputError(f"{name} is not a JSON number")
-
-
-def _check_times(value: Any) -> None:
-    """Numeric stamps anywhere in ``value`` go through the one timestamp parser."""
-    stack = [value]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            for key, item in node.items():
-                if key in _TIME_KEYS and isinstance(item, int | float):
-                    parse_timestamp(item)
-                stack.append(item)
-        elif isinstance(node, list):
-            stack.extend(node)
-
-
-def _check_storable(memory: Memory, where: str) -> None:
-    """What the store would refuse mid-write (bad Unicode, non-finite numbers) is refused
-    here, before the first write."""
-    try:
-        check_key(memory.id)
-        check_value(memory.to_value())
-    except InvalidInputError as exc:
-        raise InvalidInputError(f"{where}: {exc}") from None
-
-
-def _parse_export_line(text: str, where: str) -> Memory:
-    try:
-        value = json.loads(text, parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        raise InvalidInputError(f"{where}: not valid JSON ({exc.msg})") from None
-    except InvalidInputError as exc:
-        raise InvalidInputError(f"{where}: {exc}") from None
-    except RecursionError:
-        raise InvalidInputError(f"{where}: JSON nested too deeply") from None
-    if not isinstance(value, dict):
-        raise InvalidInputError(f"{where}: expected a JSON object, got {type(value).__name__}")
-    try:
-        _check_times(value)
-    except InvalidInputError as exc:
-        raise InvalidInputError(f"{where}: {exc}") from None
-    try:
-        memory = Memory.model_validate(value)
-    except ValidationError as exc:
-        raise InvalidInputError(f"{where}: invalid memory: {_first_error(exc)}") from None
-    try:
-        parse_namespace(memory.namespace)
-    except InvalidNamespaceError as exc:
-        raise InvalidNamespaceError(f"{where}: {exc}") from None
-    _check_storable(memory, where)
-    return memory
-
-
-def _read_export(fp: TextIO, name: str) -> list[Memory]:
-    memories: list[Memory] = []
-    seen: dict[tuple[tuple[str, ...], str], int] = {}
-    for lineno, line in enumerate(fp, start=1):
-        if not line.strip():
-            continue
-        where = f"{name}:{lineno}"
-        memory = _parse_export_line(line, where)
-        key = (tuple(memory.namespace), memory.id)
-        if key in seen:
-            raise InvalidInputError(
-                f"{where}: duplicate memory id {memory.id} (first on line {seen[key]})"
-            )
-        seen[key] = lineno
-        memories.append(memory)
-    return memories
-
-
-def read_export(src: str | Path | TextIO) -> list[Memory]:
-    """Read and validate a JSONL export without touching any store.
-
-    Raises:
-        InvalidInputError: a line that is not a valid memory, naming ``file:line``.
-    """
-    with _open_text(src, "r") as (fp, name):
-        try:
-            return _read_export(fp, name)
-        except UnicodeDecodeError as exc:
-            raise InvalidInputError(f"{name}: not UTF-8 text ({exc.reason})") from None
-
-
-def import_memories(
-    store: BaseStore,
-    src: str | Path | TextIO | Sequence[Memory],
-    *,
-    user_id: str | None = None,
-    agent_id: str | None = None,
-) -> int:
-    """Load a JSONL export (a path, a text stream, or :func:`read_export`'s result).
-
-    Memories keep their ids, namespaces and every field, provenance and history
-    included; an existing memory with the same namespace and id is replaced. A restore
-    or a migration is not a change, so an exported memory's history is kept as it is
-    (``export → import → export`` gives the same bytes); a memory that arrives with no
-    history gets one ``imported`` entry recording ``user_id``/``agent_id`` and
-    ``via="import"``. The whole input is validated first, so a bad line, or a memory
-    that contains a secret, writes nothing. Returns the count.
-    """
-    if isinstance(src, Sequence) and not isinstance(src, str):
-        memories = list(src)
-        if not all(isinstance(m, Memory) for m in memories):
-            raise InvalidInputError("import_memories takes Memory objects, a path or a stream")
-        for index, memory in enumerate(memories):
-            parse_namespace(memory.namespace)
-            _check_storable(memory, f"memory {index}")
-    else:
-        memories = read_export(src)
-    entry = HistoryEntry(action="imported", user_id=user_id, agent_id=agent_id, via="import")
-    memories = [m if m.history else m.model_copy(update={"history": [entry]}) for m in memories]
-    write_memories(store, memories)
-    return len(memories)

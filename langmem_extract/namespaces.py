@@ -313,9 +313,9 @@ def default_namespace(user_id: Any = None, agent_id: Any = None) -> tuple[str, .
     user = scope_id("user_id", user_id)
     agent = scope_id("agent_id", agent_id)
     if user is not None:
-        return (MEMORY_ROOT, user)
+        return validate_namespace((MEMORY_ROOT, user))
     if agent is not None:
-        return (MEMORY_ROOT, AGENT_LABEL, agent)
+        return validate_namespace((MEMORY_ROOT, AGENT_LABEL, agent))
     return DEFAULT_NAMESPACE
 
 

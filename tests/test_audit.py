@@ -12,16 +12,14 @@ from langgraph.store.memory import InMemoryStore
 from langmem_extract import MemoryChatHistory, create_memory_tools, extract_memories
 from langmem_extract.errors import InvalidInputError, MemoryNotFoundError
 from langmem_extract.memories import (
-    export_memories,
     forget_memory,
     get_memory,
     get_memory_history,
-    import_memories,
     list_memories,
     memory_stats,
     purge_memories,
-    read_export,
 )
+from langmem_extract.memory_files import export_memories, import_memories, read_export
 from langmem_extract.recall import recall_memories
 from langmem_extract.schema import MEMORY_INDEX_FIELDS, HistoryEntry, Memory
 from langmem_extract.store.duckdb import DuckDBStore

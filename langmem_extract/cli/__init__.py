@@ -4,7 +4,8 @@ Every command takes ``--db`` (a DuckDB file, ``:memory:`` or a ``postgresql://``
 default ``$LANGMEM_DB`` or ``./memories.duckdb``) and ``--json``. Errors print one
 line on stderr and exit with a code from :class:`ExitCode` (documented in docs/cli.md).
 
-Layout: :mod:`._common` (app, options, output, errors, store), :mod:`.extract`,
+Layout: :mod:`._common` (app, options, output, errors, store), :mod:`._progress`
+(progress on stderr), :mod:`.extract`,
 :mod:`.memories` (recall, list, show, forget, export, import, stats); ``demo`` and the
 ``eval`` group (:mod:`langmem_extract.eval.cli`) are mounted here.
 """

@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
@@ -19,6 +20,8 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 import typer
 from rich.console import Console
 from rich.markup import escape as _markup_escape
+from rich.table import Table
+from rich.text import Text
 
 from langmem_extract.errors import (
     ExtractionError,
@@ -148,6 +151,65 @@ def ns_text(namespace: Sequence[str]) -> str:
 def clip(text: str, width: int = 90) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column; ``drop`` > 0 marks a secondary one, dropped (highest first) when
+    the terminal is too narrow to leave the content :data:`MIN_CONTENT_WIDTH` columns."""
+
+    header: str
+    drop: int = 0
+    style: str | None = None
+    justify: str = "left"
+
+
+#: Narrowest content column a table may leave; below it secondary columns go.
+MIN_CONTENT_WIDTH = 30
+
+
+def fitted_table(
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[str]],
+    *,
+    width: int,
+    content: str = "content",
+    title: str | None = None,
+) -> Table:
+    """A table whose ``content`` column keeps :data:`MIN_CONTENT_WIDTH` characters in
+    ``width`` columns: secondary columns are dropped first, then the content wraps.
+
+    Every other column keeps its full cells (no wrapping, no ellipsis). Cells hold markup.
+    """
+
+    def natural(index: int) -> int:
+        cells = [Text.from_markup(row[index]).cell_len for row in rows]
+        return max([len(columns[index].header), *cells])
+
+    keep = list(range(len(columns)))
+    widths = {i: natural(i) for i in keep if columns[i].header != content}
+
+    def content_room() -> int:
+        # Each column adds two spaces of padding and one border; plus the left border.
+        return width - 1 - 3 * len(keep) - sum(widths[i] for i in keep if i in widths)
+
+    for column in sorted((c for c in columns if c.drop), key=lambda c: -c.drop):
+        if content_room() >= MIN_CONTENT_WIDTH:
+            break
+        keep.remove(columns.index(column))
+    table = Table(title=title, expand=False)
+    for i in keep:
+        col = columns[i]
+        if col.header == content:
+            table.add_column(col.header, style=col.style, ratio=1, overflow="fold")
+        else:
+            table.add_column(
+                col.header, style=col.style, justify=col.justify, no_wrap=True,  # type: ignore[arg-type]
+                min_width=widths[i],
+            )  # fmt: skip
+    for row in rows:
+        table.add_row(*(row[i] for i in keep))
+    return table
 
 
 # ----------------------------------------------------------------------------- errors

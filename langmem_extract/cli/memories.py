@@ -18,6 +18,7 @@ from langmem_extract.cli._common import (
     DEFAULT_DB,
     AgentOpt,
     CategoryOpt,
+    Column,
     DbOpt,
     JsonOpt,
     NamespaceOpt,
@@ -27,6 +28,7 @@ from langmem_extract.cli._common import (
     clip,
     err_console,
     escape,
+    fitted_table,
     handle_errors,
     ns_text,
     open_db,
@@ -37,6 +39,7 @@ from langmem_extract.cli._common import (
     scope_ns,
     short_id,
 )
+from langmem_extract.cli._progress import progress
 
 if TYPE_CHECKING:
     from langmem_extract.recall import RecalledMemory
@@ -46,18 +49,19 @@ if TYPE_CHECKING:
 # ----------------------------------------------------------------------------- rendering
 
 
-def _memory_table(memories: Sequence[Memory], *, title: str | None = None) -> Table:
+def _memory_table(memories: Sequence[Memory], *, width: int, title: str | None = None) -> Table:
     # The namespace column only earns its width when there is more than one.
     with_ns = len({tuple(m.namespace) for m in memories}) > 1
-    table = Table(title=title, expand=False)
-    table.add_column("id", style="dim", no_wrap=True)
-    table.add_column("type", style="cyan", no_wrap=True)
-    table.add_column("category", no_wrap=True)
-    table.add_column("status", no_wrap=True)
-    table.add_column("conf", justify="right", no_wrap=True)
-    table.add_column("content", ratio=1)
-    if with_ns:
-        table.add_column("namespace", style="dim", no_wrap=True)
+    columns = [
+        Column("id", style="dim"),
+        Column("type", style="cyan"),
+        Column("category", drop=3),
+        Column("status", drop=2),
+        Column("conf", drop=1, justify="right"),
+        Column("content"),
+        *([Column("namespace", drop=4, style="dim")] if with_ns else []),
+    ]
+    rows = []
     for m in memories:
         status = m.status.value if m.status.value == "active" else f"[yellow]{m.status.value}[/]"
         cells = [
@@ -68,26 +72,29 @@ def _memory_table(memories: Sequence[Memory], *, title: str | None = None) -> Ta
             f"{m.confidence:.2f}",
             escape(m.content),
         ]
-        table.add_row(*cells, *([escape(ns_text(m.namespace))] if with_ns else []))
-    return table
+        rows.append(cells + ([escape(ns_text(m.namespace))] if with_ns else []))
+    return fitted_table(columns, rows, width=width, title=title)
 
 
-def _recall_table(hits: Sequence[RecalledMemory], query: str) -> Table:
-    table = Table(title=f"recall: {escape(query)}", expand=False)
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("score", justify="right", no_wrap=True)
-    table.add_column("type", style="cyan", no_wrap=True)
-    table.add_column("content")
-    table.add_column("id", style="dim", no_wrap=True)
-    for rank, hit in enumerate(hits, start=1):
-        table.add_row(
+def _recall_table(hits: Sequence[RecalledMemory], query: str, *, width: int) -> Table:
+    columns = [
+        Column("#", justify="right"),
+        Column("score", drop=1, justify="right"),
+        Column("type", style="cyan"),
+        Column("content"),
+        Column("id", drop=2, style="dim"),
+    ]
+    rows = [
+        [
             str(rank),
             f"{hit.score:.3f}",
             hit.memory.type.value,
             escape(hit.memory.content),
             short_id(hit.memory.id),
-        )
-    return table
+        ]
+        for rank, hit in enumerate(hits, start=1)
+    ]
+    return fitted_table(columns, rows, width=width, title=f"recall: {escape(query)}")
 
 
 def _show_memory(memory: Memory, console: Console) -> None:
@@ -219,7 +226,8 @@ def recall(
     if not hits:
         out_console().print("no memories match (or none is relevant enough: see --min-score)")
         return
-    out_console().print(_recall_table(hits, query))
+    console = out_console()
+    console.print(_recall_table(hits, query, width=console.width))
 
 
 # ----------------------------------------------------------------------------- list / show
@@ -263,7 +271,8 @@ def list_(
     if not memories:
         out_console().print("no memories")
         return
-    out_console().print(_memory_table(memories, title=f"{len(memories)} memories"))
+    console = out_console()
+    console.print(_memory_table(memories, width=console.width, title=f"{len(memories)} memories"))
 
 
 @app.command()
@@ -362,18 +371,19 @@ def export_(
     json_output: JsonOpt = False,
 ) -> None:
     """Export memories (every field, history included) as JSONL."""
-    from langmem_extract.memories import export_memories
+    from langmem_extract.memory_files import export_memories
 
     ns = scope_ns(namespace, user_id, agent_id, unscoped=None)
-    with open_db(db) as store:
+    with open_db(db) as store, progress("exporting", None, "memories") as advance:
         count = export_memories(store, sys.stdout if out == "-" else out, ns)
+        advance(count)
     # With --out -, stdout carries the memories; the summary goes to stderr.
     to_stderr = out == "-"
     if json_output:
         typer.echo(json.dumps({"exported": count, "out": out}), err=to_stderr)
     else:
         console = err_console() if to_stderr else out_console()
-        console.print(f"exported {count} memories to {escape(out)}")
+        console.print(f"exported {count} memories to {'stdout' if to_stderr else escape(out)}")
 
 
 @app.command("import")
@@ -392,12 +402,16 @@ def import_(
     json_output: JsonOpt = False,
 ) -> None:
     """Import a JSONL export; memories keep their ids, fields and history."""
-    from langmem_extract.memories import import_memories, read_export
+    from langmem_extract.memory_files import import_memories, read_export
 
     # Validate before opening the store, so bad input never creates a database.
     memories = read_export(sys.stdin if source == "-" else source)
-    with open_db(db, create=True) as store:
-        count = import_memories(store, memories, user_id=user_id, agent_id=agent_id)
+    with open_db(db, create=True) as store, progress(
+        "importing", len(memories), "memories"
+    ) as advance:
+        count = import_memories(
+            store, memories, user_id=user_id, agent_id=agent_id, on_batch=advance
+        )
     if json_output:
         print_json({"imported": count})
         return

@@ -58,9 +58,10 @@ def write_memories(
     namespace: Sequence[str] | None = None,
     delete: Iterable[tuple[Sequence[str], str]] = (),
     refuse_secrets: bool = True,
+    on_batch: Callable[[int], None] | None = None,
 ) -> int:
     """Put ``memories`` and delete the ``(namespace, id)`` keys in ``delete``; returns the
-    number of store operations.
+    number of store operations. ``on_batch(n)`` is called after each batch of ``n``.
 
     Each memory goes to ``namespace`` when given, else to its own ``memory.namespace``.
     With ``refuse_secrets`` every memory is checked first and one that contains a secret
@@ -95,6 +96,8 @@ def write_memories(
                     raise
                 except Exception as exc:
                     raise StoreError(f"writing {len(chunk)} memories failed: {exc}") from exc
+                if on_batch is not None:
+                    on_batch(len(chunk))
     return sum(len(ops) for ops in by_ns.values())
 
 

@@ -42,6 +42,8 @@ HEALTH_BONUS = 0.15  # allergies, diets: costly to forget
 HEDGE_FACTOR = 0.8
 GENERIC_PENALTY = 0.10
 MODEL_WEIGHT = 0.5  # share of a model's own estimate when the extractor gave one
+#: How a candidate skipped for the ``max_memories`` cap is marked: its ``reason`` starts so.
+OVER_CAP_REASON = "over max_memories"
 
 
 def _clamp(x: float, lo: float = 0.05, hi: float = 0.99) -> float:
@@ -85,7 +87,7 @@ def score(state: MemoryGraphState) -> dict[str, Any]:
         if c.id in over:
             c = c.model_copy(
                 update={"action": Action.SKIP, "target_id": None,
-                        "reason": f"over max_memories={cap} (lowest importance)"}
+                        "reason": f"{OVER_CAP_REASON}={cap} (lowest importance)"}
             )  # fmt: skip
         out.append(c)
     return {"candidates": out}

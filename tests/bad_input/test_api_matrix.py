@@ -20,6 +20,7 @@ from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.store.base import GetOp, ListNamespacesOp, MatchCondition, PutOp, SearchOp
 
 from langmem_extract import memories as mem
+from langmem_extract import memory_files as memfiles
 from langmem_extract.embeddings import HashingEmbeddings
 from langmem_extract.errors import (
     InvalidInputError,
@@ -320,7 +321,7 @@ add("forget-id-surrogate", lambda ctx: mem.forget_memory(ctx.store, "abcd" + S))
 add("forget-namespace-surrogate", lambda ctx: mem.forget_memory(ctx.store, "abcd", "m/" + S),
     error=InvalidNamespaceError)  # fmt: skip
 add("export-namespace-surrogate",
-    lambda ctx: mem.export_memories(ctx.store, io.StringIO(), ("m", S)),
+    lambda ctx: memfiles.export_memories(ctx.store, io.StringIO(), ("m", S)),
     error=InvalidNamespaceError)  # fmt: skip
 add("stats-namespace-surrogate", lambda ctx: mem.memory_stats(ctx.store, [S]),
     error=InvalidNamespaceError)  # fmt: skip
@@ -368,16 +369,19 @@ _BAD_LINES: dict[str, dict[str, Any] | str] = {
     "duplicate-id": {"id": "imp-0001"},
 }
 for _name, _bad in _BAD_LINES.items():
-    add(f"import-line-300-{_name}", lambda ctx, b=_bad: mem.import_memories(ctx.store, _import_file(b)))
+    add(
+        f"import-line-300-{_name}",
+        lambda ctx, b=_bad: memfiles.import_memories(ctx.store, _import_file(b)),
+    )
 add("read-export-surrogate",
-    lambda ctx: mem.read_export(_import_file({"content": S}, at=2, total=3)), DUCK)  # fmt: skip
+    lambda ctx: memfiles.read_export(_import_file({"content": S}, at=2, total=3)), DUCK)  # fmt: skip
 
 
 def _bad_objects(ctx: Ctx) -> Any:
     good = [Memory.model_validate(_line(i)) for i in range(1, 300)]
     # model_copy skips validation, as a caller building Memory objects in code may.
     bad = Memory.model_validate(_line(300)).model_copy(update={"content": "Imported " + S})
-    return mem.import_memories(ctx.store, [*good, bad])
+    return memfiles.import_memories(ctx.store, [*good, bad])
 
 
 add("import-objects-surrogate", _bad_objects)
@@ -412,11 +416,7 @@ add("open-store-kv-password", lambda ctx: _open("mysql://host password=hunter2pw
 
 
 def _params() -> list[Any]:
-    return [
-        pytest.param(c, b, id=f"{c.name}[{b}]")
-        for c in CASES
-        for b in c.backends
-    ]
+    return [pytest.param(c, b, id=f"{c.name}[{b}]") for c in CASES for b in c.backends]
 
 
 PARAMS = _params()

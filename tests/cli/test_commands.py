@@ -63,6 +63,12 @@ def test_extract_dry_run_writes_nothing_and_creates_no_file(
     items = data["conversations"][0]["result"]["items"]
     assert items and all(i["status"] == "planned" for i in items)
     assert not db.exists()
+    text = invoke("extract", str(transcripts["text"]), "--db", str(db), "--dry-run")
+    summary = text.stdout.strip().splitlines()[-1]
+    stored = data["totals"]["stored"]
+    assert f"would store {stored}" in summary and "dry run: nothing written" in summary
+    assert f"{stored} stored" not in summary
+    assert not db.exists()
 
 
 def test_extract_dry_run_on_an_existing_store_plans_merge_and_supersede(
@@ -144,9 +150,11 @@ def test_extract_many_conversations_shows_progress(
         f"{transcripts['many']}:{n}" for n in (1, 2, 3)
     ]
     assert data["totals"]["stored"] >= 3
-    assert "extracting" in result.stderr and "3/3" in result.stderr
+    assert "extracting 3 conversation(s)" in result.stderr and "3/3" in result.stderr
+    # One conversation gets its bar too; stdout stays JSON.
     single = invoke("extract", str(transcripts["text"]), "--db", str(db), "--json", env=env)
-    assert single.exit_code == 0 and "extracting" not in single.stderr
+    assert json_out(single)["totals"]["extracted"] >= 4
+    assert "extracting 1 conversation(s)" in single.stderr
 
 
 def test_extract_directory_reads_every_transcript(
@@ -170,9 +178,10 @@ def test_extract_splits_a_long_conversation_into_windows(invoke: Invoke, tmp_pat
     data = json_out(
         invoke("extract", str(long), "--db", str(tmp_path / "w.duckdb"), "--dry-run", "--json")
     )
-    assert [c["source"] for c in data["conversations"]] == [f"{long}:1#1", f"{long}:1#2"]
-    last = data["conversations"][1]["result"]["candidates"]
-    assert [c["content"] for c in last] == ["User prefers window seats."]
+    # One conversation, read in two windows of at most 200 messages.
+    [conv] = data["conversations"]
+    assert (conv["source"], conv["windows"], conv["messages"]) == (f"{long}:1", 2, 250)
+    assert [c["content"] for c in conv["result"]["candidates"]] == ["User prefers window seats."]
 
 
 def test_extract_model_without_key_is_a_usage_error(
@@ -397,6 +406,16 @@ def test_show_unknown_id_exits_3(invoke: Invoke, populated_db: Path) -> None:
     assert_one_line_error(result, ExitCode.NOT_FOUND, "no memory with id 'ffffffff-")
 
 
+@pytest.mark.parametrize("command", ["show", "forget"])
+def test_an_id_prefix_under_4_characters_is_bad_input(
+    invoke: Invoke, db_copy: Path, command: str
+) -> None:
+    before = json_out(invoke("list", "--db", str(db_copy), "--json"))["count"]
+    result = invoke(command, "a", "--db", str(db_copy))
+    assert_one_line_error(result, ExitCode.BAD_INPUT, "'a'", "at least 4 characters")
+    assert json_out(invoke("list", "--db", str(db_copy), "--json"))["count"] == before
+
+
 def test_stats_json_and_table(invoke: Invoke, populated_db: Path) -> None:
     data = json_out(invoke("stats", "--db", str(populated_db), "--json"))
     assert set(data) == {
@@ -455,7 +474,8 @@ def test_export_import_export_round_trip_is_byte_identical(
     second = invoke("export", "--db", str(fresh))  # to stdout; summary on stderr
     assert second.exit_code == 0
     assert second.stdout == first.read_text(encoding="utf-8")
-    assert second.stderr.strip() == f"exported {len(lines)} memories to -"
+    assert second.stderr.strip().splitlines()[-1] == f"exported {len(lines)} memories to stdout"
+    assert "exported" not in second.stdout
     # The imported copy is searchable again.
     hits = json_out(
         invoke("recall", "aisle seats", "--user-id", "maya", "--db", str(fresh), "--json")
@@ -506,6 +526,10 @@ def test_demo_prints_typed_memories_and_a_recall(invoke: Invoke, tmp_path: Path)
         and "aisle seats" in text.stdout
     )
     assert "temporary store removed" in text.stdout
+    in_memory = invoke("demo", "--db", ":memory:")
+    assert in_memory.exit_code == 0, in_memory.output
+    assert "in-memory store discarded" in in_memory.stdout
+    assert "kept in" not in in_memory.stdout and not Path(":memory:").exists()
 
 
 def test_version(invoke: Invoke) -> None:

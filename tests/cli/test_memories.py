@@ -19,14 +19,12 @@ from langmem_extract.errors import (
     UnknownExtractionTypeError,
 )
 from langmem_extract.memories import (
-    export_memories,
     forget_memory,
     get_memory,
-    import_memories,
     list_memories,
     memory_stats,
-    read_export,
 )
+from langmem_extract.memory_files import export_memories, import_memories, read_export
 from langmem_extract.recall import recall_memories
 from langmem_extract.schema import (
     MEMORY_INDEX_FIELDS,
@@ -140,6 +138,12 @@ def test_get_by_id_prefix_and_namespace(filled) -> None:
         get_memory(store, "00000000-0000-0000-0000-000000000000")
     with pytest.raises(InvalidInputError, match="empty"):
         get_memory(store, "  ")
+
+
+def test_an_unknown_id_too_short_for_a_prefix_says_so(filled) -> None:
+    store, _ = filled
+    with pytest.raises(InvalidInputError, match="at least 4 characters"):
+        get_memory(store, "a")
 
 
 def test_ambiguous_prefix_is_an_input_error() -> None:

@@ -14,7 +14,8 @@ from langmem_extract.errors import InvalidInputError, StoreError
 from langmem_extract.extractors.base import ExtractContext, ExtractorOutput
 from langmem_extract.graph.builder import aextract_memories, extract_memories
 from langmem_extract.graph.persist import WRITE_BATCH, write_memories
-from langmem_extract.memories import forget_memory, import_memories
+from langmem_extract.memories import forget_memory
+from langmem_extract.memory_files import import_memories
 from langmem_extract.schema import (
     TITLE_MAX_CHARS,
     Action,

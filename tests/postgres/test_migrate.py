@@ -117,7 +117,7 @@ def _pipe(source_db: str, target_db: str) -> None:
 
 
 def test_export_import_roundtrip_duckdb_postgres_duckdb(tmp_path: Path) -> None:
-    from langmem_extract.memories import import_memories
+    from langmem_extract.memory_files import import_memories
     from langmem_extract.store.factory import open_store
 
     url = database_url("langmem_test_migrate")
