@@ -113,6 +113,21 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         raise StoreError(f"could not open {target}: {exc}") from exc
 
 
+def _drop_empty_file(path: str) -> None:
+    """An existing zero-byte file opens as a new database, as SQLite does.
+
+    DuckDB refuses a zero-byte file as "not a valid DuckDB database file"; such a file
+    (``tempfile.NamedTemporaryFile``, ``touch``) holds no data, so it is removed and
+    DuckDB creates the database in its place. Any non-empty file is left to DuckDB.
+    """
+    if path == ":memory:":
+        return
+    with contextlib.suppress(OSError):
+        file = Path(path)
+        if file.is_file() and file.stat().st_size == 0:
+            file.unlink()
+
+
 class DuckDBStore(_validate.NamespaceCheckedStore):
     """LangGraph ``BaseStore`` on DuckDB with exact vector search and TTL.
 
@@ -126,6 +141,8 @@ class DuckDBStore(_validate.NamespaceCheckedStore):
     """
 
     supports_ttl: bool = True
+    #: The schema versions ``setup()`` applies, in order (as ``SqliteStore.MIGRATIONS``).
+    MIGRATIONS: tuple[str, ...] = _duckdb_sql.MIGRATIONS
 
     def __init__(
         self,
@@ -155,7 +172,8 @@ class DuckDBStore(_validate.NamespaceCheckedStore):
             if cfg.get("embed") is None:
                 raise InvalidInputError("index needs an 'embed' (Embeddings or function)")
             self.embeddings = ensure_embeddings(cfg["embed"])
-            self._fields = index_fields(cfg.get("fields") or ["$"])
+            # ``text_fields`` is SqliteStore's name for ``fields``; both are accepted.
+            self._fields = index_fields(cfg.get("fields") or cfg.get("text_fields") or ["$"])
             self.index_config = cfg
         else:
             self.embeddings = None
@@ -200,6 +218,7 @@ class DuckDBStore(_validate.NamespaceCheckedStore):
         path = path or ":memory:"
         wal = _vss.wal_path(path)
         wal_existed = bool(wal and wal.exists())
+        _drop_empty_file(path)
         conn = connect(path)
         store = cls(conn, index=index, ttl=ttl, path=None if path == ":memory:" else path)
         store._hnsw.wal_seen = wal_existed
