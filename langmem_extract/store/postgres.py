@@ -329,7 +329,8 @@ class PostgresStore(_validate.NamespaceCheckedStore, _LangGraphPostgresStore):
             raise StoreError(f"PostgreSQL store operation failed: {err}") from err
 
     def setup(self) -> None:
-        """Create or migrate the tables and the vector index (idempotent)."""
+        """Create or migrate the tables and the vector index (idempotent); start the TTL
+        sweeper when ``ttl`` has ``sweep_interval_minutes`` (as DuckDBStore does)."""
         try:
             super().setup()
             self._migrate_messages()
@@ -338,6 +339,8 @@ class PostgresStore(_validate.NamespaceCheckedStore, _LangGraphPostgresStore):
             if "vector" in str(err):
                 hint = " (is pgvector installed? run CREATE EXTENSION vector as a superuser)"
             raise StoreError(f"setting up the PostgreSQL store failed: {err}{hint}") from err
+        if self.ttl_config and self.ttl_config.get("sweep_interval_minutes"):
+            self.start_ttl_sweeper()
 
     def _get_filter_condition(self, key: str, op: str, value: Any) -> tuple[str, list[Any]]:
         return _pg_filters.filter_condition(key, op, value)
