@@ -65,6 +65,7 @@ from langmem_extract.store._duckdb_write import insert_messages, write_batch
 from langmem_extract.store._hnsw import HnswIndex, HnswSettings
 from langmem_extract.store._messages import MessageRow
 from langmem_extract.store._vectors import Row, StoreCache, group_vectors, normalize_rows
+from langmem_extract.store.close_hooks import DEFAULT_CLOSE_TIMEOUT, CloseReport, run_close_hooks
 
 logger = logging.getLogger(__name__)
 
@@ -231,15 +232,27 @@ class DuckDBStore(_validate.NamespaceCheckedStore):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def close(self) -> None:
-        """Stop the TTL sweeper and close the connection if this store opened it."""
+    def close(self, timeout: float | None = DEFAULT_CLOSE_TIMEOUT) -> CloseReport:
+        """Finish pending work, stop the TTL sweeper, close the connection if this store
+        opened it.
+
+        Work queued against this store in the process (background memory captures) is
+        flushed first, waiting at most ``timeout`` seconds; the returned
+        :class:`~langmem_extract.store.close_hooks.CloseReport` lists what could not be
+        written. Closing twice is a no-op (an empty report).
+        """
+        if self._closed:
+            return CloseReport()
+        # Without the store lock: the pending work writes through this store.
+        report = run_close_hooks(self, timeout)
         self.stop_ttl_sweeper()
         with self._lock:
             if self._closed:
-                return
+                return report
             self._closed = True
             if self._owns_conn:
                 self.conn.close()
+        return report
 
     def setup(self) -> None:
         """Create or migrate the tables (idempotent); start the TTL sweeper if configured."""

@@ -69,6 +69,7 @@ from langmem_extract.errors import (
 from langmem_extract.namespaces import validate_namespace
 from langmem_extract.store import _pg_filters, _pg_sql, _validate
 from langmem_extract.store._messages import MessageRow
+from langmem_extract.store.close_hooks import DEFAULT_CLOSE_TIMEOUT, CloseReport, run_close_hooks
 
 __all__ = ["DEFAULT_POOL_MAX", "PostgresStore"]
 
@@ -209,8 +210,18 @@ class PostgresStore(_validate.NamespaceCheckedStore, _LangGraphPostgresStore):
         finally:
             store.close()
 
-    def close(self) -> None:
-        """Close the connection pools this store opened. Safe to call twice."""
+    def close(self, timeout: float | None = DEFAULT_CLOSE_TIMEOUT) -> CloseReport:
+        """Finish pending work, then close the connection pools this store opened.
+
+        As ``DuckDBStore.close``: background captures queued against this store are
+        flushed first (at most ``timeout`` seconds) and the returned ``CloseReport``
+        lists what could not be written. Safe to call twice.
+        """
+        report = run_close_hooks(self, timeout)
+        self._close_pools()
+        return report
+
+    def _close_pools(self) -> None:
         self.stop_ttl_sweeper(timeout=1)
         if self._lock_pool is not None:
             self._lock_pool.close()
