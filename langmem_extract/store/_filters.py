@@ -53,7 +53,7 @@ def _split_key(key: Any) -> tuple[str, ...]:
     for part in parts:
         if not _SEGMENT.match(part):
             raise InvalidInputError(
-                f"invalid filter key {key!r}: use word characters or '-' joined by '.'"
+                f"Invalid filter key {key!r}: use word characters or '-' joined by '.'"
             )
     return parts
 

@@ -65,6 +65,7 @@ from langmem_extract.store._duckdb_write import insert_messages, write_batch
 from langmem_extract.store._hnsw import HnswIndex, HnswSettings
 from langmem_extract.store._messages import AsyncMessageMethods, MessageRow
 from langmem_extract.store._vectors import Row, StoreCache, group_vectors, normalize_rows
+from langmem_extract.store.close_hooks import DEFAULT_CLOSE_TIMEOUT, CloseReport, run_close_hooks
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +114,21 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         raise StoreError(f"could not open {target}: {exc}") from exc
 
 
+def _drop_empty_file(path: str) -> None:
+    """An existing zero-byte file opens as a new database, as SQLite does.
+
+    DuckDB refuses a zero-byte file as "not a valid DuckDB database file"; such a file
+    (``tempfile.NamedTemporaryFile``, ``touch``) holds no data, so it is removed and
+    DuckDB creates the database in its place. Any non-empty file is left to DuckDB.
+    """
+    if path == ":memory:":
+        return
+    with contextlib.suppress(OSError):
+        file = Path(path)
+        if file.is_file() and file.stat().st_size == 0:
+            file.unlink()
+
+
 class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
     """LangGraph ``BaseStore`` on DuckDB with exact vector search and TTL.
 
@@ -126,6 +142,8 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
     """
 
     supports_ttl: bool = True
+    #: The schema versions ``setup()`` applies, in order (as ``SqliteStore.MIGRATIONS``).
+    MIGRATIONS: tuple[str, ...] = _duckdb_sql.MIGRATIONS
 
     def __init__(
         self,
@@ -155,7 +173,8 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
             if cfg.get("embed") is None:
                 raise InvalidInputError("index needs an 'embed' (Embeddings or function)")
             self.embeddings = ensure_embeddings(cfg["embed"])
-            self._fields = index_fields(cfg.get("fields") or ["$"])
+            # ``text_fields`` is SqliteStore's name for ``fields``; both are accepted.
+            self._fields = index_fields(cfg.get("fields") or cfg.get("text_fields") or ["$"])
             self.index_config = cfg
         else:
             self.embeddings = None
@@ -200,6 +219,7 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
         path = path or ":memory:"
         wal = _vss.wal_path(path)
         wal_existed = bool(wal and wal.exists())
+        _drop_empty_file(path)
         conn = connect(path)
         store = cls(conn, index=index, ttl=ttl, path=None if path == ":memory:" else path)
         store._hnsw.wal_seen = wal_existed
@@ -212,15 +232,27 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def close(self) -> None:
-        """Stop the TTL sweeper and close the connection if this store opened it."""
+    def close(self, timeout: float | None = DEFAULT_CLOSE_TIMEOUT) -> CloseReport:
+        """Finish pending work, stop the TTL sweeper, close the connection if this store
+        opened it.
+
+        Work queued against this store in the process (background memory captures) is
+        flushed first, waiting at most ``timeout`` seconds; the returned
+        :class:`~langmem_extract.store.close_hooks.CloseReport` lists what could not be
+        written. Closing twice is a no-op (an empty report).
+        """
+        if self._closed:
+            return CloseReport()
+        # Without the store lock: the pending work writes through this store.
+        report = run_close_hooks(self, timeout)
         self.stop_ttl_sweeper()
         with self._lock:
             if self._closed:
-                return
+                return report
             self._closed = True
             if self._owns_conn:
                 self.conn.close()
+        return report
 
     def setup(self) -> None:
         """Create or migrate the tables (idempotent); start the TTL sweeper if configured."""

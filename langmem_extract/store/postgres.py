@@ -68,6 +68,7 @@ from langmem_extract.errors import (
 )
 from langmem_extract.store import _pg_filters, _pg_sql, _validate
 from langmem_extract.store._messages import AsyncMessageMethods, MessageRow
+from langmem_extract.store.close_hooks import DEFAULT_CLOSE_TIMEOUT, CloseReport, run_close_hooks
 from langmem_extract.store.factory import mask_url
 
 __all__ = ["DEFAULT_POOL_MAX", "PostgresStore"]
@@ -228,8 +229,18 @@ class PostgresStore(AsyncMessageMethods, _validate.NamespaceCheckedStore, _LangG
         finally:
             store.close()
 
-    def close(self) -> None:
-        """Close the connection pools this store opened. Safe to call twice."""
+    def close(self, timeout: float | None = DEFAULT_CLOSE_TIMEOUT) -> CloseReport:
+        """Finish pending work, then close the connection pools this store opened.
+
+        As ``DuckDBStore.close``: background captures queued against this store are
+        flushed first (at most ``timeout`` seconds) and the returned ``CloseReport``
+        lists what could not be written. Safe to call twice.
+        """
+        report = run_close_hooks(self, timeout)
+        self._close_pools()
+        return report
+
+    def _close_pools(self) -> None:
         self.stop_ttl_sweeper(timeout=1)
         if self._lock_pool is not None:
             self._lock_pool.close()
@@ -348,7 +359,8 @@ class PostgresStore(AsyncMessageMethods, _validate.NamespaceCheckedStore, _LangG
             raise StoreError(f"PostgreSQL store operation failed: {_one_line(err)}") from err
 
     def setup(self) -> None:
-        """Create or migrate the tables and the vector index (idempotent)."""
+        """Create or migrate the tables and the vector index (idempotent); start the TTL
+        sweeper when ``ttl`` has ``sweep_interval_minutes`` (as DuckDBStore does)."""
         try:
             super().setup()
             self._migrate_messages()
@@ -357,6 +369,8 @@ class PostgresStore(AsyncMessageMethods, _validate.NamespaceCheckedStore, _LangG
             if "vector" in str(err):
                 hint = " (is pgvector installed? run CREATE EXTENSION vector as a superuser)"
             raise StoreError(f"setting up the PostgreSQL store failed: {_one_line(err)}{hint}") from err
+        if self.ttl_config and self.ttl_config.get("sweep_interval_minutes"):
+            self.start_ttl_sweeper()
 
     def _get_filter_condition(self, key: str, op: str, value: Any) -> tuple[str, list[Any]]:
         return _pg_filters.filter_condition(key, op, value)

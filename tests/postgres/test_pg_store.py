@@ -104,11 +104,12 @@ def test_server_listens_on_loopback_with_pgvector() -> None:
         ).fetchone()
         data_dir = conn.execute("SELECT current_setting('data_directory')").fetchone()
         backend = conn.execute("SELECT pg_backend_pid()").fetchone()
+        assert backend is not None
+        # The backend exits when the connection closes: read its owner while it is open.
+        owner = psutil.Process(backend[0]).uids().real
     assert listen == ("127.0.0.1",)
     assert ext is not None and ext[0].startswith("0.8")
     assert data_dir is not None and "langmem-pg-" in data_dir[0]
-    assert backend is not None
-    owner = psutil.Process(backend[0]).uids().real
     assert owner != 0 if os.geteuid() == 0 else owner == os.geteuid()  # never root
 
 
