@@ -35,7 +35,11 @@ from langgraph.store.base import BaseStore
 
 from langmem_extract.errors import InvalidInputError
 from langmem_extract.extractors.base import ExtractContext, Extractor, ExtractorOutput
-from langmem_extract.graph.state import GraphOptions
+from langmem_extract.graph.state import (
+    GraphOptions,
+    extraction_type_names,
+    validate_max_memories,
+)
 from langmem_extract.messages import content_text, message_role
 from langmem_extract.schema import ChatMessage, ExtractionResult
 
@@ -156,8 +160,8 @@ def capture_request(
     """The graph input fields shared by every capture of one conversation."""
     request: dict[str, Any] = {
         "namespace": namespace,
-        "max_memories": max_memories,
-        "extraction_types": list(extraction_types) if extraction_types else None,
+        "max_memories": None if max_memories is None else validate_max_memories(max_memories),
+        "extraction_types": extraction_type_names(extraction_types),
         "metadata": metadata,
         **ids,
     }

@@ -169,7 +169,7 @@ def recall(
     from langmem_extract.recall import recall_memories
 
     ns = parse_ns(namespace) or None
-    with open_db(db) as store:
+    with open_db(db, read_only=True) as store:
         hits = recall_memories(
             store,
             query,
@@ -223,7 +223,7 @@ def list_(
 
     ns = parse_ns(namespace)
     types = parse_types(type_)
-    with open_db(db) as store:
+    with open_db(db, read_only=True) as store:
         memories = list_memories(
             store,
             ns or None,
@@ -253,7 +253,7 @@ def show(
     """Show one memory with its full history."""
     from langmem_extract.memories import get_memory
 
-    with open_db(db) as store:
+    with open_db(db, read_only=True) as store:
         memory = get_memory(store, memory_id, parse_ns(namespace) or None)
     if json_output:
         print_json(memory.to_value())
@@ -297,7 +297,7 @@ def export_(
     from langmem_extract.memories import export_memories
 
     ns = parse_ns(namespace) or None
-    with open_db(db) as store:
+    with open_db(db, read_only=True) as store:
         count = export_memories(store, sys.stdout if out == "-" else out, ns)
     # With --out -, stdout carries the memories; the summary goes to stderr.
     to_stderr = out == "-"
@@ -343,7 +343,7 @@ def stats(
     """Count memories by type, category, namespace and status."""
     from langmem_extract.memories import memory_stats
 
-    with open_db(db) as store:
+    with open_db(db, read_only=True) as store:
         result = memory_stats(store, parse_ns(namespace) or None)
     if json_output:
         print_json(result.model_dump())

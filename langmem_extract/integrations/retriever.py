@@ -21,11 +21,13 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import RunnableConfig, ensure_config
 from langgraph.store.base import BaseStore
-from pydantic import ConfigDict, PrivateAttr
+from pydantic import ConfigDict, PrivateAttr, ValidationError
 
 from langmem_extract.errors import InvalidInputError
+from langmem_extract.memories import parse_memory_types
 from langmem_extract.namespaces import (
     is_template,
+    parse_namespace,
     resolve_namespace,
     validate_namespace,
 )
@@ -94,7 +96,19 @@ class MemoryRetriever(BaseRetriever):
     def __init__(self, **data: Any) -> None:
         if "k" in data:
             check_k(data["k"])
-        super().__init__(**data)
+        if isinstance(data.get("namespace"), str):  # "memories/{user_id}" text form
+            data["namespace"] = parse_namespace(data["namespace"])
+        if data.get("types") is not None:
+            parse_memory_types(data["types"])  # a typed error naming the bad type
+        if "store" in data and not isinstance(data["store"], BaseStore):
+            raise InvalidInputError(
+                f"store must be a LangGraph BaseStore, got {type(data['store']).__name__}; "
+                "open a path or URL with open_store(...)"
+            )
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise InvalidInputError(f"MemoryRetriever: {field_error(exc)}") from None
         # Checked after pydantic so callers get our typed errors, not a ValidationError.
         self._plan("", DEFAULT_NAMESPACE, {})
         self._templated = is_template(self.namespace)
@@ -174,6 +188,14 @@ class MemoryRetriever(BaseRetriever):
             recency_half_life_days=self.recency_half_life_days,
             **opts,
         )
+
+
+def field_error(exc: ValidationError) -> str:
+    """The first problem of a pydantic ``ValidationError`` in one line."""
+    err = exc.errors()[0]
+    loc = err.get("loc") or ("value",)
+    where = str(loc[0])  # the field; deeper parts name pydantic's union branches
+    return f"{where}: {err.get('msg', 'invalid')}, got {err.get('input')!r}"
 
 
 def memory_document(hit: RecalledMemory) -> Document:

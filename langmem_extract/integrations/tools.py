@@ -27,10 +27,12 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.store.base import BaseStore
 from pydantic import BaseModel, Field
 
+from langmem_extract.errors import InvalidInputError
 from langmem_extract.graph.builder import build_memory_graph
 from langmem_extract.graph.persist import write_memories
 from langmem_extract.graph.state import MemoryGraphInput
 from langmem_extract.namespaces import (
+    parse_namespace,
     resolve_namespace,
     template_fields,
     validate_namespace,
@@ -89,9 +91,16 @@ class ForgetInput(BaseModel):
 class _MemoryTools:
     """The shared store, namespace template and memory graph behind the three tools."""
 
-    def __init__(self, store: BaseStore, namespace: Sequence[str]) -> None:
+    def __init__(self, store: BaseStore, namespace: Sequence[str] | str) -> None:
+        if not isinstance(store, BaseStore):
+            raise InvalidInputError(
+                f"store must be a LangGraph BaseStore, got {type(store).__name__}; "
+                "open a path or URL with open_store(...)"
+            )
         self.store = store
-        fields = template_fields(namespace)  # before tuple(): a bare str must be rejected
+        if isinstance(namespace, str):  # "memories/{user_id}" text form
+            namespace = parse_namespace(namespace)
+        fields = template_fields(namespace)
         self.template = tuple(namespace)
         if not fields:
             validate_namespace(self.template)
