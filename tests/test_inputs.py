@@ -258,3 +258,31 @@ def test_constructors_raise_typed_errors(
     assert isinstance(info.value, InvalidInputError)
     assert not isinstance(info.value, ValidationError)
     assert "pydantic" not in str(info.value)
+
+
+# ------------------------------------------------------------------- one string for a list
+
+
+def test_one_index_field_as_a_string() -> None:
+    embed = HashEmbeddings()
+    with DuckDBStore.open(":memory:", index={"dims": 64, "embed": embed, "fields": "content"}) as s:
+        s.setup()
+        s.put(NS, "m1", {"content": "Maya is vegetarian", "other": "jazz"})
+        [hit] = s.search(NS, query="vegetarian")
+        assert hit.score is not None  # indexed on "content", not on the letters c, o, n, ...
+    with pytest.raises(InvalidInputError, match="index fields"):
+        DuckDBStore.open(":memory:", index={"dims": 64, "embed": embed, "fields": [1]})
+    with (
+        pytest.raises(InvalidInputError, match="index must be"),
+        DuckDBStore.open(":memory:", index={"dims": 64, "embed": embed}) as s,
+    ):
+        s.put(NS, "m1", {"content": "x"}, index="content")  # type: ignore[arg-type]
+
+
+def test_messages_and_candidates_refuse_a_bare_string() -> None:
+    store = in_memory_store()
+    with pytest.raises(InvalidInputError, match="got a str"):
+        extract_memories("I love hiking.", store=store)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match="list"):
+        extract_memories(candidates="User loves hiking.", store=store)  # type: ignore[arg-type]
+    assert store.search((), limit=5) == []

@@ -141,7 +141,8 @@ def _graph_input(
     scope: dict[str, Any],
 ) -> dict[str, Any]:
     data = {
-        "messages": list(messages),
+        # Anything but a list or tuple goes as is, for the graph's validation to name it.
+        "messages": list(messages) if isinstance(messages, list | tuple) else messages,
         "namespace": parse_namespace(namespace) if isinstance(namespace, str) else namespace,
         "dry_run": dry_run,
         "max_memories": max_memories,
