@@ -14,7 +14,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.core-installed: pyproject.toml | $(BIN)/python
-	@echo ">> Installing langmem-extract (core only, about 420 MB) into $(VENV): about 3 minutes on a first run; later runs skip this."
+	@echo ">> Installing langmem-extract (core only, about 420 MB) into $(VENV): 2-3 minutes on a first run; later runs skip this."
 	$(BIN)/python -m pip install --progress-bar on -e .
 	touch $@
 
