@@ -1,21 +1,32 @@
 # Two entry points: `make demo` (the main job on embedded defaults) and `make test`.
-# Each creates .venv and installs the project into it when pyproject.toml changes.
+# Both use one .venv. `demo` installs the core package only; `test` adds the dev extra
+# (PostgreSQL, agents, eval, test tools). Each has its own marker, so a demo install
+# never makes `test` skip the dev extra, and a dev install (a superset) also counts
+# for `demo`. Either reinstalls when pyproject.toml changes.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
 .PHONY: demo test lint bench clean
 
-$(VENV)/.installed: pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+
+$(VENV)/.core-installed: pyproject.toml | $(BIN)/python
+	@echo ">> Installing langmem-extract (core only, about 420 MB) into $(VENV): 2-3 minutes on a first run; later runs skip this."
+	$(BIN)/python -m pip install --progress-bar on -e .
 	touch $@
 
-demo: $(VENV)/.installed
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+	@echo ">> Installing langmem-extract with the dev extra (about 640 MB) into $(VENV): 5-10 minutes on a first run; later runs skip this."
+	$(BIN)/python -m pip install --progress-bar on -e ".[dev]"
+	touch $@ $(VENV)/.core-installed
+
+demo: $(VENV)/.core-installed
 	$(BIN)/langmem-extract demo
 
-test: $(VENV)/.installed
+test: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 

@@ -42,7 +42,12 @@ from langgraph.store.base import BaseStore
 
 from langmem_extract.errors import InvalidInputError
 from langmem_extract.extractors.base import ExtractContext, Extractor, ExtractorOutput
-from langmem_extract.graph.state import GraphOptions, validate_metadata
+from langmem_extract.graph.state import (
+    GraphOptions,
+    extraction_type_names,
+    validate_max_memories,
+    validate_metadata,
+)
 from langmem_extract.messages import content_text, message_role
 from langmem_extract.schema import ChatMessage, ExtractionResult
 from langmem_extract.store.close_hooks import (
@@ -171,8 +176,8 @@ def capture_request(
     """The graph input fields shared by every capture of one conversation."""
     request: dict[str, Any] = {
         "namespace": namespace,
-        "max_memories": max_memories,
-        "extraction_types": list(extraction_types) if extraction_types else None,
+        "max_memories": None if max_memories is None else validate_max_memories(max_memories),
+        "extraction_types": extraction_type_names(extraction_types),
         "metadata": validate_metadata(metadata) or None,
         "via": "capture",
         **ids,

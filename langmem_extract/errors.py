@@ -131,7 +131,12 @@ class StoreError(LangmemError):
 
 
 class StoreLockedError(StoreError):
-    """The DuckDB file is held by another process (DuckDB allows one writer process)."""
+    """The DuckDB file is held by another process: DuckDB admits one process per file,
+    readers included (several read-only openers may share a file no writer holds)."""
+
+
+class ReadOnlyStoreError(StoreError):
+    """A write to a store opened with ``read_only=True``; nothing was written."""
 
 
 class ExtensionVersionError(StoreError):

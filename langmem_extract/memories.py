@@ -31,9 +31,9 @@ from langmem_extract.errors import (
     InvalidInputError,
     MemoryNotFoundError,
     StoreError,
-    UnknownExtractionTypeError,
 )
 from langmem_extract.graph.persist import write_memories
+from langmem_extract.graph.state import parse_memory_types
 from langmem_extract.namespaces import (
     NamespaceLike,
     default_namespace,
@@ -125,27 +125,6 @@ def _newest_first(memories: Iterable[Memory]) -> list[Memory]:
 
 
 # --------------------------------------------------------------------------- filters
-
-
-def parse_memory_types(types: TypeFilter) -> list[MemoryType]:
-    """Memory types from a type, a comma-separated string or several of either."""
-    if types is None:
-        return []
-    raw = [types] if isinstance(types, str | MemoryType) else list(types)
-    out: list[MemoryType] = []
-    for value in raw:
-        for part in str(value).split(","):
-            name = part.strip().lower()
-            if not name:
-                continue
-            try:
-                out.append(MemoryType(name))
-            except ValueError:
-                valid = ", ".join(t.value for t in MemoryType)
-                raise UnknownExtractionTypeError(
-                    f"unknown memory type {name!r} (valid: {valid})"
-                ) from None
-    return list(dict.fromkeys(out))
 
 
 def _parse_status(status: StatusFilter) -> MemoryStatus | None:

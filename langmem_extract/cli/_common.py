@@ -28,6 +28,7 @@ from langmem_extract.errors import (
     InvalidInputError,
     LangmemError,
     MemoryNotFoundError,
+    StoreError,
     StoreLockedError,
 )
 from langmem_extract.schema import MemoryType
@@ -290,8 +291,11 @@ def is_missing_file(db: str) -> bool:
 
 
 @contextmanager
-def open_db(db: str, *, create: bool = False) -> Iterator[BaseStore]:
-    from langmem_extract.store.factory import opened_store
+def open_db(db: str, *, create: bool = False, read_only: bool = False) -> Iterator[BaseStore]:
+    """The store for one command. ``read_only`` (the reading commands) opens a DuckDB
+    file with a shared lock, so several readers may run at once; a file written by an
+    older version is opened read-write once instead, to be migrated."""
+    from langmem_extract.store.factory import open_store, opened_store
 
     # Reading commands must not leave an empty database file behind a typo'd --db.
     if not create and is_missing_file(db):
@@ -299,6 +303,17 @@ def open_db(db: str, *, create: bool = False) -> Iterator[BaseStore]:
             f"no memory database at {db} (create one with `langmem-extract extract` "
             "or `langmem-extract import`, or pass --db / set LANGMEM_DB)"
         )
+    if read_only and db != ":memory:" and ("://" not in db or db.startswith("duckdb://")):
+        try:
+            shared = open_store(db, read_only=True)
+        except StoreLockedError:
+            raise
+        except StoreError:  # not at this version yet: opened read-write below, migrated
+            shared = None
+        if shared is not None:
+            with shared:  # type: ignore[attr-defined]
+                yield shared
+            return
     with opened_store(db) as store:
         yield store
 

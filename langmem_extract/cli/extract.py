@@ -386,9 +386,10 @@ def extract(
         **({"extractor": extractor} if extractor is not None else {}),
     }
     what = f"{len(inputs)} conversation(s)"
-    with open_db(target, create=True) as store, progress(
-        f"extracting {what}", len(batches), "windows"
-    ) as advance:
+    with (
+        open_db(target, create=True) as store,
+        progress(f"extracting {what}", len(batches), "windows") as advance,
+    ):
         outcomes = [
             _extract_conversation(store, item, max_memories, advance, **kwargs) for item in inputs
         ]

@@ -196,7 +196,7 @@ def recall(
     from langmem_extract.recall import DEFAULT_RELEVANCE_FLOOR, recall_memories
 
     ns = scope_ns(namespace, user_id, agent_id, unscoped=None)
-    with open_db(db) as store:
+    with open_db(db, read_only=True) as store:
         hits = recall_memories(
             store,
             query,
@@ -255,7 +255,7 @@ def list_(
 
     ns = scope_ns(namespace, user_id, agent_id, unscoped=None)
     types = parse_types(type_)
-    with open_db(db) as store:
+    with open_db(db, read_only=True) as store:
         memories = list_memories(
             store,
             ns or None,
@@ -289,7 +289,7 @@ def show(
     from langmem_extract.memories import get_memory
 
     ns = scope_ns(namespace, user_id, agent_id, unscoped=None)
-    with open_db(db) as store:
+    with open_db(db, read_only=True) as store:
         memory = get_memory(store, memory_id, ns)
     if json_output:
         print_json(memory.to_value())
@@ -374,7 +374,7 @@ def export_(
     from langmem_extract.memory_files import export_memories
 
     ns = scope_ns(namespace, user_id, agent_id, unscoped=None)
-    with open_db(db) as store, progress("exporting", None, "memories") as advance:
+    with open_db(db, read_only=True) as store, progress("exporting", None, "memories") as advance:
         count = export_memories(store, sys.stdout if out == "-" else out, ns)
         advance(count)
     # With --out -, stdout carries the memories; the summary goes to stderr.
@@ -406,9 +406,10 @@ def import_(
 
     # Validate before opening the store, so bad input never creates a database.
     memories = read_export(sys.stdin if source == "-" else source)
-    with open_db(db, create=True) as store, progress(
-        "importing", len(memories), "memories"
-    ) as advance:
+    with (
+        open_db(db, create=True) as store,
+        progress("importing", len(memories), "memories") as advance,
+    ):
         count = import_memories(
             store, memories, user_id=user_id, agent_id=agent_id, on_batch=advance
         )
@@ -434,7 +435,7 @@ def stats(
     from langmem_extract.memories import memory_stats
 
     ns = scope_ns(namespace, user_id, agent_id, unscoped=None)
-    with open_db(db) as store:
+    with open_db(db, read_only=True) as store:
         result = memory_stats(store, ns)
     if json_output:
         print_json(result.model_dump())

@@ -29,6 +29,7 @@ from langchain_core.runnables import Runnable, RunnableConfig
 from pydantic import BaseModel, Field, ValidationError
 
 from langmem_extract.errors import (
+    InvalidInputError,
     LLMAuthenticationError,
     LLMRefusalError,
     MalformedOutputError,
@@ -157,6 +158,26 @@ def _refusal_of(raw: Any) -> str | None:
     return None
 
 
+def _check_options(
+    model: Any, model_name: Any, max_retries: Any, timeout: Any, retry_backoff: Any
+) -> None:
+    """Constructor arguments, checked with typed errors before anything is built."""
+    if model is not None and not isinstance(model, Runnable):
+        hint = "; a model name goes in model_name=" if isinstance(model, str) else ""
+        raise InvalidInputError(
+            f"model must be a LangChain chat model, got {type(model).__name__}{hint}"
+        )
+    if model_name is not None and (not isinstance(model_name, str) or not model_name.strip()):
+        raise InvalidInputError(f"model_name must be a non-empty string, got {model_name!r}")
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+        raise InvalidInputError(f"max_retries must be an integer >= 0, got {max_retries!r}")
+    for name, value in (("timeout", timeout), ("retry_backoff", retry_backoff)):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+            raise InvalidInputError(f"{name} must be a number of seconds >= 0, got {value!r}")
+    if not timeout > 0:
+        raise InvalidInputError("timeout must be more than 0 seconds")
+
+
 class LLMExtractor:
     """Extract memories with a chat model, one structured-output call per invocation.
 
@@ -189,6 +210,7 @@ class LLMExtractor:
         timeout: float = DEFAULT_TIMEOUT,
         retry_backoff: float = BASE_BACKOFF_SECONDS,
     ) -> None:
+        _check_options(model, model_name, max_retries, timeout, retry_backoff)
         self.retry_policy = RetryPolicy(max_retries=max_retries, base_delay=retry_backoff)
         self.model = (
             model

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
@@ -23,6 +25,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.store.base import BaseStore
 
+from langmem_extract.errors import InvalidInputError
 from langmem_extract.extractors.base import Extractor
 from langmem_extract.graph.classify import classify
 from langmem_extract.graph.dedup import make_dedup_node
@@ -33,7 +36,9 @@ from langmem_extract.graph.state import (
     GraphOptions,
     MemoryGraphInput,
     MemoryGraphState,
+    extraction_type_names,
 )
+from langmem_extract.namespaces import parse_namespace
 from langmem_extract.schema import (
     DEFAULT_MAX_MEMORIES,
     Candidate,
@@ -104,6 +109,11 @@ def build_memory_graph(
 
     The final state's ``"result"`` is an :class:`~langmem_extract.schema.ExtractionResult`.
     """
+    if store is not None and not isinstance(store, BaseStore):
+        raise InvalidInputError(
+            f"store must be a LangGraph BaseStore, got {type(store).__name__}; "
+            "open a path or URL with open_store(...)"
+        )
     opts = GraphOptions.from_kwargs(options)
     resolve = _StoreResolver(store, embeddings)
 
@@ -130,13 +140,14 @@ def _graph_input(
     scope: dict[str, Any],
 ) -> dict[str, Any]:
     data = {
-        "messages": list(messages),
-        "namespace": tuple(namespace)
-        if namespace is not None and not isinstance(namespace, str)
-        else namespace,
+        # Anything but a list or tuple goes as is, for the graph's validation to name it.
+        "messages": list(messages) if isinstance(messages, list | tuple) else messages,
+        "namespace": parse_namespace(namespace)
+        if isinstance(namespace, str)
+        else (tuple(namespace) if namespace is not None else None),
         "dry_run": dry_run,
         "max_memories": max_memories,
-        "extraction_types": list(extraction_types) if extraction_types is not None else None,
+        "extraction_types": extraction_type_names(extraction_types),
         **scope,
     }
     if candidates is not None:
@@ -147,12 +158,28 @@ def _graph_input(
     return data
 
 
+StoreArg = BaseStore | str | Path | None
+
+
+@contextmanager
+def _store_for_call(store: StoreArg, options: Mapping[str, Any]) -> Iterator[BaseStore | None]:
+    """The store one ``extract_memories`` call writes to: a path or URL is opened with
+    ``open_store`` (with the call's ``embeddings``) and closed when the call ends."""
+    if not isinstance(store, str | Path):
+        yield store  # a BaseStore or None; build_memory_graph checks anything else
+        return
+    from langmem_extract.store.factory import opened_store
+
+    with opened_store(store, embeddings=options.get("embeddings")) as opened:
+        yield opened
+
+
 def extract_memories(
     messages: Sequence[Any] = (),
     *,
     candidates: Sequence[Candidate | Mapping[str, Any]] | None = None,
-    store: BaseStore | None = None,
-    namespace: Sequence[str] | None = None,
+    store: StoreArg = None,
+    namespace: Sequence[str] | str | None = None,
     dry_run: bool = False,
     max_memories: int = DEFAULT_MAX_MEMORIES,
     extraction_types: Sequence[str] | None = None,
@@ -184,16 +211,17 @@ def extract_memories(
     in-memory store that lives only for this call, so pass a store to keep them.
     ``via`` is the write path each history entry records (``"api"``; the CLI passes
     ``"cli"``), next to ``user_id`` / ``agent_id``.
+    ``store`` may also be a DuckDB path or a store URL: it is opened with ``open_store``
+    for this call and closed afterwards.
     """
-    graph = build_memory_graph(store, **graph_options)
     scope = {"agent_id": agent_id, "user_id": user_id, "session_id": session_id,
              "thread_id": thread_id, "metadata": metadata, "via": via}  # fmt: skip
-    state = graph.invoke(
-        _graph_input(
-            messages, candidates, namespace, dry_run, max_memories, extraction_types, scope
-        ),
-        config,
+    data = _graph_input(
+        messages, candidates, namespace, dry_run, max_memories, extraction_types, scope
     )
+    with _store_for_call(store, graph_options) as opened:
+        graph = build_memory_graph(opened, **graph_options)
+        state = graph.invoke(data, config)
     return state["result"]
 
 
@@ -201,8 +229,8 @@ async def aextract_memories(
     messages: Sequence[Any] = (),
     *,
     candidates: Sequence[Candidate | Mapping[str, Any]] | None = None,
-    store: BaseStore | None = None,
-    namespace: Sequence[str] | None = None,
+    store: StoreArg = None,
+    namespace: Sequence[str] | str | None = None,
     dry_run: bool = False,
     max_memories: int = DEFAULT_MAX_MEMORIES,
     extraction_types: Sequence[str] | None = None,
@@ -216,13 +244,12 @@ async def aextract_memories(
     **graph_options: Any,
 ) -> ExtractionResult:
     """Async :func:`extract_memories` (the extractor's LLM call does not block the loop)."""
-    graph = build_memory_graph(store, **graph_options)
     scope = {"agent_id": agent_id, "user_id": user_id, "session_id": session_id,
              "thread_id": thread_id, "metadata": metadata, "via": via}  # fmt: skip
-    state = await graph.ainvoke(
-        _graph_input(
-            messages, candidates, namespace, dry_run, max_memories, extraction_types, scope
-        ),
-        config,
+    data = _graph_input(
+        messages, candidates, namespace, dry_run, max_memories, extraction_types, scope
     )
+    with _store_for_call(store, graph_options) as opened:
+        graph = build_memory_graph(opened, **graph_options)
+        state = await graph.ainvoke(data, config)
     return state["result"]

@@ -143,23 +143,65 @@ def validate_max_memories(value: Any) -> int:
     return value
 
 
-def validate_extraction_types(values: Iterable[Any] | None) -> frozenset[MemoryType] | None:
+def parse_memory_types(types: Any) -> list[MemoryType]:
+    """Memory types, in the order given and without repeats, from ``None``, one type, a
+    comma-separated string (``"preference,goal"``) or a list of either.
+
+    The one parser behind ``extraction_types`` everywhere (graph input, capture, chat
+    history, CLI) and the ``types`` filters of listing and recall.
+
+    Raises:
+        UnknownExtractionTypeError: a name that is not a memory type, or something that
+            is neither a string nor a list of strings.
+    """
+    if types is None:
+        return []
+    if isinstance(types, str | MemoryType):
+        raw: list[Any] = [types]
+    elif isinstance(types, Iterable) and not isinstance(types, bytes | Mapping):
+        raw = list(types)
+    else:
+        raise UnknownExtractionTypeError(
+            f"memory types must be a string or a list of strings, got {type(types).__name__}"
+        )
+    out: list[MemoryType] = []
+    for value in raw:
+        if not isinstance(value, str | MemoryType):
+            raise UnknownExtractionTypeError(
+                f"memory types must be strings, got {type(value).__name__} {value!r}"
+            )
+        for part in str(value.value if isinstance(value, MemoryType) else value).split(","):
+            name = part.strip().lower()
+            if not name:
+                continue
+            try:
+                out.append(MemoryType(name))
+            except ValueError:
+                valid = ", ".join(t.value for t in MemoryType)
+                raise UnknownExtractionTypeError(
+                    f"unknown memory type {name!r} (valid: {valid})"
+                ) from None
+    return list(dict.fromkeys(out))
+
+
+def validate_extraction_types(values: Any) -> frozenset[MemoryType] | None:
+    """``extraction_types`` as a set: ``None`` keeps every type; otherwise what
+    :func:`parse_memory_types` accepts, and at least one type."""
     if values is None:
         return None
-    if isinstance(values, str):
-        values = [values]
-    out: set[MemoryType] = set()
-    for value in values:
-        try:
-            out.add(MemoryType(str(value).lower()))
-        except ValueError:
-            known = ", ".join(t.value for t in MemoryType)
-            raise UnknownExtractionTypeError(
-                f"unknown extraction type {value!r}; known types: {known}"
-            ) from None
+    out = parse_memory_types(values)
     if not out:
         raise UnknownExtractionTypeError("extraction_types is empty; omit it to keep every type")
     return frozenset(out)
+
+
+def extraction_type_names(values: Any) -> list[str] | None:
+    """``extraction_types`` checked and spelled as type names, for a graph input built
+    ahead of time (``None`` stays ``None``)."""
+    if values is None:
+        return None
+    validate_extraction_types(values)
+    return [t.value for t in parse_memory_types(values)]
 
 
 def validate_candidates(values: Any) -> list[Candidate] | None:

@@ -1,12 +1,16 @@
 """Memory for agents: a recall step before the model and a capture step after it.
 
 * :class:`MemoryRecall` and :class:`MemoryCapture` are LangGraph nodes. Use them in your
-  own ``StateGraph`` or as the prebuilt agent's hooks::
+  own ``StateGraph`` or with the prebuilt agent::
 
       agent = create_react_agent(
           model, tools, store=store,
-          pre_model_hook=MemoryRecall(), post_model_hook=MemoryCapture(),
+          prompt=MemoryRecall().as_prompt(), post_model_hook=MemoryCapture(),
       )
+
+  ``prompt=`` keeps the recalled memories out of the thread's state;
+  ``pre_model_hook=MemoryRecall()`` also works, but the agent then saves the last model
+  input (``llm_input_messages``) in each thread's checkpoint.
 
 * :class:`MemoryMiddleware` does the same for ``langchain.agents.create_agent``; it needs
   the optional ``agents`` extra (``pip install "langmem-extract[agents]"``).
@@ -27,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from langchain_core.documents import Document
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
-from langchain_core.runnables import RunnableConfig
+from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 from langgraph.store.base import BaseStore
 
 from langmem_extract.capture import (
@@ -43,9 +47,11 @@ from langmem_extract.capture import (
     lane_for,
 )
 from langmem_extract.errors import InvalidInputError
+from langmem_extract.graph.state import extraction_type_names, validate_max_memories
 from langmem_extract.integrations.retriever import MemoryRetriever
 from langmem_extract.message_log import ensure_message_ids
 from langmem_extract.namespaces import (
+    parse_namespace,
     scoped_namespace,
     template_fields,
     validate_namespace,
@@ -127,11 +133,13 @@ def _values_from(context: Any, names: Sequence[str]) -> dict[str, Any]:
 class _Namespaced:
     """A namespace template checked once, filled per run."""
 
-    def __init__(self, namespace: Sequence[str] | None) -> None:
+    def __init__(self, namespace: Sequence[str] | str | None) -> None:
         if namespace is None:  # scoped by the run's user_id / agent_id
             self.fields: list[str] = ["user_id", "agent_id"]
             self.template: tuple[str, ...] | None = None
             return
+        if isinstance(namespace, str):  # "memories/{user_id}" text form
+            namespace = parse_namespace(namespace)
         self.fields = template_fields(namespace)
         self.template = tuple(namespace)
         if not self.fields:
@@ -147,7 +155,10 @@ class MemoryRecall(_Namespaced):
     As a node it returns ``{output_key: ...}``. With the default
     ``output_key="llm_input_messages"`` (the prebuilt agent's pre-model-hook contract)
     that is the conversation with the memories in a system message; any other key gets
-    the formatted memory text, for your own prompt.
+    the formatted memory text, for your own prompt. A node's output is graph state: with
+    a checkpointer the thread keeps it (``llm_input_messages`` holds the last model input,
+    memories included). :meth:`as_prompt` gives the prebuilt agent the same input and
+    keeps nothing.
 
     Only memories whose calibrated relevance reaches ``score_threshold`` (default
     :data:`~langmem_extract.recall.DEFAULT_RELEVANCE_FLOOR`) are given to the model, so a
@@ -217,6 +228,29 @@ class MemoryRecall(_Namespaced):
         messages = _state_messages(state)
         return self._output(messages, self.recall(messages, config=config))
 
+    def as_prompt(self, system_prompt: str | None = None) -> Runnable[Any, list[BaseMessage]]:
+        """A ``prompt=`` for ``create_react_agent``: each model call gets
+        ``system_prompt`` (if any) and the recalled memories in one leading system
+        message, then the conversation. It runs inside the model call, so nothing it
+        adds is written to the graph state or the thread's checkpoint."""
+
+        def model_input(state: Any, config: RunnableConfig) -> list[BaseMessage]:
+            messages = _state_messages(state)
+            if system_prompt:
+                messages = with_memories(messages, system_prompt)
+            return with_memories(
+                messages, format_memories(self.recall(messages, config=config), self.header)
+            )
+
+        async def amodel_input(state: Any, config: RunnableConfig) -> list[BaseMessage]:
+            messages = _state_messages(state)
+            if system_prompt:
+                messages = with_memories(messages, system_prompt)
+            docs = await self.arecall(messages, config=config)
+            return with_memories(messages, format_memories(docs, self.header))
+
+        return RunnableLambda(model_input, afunc=amodel_input, name="memory_prompt")
+
 
 class MemoryCapture(_Namespaced):
     """Capture step: runs the memory graph on the finished turn.
@@ -254,8 +288,8 @@ class MemoryCapture(_Namespaced):
         self._embeddings = embeddings
         self._graph_options = graph_options
         self._request_options = {
-            "max_memories": max_memories,
-            "extraction_types": extraction_types,
+            "max_memories": None if max_memories is None else validate_max_memories(max_memories),
+            "extraction_types": extraction_type_names(extraction_types),
         }
         self._factories: dict[int, GraphFactory] = {}
         # Weak: a lane with work in flight is kept alive by its own thread.

@@ -30,6 +30,7 @@ from langmem_extract.capture import (
     flush_all,
     lane_for,
 )
+from langmem_extract.errors import InvalidInputError
 from langmem_extract.extractors.base import Extractor
 from langmem_extract.message_log import (
     MessageLog,
@@ -37,7 +38,7 @@ from langmem_extract.message_log import (
     ensure_message_ids,
     message_log_for,
 )
-from langmem_extract.namespaces import scoped_namespace
+from langmem_extract.namespaces import parse_namespace, scoped_namespace
 
 __all__ = ["MemoryChatHistory"]
 
@@ -90,6 +91,11 @@ class MemoryChatHistory(BaseChatMessageHistory):
         metadata: dict[str, Any] | None = None,
         **graph_options: Any,
     ) -> None:
+        if not isinstance(store, BaseStore):
+            raise InvalidInputError(
+                f"store must be a LangGraph BaseStore, got {type(store).__name__}; "
+                "open a path or URL with open_store(...)"
+            )
         self.store = store
         self.session_id = check_session_id(session_id)
         self.user_id = user_id
@@ -102,6 +108,8 @@ class MemoryChatHistory(BaseChatMessageHistory):
         self.on_error = on_error
         self.capture = capture
         self.message_log = message_log or message_log_for(store)
+        if isinstance(namespace, str):  # "memories/{user_id}" text form
+            namespace = parse_namespace(namespace)
         self.namespace = scoped_namespace(
             namespace,
             None,

@@ -25,8 +25,10 @@ from langgraph.store.base import BaseStore
 from pydantic import ConfigDict, PrivateAttr, ValidationError, field_validator
 
 from langmem_extract.errors import InvalidInputError, ScopeError
+from langmem_extract.memories import parse_memory_types
 from langmem_extract.messages import parse_timestamp
 from langmem_extract.namespaces import (
+    parse_namespace,
     scope_id,
     scoped_namespace,
     template_fields,
@@ -116,14 +118,19 @@ class MemoryRetriever(BaseRetriever):
     def __init__(self, **data: Any) -> None:
         if "k" in data:
             check_k(data["k"])
+        if isinstance(data.get("namespace"), str):  # "memories/{user_id}" text form
+            data["namespace"] = parse_namespace(data["namespace"])
+        if data.get("types") is not None:
+            parse_memory_types(data["types"])  # a typed error naming the bad type
+        if "store" in data and not isinstance(data["store"], BaseStore):
+            raise InvalidInputError(
+                f"store must be a LangGraph BaseStore, got {type(data['store']).__name__}; "
+                "open a path or URL with open_store(...)"
+            )
         try:
             super().__init__(**data)
         except ValidationError as exc:
-            err = exc.errors()[0]
-            where = ".".join(str(p) for p in err.get("loc", ())) or "value"
-            raise InvalidInputError(
-                f"MemoryRetriever {where}: {err.get('msg', 'invalid')}"
-            ) from None
+            raise InvalidInputError(f"MemoryRetriever: {field_error(exc)}") from None
         # Checked after pydantic so callers get our typed errors, not a ValidationError.
         self._plan("", DEFAULT_NAMESPACE, {})
         if self.namespace is not None:
@@ -219,6 +226,14 @@ class MemoryRetriever(BaseRetriever):
             recency_half_life_days=self.recency_half_life_days,
             **opts,
         )
+
+
+def field_error(exc: ValidationError) -> str:
+    """The first problem of a pydantic ``ValidationError`` in one line."""
+    err = exc.errors()[0]
+    loc = err.get("loc") or ("value",)
+    where = str(loc[0])  # the field; deeper parts name pydantic's union branches
+    return f"{where}: {err.get('msg', 'invalid')}, got {err.get('input')!r}"
 
 
 def memory_document(hit: RecalledMemory) -> Document:

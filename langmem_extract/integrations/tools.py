@@ -33,6 +33,7 @@ from langmem_extract.graph.builder import build_memory_graph
 from langmem_extract.graph.state import MemoryGraphInput
 from langmem_extract.memories import forget_memory
 from langmem_extract.namespaces import (
+    parse_namespace,
     scoped_namespace,
     template_fields,
     validate_namespace,
@@ -95,15 +96,22 @@ class _MemoryTools:
     def __init__(
         self,
         store: BaseStore,
-        namespace: Sequence[str] | None,
+        namespace: Sequence[str] | str | None,
         score_threshold: float | None = DEFAULT_RELEVANCE_FLOOR,
     ) -> None:
+        if not isinstance(store, BaseStore):
+            raise InvalidInputError(
+                f"store must be a LangGraph BaseStore, got {type(store).__name__}; "
+                "open a path or URL with open_store(...)"
+            )
         self.store = store
         self.score_threshold = score_threshold
         RecallPlan("", (), score_threshold=score_threshold)  # checks the floor now
         self.template: tuple[str, ...] | None = None
+        if isinstance(namespace, str):  # "memories/{user_id}" text form
+            namespace = parse_namespace(namespace)
         if namespace is not None:
-            fields = template_fields(namespace)  # before tuple(): a bare str must be rejected
+            fields = template_fields(namespace)
             self.template = tuple(namespace)
             if not fields:
                 validate_namespace(self.template)

@@ -42,7 +42,12 @@ def ns_tuple(text: str) -> tuple[str, ...]:
     return tuple(text.split("."))
 
 
-def index_fields(paths: Sequence[str]) -> list[IndexField]:
+def index_fields(paths: Sequence[str] | str) -> list[IndexField]:
+    """The index's field paths, tokenized; one path given as a string is one field."""
+    if isinstance(paths, str):
+        paths = [paths]
+    if not all(isinstance(p, str) and p for p in paths):
+        raise InvalidInputError(f"index fields must be JSON paths (strings), got {paths!r}")
     return [(p, tokenize_path(p) if p != "$" else p) for p in paths]
 
 

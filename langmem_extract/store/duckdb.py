@@ -8,9 +8,12 @@ tables on first use and kept in step with every commit; vector search over it is
 The same file holds each chat session's message log (``lme_messages``, migration v4),
 written through :meth:`DuckDBStore.append_messages` and read by ``message_log``.
 
-DuckDB lets one process open a file for writing. A second process gets
-``StoreLockedError``. Within a process the store is thread-safe: one connection, one
-re-entrant lock.
+DuckDB admits one process per file, readers included: while a process has the file
+open for writing, any other process (a read-only one too) gets ``StoreLockedError``.
+``open(path, read_only=True)`` takes a shared lock instead: several read-only processes
+may open a file at once, as long as no process has it open for writing; such a store
+refuses writes with ``ReadOnlyStoreError``. Within a process the store is thread-safe:
+one connection, one re-entrant lock.
 
 A batch runs in three steps, one module each: ``_duckdb_plan`` (check the ops, collect
 the texts to embed), ``_duckdb_read`` (answer reads from the mirror) and
@@ -23,7 +26,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import re
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -48,10 +50,11 @@ from langgraph.store.base import (
 from langmem_extract.errors import (
     EmbeddingDimensionError,
     InvalidInputError,
+    ReadOnlyStoreError,
     StoreError,
-    StoreLockedError,
 )
 from langmem_extract.store import _duckdb_read, _duckdb_sql, _validate, _vss
+from langmem_extract.store._duckdb_connect import connect, drop_empty_file
 from langmem_extract.store._duckdb_plan import (
     PlannedPut,
     SearchPlan,
@@ -93,42 +96,6 @@ def _now_us() -> int:
     return time.time_ns() // 1000
 
 
-def _lock_error(exc: BaseException, path: str) -> StoreLockedError:
-    msg = str(exc)
-    m = re.search(r"PID (\d+)", msg)
-    holder = f" (held by process {m.group(1)})" if m else ""
-    return StoreLockedError(
-        f"{path} is locked by another process{holder}: DuckDB allows one process per "
-        f"database file. Close the other process or use another file. [{msg}]"
-    )
-
-
-def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open a DuckDB connection, turning the file-lock error into ``StoreLockedError``."""
-    target = str(path)
-    try:
-        return duckdb.connect(target, read_only=read_only)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise _lock_error(exc, target) from exc
-        raise StoreError(f"could not open {target}: {exc}") from exc
-
-
-def _drop_empty_file(path: str) -> None:
-    """An existing zero-byte file opens as a new database, as SQLite does.
-
-    DuckDB refuses a zero-byte file as "not a valid DuckDB database file"; such a file
-    (``tempfile.NamedTemporaryFile``, ``touch``) holds no data, so it is removed and
-    DuckDB creates the database in its place. Any non-empty file is left to DuckDB.
-    """
-    if path == ":memory:":
-        return
-    with contextlib.suppress(OSError):
-        file = Path(path)
-        if file.is_file() and file.stat().st_size == 0:
-            file.unlink()
-
-
 class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
     """LangGraph ``BaseStore`` on DuckDB with exact vector search and TTL.
 
@@ -153,12 +120,17 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
         ttl: TTLConfig | None = None,
         path: str | Path | None = None,
     ) -> None:
+        if not isinstance(conn, duckdb.DuckDBPyConnection):
+            raise InvalidInputError(
+                "conn must be a DuckDB connection; open a path with DuckDBStore.open"
+            )
         self.conn = conn
         self.path = None if path is None else str(path)
         self.ttl_config = ttl
         self._lock = threading.RLock()
         self._owns_conn = False
         self._closed = False
+        self.read_only = False
         self._cache: StoreCache | None = None
         self._setup_done = False
         self._sweeper: threading.Thread | None = None
@@ -196,9 +168,10 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
         *,
         index: DuckDBIndexConfig | IndexConfig | None = None,
         ttl: TTLConfig | None = None,
+        read_only: bool = False,
     ) -> Iterator[DuckDBStore]:
         """Open a store on a file path (or ``":memory:"``); closed when the block exits."""
-        store = cls.open(conn_string, index=index, ttl=ttl)
+        store = cls.open(conn_string, index=index, ttl=ttl, read_only=read_only)
         try:
             yield store
         finally:
@@ -211,19 +184,35 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
         *,
         index: DuckDBIndexConfig | IndexConfig | None = None,
         ttl: TTLConfig | None = None,
+        read_only: bool = False,
     ) -> DuckDBStore:
-        """Open a store that owns its connection; call ``close()`` (or use ``with``)."""
+        """Open a store that owns its connection; call ``close()`` (or use ``with``).
+        ``read_only``: see the module docstring (no TTL refresh-on-read, no HNSW)."""
+        if not isinstance(conn_string, str | Path):
+            raise InvalidInputError(
+                f"conn_string must be a file path or ':memory:', got {type(conn_string).__name__}"
+            )
         path = str(conn_string)
         if path.startswith("duckdb://"):
             path = path[len("duckdb://") :]
         path = path or ":memory:"
+        if read_only:
+            if path == ":memory:":
+                raise InvalidInputError("read_only needs a database file, not ':memory:'")
+            if index and index.get("hnsw"):
+                index = cast(DuckDBIndexConfig, {**index, "hnsw": False})
         wal = _vss.wal_path(path)
         wal_existed = bool(wal and wal.exists())
-        _drop_empty_file(path)
-        conn = connect(path)
-        store = cls(conn, index=index, ttl=ttl, path=None if path == ":memory:" else path)
+        drop_empty_file(path)
+        conn = connect(path, read_only=read_only)
+        try:
+            store = cls(conn, index=index, ttl=ttl, path=None if path == ":memory:" else path)
+        except BaseException:
+            conn.close()
+            raise
         store._hnsw.wal_seen = wal_existed
         store._owns_conn = True
+        store.read_only = bool(read_only)
         return store
 
     def __enter__(self) -> DuckDBStore:
@@ -258,11 +247,16 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
         """Create or migrate the tables (idempotent); start the TTL sweeper if configured."""
         with self._lock:
             self._check_open()
-            self._migrate()
+            if self.read_only:
+                self._check_migrated()
+            else:
+                self._migrate()
             self._check_dims()
             self._setup_done = True
             if self._hnsw.settings.enabled:
                 self._hnsw.on_setup()
+        if self.read_only:
+            return
         if self.ttl_config and self.ttl_config.get("sweep_interval_minutes"):
             self.start_ttl_sweeper()
 
@@ -284,10 +278,30 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
                 conn.execute("ROLLBACK")
                 raise
 
+    def _check_migrated(self) -> None:
+        """A read-only store cannot migrate: the file must be set up at this version."""
+        try:
+            rows = self.conn.execute(_duckdb_sql.SELECT_MIGRATION_VERSIONS).fetchall()
+        except duckdb.CatalogException:
+            rows = []
+        if {r[0] for r in rows} != set(range(len(_duckdb_sql.MIGRATIONS))):
+            raise StoreError(
+                f"{self.path} is not set up at this version; open it once without "
+                "read_only (it is created or migrated then), then open it read-only"
+            )
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise ReadOnlyStoreError(
+                f"{self.path} was opened read-only; open it without read_only=True to write"
+            )
+
     def _check_dims(self) -> None:
         if self._dims is None:
             return
         row = self.conn.execute(_duckdb_sql.SELECT_META, ["dims"]).fetchone()
+        if row is None and self.read_only:
+            return
         if row is None:
             self.conn.execute(_duckdb_sql.UPSERT_META, ["dims", str(self._dims)])
         elif int(row[0]) != self._dims:
@@ -296,6 +310,7 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
                 raise EmbeddingDimensionError(
                     f"{self.path or ':memory:'} holds {row[0]}-d vectors; index dims is {self._dims}"
                 )
+            self._check_writable()
             self.conn.execute(_duckdb_sql.UPSERT_META, ["dims", str(self._dims)])
 
     def _check_open(self) -> None:
@@ -370,12 +385,16 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
         """Run ops in order of results; reads see the store as it was before the batch's
         writes (as in LangGraph's stores); writes commit in one transaction."""
         plan = plan_batch(ops, self.embeddings, self._fields)
+        if plan.puts:
+            self._check_writable()
         doc_vecs = embed_documents(plan, self.embeddings)
         query_vecs = embed_queries(plan, self.embeddings)
         return self._execute(plan, doc_vecs, query_vecs)
 
     async def abatch(self, ops: Iterable[Op]) -> list[Result]:
         plan = plan_batch(ops, self.embeddings, self._fields)
+        if plan.puts:
+            self._check_writable()
         doc_vecs: list[list[float]] = []
         query_vecs: dict[str, list[float]] = {}
         texts = plan.doc_texts()
@@ -432,6 +451,8 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
                     )
                 elif isinstance(op, ListNamespacesOp):
                     results[i] = _duckdb_read.do_list(cache, op, omit_before=omit)
+            if self.read_only:
+                refresh.clear()  # no TTL refresh-on-read without write access
             if plan.puts or refresh:
                 write_batch(self.conn, cache, plan.puts, docs, refresh, now)
             return results
@@ -440,6 +461,7 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
 
     def rebuild_hnsw(self) -> None:
         """Drop and rebuild the HNSW index from the committed vectors."""
+        self._check_writable()
         with self._lock:
             self._hnsw.rebuild(self._get_cache())
 
@@ -462,6 +484,7 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
         session_id = _validate.check_session_id(session_id)
         if not rows:
             return []
+        self._check_writable()
         with self._lock:
             self._check_open()
             self._ensure_setup()
@@ -485,6 +508,7 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
     def clear_messages(self, session_id: str) -> None:
         """Delete the session's messages."""
         session_id = _validate.check_session_id(session_id)
+        self._check_writable()
         with self._lock:
             self._check_open()
             self._ensure_setup()
@@ -494,6 +518,7 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
 
     def sweep_ttl(self) -> int:
         """Delete every item whose TTL has expired; returns how many were deleted."""
+        self._check_writable()
         with self._lock:
             self._check_open()
             cache = self._get_cache()

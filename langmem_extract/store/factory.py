@@ -58,6 +58,7 @@ def open_store(
     embeddings: Embeddings | None = None,
     index: IndexConfig | None = None,
     ttl: TTLConfig | None = None,
+    read_only: bool = False,
 ) -> BaseStore:
     """Open and set up a memory store.
 
@@ -67,27 +68,37 @@ def open_store(
         embeddings: embedder for the default memory index (default: bundled E5).
         index: a full index config; overrides ``embeddings``.
         ttl: a LangGraph ``TTLConfig``.
+        read_only: open an existing DuckDB file with a shared lock: reads work, writes
+            raise ``ReadOnlyStoreError``. Several read-only processes may share the file,
+            but not while any process has it open for writing (``StoreLockedError``).
 
     Returns:
         A set-up store with ``close()``; also usable as ``with open_store(...) as store:``.
     """
-    if index is None:
-        index = default_memory_index(embeddings)
+    if not isinstance(target, str | Path):
+        raise InvalidInputError(
+            f"target must be a file path, ':memory:' or a store URL, got {type(target).__name__}"
+        )
     text = str(target)
     scheme = _scheme(text)
+    if scheme not in ("postgresql", "postgres", "", "duckdb"):
+        raise InvalidInputError(
+            f"unknown store URL scheme {scheme!r} in {mask_url(text)!r}: use a file path, ':memory:', "
+            "duckdb://<path> or postgresql://..."
+        )
+    if read_only and scheme not in ("", "duckdb"):
+        raise InvalidInputError(
+            "read_only applies to DuckDB files; use a read-only role in PostgreSQL"
+        )
+    if index is None:
+        index = default_memory_index(embeddings)
 
     # -- PostgreSQL (postgresql:// and postgres:// URLs) --------------------------------
     if scheme in ("postgresql", "postgres"):
         return _open_postgres(text, index=index, ttl=ttl)
 
     # -- DuckDB (a path, ":memory:", or duckdb://) -----------------------------------
-    if scheme in ("", "duckdb"):
-        return _open_duckdb(text, index=index, ttl=ttl)
-
-    raise InvalidInputError(
-        f"unknown store URL scheme {scheme!r} in {mask_url(text)!r}: use a file path, "
-        "':memory:', duckdb://<path> or postgresql://..."
-    )
+    return _open_duckdb(text, index=index, ttl=ttl, read_only=read_only)
 
 
 @contextmanager
@@ -103,10 +114,12 @@ def opened_store(target: str | Path = "memories.duckdb", **kwargs: Any) -> Itera
             close()
 
 
-def _open_duckdb(target: str, *, index: IndexConfig, ttl: TTLConfig | None) -> BaseStore:
+def _open_duckdb(
+    target: str, *, index: IndexConfig, ttl: TTLConfig | None, read_only: bool = False
+) -> BaseStore:
     from langmem_extract.store.duckdb import DuckDBStore
 
-    store = DuckDBStore.open(target, index=index, ttl=ttl)
+    store = DuckDBStore.open(target, index=index, ttl=ttl, read_only=read_only)
     try:
         store.setup()
     except BaseException:

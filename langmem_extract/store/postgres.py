@@ -179,9 +179,7 @@ class PostgresStore(AsyncMessageMethods, _validate.NamespaceCheckedStore, _LangG
         # One direct attempt first: an unreachable server then fails fast with the
         # driver's reason, not after the pool's retries with a bare timeout.
         try:
-            psycopg.connect(
-                conn_string, connect_timeout=connect_timeout, options=options
-            ).close()
+            psycopg.connect(conn_string, connect_timeout=connect_timeout, options=options).close()
         except psycopg.Error as err:
             raise StoreError(f"cannot connect to PostgreSQL: {_one_line(err)}") from None
         pool: ConnectionPool[Connection[DictRow]] = ConnectionPool(
@@ -368,7 +366,9 @@ class PostgresStore(AsyncMessageMethods, _validate.NamespaceCheckedStore, _LangG
             hint = ""
             if "vector" in str(err):
                 hint = " (is pgvector installed? run CREATE EXTENSION vector as a superuser)"
-            raise StoreError(f"setting up the PostgreSQL store failed: {_one_line(err)}{hint}") from err
+            raise StoreError(
+                f"setting up the PostgreSQL store failed: {_one_line(err)}{hint}"
+            ) from err
         if self.ttl_config and self.ttl_config.get("sweep_interval_minutes"):
             self.start_ttl_sweeper()
 

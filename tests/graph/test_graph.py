@@ -69,7 +69,7 @@ def _dump(store: BaseStore) -> str:
         ({"messages": OK, "namespace": ("a\x00",)}, InvalidNamespaceError),
         ({"messages": OK, "namespace": ("langgraph", "x")}, InvalidNamespaceError),
         ({"messages": OK, "namespace": ("langgraph", "x"), "dry_run": True}, InvalidNamespaceError),
-        ({"messages": OK, "namespace": "users"}, InvalidNamespaceError),
+        ({"messages": OK, "namespace": "users//x"}, InvalidNamespaceError),
     ],
 )  # fmt: skip
 def test_bad_input_raises_typed_error_and_writes_nothing(

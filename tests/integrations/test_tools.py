@@ -134,8 +134,10 @@ def test_unknown_template_variable_is_a_clear_error(store: BaseStore) -> None:
 def test_bad_namespace_template_fails_at_creation(store: BaseStore) -> None:
     with pytest.raises(InvalidNamespaceError):
         create_memory_tools(store, namespace=("memories", "{user.id}"))
-    with pytest.raises(InvalidNamespaceError):
-        create_memory_tools(store, namespace="memories")
+    with pytest.raises(InvalidNamespaceError, match="empty label"):
+        create_memory_tools(store, namespace="memories//{user_id}")
+    # Text is the "a/b" form: one label here, not one label per character.
+    assert create_memory_tools(store, namespace="memories")
 
 
 # -- remember goes through the memory graph ---------------------------------------------

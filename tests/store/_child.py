@@ -49,6 +49,21 @@ def hold(path: str) -> None:
         time.sleep(60)
 
 
+def hold_read_only(path: str) -> None:
+    """Open read-only and hold the file, printing what a read sees; or print the error."""
+    from langmem_extract.errors import StoreLockedError
+
+    try:
+        store = DuckDBStore.open(path, index=index(False), read_only=True)
+    except StoreLockedError:
+        print("locked", flush=True)
+        return
+    with store:
+        item = store.get(("memories", "maya"), "m1")
+        print(f"ready {item.value['content'] if item else None}", flush=True)
+        time.sleep(60)
+
+
 if __name__ == "__main__":
     mode, target = sys.argv[1], sys.argv[2]
     if mode == "write":
@@ -57,3 +72,5 @@ if __name__ == "__main__":
         write_forever(target, hnsw=True)
     elif mode == "hold":
         hold(target)
+    elif mode == "hold-read-only":
+        hold_read_only(target)

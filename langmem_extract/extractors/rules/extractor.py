@@ -83,8 +83,12 @@ class RuleExtractor:
         ``fallback``: a message's substantive clauses that matched no rule still yield one
         low-importance episodic memory ("On 7 May 2023, Ana said: …"), so nothing said
         about a person is lost; at most ``max_fallback_clauses`` clauses per message."""
-        if max_fallback_clauses < 1:
-            raise InvalidInputError("max_fallback_clauses must be >= 1")
+        for name, value in (
+            ("min_generic_words", min_generic_words),
+            ("max_fallback_clauses", max_fallback_clauses),
+        ):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise InvalidInputError(f"{name} must be an integer >= 1, got {value!r}")
         self.min_generic_words = min_generic_words
         self.fallback = fallback
         self.max_fallback_clauses = max_fallback_clauses
