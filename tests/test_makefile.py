@@ -30,8 +30,16 @@ def project(tmp_path: Path) -> Path:
 
 def plan(project: Path, target: str) -> list[str]:
     """The commands ``make <target>`` would run."""
+    # Run as a top-level make even under `make test`: the outer make's MAKELEVEL and
+    # MAKEFLAGS would add "Entering/Leaving directory" lines and its own flags.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")}
     out = subprocess.run(
-        ["make", "-n", target], cwd=project, capture_output=True, text=True, check=True
+        ["make", "--no-print-directory", "-n", target],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
     ).stdout
     return [line for line in out.splitlines() if line.strip()]
 

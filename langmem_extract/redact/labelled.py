@@ -290,7 +290,12 @@ def _assignments(text: str, lower: str) -> Iterator[Found]:
                 spaced = text[m.end("ident") : m.start("value")].startswith((" ", "\t"))
                 code = m.group("op") != ":" and (spaced or not upper)
                 names = not upper
-            if m.group("op") == ":" and _BARE_IDENT.match(value) and _ANNOTATION.match(text, end):
+            if (
+                m.group("op") == ":"
+                and _BARE_IDENT.match(value)
+                and _ANNOTATION.match(text, end)
+                and not looks_random(value)  # a generated key is no type name
+            ):
                 continue  # "password: HiddenText | None"
             # a type, a variable, or a docstring line ("client_secret: Options for ...")
             if (

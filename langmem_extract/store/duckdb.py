@@ -572,5 +572,8 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
         return stopped
 
     def __del__(self) -> None:
-        with contextlib.suppress(Exception):
+        # No module globals here: at interpreter exit they may already be gone.
+        try:  # noqa: SIM105
             self._sweeper_stop.set()
+        except Exception:
+            pass

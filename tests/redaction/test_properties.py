@@ -27,8 +27,11 @@ fragment = st.one_of(
 )
 texts = st.lists(fragment, max_size=10).map(" ".join)
 filler = st.lists(st.sampled_from(FILLER[:28]), max_size=6).map(" ".join)
+# Fixed examples by default, so a run's verdict does not depend on its seed; set
+# REDACT_RANDOM=1 (and REDACT_EXAMPLES=4000) to search afresh for counterexamples.
 SETTINGS = settings(
     max_examples=int(os.environ.get("REDACT_EXAMPLES", "300")),
+    derandomize=not os.environ.get("REDACT_RANDOM"),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
