@@ -14,7 +14,7 @@ from langchain_core.runnables import RunnableConfig, RunnableLambda
 
 from langmem_extract.extractors.base import ExtractContext, Extractor, ExtractorOutput
 from langmem_extract.graph.state import ExtractionRequest, GraphOptions, build_request
-from langmem_extract.redact import redact_secrets
+from langmem_extract.redact import SECRET_SKIP_REASON, contains_redaction, redact_secrets
 from langmem_extract.schema import Action, Candidate, ChatMessage
 
 
@@ -28,23 +28,41 @@ def _redacted(messages: list[ChatMessage]) -> tuple[list[ChatMessage], int]:
     return out, total
 
 
+def redact_candidate(cand: Candidate) -> tuple[Candidate, int]:
+    """``cand`` with a secret in any text field replaced, and the number replaced.
+
+    A candidate that held a secret (or a marker of one) is skipped as ``redacted``: it is
+    never stored, and what the result reports of it carries markers, not the secret.
+    """
+    fields = cand.text_fields()
+    found, clean = 0, {}
+    for name, text in fields.items():
+        redacted, n = redact_secrets(text)
+        found += n
+        if n:
+            clean[name] = redacted
+    if not found and not any(contains_redaction(t) for t in fields.values()):
+        return cand, 0
+    update: dict[str, Any] = {
+        name: text for name, text in clean.items() if "." not in name
+    }
+    if any(name.startswith("tags.") for name in clean):
+        update["tags"] = [clean.get(f"tags.{i}", tag) for i, tag in enumerate(cand.tags)]
+    if "preference.reasoning" in clean and cand.preference is not None:
+        update["preference"] = cand.preference.model_copy(
+            update={"reasoning": clean["preference.reasoning"]}
+        )
+    update.update(action=Action.SKIP, redacted=True, reason=SECRET_SKIP_REASON)
+    return cand.model_copy(update=update), found
+
+
 def _redacted_candidates(candidates: list[Candidate]) -> tuple[list[Candidate], int]:
     """Given candidates with secrets replaced; one that held a secret is skipped."""
     out, total = [], 0
     for cand in candidates:
-        update: dict[str, Any] = {}
-        found = 0
-        for name in ("content", "title", "value"):
-            text = getattr(cand, name)
-            if text:
-                clean, n = redact_secrets(text)
-                if n:
-                    update[name] = clean
-                    found += n
-        if found:
-            update.update(action=Action.SKIP, redacted=True, reason="contains a secret (redacted)")
+        clean, found = redact_candidate(cand)
         total += found
-        out.append(cand.model_copy(update=update) if update else cand)
+        out.append(clean)
     return out, total
 
 
