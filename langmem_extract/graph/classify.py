@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from langmem_extract.graph.state import MemoryGraphState
 from langmem_extract.graph.extract import redact_candidate
+from langmem_extract.graph.state import MemoryGraphState
 from langmem_extract.schema import (
     EXTRACT_TAG,
     Action,

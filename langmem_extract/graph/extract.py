@@ -43,9 +43,7 @@ def redact_candidate(cand: Candidate) -> tuple[Candidate, int]:
             clean[name] = redacted
     if not found and not any(contains_redaction(t) for t in fields.values()):
         return cand, 0
-    update: dict[str, Any] = {
-        name: text for name, text in clean.items() if "." not in name
-    }
+    update: dict[str, Any] = {name: text for name, text in clean.items() if "." not in name}
     if any(name.startswith("tags.") for name in clean):
         update["tags"] = [clean.get(f"tags.{i}", tag) for i, tag in enumerate(cand.tags)]
     if "preference.reasoning" in clean and cand.preference is not None:
