@@ -53,11 +53,12 @@ def _messages(turns: list[dict[str, Any]], prefix: str) -> list[dict[str, Any]]:
 
 
 # Bounded by non-word characters, so a 4-digit PIN is not "found" inside a sequence number;
-# ids and timestamps (where "2448" can be a UUID group) are blanked before the search.
+# ids, timestamps and timings (where "2448" can be a UUID group) are blanked first.
 PATTERNS = {s: re.compile(rf"(?<!\w){re.escape(s)}(?!\w)", re.I) for s in SECRETS}
 NOISE = re.compile(
     r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-    r"|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:?\d\d)?",
+    r"|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:?\d\d)?"
+    r"|(?<![\w.])\d+\.\d+(?![\w.])",  # decimals: timings and scores (no secret is one)
     re.I,
 )
 
@@ -242,6 +243,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 def test_the_corpus_is_large_and_varied() -> None:
     kinds = {s["kind"] for t in SECRET_TURNS for s in t["secrets"]}
     assert len(SECRETS) >= 100 and len(kinds) >= 30
+    assert not [s for s in SECRETS if NOISE.fullmatch(s)]  # blanking noise hides no secret
 
 
 @pytest.mark.parametrize("where", ["prompts", "tables", "raw", "stdout", "outputs"])
