@@ -30,41 +30,55 @@ from langmem_extract.redact import (
 from langmem_extract.schema import Action, Candidate, ChatMessage
 
 
+def _random_looking(word: str) -> bool:
+    """A generated-looking word: digits in 3+ characters, mixed case in 12+, or 16+ long
+    (a token body a model lower-cased)."""
+    if any(c.isdigit() for c in word):
+        return len(word) >= 3
+    mixed = any(c.isupper() for c in word) and any(c.islower() for c in word)
+    return len(word) >= 16 or (len(word) >= 12 and mixed)
+
+
 class Echoes:
     """The secrets found in the input, to catch one the extractor's output repeats.
 
-    A word of a candidate's text is an echo when it equals a secret or one of its words
-    (``218`` for a CVV), or, from 8 characters on, appears inside one (the body of a token
-    without its prefix, in any letter case).
+    An echo is a whole secret (any letter case), or a word of a candidate's text that
+    equals a generated-looking word of a secret (``218`` for a CVV, ``9197-6252`` of a
+    list of codes) or, when generated-looking itself, appears inside one (the body of a
+    token without its prefix). Everyday words of a passphrase are not echoes alone.
     """
 
     _WORD = re.compile(r"[\w+/=.:-]*\w")
     _SPLIT = re.compile(r"[\s,;]+")
 
     def __init__(self) -> None:
-        self.spans: list[tuple[str, str]] = []
+        self.spans: list[tuple[re.Pattern[str], str, str]] = []
         self.words: dict[str, str] = {}
 
     def add(self, secret: str, kind: str) -> None:
-        self.spans.append((secret.lower(), kind))
+        whole = re.compile(rf"(?<!\w){re.escape(secret)}(?!\w)", re.I)
+        self.spans.append((whole, secret.lower(), kind))
         for word in filter(None, self._SPLIT.split(secret)):
-            self.words.setdefault(word.lower(), kind)
-        self.words.setdefault(secret.lower(), kind)
+            if _random_looking(word):
+                self.words.setdefault(word.lower(), kind)
 
-    def kind_of(self, word: str) -> str | None:
+    def _kind_of(self, word: str) -> str | None:
         low = word.lower()
         if low in self.words:
             return self.words[low]
-        if len(low) >= 8:
-            return next((kind for span, kind in self.spans if low in span), None)
+        if len(low) >= 6 and _random_looking(word):
+            return next((kind for _, span, kind in self.spans if low in span), None)
         return None
 
     def replace(self, text: str) -> tuple[str, int]:
         found = 0
+        for whole, _, kind in self.spans:
+            text, n = whole.subn(marker(kind), text)
+            found += n
 
         def swap(match: re.Match[str]) -> str:
             nonlocal found
-            kind = self.kind_of(match.group(0))
+            kind = self._kind_of(match.group(0))
             if kind is None:
                 return match.group(0)
             found += 1

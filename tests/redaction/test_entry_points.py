@@ -24,6 +24,7 @@ from langmem_extract.cli import app
 from langmem_extract.embeddings import HashingEmbeddings
 from langmem_extract.errors import InvalidInputError
 from langmem_extract.extractors.llm import LLMExtractor
+from langmem_extract.graph.extract import Echoes
 from langmem_extract.integrations.agent import MemoryCapture
 from langmem_extract.memories import export_memories, import_memories, list_memories
 from langmem_extract.message_log import message_log_for
@@ -297,3 +298,22 @@ def test_the_transcript_opt_out_keeps_raw_text(tmp_path: Path) -> None:
         [kept] = default.load("red")
         assert kept.id == "m1" and kept.text == redact_secrets(text)[0] != text
         assert [m.text for m in message_log_for(store, redact=False).load("raw")] == [text]
+
+
+def test_an_echo_is_a_secret_or_its_generated_part_not_an_everyday_word() -> None:
+    echoes = Echoes()
+    echoes.add("correct horse battery staple", "passphrase")
+    echoes.add("ghs_1RCrNdKfMDsRMMepIO9onDfakNMYXc1RVLJ7", "github_token")
+    echoes.add("218", "card_cvv")
+    assert echoes.replace("User likes horses, cats and Northwind") == (
+        "User likes horses, cats and Northwind",
+        0,
+    )
+    assert echoes.replace("Said CORRECT horse battery staple; cvv 218, not 2180") == (
+        "Said [REDACTED:passphrase]; cvv [REDACTED:card_cvv], not 2180",
+        2,
+    )
+    assert echoes.replace("body 1rcrndkfmdsrmmepio9ondfaknmyxc1rvlj7") == (
+        "body [REDACTED:github_token]",
+        1,
+    )
