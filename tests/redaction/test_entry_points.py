@@ -317,3 +317,9 @@ def test_an_echo_is_a_secret_or_its_generated_part_not_an_everyday_word() -> Non
         "body [REDACTED:github_token]",
         1,
     )
+
+
+def test_a_repeated_spaced_iban_is_redacted_both_times() -> None:
+    iban = "gb73 nwbk 1249 1359 5218 55"
+    text, found = redact_secrets(f"my iban is {iban} my iban is {iban}")
+    assert (text, found) == ("my iban is [REDACTED:iban] my iban is [REDACTED:iban]", 2)
