@@ -9,6 +9,14 @@
   under ``("transcripts", session_id)``, keyed by message id, ordered by a sequence number.
 
 Appends are idempotent by message id, so re-adding a message never duplicates it.
+
+Secrets are redacted before a message is written (on by default): every string in the
+message's content (plain text and content blocks), tool-call arguments and extra fields is
+passed through :func:`~langmem_extract.redact.redact_secrets`, so each secret is stored as
+a typed ``[REDACTED:<kind>]`` marker. Ids, types, names and tool-call ids are kept as they
+are, so a message keeps its id. ``redact=False`` (``message_log_for(store, redact=False)``,
+``MemoryChatHistory(..., redact_transcript=False)``) stores the raw text for users who
+must keep raw logs; the memory graph redacts its own input either way.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from langgraph.store.base import BaseStore, GetOp, PutOp
 from langmem_extract.errors import InvalidInputError
 from langmem_extract.messages import check_text
 from langmem_extract.namespaces import validate_namespace
+from langmem_extract.redact import redact_secrets
 from langmem_extract.store._messages import MessageRow, MessageTable
 from langmem_extract.store._validate import check_session_id
 
@@ -41,6 +50,7 @@ __all__ = [
     "ensure_message_ids",
     "message_log_for",
     "next_seq",
+    "redacted_message",
 ]
 
 #: Namespace root of the item-based log (``ItemsMessageLog``).
@@ -92,6 +102,38 @@ def _unique(messages: list[BaseMessage]) -> list[BaseMessage]:
     return list(seen.values())
 
 
+#: Structural fields of a message dict that are never redacted (ids must stay stable).
+_KEEP_KEYS = frozenset({"id", "type", "name", "tool_call_id", "index", "role"})
+
+
+def _redact_value(value: Any, keep: bool = True) -> Any:
+    """``value`` with secrets replaced; ``keep`` spares the structural keys (not in args)."""
+    if isinstance(value, str):
+        return redact_secrets(value)[0]
+    if isinstance(value, list):
+        return [_redact_value(v, keep) for v in value]
+    if isinstance(value, dict):
+        return {
+            k: v
+            if keep and k in _KEEP_KEYS and isinstance(v, str)
+            else _redact_value(v, keep and k != "args")
+            for k, v in value.items()
+        }
+    return value
+
+
+def redacted_message(message: BaseMessage) -> BaseMessage:
+    """A copy of ``message`` with every secret in its text and tool-call arguments replaced.
+
+    The message itself is not changed; the id, type, name and tool-call ids are kept.
+    """
+    data = message_to_dict(message)
+    clean = _redact_value(data["data"])
+    if clean == data["data"]:
+        return message
+    return messages_from_dict([{"type": data["type"], "data": clean}])[0]
+
+
 def _fresh(session_id: Any, messages: Sequence[BaseMessage]) -> tuple[str, list[BaseMessage]]:
     """The checked session id and the messages with ids, first copy of each id only."""
     return check_session_id(session_id), _unique(ensure_message_ids(messages))
@@ -125,14 +167,15 @@ class MessageLog(ABC):
 class TableMessageLog(MessageLog):
     """Messages in the ``lme_messages`` table of the store's own database."""
 
-    def __init__(self, store: MessageTable) -> None:
+    def __init__(self, store: MessageTable, *, redact: bool = True) -> None:
         self.store = store
+        self.redact = redact
 
     def append(self, session_id: str, messages: Sequence[BaseMessage]) -> list[BaseMessage]:
         session_id, fresh = _fresh(session_id, messages)
         if not fresh:
             return []
-        added = set(self.store.append_messages(session_id, _rows(fresh)))
+        added = set(self.store.append_messages(session_id, _rows(fresh, self.redact)))
         return [m for m in fresh if str(m.id) in added]
 
     def load(self, session_id: str, *, last: int | None = None) -> list[BaseMessage]:
@@ -145,7 +188,7 @@ class TableMessageLog(MessageLog):
         session_id, fresh = _fresh(session_id, messages)
         if not fresh:
             return []
-        added = set(await self.store.aappend_messages(session_id, _rows(fresh)))
+        added = set(await self.store.aappend_messages(session_id, _rows(fresh, self.redact)))
         return [m for m in fresh if str(m.id) in added]
 
     async def aload(self, session_id: str, *, last: int | None = None) -> list[BaseMessage]:
@@ -156,7 +199,8 @@ class TableMessageLog(MessageLog):
         await self.store.aclear_messages(check_session_id(session_id))
 
 
-def _rows(messages: Sequence[BaseMessage]) -> list[MessageRow]:
+def _rows(messages: Sequence[BaseMessage], redact: bool) -> list[MessageRow]:
+    stored = [redacted_message(m) if redact else m for m in messages]
     return [
         MessageRow(
             message_id=str(m.id),
@@ -165,16 +209,23 @@ def _rows(messages: Sequence[BaseMessage]) -> list[MessageRow]:
             content=str(m.text),
             payload=json.dumps(message_to_dict(m)),
         )
-        for m in messages
+        for m in stored
     ]
 
 
 class ItemsMessageLog(MessageLog):
     """Messages as items under ``(*prefix, session_id)`` in any LangGraph store."""
 
-    def __init__(self, store: BaseStore, *, prefix: Sequence[str] = MESSAGE_LOG_NAMESPACE) -> None:
+    def __init__(
+        self,
+        store: BaseStore,
+        *,
+        prefix: Sequence[str] = MESSAGE_LOG_NAMESPACE,
+        redact: bool = True,
+    ) -> None:
         self.store = store
         self.prefix = tuple(prefix)
+        self.redact = redact
 
     def _namespace(self, session_id: str) -> tuple[str, ...]:
         return validate_namespace((*self.prefix, check_session_id(session_id)))
@@ -188,7 +239,7 @@ class ItemsMessageLog(MessageLog):
         new = [m for m, item in zip(fresh, existing, strict=True) if item is None]
         ops = [
             PutOp(namespace, str(m.id), {"seq": next_seq(), "message": message_to_dict(m)}, False)
-            for m in new
+            for m in (redacted_message(m) if self.redact else m for m in new)
         ]
         if ops:
             self.store.batch(ops)
@@ -222,9 +273,12 @@ class ItemsMessageLog(MessageLog):
 
 
 def message_log_for(
-    store: BaseStore, *, prefix: Sequence[str] = MESSAGE_LOG_NAMESPACE
+    store: BaseStore, *, prefix: Sequence[str] = MESSAGE_LOG_NAMESPACE, redact: bool = True
 ) -> MessageLog:
-    """The store's own message table when it has one, else store items under ``prefix``."""
+    """The store's own message table when it has one, else store items under ``prefix``.
+
+    ``redact=False`` keeps secrets in the stored messages (see the module docstring).
+    """
     if isinstance(store, MessageTable):
-        return TableMessageLog(store)
-    return ItemsMessageLog(store, prefix=prefix)
+        return TableMessageLog(store, redact=redact)
+    return ItemsMessageLog(store, prefix=prefix, redact=redact)

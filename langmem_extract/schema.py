@@ -248,6 +248,21 @@ class _MemoryFields(BaseModel):
     event_time: datetime | None = None
     preference: PreferenceInfo | None = None
 
+    def text_fields(self) -> dict[str, str]:
+        """Every free-text field (a model may write any of them), by name; tags as ``tags.i``.
+
+        The one list the secret check reads, so a new text field is checked once added here.
+        """
+        out = {
+            name: text
+            for name in ("content", "title", "category", "source", "subject", "attribute", "value")
+            if (text := getattr(self, name))
+        }
+        out.update({f"tags.{i}": tag for i, tag in enumerate(self.tags)})
+        if self.preference is not None and self.preference.reasoning:
+            out["preference.reasoning"] = self.preference.reasoning
+        return out
+
     @field_validator("tags")
     @classmethod
     def _always_tagged(cls, tags: list[str]) -> list[str]:
@@ -338,6 +353,7 @@ class ExtractionResult(BaseModel):
     failed: int = 0
     skipped: int = 0
     redacted: int = 0
+    """Secrets replaced: in the input messages (or given candidates) and in model output."""
     tokens_used: int = 0
     processing_ms: float = 0.0
     categories: dict[str, int] = Field(default_factory=dict)

@@ -126,9 +126,10 @@ def _render(messages: Sequence[ChatMessage], reference_time: datetime | None) ->
     if reference_time is not None:
         lines.append(f"Reference time: {reference_time.isoformat()}")
     for m in messages:
-        who = f"{m.role} ({m.name})" if m.name else m.role
+        # Redacted here too (speaker name and text), so a direct caller of the extractor
+        # or a per-call model override cannot send a secret to the model.
+        who = f"{m.role} ({redact_secrets(m.name)[0]})" if m.name else m.role
         when = f" @ {m.timestamp.isoformat()}" if m.timestamp else ""
-        # Redacted here too, so a direct caller of the extractor cannot leak a secret.
         lines.append(f"[{m.id}] {who}{when}: {redact_secrets(m.content)[0]}")
     return "Conversation:\n" + "\n".join(lines)
 

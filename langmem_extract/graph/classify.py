@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from langmem_extract.graph.extract import redact_candidate
 from langmem_extract.graph.state import MemoryGraphState
-from langmem_extract.redact import SECRET_SKIP_REASON, has_secret
 from langmem_extract.schema import (
     EXTRACT_TAG,
     Action,
@@ -60,7 +60,7 @@ def _preference_info(cand: Candidate) -> PreferenceInfo | None:
     return None
 
 
-def _classify(cand: Candidate, allowed: frozenset[MemoryType] | None) -> Candidate:
+def _classify(cand: Candidate, allowed: frozenset[MemoryType] | None) -> tuple[Candidate, int]:
     update: dict[str, Any] = {}
     kind = MemoryKind.EPISODIC if cand.type == MemoryType.EVENT else cand.kind
     update["kind"] = kind
@@ -69,15 +69,21 @@ def _classify(cand: Candidate, allowed: frozenset[MemoryType] | None) -> Candida
     category = update.get("category", cand.category)
     update["tags"] = list(dict.fromkeys([EXTRACT_TAG, *cand.tags, cand.type.value, category]))
     update["preference"] = _preference_info(cand)
-    # The extractor saw redacted text; anything still secret-looking is caught here too.
-    if has_secret(cand.content, cand.title, cand.value):
-        update.update(redacted=True, action=Action.SKIP, reason=SECRET_SKIP_REASON)
-    elif allowed is not None and cand.type not in allowed:
+    if allowed is not None and cand.type not in allowed:
         update.update(action=Action.SKIP, reason=f"type {cand.type.value} not in extraction_types")
-    return cand.model_copy(update=update)
+    # The extractor saw redacted text, but a model may still write a secret (or a marker)
+    # into any field: every text field is checked, the secret replaced, the candidate skipped.
+    return redact_candidate(cand.model_copy(update=update))
 
 
 def classify(state: MemoryGraphState) -> dict[str, Any]:
-    """Classify every candidate; skip secrets and types outside ``extraction_types``."""
+    """Classify every candidate; skip secrets and types outside ``extraction_types``.
+
+    Secrets found in what the extractor returned are added to ``secrets_redacted``.
+    """
     allowed = state["request"].extraction_types
-    return {"candidates": [_classify(c, allowed) for c in state.get("candidates", [])]}
+    pairs = [_classify(c, allowed) for c in state.get("candidates", [])]
+    return {
+        "candidates": [c for c, _ in pairs],
+        "secrets_redacted": state.get("secrets_redacted", 0) + sum(n for _, n in pairs),
+    }

@@ -322,7 +322,7 @@ def _result(
         superseded=sum(1 for i in items if i.action == Action.SUPERSEDE and i.status != "failed"),
         failed=failed,
         skipped=actions.get(Action.SKIP, 0),
-        redacted=sum(1 for c in candidates if c.redacted),
+        redacted=state.get("secrets_redacted", 0),
         tokens_used=state.get("tokens_used", 0),
         processing_ms=round((time.perf_counter() - started) * 1000, 3) if started else 0.0,
         categories=dict(Counter(c.category for c in live)),

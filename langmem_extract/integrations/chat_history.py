@@ -63,6 +63,9 @@ class MemoryChatHistory(BaseChatMessageHistory):
             are also logged; the message log is written before capture and never touched.
         capture: ``False`` keeps only the message log.
         message_log: Where messages are kept; default :func:`message_log_for` the store.
+        redact_transcript: Default ``True``: each secret in a message is stored in the
+            message log as a typed ``[REDACTED:<kind>]`` marker. ``False`` keeps raw
+            messages (memories are redacted either way). Ignored with ``message_log``.
         extractor / embeddings / graph_options: passed to ``build_memory_graph``; the
             graph options' ``max_message_chars`` and ``max_messages`` also bound capture
             (a longer message is cut for extraction, the message log keeps it whole).
@@ -84,6 +87,7 @@ class MemoryChatHistory(BaseChatMessageHistory):
         on_error: ErrorCallback | None = None,
         capture: bool = True,
         message_log: MessageLog | None = None,
+        redact_transcript: bool = True,
         extractor: Extractor | None = None,
         embeddings: Any = None,
         max_memories: int | None = None,
@@ -107,7 +111,7 @@ class MemoryChatHistory(BaseChatMessageHistory):
         self.context_window = context_window
         self.on_error = on_error
         self.capture = capture
-        self.message_log = message_log or message_log_for(store)
+        self.message_log = message_log or message_log_for(store, redact=redact_transcript)
         if isinstance(namespace, str):  # "memories/{user_id}" text form
             namespace = parse_namespace(namespace)
         self.namespace = scoped_namespace(

@@ -100,7 +100,11 @@ _IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}(?!
 
 
 def _ibans(text: str) -> Iterator[Found]:
-    for m in _IBAN.finditer(text):
+    # Not finditer: a greedy match may run into the next IBAN ("... 55 my iban is gb73 ..."),
+    # so the search resumes after the IBAN found, or one word on when there was none.
+    pos = 0
+    while (m := _IBAN.search(text, pos)) is not None:
+        pos = m.start() + 1
         raw = m.group(0)
         length = ck.IBAN_LENGTHS.get(raw[:2].upper())
         if length is None:
@@ -118,6 +122,7 @@ def _ibans(text: str) -> Iterator[Found]:
             continue  # the country length ends inside a group: not an IBAN
         compact = raw[:end].replace(" ", "").upper()
         if ck.iban_ok(compact):
+            pos = m.start() + end
             yield m.start(), m.start() + end, "iban", 1
 
 

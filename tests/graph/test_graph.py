@@ -124,7 +124,10 @@ def test_secrets_are_never_sent_nor_stored(inmemory_store: BaseStore) -> None:
         assert secret not in sent
         assert secret not in _dump(inmemory_store)
     assert [m.content for m in stored(inmemory_store, NS)] == ["User lives in Lisbon."]
-    assert result.redacted == 1 and result.stored == 1 and result.skipped == 1
+    # 7 secrets replaced in the input, 2 in the model's reply (its content and title)
+    assert result.redacted == len(SECRET_VALUES) + 2
+    assert result.stored == 1 and result.skipped == 1
+    assert "hunter2" not in result.model_dump_json()
 
 
 def test_secrets_with_the_rule_extractor(memory_store: BaseStore) -> None:
@@ -134,7 +137,7 @@ def test_secrets_with_the_rule_extractor(memory_store: BaseStore) -> None:
         assert secret not in dump
     assert "REDACTED" not in dump
     assert [m.content for m in stored(memory_store, NS)] == ["User lives in Lisbon."]
-    assert result.stored == 1
+    assert result.stored == 1 and result.redacted == len(SECRET_VALUES)
 
 
 def test_max_memories_keeps_the_most_important(inmemory_store: BaseStore) -> None:

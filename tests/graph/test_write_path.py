@@ -103,7 +103,7 @@ def test_given_candidates_are_redacted_and_skipped() -> None:
         {"content": "User likes jazz.", "type": "preference"},
     )
     assert [i.status for i in result.items] == ["skipped", "skipped", "stored"]
-    assert result.redacted == 2
+    assert result.redacted == 3  # the key in the first one's content and derived title, one title
     assert KEY not in result.model_dump_json()
     assert [m.content for m in stored(store, NS)] == ["User likes jazz."]
 
