@@ -349,10 +349,55 @@ def purge(
             store, user_id=user_id, agent_id=agent_id, namespace=ns,
             session_ids=list(session or []),
         )  # fmt: skip
+    # DuckDB leaves deleted rows' bytes in freed blocks: rewrite the file so they are gone.
+    compacted = _compact_if_file(db)
     if json_output:
-        print_json({"purged": result.model_dump()})
+        print_json({"purged": result.model_dump(), "compacted": compacted})
         return
-    out_console().print(f"purged {result.memories} memories and {len(result.sessions)} session(s)")
+    note = " (file rewritten: no deleted bytes remain)" if compacted else ""
+    out_console().print(
+        f"purged {result.memories} memories and {len(result.sessions)} session(s){note}"
+    )
+
+
+def _duckdb_file(db: str) -> str | None:
+    """The DuckDB file a ``--db`` names, or None for ``:memory:`` and PostgreSQL."""
+    path = db.removeprefix("duckdb://")
+    if path == ":memory:" or "://" in path:
+        return None
+    return path
+
+
+def _compact_if_file(db: str) -> bool:
+    from langmem_extract.store.compact import compact_database
+
+    path = _duckdb_file(db)
+    if path is None:
+        return False
+    compact_database(path)
+    return True
+
+
+@app.command()
+@handle_errors
+def compact(db: DbOpt = DEFAULT_DB, json_output: JsonOpt = False) -> None:
+    """Rewrite a DuckDB file with only its live data, so forgotten text leaves no bytes."""
+    from pathlib import Path
+
+    from langmem_extract.errors import InvalidInputError
+    from langmem_extract.store.compact import compact_database
+
+    path = _duckdb_file(db)
+    if path is None:
+        raise InvalidInputError("compact applies to a DuckDB file, not :memory: or PostgreSQL")
+    if not Path(path).is_file():
+        raise InvalidInputError(f"no database at {path}")
+    before = Path(path).stat().st_size
+    after = compact_database(path)
+    if json_output:
+        print_json({"compacted": path, "bytes_before": before, "bytes_after": after})
+        return
+    out_console().print(f"compacted {escape(path)}: {before:,} → {after:,} bytes")
 
 
 # ----------------------------------------------------------------------------- export / import

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from langmem_extract.errors import InvalidInputError, StoreError, StoreLockedError
-from langmem_extract.store.duckdb import connect
+from langmem_extract.store._duckdb_connect import connect
 
 __all__ = ["compact_database"]
 
