@@ -35,7 +35,7 @@ from langchain_core.messages import BaseMessage, message_to_dict, messages_from_
 from langgraph.store.base import BaseStore, GetOp, PutOp
 
 from langmem_extract.errors import InvalidInputError
-from langmem_extract.messages import check_text
+from langmem_extract.messages import json_text
 from langmem_extract.namespaces import validate_namespace
 from langmem_extract.redact import redact_secrets
 from langmem_extract.store._messages import MessageRow, MessageTable
@@ -86,13 +86,7 @@ def ensure_message_ids(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
 
 def _check_storable(message: BaseMessage) -> None:
     """A message the log can keep: JSON-serialisable fields and valid Unicode text."""
-    try:
-        text = json.dumps(message_to_dict(message), ensure_ascii=False, allow_nan=False)
-    except (TypeError, ValueError) as exc:
-        raise InvalidInputError(f"chat history message is not JSON-serialisable: {exc}") from None
-    except RecursionError:
-        raise InvalidInputError("chat history message is nested too deeply") from None
-    check_text(text, "chat history message")
+    json_text(message_to_dict(message), "chat history message")
 
 
 def _unique(messages: list[BaseMessage]) -> list[BaseMessage]:

@@ -23,6 +23,7 @@ same evidence ids (that is what makes re-runs deduplicate).
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -43,6 +44,7 @@ __all__ = [
     "check_message_sequence",
     "check_text",
     "content_text",
+    "json_text",
     "message_role",
     "normalize_messages",
     "parse_timestamp",
@@ -90,6 +92,19 @@ def check_text(text: str, what: str) -> str:
         except UnicodeEncodeError:
             raise InvalidInputError(f"{what} is not valid Unicode (a lone surrogate)") from None
     return text
+
+
+def json_text(value: Any, what: str) -> str:
+    """``value`` as the JSON text a store keeps, else :class:`InvalidInputError` naming
+    ``what``: not serialisable, ``nan``/``inf``, nested past the recursion limit, or
+    holding a lone surrogate."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInputError(f"{what} is not JSON-serialisable: {exc}") from None
+    except RecursionError:
+        raise InvalidInputError(f"{what} is nested too deeply to store") from None
+    return check_text(text, what)
 
 
 def parse_timestamp(value: Any) -> datetime | None:

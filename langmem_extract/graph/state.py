@@ -16,7 +16,7 @@ from langmem_extract.errors import (
     InvalidMaxMemoriesError,
     UnknownExtractionTypeError,
 )
-from langmem_extract.messages import check_text, normalize_messages, parse_timestamp
+from langmem_extract.messages import check_text, json_text, normalize_messages, parse_timestamp
 from langmem_extract.namespaces import scoped_namespace
 from langmem_extract.schema import (
     DEFAULT_MAX_MEMORIES,
@@ -273,13 +273,7 @@ def validate_metadata(value: Any) -> dict[str, Any]:
         return {}
     if not isinstance(value, Mapping):
         raise InvalidInputError(f"metadata must be a mapping, got {type(value).__name__}")
-    try:
-        text = json.dumps(dict(value), ensure_ascii=False, allow_nan=False)
-    except (TypeError, ValueError) as exc:
-        raise InvalidInputError(f"metadata is not JSON-serialisable: {exc}") from None
-    except RecursionError:
-        raise InvalidInputError("metadata is nested too deeply") from None
-    check_text(text, "metadata")
+    json_text(dict(value), "metadata")
     return dict(value)
 
 

@@ -27,6 +27,7 @@ from langgraph.store.base import (
 )
 
 from langmem_extract.errors import InvalidInputError
+from langmem_extract.messages import check_text, json_text
 from langmem_extract.namespaces import validate_namespace
 from langmem_extract.store._filters import Leaf, compile_filter
 
@@ -48,8 +49,8 @@ _INDEX_PATH = re.compile(rf"^(?:\$|{_INDEX_SEGMENT}(?:\.{_INDEX_SEGMENT})*)$")
 def _encodable(text: str) -> bool:
     """False for text that cannot be stored as UTF-8 (a lone surrogate such as ``\\ud800``)."""
     try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
+        check_text(text, "text")
+    except InvalidInputError:
         return False
     return True
 
@@ -68,15 +69,7 @@ def check_value(value: Any) -> str:
     """A put value as JSON text: a dict of JSON values, finite numbers, valid Unicode."""
     if not isinstance(value, Mapping):
         raise InvalidInputError(f"value must be a dict, got {type(value).__name__}")
-    try:
-        text = json.dumps(dict(value), ensure_ascii=False, allow_nan=False)
-    except (TypeError, ValueError) as exc:
-        raise InvalidInputError(f"value is not JSON-serialisable: {exc}") from None
-    except RecursionError:
-        raise InvalidInputError("value is nested too deeply to store") from None
-    if not _encodable(text):
-        raise InvalidInputError("value holds text that is not valid Unicode (a lone surrogate)")
-    return text
+    return json_text(dict(value), "value")
 
 
 def check_index(index: Any) -> list[str] | Literal[False] | None:
