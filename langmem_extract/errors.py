@@ -14,6 +14,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pydantic import ValidationError
+
     from langmem_extract.namespaces import InvalidNamespaceError as InvalidNamespaceError
 
 
@@ -24,6 +26,15 @@ def __getattr__(name: str) -> Any:
 
         return InvalidNamespaceError
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def first_error(exc: ValidationError) -> str:
+    """A pydantic validation error as one line: the first field and how many more."""
+    err = exc.errors()[0]
+    loc = ".".join(str(p) for p in err.get("loc", ())) or "value"
+    more = len(exc.errors()) - 1
+    suffix = f" (and {more} more)" if more else ""
+    return f"field {loc!r}: {err.get('msg', 'invalid')}{suffix}"
 
 
 class LangmemError(Exception):

@@ -31,6 +31,7 @@ from langmem_extract.errors import (
     InvalidInputError,
     MemoryNotFoundError,
     StoreError,
+    first_error,
 )
 from langmem_extract.graph.persist import write_memories
 from langmem_extract.graph.state import parse_memory_types
@@ -427,12 +428,3 @@ def memory_stats(store: BaseStore, namespace_prefix: NamespaceLike | None = None
         by_status=_ordered(by_status),
         forgotten=forgotten,
     )
-
-
-def first_error(exc: ValidationError) -> str:
-    """A pydantic validation error as one line: the first field and how many more."""
-    err = exc.errors()[0]
-    loc = ".".join(str(p) for p in err.get("loc", ())) or "value"
-    more = len(exc.errors()) - 1
-    suffix = f" (and {more} more)" if more else ""
-    return f"field {loc!r}: {err.get('msg', 'invalid')}{suffix}"

@@ -17,9 +17,9 @@ from typing import Any, TextIO
 from langgraph.store.base import BaseStore
 from pydantic import ValidationError
 
-from langmem_extract.errors import InvalidInputError, InvalidNamespaceError
+from langmem_extract.errors import InvalidInputError, InvalidNamespaceError, first_error
 from langmem_extract.graph.persist import write_memories
-from langmem_extract.memories import first_error, iter_memories
+from langmem_extract.memories import iter_memories
 from langmem_extract.messages import parse_timestamp
 from langmem_extract.namespaces import NamespaceLike, parse_namespace
 from langmem_extract.schema import HistoryEntry, Memory

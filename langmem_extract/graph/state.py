@@ -15,6 +15,7 @@ from langmem_extract.errors import (
     InvalidInputError,
     InvalidMaxMemoriesError,
     UnknownExtractionTypeError,
+    first_error,
 )
 from langmem_extract.messages import check_text, json_text, normalize_messages, parse_timestamp
 from langmem_extract.namespaces import scoped_namespace
@@ -254,11 +255,7 @@ def _candidate(index: int, value: Any) -> Candidate:
     try:
         cand = Candidate.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err.get("loc", ())) or "value"
-        raise InvalidInputError(
-            f"candidate {index}: field {where!r}: {err.get('msg', 'invalid')}"
-        ) from None
+        raise InvalidInputError(f"candidate {index}: {first_error(exc)}") from None
     try:
         text = json.dumps(cand.model_dump(mode="python"), ensure_ascii=False, default=str)
     except (TypeError, ValueError) as exc:
