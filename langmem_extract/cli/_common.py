@@ -295,7 +295,7 @@ def open_db(db: str, *, create: bool = False, read_only: bool = False) -> Iterat
     """The store for one command. ``read_only`` (the reading commands) opens a DuckDB
     file with a shared lock, so several readers may run at once; a file written by an
     older version is opened read-write once instead, to be migrated."""
-    from langmem_extract.store.factory import open_store, opened_store
+    from langmem_extract.store.factory import duckdb_file, open_store, opened_store
 
     # Reading commands must not leave an empty database file behind a typo'd --db.
     if not create and is_missing_file(db):
@@ -303,7 +303,7 @@ def open_db(db: str, *, create: bool = False, read_only: bool = False) -> Iterat
             f"no memory database at {db} (create one with `langmem-extract extract` "
             "or `langmem-extract import`, or pass --db / set LANGMEM_DB)"
         )
-    if read_only and db != ":memory:" and ("://" not in db or db.startswith("duckdb://")):
+    if read_only and duckdb_file(db) is not None:
         try:
             shared = open_store(db, read_only=True)
         except StoreLockedError:

@@ -360,18 +360,11 @@ def purge(
     )
 
 
-def _duckdb_file(db: str) -> str | None:
-    """The DuckDB file a ``--db`` names, or None for ``:memory:`` and PostgreSQL."""
-    path = db.removeprefix("duckdb://")
-    if path == ":memory:" or "://" in path:
-        return None
-    return path
-
-
 def _compact_if_file(db: str) -> bool:
     from langmem_extract.store.compact import compact_database
+    from langmem_extract.store.factory import duckdb_file
 
-    path = _duckdb_file(db)
+    path = duckdb_file(db)
     if path is None:
         return False
     compact_database(path)
@@ -386,8 +379,9 @@ def compact(db: DbOpt = DEFAULT_DB, json_output: JsonOpt = False) -> None:
 
     from langmem_extract.errors import InvalidInputError
     from langmem_extract.store.compact import compact_database
+    from langmem_extract.store.factory import duckdb_file
 
-    path = _duckdb_file(db)
+    path = duckdb_file(db)
     if path is None:
         raise InvalidInputError("compact applies to a DuckDB file, not :memory: or PostgreSQL")
     if not Path(path).is_file():

@@ -52,6 +52,18 @@ def _scheme(target: str) -> str:
     return head.lower() if sep else ""
 
 
+def duckdb_file(target: str | Path) -> str | None:
+    """The DuckDB file a store target names (a path or ``duckdb://<path>``), or None for
+    ``":memory:"`` and PostgreSQL URLs."""
+    text = str(target)
+    scheme = _scheme(text)
+    if scheme == "duckdb":
+        text = text.partition("://")[2]
+    elif scheme:
+        return None
+    return None if text == ":memory:" else text
+
+
 def open_store(
     target: str | Path = "memories.duckdb",
     *,

@@ -106,3 +106,20 @@ def test_opened_store_closes_on_exit_and_on_error(tmp_path: Path) -> None:
         raise RuntimeError("boom")
     with pytest.raises(StoreError, match="closed"):
         again.get(("memories", "u1"), "a")
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("memories.duckdb", "memories.duckdb"),
+        ("duckdb://data/m.duckdb", "data/m.duckdb"),
+        ("DuckDB://m.duckdb", "m.duckdb"),
+        (":memory:", None),
+        ("duckdb://:memory:", None),
+        ("postgresql://u@127.0.0.1/db", None),
+    ],
+)
+def test_duckdb_file_names_the_file_a_target_opens(target: str, expected: str | None) -> None:
+    from langmem_extract.store.factory import duckdb_file
+
+    assert duckdb_file(target) == expected
