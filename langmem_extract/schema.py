@@ -134,6 +134,9 @@ class Attribute(StrEnum):
     STUDIES = "studies"
     DIET = "diet"
     HEALTH = "health"
+    RELATIONSHIP_STATUS = "relationship_status"
+    VEHICLE = "vehicle"
+    BIRTHDAY = "birthday"
 
 
 class AttributeFamily(StrEnum):
@@ -143,6 +146,8 @@ class AttributeFamily(StrEnum):
     FAVORITE = "favorite"
     CHOICE = "choice"
     LIKES = "likes"
+    #: One person per role: ``relation:manager``, ``relation:partner`` (``graph/conflicts.py``).
+    RELATION = "relation"
 
 
 def keyed_attribute(family: AttributeFamily, key: str) -> str:

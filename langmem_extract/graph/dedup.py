@@ -2,7 +2,10 @@
 against the store.
 
 * exact duplicate: same :func:`~langmem_extract.schema.fingerprint` → merge;
-* conflict: same subject + attribute, different value, active → supersede;
+* conflict: same subject + attribute, different value, active → supersede; attributes
+  are first mapped to their family key, and a preference replaces the opposite one about
+  a member of its category or a switched-from object (the conflict model,
+  :mod:`langmem_extract.graph.conflicts`);
 * semantic near-duplicate: cosine ≥ ``similarity_threshold`` → merge (unless the two
   carry different values for the same attribute, which is a conflict, not a duplicate).
 
@@ -22,6 +25,7 @@ from langchain_core.embeddings import Embeddings
 from langgraph.runtime import Runtime
 from langgraph.store.base import BaseStore, SearchItem, SearchOp
 
+from langmem_extract.graph.conflicts import ConflictModel, same_value
 from langmem_extract.graph.lookups import find_conflict, find_duplicate, same_namespace
 from langmem_extract.graph.state import GraphOptions, MemoryGraphState, StoreResolver
 from langmem_extract.schema import Action, Candidate, MemoryStatus, fingerprint, normalize_text
@@ -86,6 +90,7 @@ class _Deduper:
         self.batch_vectors: list[tuple[Candidate, list[float]]] = []
         self.similar: dict[str, list[SearchItem]] = {}
         self.semantic_off = False
+        self.conflicts = ConflictModel(store, namespace, embeddings)
 
     # -- similarity in the store (exact and conflict lookups: graph/lookups.py)
 
@@ -187,14 +192,16 @@ class _Deduper:
             return _supersede(cand, earlier.id, f"{cand.attribute} changed within the batch")
         conflict = find_conflict(self.store, self.ns, cand)
         if conflict is not None:
-            if normalize_text(conflict.value.get("value") or "") == normalize_text(
-                cand.value or ""
-            ):
+            if same_value(conflict.value.get("value"), cand.value):
                 return _merge(cand, conflict.key, None, f"same {cand.attribute} as stored")
             self._remember(cand, fp, key)
             return _supersede(
                 cand, conflict.key, f"{cand.attribute} changed from {conflict.value.get('value')!r}"
             )
+        related = self.conflicts.preference_conflict(cand)
+        if related is not None:
+            self._remember(cand, fp, key)
+            return _supersede(cand, related[0].key, related[1])
         similar = self._similar_in_store(cand)
         if similar is not None:
             return _merge(cand, similar[0].key, similar[1], "near-duplicate of a stored memory")
@@ -232,7 +239,11 @@ def make_dedup_node(
         request = state["request"]
         # In-batch semantic dedup costs two embeddings per candidate: only when asked for.
         deduper = _Deduper(store, request.namespace, options, embeddings)
-        candidates = state.get("candidates", [])
+        # Attribute families (graph/conflicts.py): "boss" and "manager" are one key.
+        candidates = [
+            c if c.action == Action.SKIP else deduper.conflicts.canonical(c)
+            for c in state.get("candidates", [])
+        ]
         deduper.prefetch_similar([c for c in candidates if c.action != Action.SKIP])
         out = [c if c.action == Action.SKIP else deduper.decide(c) for c in candidates]
         return {"candidates": out}

@@ -24,7 +24,8 @@ from langmem_extract.extractors.rules.families import (
     substantive,
 )
 from langmem_extract.extractors.rules.grammar import agree, clean_text, finish, third_person
-from langmem_extract.extractors.rules.patterns import CONTENT_WORD, GENERIC_STOP
+from langmem_extract.extractors.rules.patterns import CONTENT_WORD, GENERIC_STOP, TRIVIAL
+from langmem_extract.extractors.rules.slots import slot_fact
 from langmem_extract.redact import contains_redaction
 from langmem_extract.schema import (
     Candidate,
@@ -188,7 +189,9 @@ class RuleExtractor:
     ) -> Candidate | None:
         time_ref = find_time_expression(clause, ref)
         body = time_ref.stripped if time_ref else clause
-        hit = classify_clause(body, to_assistant, self.min_generic_words)
+        hit = (None if TRIVIAL.match(body) else slot_fact(body)) or classify_clause(
+            body, to_assistant, self.min_generic_words
+        )
         if hit is None and correction:
             hit = correction_of_previous(body, earlier)
         if hit is None:
