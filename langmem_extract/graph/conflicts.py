@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
 from collections.abc import Callable, Sequence
 
 from langchain_core.embeddings import Embeddings
@@ -148,6 +149,12 @@ CATEGORIES: dict[str, frozenset[str]] = {
     }.items()
 }
 
+#: Label vectors per embedder (prototypes and labels seen), at most this many each.
+LABEL_CACHE_SIZE = 1024
+_LABEL_VECTORS: weakref.WeakKeyDictionary[Embeddings, dict[str, list[float]]] = (
+    weakref.WeakKeyDictionary()
+)
+
 _CHANGE_SIGNALS = frozenset({"change", "correction", "switch"})
 #: Same-subject preference memories read per preference candidate.
 PREFERENCE_POOL = 50
@@ -225,7 +232,6 @@ class ConflictModel:
         self.embeddings = embeddings if embeddings is not None else getattr(
             store, "embeddings", None
         )  # fmt: skip
-        self._vectors: dict[str, list[float]] = {}
 
     # -- 1 and 3: the key a candidate is compared on
 
@@ -241,11 +247,21 @@ class ConflictModel:
         return cand if key == cand.attribute else cand.model_copy(update={"attribute": key})
 
     def _embed(self, texts: Sequence[str]) -> list[list[float]]:
-        todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
-        if todo and self.embeddings is not None:
-            for text, vec in zip(todo, _embed_queries(self.embeddings, todo), strict=True):
-                self._vectors[text] = vec
-        return [self._vectors[t] for t in texts]
+        """Query vectors of ``texts``, cached per embedder for the life of the process:
+        the prototype labels are embedded once, not once per graph run."""
+        embeddings = self.embeddings
+        if embeddings is None:
+            raise ValueError("no embedder to compare attribute labels with")
+        try:
+            cache = _LABEL_VECTORS.setdefault(embeddings, {})
+        except TypeError:  # an embedder that takes no weak reference: no cache
+            cache = {}
+        if len(cache) > LABEL_CACHE_SIZE:
+            cache.clear()
+        todo = [t for t in dict.fromkeys(texts) if t not in cache]
+        if todo:
+            cache.update(zip(todo, _embed_queries(embeddings, todo), strict=True))
+        return [cache[t] for t in texts]
 
     def _similar_family(self, label: str) -> str | None:
         if self.embeddings is None:
