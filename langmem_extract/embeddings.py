@@ -25,6 +25,8 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
+from langmem_extract.vector_cache import cached
+
 #: Output dimensions of multilingual-e5-small.
 E5_DIMS = 384
 
@@ -83,6 +85,8 @@ class E5Embeddings(Embeddings):
     """
 
     dims: int = E5_DIMS
+    #: Consults the capture's vector cache (langmem_extract.vector_cache).
+    reuses_vectors = True
 
     def __init__(
         self,
@@ -151,14 +155,20 @@ class E5Embeddings(Embeddings):
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Embed passages (``passage: `` prefix)."""
-        return self._encode(texts, is_query=False)
+        return cached(self, "passage", texts, self._passages)
 
     def embed_query(self, text: str) -> list[float]:
         """Embed a search query (``query: `` prefix)."""
-        return self._encode([text], is_query=True)[0]
+        return cached(self, "query", [text], self._queries)[0]
 
     def embed_queries(self, texts: list[str]) -> list[list[float]]:
         """Embed many search queries in batches (``query: `` prefix)."""
+        return cached(self, "query", texts, self._queries)
+
+    def _passages(self, texts: list[str]) -> list[list[float]]:
+        return self._encode(texts, is_query=False)
+
+    def _queries(self, texts: list[str]) -> list[list[float]]:
         return self._encode(texts, is_query=True)
 
     async def aembed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -182,6 +192,9 @@ class HashingEmbeddings(Embeddings):
         dims: output dimensions.
     """
 
+    #: Consults the capture's vector cache (langmem_extract.vector_cache).
+    reuses_vectors = True
+
     def __init__(self, dims: int = 64) -> None:
         self.dims = dims
 
@@ -194,11 +207,14 @@ class HashingEmbeddings(Embeddings):
         norm = math.sqrt(sum(v * v for v in vec)) or 1.0
         return [v / norm for v in vec]
 
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+    def _many(self, texts: list[str]) -> list[list[float]]:
         return [self._one(t) for t in texts]
 
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return cached(self, "passage", texts, self._many)
+
     def embed_query(self, text: str) -> list[float]:
-        return self._one(text)
+        return cached(self, "query", [text], self._many)[0]
 
     def __repr__(self) -> str:
         return f"HashingEmbeddings(dims={self.dims})"

@@ -102,8 +102,10 @@ def build_memory_graph(
     Args:
         store: where memories are written; see the module docstring for the fallback.
         extractor: defaults to the offline :class:`~langmem_extract.extractors.rules.RuleExtractor`.
-        embeddings: turns on in-batch semantic near-duplicate detection (two extra
-            embeddings per candidate), and indexes the private store when one is created.
+        embeddings: indexes the private store when one is created. Candidates of one
+            batch are compared with each other through the store's embedder when it
+            reuses vectors (langmem_extract.vector_cache), else through this one (one
+            batched call).
         **options: :class:`~langmem_extract.graph.state.GraphOptions` fields, e.g.
             ``similarity_threshold``, ``max_message_chars``, ``semantic_dedup``.
 

@@ -170,17 +170,6 @@ _OTHERS = (
 
 #: What may follow a value and leave it the same value: "Google's Zurich office",
 #: "Glasgow with my partner", "Boston near the harbour".
-_PART_OF = re.compile(r"^ (?:s|with|near|for|since|in|at|on|and)\b")
-
-
-def same_value(old: str | None, new: str | None) -> bool:
-    """Two values of one attribute that say the same: equal once normalised, or the new
-    one the old one with a qualifier ("Google" and "Google's Zurich office")."""
-    a, b = normalize_text(old or ""), normalize_text(new or "")
-    if a == b:
-        return True
-    short, long = sorted((a, b), key=len)
-    return bool(short) and bool(_PART_OF.match(long[len(short) :])) and long.startswith(short)
 
 
 def _label(attribute: str) -> str:
@@ -270,7 +259,7 @@ class ConflictModel:
         vecs = self._embed([label, *(p for _, p in protos)])
         best: dict[str, float] = {}
         for (fam, _), vec in zip(protos, vecs[1:], strict=True):
-            best[fam] = max(best.get(fam, -1.0), _cosine(vecs[0], vec))
+            best[fam] = max(best.get(fam, -1.0), cosine(vecs[0], vec))
         ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)
         (family, top), (_, second) = ranked[0], ranked[1]
         if top >= ATTRIBUTE_SIMILARITY and top - second >= ATTRIBUTE_MARGIN:
@@ -350,7 +339,8 @@ def _embed_queries(embeddings: Embeddings, texts: list[str]) -> list[list[float]
     return [embeddings.embed_query(t) for t in texts]
 
 
-def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
+def cosine(a: Sequence[float], b: Sequence[float]) -> float:
+    """Cosine similarity of two vectors (0 for a zero vector)."""
     dot = sum(x * y for x, y in zip(a, b, strict=False))
     na = math.sqrt(sum(x * x for x in a)) or 1.0
     nb = math.sqrt(sum(y * y for y in b)) or 1.0

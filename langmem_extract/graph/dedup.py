@@ -6,8 +6,13 @@ against the store.
   are first mapped to their family key, and a preference replaces the opposite one about
   a member of its category or a switched-from object (the conflict model,
   :mod:`langmem_extract.graph.conflicts`);
-* semantic near-duplicate: cosine ≥ ``similarity_threshold`` → merge (unless the two
-  carry different values for the same attribute, which is a conflict, not a duplicate).
+* paraphrase: a stored memory (or earlier candidate) whose passage cosine reaches
+  ``similarity_threshold`` and that :func:`~langmem_extract.graph.paraphrase.is_paraphrase`
+  accepts (attribute keys, canonical words, negation, details) → merge.
+
+Every candidate is embedded once, as a passage, in one batched call through the store's
+embedder; the similarity searches and the write reuse those vectors
+(:mod:`langmem_extract.vector_cache`), and the vectors go to persist in the state.
 
 A candidate whose evidence (source message ids) is already recorded on a superseded
 memory with the same text is a re-run of old evidence: it merges into that memory
@@ -16,55 +21,20 @@ rather than resurrecting it.
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
 from langgraph.runtime import Runtime
 from langgraph.store.base import BaseStore, SearchItem, SearchOp
 
-from langmem_extract.graph.conflicts import ConflictModel, same_value
+from langmem_extract.graph.conflicts import ConflictModel, cosine
 from langmem_extract.graph.lookups import find_conflict, find_duplicate, same_namespace
+from langmem_extract.graph.paraphrase import Statement, is_paraphrase, same_value
 from langmem_extract.graph.state import GraphOptions, MemoryGraphState, StoreResolver
 from langmem_extract.schema import Action, Candidate, MemoryStatus, fingerprint, normalize_text
-
-
-def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
-    dot = sum(x * y for x, y in zip(a, b, strict=False))
-    na = math.sqrt(sum(x * x for x in a)) or 1.0
-    nb = math.sqrt(sum(y * y for y in b)) or 1.0
-    return dot / (na * nb)
-
-
-def _values_differ(cand: Candidate, value: dict[str, Any]) -> bool:
-    """Same attribute, different values: a conflict, never a duplicate."""
-    if not cand.attribute or value.get("attribute") != cand.attribute:
-        return False
-    return normalize_text(cand.value or "") != normalize_text(value.get("value") or "")
-
-
-_NEGATION = re.compile(r"\b(?:not|no|never|without|no longer)\b|n't\b", re.I)
-
-
-def _negated(text: str) -> bool:
-    return bool(_NEGATION.search(text))
-
-
-_DETAIL = re.compile(
-    r"\b(?:\d+(?:[.,:]\d+)?|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|"
-    r"july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
-    re.I,
-)
-
-
-def _details_differ(a: str, b: str) -> bool:
-    """Different numbers or dates ("went hiking on 7 May" vs "on 2 June"): two memories."""
-    da = {t.lower() for t in _DETAIL.findall(a)}
-    db = {t.lower() for t in _DETAIL.findall(b)}
-    return bool(da and db and da != db)
+from langmem_extract.vector_cache import VectorCache, store_embeddings, vector_scope
 
 
 def _conflict_key(cand: Candidate) -> tuple[str, str] | None:
@@ -91,17 +61,42 @@ class _Deduper:
         self.similar: dict[str, list[SearchItem]] = {}
         self.semantic_off = False
         self.conflicts = ConflictModel(store, namespace, embeddings)
+        # The store's embedder, when it reuses vectors: candidates are embedded once.
+        owner = store_embeddings(store)
+        self.cache = VectorCache(owner) if owner is not None else None
+        self.vectors: dict[str, list[float]] = {}  # candidate text → passage vector
+
+    def check_store(self) -> None:
+        """Nothing active stored to be similar to: no similarity search."""
+        active = self.store.search(self.ns, filter={"status": MemoryStatus.ACTIVE.value}, limit=1)
+        self.semantic_off = not active
+
+    # -- one embedding per candidate
+
+    def embed_candidates(self, candidates: Sequence[Candidate], writes: bool) -> None:
+        """Embed every candidate as a passage in one call: through the store's embedder
+        when it reuses vectors (the searches and the write then use these), else through
+        the graph's ``embeddings`` for the in-batch comparison only."""
+        texts = list(dict.fromkeys(c.content for c in candidates))
+        if not texts:
+            return
+        searches = self.options.semantic_dedup and not self.semantic_off
+        if self.cache is not None and (writes or searches):
+            with vector_scope(self.cache):
+                self.vectors = dict(
+                    zip(texts, self.cache.owner.embed_documents(texts), strict=True)
+                )
+            self.cache.search_as_passages(texts)
+        elif searches and self.embeddings is not None:
+            self.vectors = dict(zip(texts, self.embeddings.embed_documents(texts), strict=True))
 
     # -- similarity in the store (exact and conflict lookups: graph/lookups.py)
 
     def prefetch_similar(self, candidates: Sequence[Candidate]) -> None:
         """Run every candidate's similarity search in one ``store.batch``, so a store that
-        embeds a batch of queries together pays for one embedding call, not one each."""
-        if not self.options.semantic_dedup or not candidates:
-            return
-        active = self.store.search(self.ns, filter={"status": MemoryStatus.ACTIVE.value}, limit=1)
-        if not active:
-            self.semantic_off = True  # nothing stored to be similar to: skip the embeddings
+        embeds a batch of queries together pays for one embedding call, not one each
+        (none when the candidates' vectors are already in the cache)."""
+        if not self.options.semantic_dedup or not candidates or self.semantic_off:
             return
         ops = [
             SearchOp(
@@ -112,7 +107,8 @@ class _Deduper:
             )
             for c in candidates
         ]
-        results = self.store.batch(ops)
+        with vector_scope(self.cache) if self.cache is not None else nullcontext():
+            results = self.store.batch(ops)
         self.similar = {c.id: list(r) for c, r in zip(candidates, results, strict=True)}
 
     def _similar_in_store(self, cand: Candidate) -> tuple[SearchItem, float] | None:
@@ -120,55 +116,41 @@ class _Deduper:
             return None
         items = self.similar.get(cand.id)
         if items is None:
-            items = self.store.search(
-                self.ns,
-                query=cand.content,
-                filter={"status": MemoryStatus.ACTIVE.value},
-                limit=self.options.search_limit,
-            )
+            with vector_scope(self.cache) if self.cache is not None else nullcontext():
+                items = self.store.search(
+                    self.ns,
+                    query=cand.content,
+                    filter={"status": MemoryStatus.ACTIVE.value},
+                    limit=self.options.search_limit,
+                )
         best: tuple[SearchItem, float] | None = None
+        mine = Statement.of(cand)
         for item in items:
             if not same_namespace(item, self.ns) or item.score is None:
                 continue
-            if normalize_text(item.value.get("subject", "")) != normalize_text(cand.subject):
-                continue
-            if _values_differ(cand, item.value):
-                continue
-            other = item.value.get("content", "")
-            if _negated(cand.content) != _negated(other) or _details_differ(cand.content, other):
-                continue
-            if item.score >= self.options.similarity_threshold and (
-                best is None or item.score > best[1]
+            score = float(item.score)
+            if (best is None or score > best[1]) and is_paraphrase(
+                mine, Statement.of(item.value), score, self.options.similarity_threshold
             ):
-                best = (item, float(item.score))
+                best = (item, score)
         return best
 
     # -- in-batch
 
     def _similar_in_batch(self, cand: Candidate) -> tuple[Candidate, float] | None:
-        if not self.options.semantic_dedup or self.embeddings is None:
+        vector = self.vectors.get(cand.content)
+        if not self.options.semantic_dedup or vector is None:
             return None
-        # Scored like store search: the candidate as a query, earlier ones as passages.
-        vector = self.embeddings.embed_query(cand.content)
         best: tuple[Candidate, float] | None = None
+        mine = Statement.of(cand)
         for other, other_vec in self.batch_vectors:
-            if normalize_text(other.subject) != normalize_text(cand.subject):
-                continue
-            if (
-                other.attribute == cand.attribute
-                and cand.attribute
-                and (normalize_text(other.value or "") != normalize_text(cand.value or ""))
+            score = cosine(vector, other_vec)
+            if (best is None or score > best[1]) and is_paraphrase(
+                mine, Statement.of(other), score, self.options.similarity_threshold
             ):
-                continue
-            if _negated(other.content) != _negated(cand.content) or _details_differ(
-                other.content, cand.content
-            ):
-                continue
-            score = _cosine(vector, other_vec)
-            if score >= self.options.similarity_threshold and (best is None or score > best[1]):
                 best = (other, score)
         if best is None:
-            self.batch_vectors.append((cand, self.embeddings.embed_documents([cand.content])[0]))
+            self.batch_vectors.append((cand, vector))
         return best
 
     # -- decision
@@ -180,7 +162,7 @@ class _Deduper:
         key = _conflict_key(cand)
         if key and key in self.batch_keys:
             earlier = self.batch_keys[key]
-            if normalize_text(earlier.value or "") == normalize_text(cand.value or ""):
+            if same_value(earlier.value, cand.value):
                 return _merge(cand, earlier.id, None, "same value stated again in the batch")
         exact = find_duplicate(self.store, self.ns, cand)
         if exact is not None:
@@ -237,15 +219,22 @@ def make_dedup_node(
         """Plan add / merge / supersede for every candidate not already skipped."""
         store = resolve_store(runtime.store)
         request = state["request"]
-        # In-batch semantic dedup costs two embeddings per candidate: only when asked for.
         deduper = _Deduper(store, request.namespace, options, embeddings)
         # Attribute families (graph/conflicts.py): "boss" and "manager" are one key.
         candidates = [
             c if c.action == Action.SKIP else deduper.conflicts.canonical(c)
             for c in state.get("candidates", [])
         ]
-        deduper.prefetch_similar([c for c in candidates if c.action != Action.SKIP])
+        live = [c for c in candidates if c.action != Action.SKIP]
+        if live and options.semantic_dedup:
+            deduper.check_store()
+        deduper.embed_candidates(live, writes=not request.dry_run)
+        deduper.prefetch_similar(live)
         out = [c if c.action == Action.SKIP else deduper.decide(c) for c in candidates]
-        return {"candidates": out}
+        # persist writes with the same vectors (graph/persist.py): one embedding each.
+        return {
+            "candidates": out,
+            "passage_vectors": deduper.cache.passages if deduper.cache else {},
+        }
 
     return dedup

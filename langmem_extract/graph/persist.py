@@ -36,6 +36,7 @@ from langmem_extract.schema import (
     utcnow,
 )
 from langmem_extract.store.locking import namespace_lock
+from langmem_extract.vector_cache import reuse_vectors
 
 #: Share of the remaining doubt a reinforcing duplicate removes, scaled by its confidence.
 REINFORCE_RATE = 0.5
@@ -339,7 +340,11 @@ def make_persist_node(resolve_store: StoreResolver) -> Callable[..., dict[str, A
         candidates = state.get("candidates", [])
         if request.dry_run:
             final, items = _planned_items(candidates)
-            return {"candidates": final, "result": _result(state, final, items)}
+            return {
+                "candidates": final,
+                "result": _result(state, final, items),
+                "passage_vectors": {},
+            }
         store = resolve_store(runtime.store)
         with namespace_lock(store, request.namespace):
             plan = WritePlan(store, request, utcnow())
@@ -347,9 +352,13 @@ def make_persist_node(resolve_store: StoreResolver) -> Callable[..., dict[str, A
                 plan.apply(cand)
             # Candidates were checked for secrets one by one in apply(); a stored memory
             # being reinforced is written back as it is.
-            write_memories(
-                store, plan.pending.values(), namespace=request.namespace, refuse_secrets=False
-            )
-        return {"candidates": plan.final, "result": _result(state, plan.final, plan.items)}
+            # The texts dedup embedded are not embedded again (langmem_extract.vector_cache).
+            with reuse_vectors(store, state.get("passage_vectors")):
+                write_memories(
+                    store, plan.pending.values(), namespace=request.namespace,
+                    refuse_secrets=False,
+                )  # fmt: skip
+        result = _result(state, plan.final, plan.items)
+        return {"candidates": plan.final, "result": result, "passage_vectors": {}}
 
     return persist

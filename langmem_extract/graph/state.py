@@ -33,9 +33,11 @@ from langmem_extract.schema import (
     make_title,
 )
 
-#: Cosine above which a candidate is a near-duplicate of an active memory.
-#: E5 cosines sit in ~0.7-1.0; measured in benchmarks/dedup_threshold.py (docs/concepts.md).
-DEFAULT_SIMILARITY_THRESHOLD = 0.945
+#: Passage-to-passage cosine a candidate must reach before the paraphrase check
+#: (graph/paraphrase.py) decides a merge. With the check, no false merge on the labelled
+#: pairs down to 0.80; the lowest true paraphrase there scores 0.938
+#: (benchmarks/dedup_threshold.py, docs/benchmarks/dedup_threshold.md).
+DEFAULT_SIMILARITY_THRESHOLD = 0.93
 
 
 class MemoryGraphInput(TypedDict, total=False):
@@ -73,6 +75,8 @@ class MemoryGraphState(MemoryGraphInput, total=False):
     model: str | None
     secrets_redacted: int
     started_at: float
+    passage_vectors: dict[str, list[float]]
+    """Candidate texts embedded by dedup with the store's embedder, reused by persist."""
     result: ExtractionResult
 
 

@@ -8,7 +8,8 @@ import pytest
 from langgraph.store.base import BaseStore
 
 from langmem_extract.graph.builder import extract_memories
-from langmem_extract.graph.conflicts import ConflictModel, canonical_attribute, same_value
+from langmem_extract.graph.conflicts import ConflictModel, canonical_attribute
+from langmem_extract.graph.paraphrase import same_value
 from langmem_extract.memories import get_memory_history
 from langmem_extract.recall import recall_memories
 from langmem_extract.schema import Candidate, MemoryStatus
