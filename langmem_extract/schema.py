@@ -143,6 +143,7 @@ class AttributeFamily(StrEnum):
     FAVORITE = "favorite"
     CHOICE = "choice"
     LIKES = "likes"
+    RELATION = "relation"
 
 
 def keyed_attribute(family: AttributeFamily, key: str) -> str:
