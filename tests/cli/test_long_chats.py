@@ -12,13 +12,14 @@ from langmem_extract.cli import _progress
 from langmem_extract.cli import extract as extract_cli
 from tests.cli.conftest import Invoke, json_out
 
-#: Three facts per session, each unlike the others (no two may merge as duplicates).
+#: Three facts per session, each unlike the others (no two may merge as duplicates), and
+#: no named relative ("my sister Ana" is a fact and a relation: two memories).
 FACTS = [
     ("I adopted a cat named Pixel.", "I work as a pharmacist in Leeds.", "I drive a blue Volvo."),
-    ("My sister Ana lives in Madrid.", "I am allergic to peanuts.", "I started learning the cello."),
+    ("My sister lives in Madrid.", "I am allergic to peanuts.", "I started learning the cello."),
     ("My favourite author is Ursula Le Guin.", "I ran my first marathon in Oslo.",
      "I want to visit Japan next spring."),
-    ("I prefer green tea over coffee.", "My son Theo plays chess on Saturdays.",
+    ("I prefer green tea over coffee.", "My son plays chess on Saturdays.",
      "I grew up on a farm near Porto."),
     ("I am training for a triathlon.", "My landlord raised the rent in March.",
      "I collect vinyl records from the seventies."),

@@ -276,23 +276,24 @@ def test_fallback_is_one_bounded_memory_per_message() -> None:
     )
 
 
-def test_fallback_leaves_matched_clauses_to_their_rules_and_can_be_turned_off() -> None:
+def test_fallback_is_the_last_resort_and_can_be_turned_off() -> None:
+    # A message with a matched clause keeps to its rules: no "said:" memory beside them.
     cands = chat(
         ("Jon", "Hi"), ("Gina", "I love hiking. The trail near the harbor was muddy after rain.")
     )
-    assert [c.type for c in cands] == [MemoryType.PREFERENCE, MemoryType.EVENT]
-    assert cands[0].content == "Gina loves hiking."
+    assert [c.content for c in cands] == ["Gina loves hiking."]
     assert "fallback" not in cands[0].signals
+    # A message nothing matched keeps its words.
+    (said,) = chat(("Jon", "Hi"), ("Gina", "The trail near the harbor was muddy after rain."))
     assert (
-        cands[1].content
-        == "On 8 May 2023, Gina said: The trail near the harbor was muddy after rain."
+        said.content == "On 8 May 2023, Gina said: The trail near the harbor was muddy after rain."
     )
     off = chat(
         ("Jon", "Hi"),
-        ("Gina", "I love hiking. The trail near the harbor was muddy after rain."),
+        ("Gina", "The trail near the harbor was muddy after rain."),
         extractor=RuleExtractor(fallback=False),
     )
-    assert [c.content for c in off] == ["Gina loves hiking."]
+    assert off == []
 
 
 def test_fallback_clause_bound_must_be_positive() -> None:

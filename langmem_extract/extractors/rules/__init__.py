@@ -7,7 +7,13 @@
   against, in order;
 * :mod:`~langmem_extract.extractors.rules.patterns`: the regexes those families use;
 * :mod:`~langmem_extract.extractors.rules.grammar`: English helpers (third person, verb
-  agreement, phrase trimming).
+  agreement, phrase trimming), with :mod:`~langmem_extract.extractors.rules.verbs` (the
+  verb lexicon agreement needs);
+* :mod:`~langmem_extract.extractors.rules.coreference`: "her" → the person named,
+  "they" → the plural named;
+* :mod:`~langmem_extract.extractors.rules.relations`: "Ana is my sister" → a keyed
+  relationship memory;
+* :mod:`~langmem_extract.extractors.rules.wellformed`: the last check on a memory's text.
 """
 
 from langmem_extract.extractors.rules.extractor import RuleExtractor

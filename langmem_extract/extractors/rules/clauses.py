@@ -20,6 +20,7 @@ _SENTENCE_SPLIT = re.compile(
 # New first-person clause after a conjunction: "I live in Paris and I work as a nurse".
 _CLAUSE_SPLIT = re.compile(
     r"(?:,?\s+(?:and|but|so|plus|also|because|although|though|while)\s+|,\s+)"
+    r"(?![Mm]y\s+(?:[\w-]+\s+){0,2}[\w-]+,)"  # "Ana, my sister, is …": an appositive
     r"(?=(?:also\s+|really\s+|just\s+)?(?:I|I'm|I've|I'll|I'd|[Mm]y|[Ww]e|[Ww]e're|[Ww]e've)\b)",
 )
 _LEADING_FILLER = re.compile(
@@ -43,10 +44,12 @@ _CORRECTION_LEAD = re.compile(
 _TRAILING = re.compile(r"(?:,?\s+please)?[\s.!…]*$", re.I)
 _VOCATIVE = re.compile(
     r"^(?:(?:hey|hi|hello|thanks|thank you|congrats|wow|yeah|oh|aw+|ok|okay|sure|yes|yep|haha|lol|omg)"
-    r"(?:,?\s+(?:so much|a lot|again))?(?:,?\s+[A-Z][a-z]+)?[,!.]+\s*|[A-Z][a-z]+,\s+(?=[a-zI]))"
+    r"(?:,?\s+(?:so much|a lot|again))?(?:,?\s+[A-Z][a-z]+)?[,!.]+\s*|[A-Z][a-z]+,\s+(?=[a-zI])(?![Mm]y\s+[\w ]+,))"
 )
 _GERUND_SUBJECT = re.compile(
-    r"^\w+ing\b[^,]*?\b(?:is|was|are|were|can|could|will|would|has|had|sounds|seems|makes|helps|gives|takes|feels|keeps|brings|means)\b",
+    r"^\w+ing(?:'s\b|\b[^,]*?\b(?:is|was|are|were|isn't|wasn't|can|could|will|would|has|had|sounds|"
+    r"seems|makes|helps|gives|takes|feels|keeps|brings|means|needs|lets|reminds|shows|"
+    r"requires|allows|teaches|got|made|gave)\b)",
     re.I,
 )
 _SUBJECTLESS = re.compile(
@@ -54,7 +57,8 @@ _SUBJECTLESS = re.compile(
     r"visited|trying|planning|hoping|thinking|working|looking|getting|starting|researching|"
     r"heading|learning|reading|painting|writing|taking|doing|spending|considering|saving|"
     r"training|practicing|practising|volunteering|studying|preparing|organizing|organising|"
-    r"signed|decided|picked|adopted|met|finally|recently)\b",
+    r"signed|decided|picked|adopted|met|finally|recently|still|even|"
+    r"[a-z]+ed(?=\s+(?:my|a|an|the|some|our|this|these|those)\b))\b",
     re.I,
 )
 
@@ -128,17 +132,34 @@ def _restore_subject(clause: str) -> str:
     if not m:
         return clause
     word = m.group(1).lower()
-    if word in {"just", "finally", "recently"}:
+    if word in {"just", "finally", "recently", "still", "even"}:
         nxt = clause.split()[1].lower() if len(clause.split()) > 1 else ""
+        if nxt == "been" or nxt.endswith("ing"):
+            # "Still working on it", "Just been helping friends"
+            return ("I've " if nxt == "been" else "I'm ") + clause[0].lower() + clause[1:]
         if not (nxt.endswith("ed") or nxt in PAST_IRREGULAR):
             return clause  # "Just the act of serving meals …" has no dropped subject
-    if word.endswith("ing") and _GERUND_SUBJECT.match(clause):
+    if word.endswith("ing") and (
+        _GERUND_SUBJECT.match(clause) or re.search(r"\b[a-z]+s\s+(?:me|us|my|our)\b", clause)
+    ):
         return clause  # "Spending time with family is so important": not about the speaker
     clause = clause[0].lower() + clause[1:]
+    if re.search(r"\btogether\b", clause) and not word.endswith("ing") and word != "been":
+        return "We " + clause  # "Made some dinner together"
     if word == "been":
-        return "I've " + clause
+        # "Been ages since we talked" is about the time, not the speaker.
+        time = re.match(
+            r"been (?:ages|forever|a while|so long|too long|a long time|"
+            r"(?:a|quite a|such a) (?:\w+ )?(?:week|day|month|year|ride))\b",
+            clause,
+        )
+        return ("It's " if time else "I've ") + clause
     if word in {"gonna", "going"}:
-        return "I'm " + clause
+        # "Gonna be a great night" is about the night.
+        it = re.match(
+            r"(?:gonna|going to) be (?:a|an|the|so|such|really|super|fun|great|epic)\b", clause
+        )
+        return ("It's " if it else "I'm ") + clause
     if word.endswith("ing"):
         return "I'm " + clause
     return "I " + clause

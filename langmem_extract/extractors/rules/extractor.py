@@ -17,6 +17,11 @@ from langmem_extract.errors import InvalidInputError
 from langmem_extract.extractors.base import ExtractContext, ExtractorOutput
 from langmem_extract.extractors.dates import TimeRef, find_time_expression
 from langmem_extract.extractors.rules.clauses import split_clauses
+from langmem_extract.extractors.rules.coreference import (
+    bracket_referents,
+    resolve_plural,
+    resolve_pronouns,
+)
 from langmem_extract.extractors.rules.families import (
     Hit,
     classify_clause,
@@ -24,10 +29,18 @@ from langmem_extract.extractors.rules.families import (
     substantive,
 )
 from langmem_extract.extractors.rules.grammar import agree, clean_text, finish, third_person
-from langmem_extract.extractors.rules.patterns import CONTENT_WORD, GENERIC_STOP, TRIVIAL
+from langmem_extract.extractors.rules.patterns import (
+    CONTENT_WORD,
+    GENERIC_STOP,
+    MENTIONS_SELF,
+    TRIVIAL,
+)
+from langmem_extract.extractors.rules.relations import relation_candidates
 from langmem_extract.extractors.rules.slots import slot_fact
+from langmem_extract.extractors.rules.wellformed import well_formed
 from langmem_extract.redact import contains_redaction
 from langmem_extract.schema import (
+    PREFERENCE_LIKE_TYPES,
     Candidate,
     Category,
     ChatMessage,
@@ -100,10 +113,11 @@ class RuleExtractor:
         candidates: list[Candidate] = []
         speakers = {m.name for m in messages if m.role == "user" and m.name}
         has_assistant = any(m.role == "assistant" for m in messages)
-        context_text = ""
+        context_text = older_text = ""
         for message in messages:
             if message.role != "user":
-                context_text = message.content  # the last other turn: antecedents for "it"
+                # the last other turn: antecedents for "it"
+                context_text, older_text = message.content, context_text
                 continue
             others = speakers - {message.name}
             # Imperatives between two people ("take a look!") are not instructions to us.
@@ -114,10 +128,11 @@ class RuleExtractor:
             )  # fmt: skip
             candidates.extend(
                 self._from_message(
-                    message, context, candidates, addressee, to_assistant, context_text
+                    message, context, candidates, addressee, to_assistant, context_text,
+                    older_text,
                 )
-            )
-            context_text = message.content
+            )  # fmt: skip
+            context_text, older_text = message.content, context_text
         return ExtractorOutput(candidates=candidates, tokens_used=0, model=self.model_name)
 
     async def aextract(
@@ -135,25 +150,32 @@ class RuleExtractor:
         addressee: str | None,
         to_assistant: bool,
         context_text: str = "",
+        older_text: str = "",
     ) -> list[Candidate]:
         subject = message.name or "User"
         ref = message.timestamp or context.reference_time
         out: list[Candidate] = []
         seen: set[str] = set()
         inherited: TimeRef | None = None
-        unmatched: list[str] = []
+        unmatched: list[tuple[str, str | None]] = []
         for clause, correction in split_clauses(clean_text(message.content)):
             # A clause carrying a (redacted) secret yields no memory at all.
-            if _QUESTION.search(clause) or contains_redaction(clause):
+            if _QUESTION.search(re.sub(r"\s*\[[^\]]*\]$", "", clause)) or contains_redaction(
+                clause
+            ):
                 continue
-            prior_text = f"{context_text}\n{message.content.split(clause[:20])[0]}"
+            here = message.content.split(clause[:20])[0]
+            prior_text = f"{context_text}\n{here}"
+            named = resolve_plural(clause, here, context_text)  # "They eat insects": who?
             cand = self._candidate(
-                clause, correction, subject, ref, message, [*earlier, *out], addressee,
-                to_assistant, prior_text, inherited,
+                named or clause, correction, subject, ref, message, [*earlier, *out], addressee,
+                to_assistant, prior_text, inherited, context_text,
             )  # fmt: skip
+            if named is None and cand is not None and cand.type not in PREFERENCE_LIKE_TYPES:
+                cand = None  # "they" names nobody; a stated preference is kept all the same
             if cand is None:
                 if _fallback_worthy(clause, self.min_generic_words):
-                    unmatched.append(clause)
+                    unmatched.append((clause, named))
                 continue
             if (
                 "dated" in cand.signals
@@ -166,10 +188,22 @@ class RuleExtractor:
                 continue
             seen.add(key)
             out.append(cand)
-        if self.fallback and unmatched:
+        for cand in relation_candidates(clean_text(message.content), subject, message.id):
+            said = next(  # "My sister is called Ana" already says it: key that memory
+                (c for c in out if c.type == MemoryType.RELATIONSHIP and not c.attribute
+                 and cand.value and cand.value in c.content), None,
+            )  # fmt: skip
+            if said is not None:
+                said.attribute, said.value = cand.attribute, cand.value
+            elif normalize_text(cand.content) not in seen:
+                seen.add(normalize_text(cand.content))
+                out.append(cand)
+        if self.fallback and unmatched and not out:
+            # The last resort: only a message that yielded nothing else keeps its words.
             cand = _fallback_candidate(
-                unmatched[: self.max_fallback_clauses], subject, addressee, ref, message
-            )
+                unmatched[: self.max_fallback_clauses], subject, addressee, ref, message,
+                (context_text, older_text),
+            )  # fmt: skip
             if cand is not None and normalize_text(cand.content) not in seen:
                 out.append(cand)
         return out
@@ -186,6 +220,7 @@ class RuleExtractor:
         to_assistant: bool = True,
         prior_text: str = "",
         inherited: TimeRef | None = None,
+        context_text: str = "",
     ) -> Candidate | None:
         time_ref = find_time_expression(clause, ref)
         body = time_ref.stripped if time_ref else clause
@@ -206,6 +241,8 @@ class RuleExtractor:
             if hit.rewritten
             else third_person(hit.content, subject, addressee)
         )
+        if hit.rewritten and (MENTIONS_SELF.search(content) or re.search(r"\byou\b", content)):
+            content = third_person(content, subject, addressee)  # "… with my partner Tom"
         content = finish(agree(content, subject))
         if not content or len(content.split()) < 3:
             return None
@@ -244,6 +281,12 @@ class RuleExtractor:
         elif mtype == MemoryType.EVENT and ref is not None:
             event_time = ref
             signals.append("approximate-time")
+        resolved = resolve_pronouns(content, subject, addressee, message.content, context_text)
+        if resolved is None:
+            return None  # "visit her" with nobody named to be "her"
+        content = well_formed(resolved, tuple(n for n in (subject, addressee) if n)) or ""
+        if not content:
+            return None
         signals += _tone_signals(clause, correction, hit)
         signals = list(dict.fromkeys(signals))
         provenance = (
@@ -296,26 +339,46 @@ def _fallback_worthy(clause: str, min_words: int) -> bool:
 
 
 def _fallback_candidate(
-    clauses: list[str],
+    clauses: list[tuple[str, str | None]],
     subject: str,
     addressee: str | None,
     ref: datetime | None,
     message: ChatMessage,
+    earlier: tuple[str, str] = ("", ""),
 ) -> Candidate | None:
     """One observed, low-importance episodic memory from the clauses no rule matched."""
+    context_text = earlier[0]
+    names = tuple(n for n in (subject, addressee) if n)
     said = " ".join(
-        finish(
-            agree(third_person(c.replace("[", "").replace("]", ""), subject, addressee), subject)
-        )
-        for c in clauses
-    ).strip()
+        well_formed(
+            resolve_pronouns(
+                finish(agree(third_person(named, subject, addressee), subject)),
+                subject, addressee, message.content, context_text,
+            ) or "",
+            names,
+        ) or ""
+        for _, named in clauses
+        if named
+    ).strip()  # fmt: skip
+    signals = ["generic", "fallback"]
     if len(said.split()) < 3:
-        return None
+        # No clause reads on its own ("They eat insects" with nobody named): their words.
+        words = " ".join(finish(c) for c, _ in clauses)
+        if len(re.sub(r"\[[^\]]*\]", "", words).split()) < 3:
+            return None  # a shared photo and nothing said
+        said = '"' + bracket_referents(words, subject, addressee, earlier) + '"'
+        signals.append("quote")
     when = f"On {ref.day} {ref:%B %Y}, " if ref is not None else ""
     if said.startswith(f"{subject} "):
         content = f"{when}{said}" if when else said
     else:
-        content = f"{when}{subject} said: {said}"
+        to = ""
+        if "quote" in signals and addressee:
+            # Whom "you" names, and what the words answer ("Some fun ones like charades").
+            to = f" to {addressee}"
+            if asked := _replied_to(context_text):
+                to += f', replying to "{asked}"'
+        content = f"{when}{subject} said{to}: {said}"
     content = content[0].upper() + content[1:]
     return Candidate(
         content=content,
@@ -327,9 +390,20 @@ def _fallback_candidate(
         source_message_ids=[message.id],
         subject=subject,
         event_time=ref,
-        signals=["generic", "fallback"],
+        signals=signals,
         source="conversation",
     )
+
+
+def _replied_to(previous: str) -> str:
+    """The part of the previous turn a quoted reply answers: its last question, else its last
+    sentence, at most 140 characters ("" when there is none)."""
+    text = re.sub(r"\s*\[[^\]]*\]", "", clean_text(previous)).strip()
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if len(s.split()) >= 3]
+    if not sentences:
+        return ""
+    asked = next((s for s in reversed(sentences) if s.endswith("?")), sentences[-1])
+    return asked if len(asked) <= 140 else asked[:137].rsplit(" ", 1)[0] + "…"
 
 
 def _tone_signals(clause: str, correction: bool, hit: Hit) -> list[str]:

@@ -185,12 +185,13 @@ def _personal_fact(s: str, low: str) -> Hit | None:
         )
     m = PATTERNS["live"].match(s)
     if m:
-        place = object_phrase(next(g for g in m.groups() if g))
+        said = object_phrase(next(g for g in m.groups() if g))
+        place = re.split(r"\s+(?:with|for|since)\s+", said)[0]  # "Leeds with my partner"
         moved = bool(re.search(r"\b(?:moved|relocated)\b", low))
         sig = ["change"] if moved else []
         return Hit(
             MemoryType.FACT,
-            f"{{s}} moved to {place}" if moved else f"{{s}} lives in {place}",
+            f"{{s}} moved to {said}" if moved else f"{{s}} lives in {said}",
             Attribute.LOCATION,
             place,
             Category.LOCATION,
@@ -308,7 +309,9 @@ def _choice_or_instruction(s: str, low: str, allow_instructions: bool) -> Hit | 
             r"(?:it|that|this|that one|this one|the first one|the second one)", what, re.I
         ):
             what = "{ref}"  # resolved against the conversation by the extractor
-        if what and not re.fullmatch(r"(?:a look|care|a break|a nap|a walk)", what, re.I):
+        if what and not re.fullmatch(
+            r"(?:a look|care|a break|a nap|a walk|here|there)", what, re.I
+        ):
             verb = re.match(
                 r"^(?:i(?:'ll| will)|i'm going to|i am going to|we'll|we will|let's|let us)\s+(?:just\s+)?(\w+(?:\s+with|\s+on|\s+for)?)",
                 s,
@@ -434,8 +437,8 @@ def _plan_habit_or_event(s: str) -> Hit | None:
 def _generic_statement(s: str, min_generic_words: int) -> Hit | None:
     """'My X is Y', 'X is my favourite Y', and any substantial statement about the speaker."""
     m = PATTERNS["my_x_is"].match(s)
-    if m and len(m.group(1).split()) <= 3:
-        what = m.group(1).strip().lower()
+    if m and len(m.group(1).split()) <= 3 and not re.search(r"\s[A-Z]", m.group(1)):
+        what = m.group(1).strip().lower()  # "my sister Ana is …" is no attribute
         val = object_phrase(m.group(2))
         if val and not re.match(
             r"^(?:so|very|really|too|pretty|kinda|a bit|great|good|fine|ok|okay|awesome|amazing|nice|the best)\b",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from langmem_extract.extractors.rules.verbs import is_base_verb
 from langmem_extract.schema import normalize_text
 
 _MODALS = frozenset(
@@ -148,6 +149,8 @@ def _conjugate(verb: str) -> str:
                "don't": "doesn't", "haven't": "hasn't", "do not": "does not"}  # fmt: skip
     if low in special:
         return special[low]
+    if low in {"learnt", "dreamt", "burnt", "spelt", "leapt", "knelt", "dealt", "meant", "spent"}:
+        return verb
     if (
         low in _MODALS
         or low in PAST_IRREGULAR
@@ -162,72 +165,187 @@ def _conjugate(verb: str) -> str:
     return verb + "s"
 
 
-_I_CONTRACTIONS = [
-    (re.compile(r"\bI'm\b|\bI am\b|\bIm\b(?=\s)", re.I), "{s} is"),
-    (re.compile(r"\bI've\b", re.I), "{s} has"),
-    (
-        re.compile(r"\bI'd(?=\s+(?:been|had|gone|done|seen|never|already|just|\w+ed)\b)", re.I),
-        "{s} had",
-    ),
-    (re.compile(r"\bI'd\b", re.I), "{s} would"),
-    (re.compile(r"\bI'll\b", re.I), "{s} will"),
+_I_CONTRACTION_FORMS = (
+    (r"I'm\b|I am\b|Im(?=\s)", "is", "are"),
+    (r"I've\b", "has", "have"),
+    (r"I'd(?=\s+(?:been|had|gone|done|seen|never|already|just|\w+ed)\b)", "had", "had"),
+    (r"I'd\b", "would", "would"),
+    (r"I'll\b", "will", "will"),
+)
+#: Every first-person subject, in text order: a contraction, "I <adverbs> <verb>", or "I".
+_I_SUBJECT = re.compile(
+    "|".join(f"(?P<c{i}>\\b(?i:{pat}))" for i, (pat, _, _) in enumerate(_I_CONTRACTION_FORMS))
+    + rf"|\bI\s+(?P<adv>(?:(?i:{ADVERBS})\s+)*)(?P<verb>do not|don't|[A-Za-z']+)\b|\bI\b"
+)
+_WE_CONTRACTIONS = [
     (re.compile(r"\bwe're\b", re.I), "{s} and others are"),
     (re.compile(r"\bwe've\b", re.I), "{s} and others have"),
     (re.compile(r"\bwe'll\b", re.I), "{s} and others will"),
     (re.compile(r"\bwe'd\b", re.I), "{s} and others would"),
 ]
-_I_VERB = re.compile(rf"\bI\s+((?:(?i:{ADVERBS})\s+)*)(do not|don't|[A-Za-z']+)\b")
 _WE_VERB = re.compile(r"\b[Ww]e\b")
+_YOU_VERB = re.compile(
+    rf"\b(?P<you>[Yy]ou)\s+(?P<adv>(?:(?i:{ADVERBS})\s+)*)(?P<verb>do not|don't|[a-z']+)\b"
+)
+_YOU_BE = {"are": "is", "were": "was", "have": "has", "do": "does", "don't": "doesn't",
+           "aren't": "isn't", "haven't": "hasn't", "do not": "does not"}  # fmt: skip
 _COORD_VERB = re.compile(
     r"\b(and(?: (?:also|strongly|really|usually|always|often|generally|only|still|strictly|rarely|never))?|but|or)\s+"
     r"(prefer|avoid|dislike|like|love|enjoy|hate|find|want|need|use|refuse|try|tend|feel|get|go|"
     r"make|take|watch|play|eat|drink|read|listen|spend|work|live|plan|hope|wish|struggle|"
     r"appreciate|value|look|care|believe|think|know|own|have|do)\b"
 )
+# "… and write mostly Rust": any lexicon verb followed by more words, not the clause end.
+_COORD_ANY = re.compile(r"\b(and|but|or)\s+([a-z]+)(?=\s+[\w'])")
+
+
+_SAME_PAST = frozenset(
+    [
+        "read",
+        "set",
+        "put",
+        "cut",
+        "hit",
+        "let",
+        "quit",
+        "shut",
+        "spread",
+        "hurt",
+        "cost",
+        "bet",
+        "upset",
+    ]
+)
+_PAST_CUE = re.compile(
+    r"\b(?:ago|back then|a while back|yesterday|last|just|already|earlier|once|when I was|"
+    r"used to|in \d{4}|on \w+day)\b",
+    re.I,
+)
+_PREPOSITIONS = frozenset(["before", "after", "around", "about", "during", "since", "until"])
 
 
 def third_person(text: str, subject: str, addressee: str | None = None) -> str:
     """Rewrite a first-person clause so it stands alone: "I love my dog" → "User loves their dog".
 
-    ``addressee`` replaces "you"/"your" (the other speaker, or "the assistant").
+    ``addressee`` replaces "you"/"your" (the other speaker, or "the assistant"). Once the
+    subject is named, a later "I"/"me" becomes "they"/"them" ("User thinks they might
+    prefer tea", "… when they can"), unless the addressee was named since.
     """
     out = text
     starts_with_self = bool(re.match(r"^\s*(?:I\b|I'|[Mm]y\b|[Ww]e\b|[Ww]e')|\{s\}", text))
     if addressee:
-        for short, verb in (("re", "is"), ("ve", "has"), ("ll", "will"), ("d", "would")):
-            out = re.sub(rf"\byou'{short}\b", f"{addressee} {verb}", out, flags=re.I)
-        out = re.sub(r"\byours\b", f"{addressee}'s", out, flags=re.I)
-        out = re.sub(r"\byour\b", f"{addressee}'s", out, flags=re.I)
-        out = re.sub(r"\byourself\b", addressee, out, flags=re.I)
-        out = re.sub(r"\byou\b", addressee, out, flags=re.I)
-    for pattern, repl in _I_CONTRACTIONS:
+        out = _you_rewritten(out, addressee)
+    for pattern, repl in _WE_CONTRACTIONS:
         out = pattern.sub(repl.format(s=subject), out)
 
-    def _verb(match: re.Match[str]) -> str:
-        adverbs, verb = match.group(1), match.group(2)
+    # "they" would be ambiguous beside another "they" ("glad they could help their kids").
+    plural = bool(re.search(r"\b(?:they|them|their|theirs|they're|they've)\b", text, re.I))
+
+    def _named(pos: int, current: str) -> bool:
+        before = current[:pos]
+        if plural or subject not in before or f"{subject} and others" in before:
+            return False
+        return not addressee or addressee not in before[before.index(subject) :]
+
+    def _subject(match: re.Match[str], done: str) -> str:
+        later = _named(len(done), done)
+        for i, (_, third, plural) in enumerate(_I_CONTRACTION_FORMS):
+            if match.group(f"c{i}"):
+                return f"they {plural}" if later else f"{subject} {third}"
+        verb = match.group("verb")
+        if verb is None:
+            return "they" if later else subject
+        adverbs = match.group("adv")
+        if verb.lower() in {"gotta", "wanna"}:  # "I gotta go" → "User has to go"
+            base = {"gotta": "have", "wanna": "want"}[verb.lower()]
+            return (
+                f"they {adverbs}{base} to" if later else f"{subject} {adverbs}{_conjugate(base)} to"
+            )
+        if later:
+            plural = {"am": "are", "was": "were", "wasn't": "weren't"}.get(verb.lower(), verb)
+            return f"they {adverbs}{plural}"
+        tend = re.search(r"(?i)\btend to\s+", adverbs)
+        if tend:  # "I tend to just stick" → "tends to just stick"
+            return f"{subject} {adverbs[: tend.start()]}tends to {adverbs[tend.end() :]}{verb}"
         if adverbs.strip().lower().endswith("do") and verb.lower() not in _MODALS:
             # "I do like" → "User does like"
-            return (
-                f"{subject} {adverbs[:-3].strip() + ' ' if adverbs[:-3].strip() else ''}does {verb}"
-            )
-        if adverbs:
-            return f"{subject} {adverbs}{_conjugate(verb)}"
-        return f"{subject} {_conjugate(verb)}"
+            lead = adverbs[:-3].strip()
+            return f"{subject} {lead + ' ' if lead else ''}does {verb}"
+        low = verb.lower()
+        if low in _PREPOSITIONS or (low in _SAME_PAST and _PAST_CUE.search(match.string)):
+            return f"{subject} {adverbs}{verb}"  # "I read it a while back", "I shortly before went"
+        return f"{subject} {adverbs}{_conjugate(verb)}"
 
-    out = _I_VERB.sub(_verb, out)
-    out = re.sub(r"\bI\b", subject, out)
-    # "their" reads well once the subject has been named; otherwise name the owner.
-    owner = "their" if starts_with_self else f"{subject}'s"
-    out = re.sub(r"^\s*[Mm]y\b", f"{subject}'s", out)
-    out = re.sub(r"\b[Mm]y\b", owner, out)
-    out = re.sub(r"\b(?:me|Me)\b", subject, out)
-    out = re.sub(r"\bmyself\b", "themselves", out, flags=re.I)
-    out = re.sub(r"\bmine\b", "theirs", out, flags=re.I)
+    parts, last = [], 0
+    for match in _I_SUBJECT.finditer(out):  # in order: "named yet?" reads the output so far
+        parts.append(out[last : match.start()])
+        parts.append(_subject(match, "".join(parts)))
+        last = match.end()
+    out = "".join(parts) + out[last:]
+
+    def _owner(match: re.Match[str]) -> str:
+        if match.start() == 0 or match.string[: match.start()].strip() == "":
+            return f"{subject}'s"
+        named = _named(match.start(), match.string)
+        # "their" reads well once the subject has been named; otherwise name the owner.
+        return "their" if (named or starts_with_self) else f"{subject}'s"
+
+    out = re.sub(r"\b[Mm]y\b", _owner, out)
+    out = re.sub(r"\b(?:me|Me)\b", subject, out)  # "let them know" would name nobody
+    out = re.sub(r"\b(?:myself|ourselves)\b", "themselves", out, flags=re.I)
+    out = re.sub(
+        r"\bmine\b", lambda m: "theirs" if _named(m.start(), m.string) else f"{subject}'s", out
+    )
+    out = re.sub(r"^\s*Our\b", f"{subject}'s", out)  # "Our team won" → "Tim's team won"
     out = re.sub(r"\b[Oo]ur\b", "their", out)
     out = re.sub(r"\bours\b", "theirs", out)
-    out = re.sub(r"\b[Uu]s\b", "them", out)
+    out = re.sub(
+        r"\b[Uu]s\b",
+        # "them" only after "User and others" ("… with User and others' kids and them");
+        # "User believes in us" keeps saying who.
+        lambda m: (
+            "them" if f"{subject} and others" in m.string[: m.start()] else f"{subject} and others"
+        ),
+        out,
+    )
     out = _WE_VERB.sub(f"{subject} and others", out)
     return finish(out)
+
+
+def _you_rewritten(text: str, addressee: str) -> str:
+    """ "you"/"your" name the addressee, with the verb agreeing ("you get" → "Bo gets")."""
+    out = re.sub(r"\byou (?:two|guys|all|both)\b", f"{addressee} and others", text, flags=re.I)
+    for short, verb in (("re", "is"), ("ve", "has"), ("ll", "will"), ("d", "would")):
+        out = re.sub(rf"\byou'{short}\b", f"{addressee} {verb}", out, flags=re.I)
+
+    def _verb(m: re.Match[str]) -> str:
+        verb, adverbs = m.group("verb"), m.group("adv")
+        low = verb.lower()
+        if low in _YOU_BE:
+            return f"{addressee} {adverbs}{_YOU_BE[low]}"
+        bare = re.search(
+            r"\b(?:let|lets|make|makes|made|help|helps|helped|see|saw|watch|hear|"
+            r"heard|have|had|bid)\s+$",
+            m.string[: m.start()],
+            re.I,
+        )
+        if is_base_verb(low) and not bare and not adverbs.strip().lower().endswith("to"):
+            return f"{addressee} {adverbs}{_conjugate(verb)}"
+        return m.group(0)
+
+    out = re.sub(r"\b[Yy]ou (do|don't)\b(?! \w+ly\b)",
+                 lambda m: f"{addressee} {_YOU_BE[m.group(1)]}", out)  # fmt: skip
+    out = _YOU_VERB.sub(_verb, out)
+    out = re.sub(r"\byours\b", f"{addressee}'s", out, flags=re.I)
+    out = re.sub(r"\byour\b", f"{addressee}'s", out, flags=re.I)
+    first = out.find(addressee)
+    out = re.sub(
+        r"\byourself\b",
+        lambda m: "themselves" if 0 <= first < m.start() else addressee,
+        out,
+        flags=re.I,
+    )
+    return re.sub(r"\byou\b", addressee, out, flags=re.I)
 
 
 _INFINITIVE_LEAD = re.compile(
@@ -238,17 +356,55 @@ _INFINITIVE_LEAD = re.compile(
 )
 
 
+# "… is gonna give it a shot and see": the verbs after a modal stay bare.
+_MODAL_LEAD = re.compile(
+    r"\b(?:gonna|wanna|gotta|will|would|can|could|should|might|must|may|shall|won't|can't|"
+    r"cannot|couldn't|wouldn't|shouldn't|let|help|make|does|doesn't|did|didn't)\s+(?:\w+ly\s+)?\w+\b"
+)
+
+
 def agree(text: str, subject: str) -> str:
     """Coordinated verbs share the subject: "User has X and prefer Y" → "… and prefers Y"."""
-    if not text.startswith(subject):
-        return text
+    if not text.startswith(subject) or text.startswith(f"{subject} and others"):
+        return text  # "User and others get creative and have a blast": plural
 
     def _fix(m: re.Match[str]) -> str:
-        if _INFINITIVE_LEAD.search(text[: m.start()]):  # "decided to go and make": infinitive
+        if _INFINITIVE_LEAD.search(text[: m.start()]) or _MODAL_LEAD.search(
+            text[: m.start()]
+        ):  # "decided to go and make": infinitive
             return m.group(0)
         return f"{m.group(1)} {_conjugate(m.group(2))}"
 
-    return _COORD_VERB.sub(_fix, text)
+    text = _COORD_VERB.sub(_fix, text)
+    head = re.match(rf"{re.escape(subject)}\s+(?:(?i:{ADVERBS})\s+)*([a-z]+)", text)
+    if not head or not _is_present_third(head.group(1)):
+        return text  # only a present-tense head verb makes "and write" agree
+
+    def _fix_any(m: re.Match[str]) -> str:
+        lead = text[: m.start()]
+        if re.search(r"[,;:-]|\b(?:they|we|it|he|she|you|that|which|who)\b", lead[head.end() :]):
+            return m.group(0)  # "…, they're a great escape and get …": another subject
+        if (
+            not is_base_verb(m.group(2))
+            or _INFINITIVE_LEAD.search(lead)
+            or _MODAL_LEAD.search(lead)
+            or re.search(r"\bto\s+(?:[\w']+\s+){0,6}$", lead)  # "to guide and mentor"
+        ):
+            return m.group(0)
+        return f"{m.group(1)} {_conjugate(m.group(2))}"
+
+    return _COORD_ANY.sub(_fix_any, text)
+
+
+def _is_present_third(word: str) -> bool:
+    """ "uses", "flies", "has": a third-person present verb whose base is in the lexicon."""
+    low = word.lower()
+    if low in {"has", "does", "is", "goes"}:
+        return True
+    for base in (low[:-3] + "y" if low.endswith("ies") else None, low[:-2], low[:-1]):
+        if base and low.endswith("s") and is_base_verb(base) and _conjugate(base) == low:
+            return True
+    return False
 
 
 def finish(text: str) -> str:

@@ -1,0 +1,319 @@
+"""Pronouns resolved to the person they name: "I want to visit her" → "… visit Ana".
+
+A memory is read on its own, months later, so "her" must say who. The antecedents of a
+clause are the people named in the same message, else in the previous turn: people with a
+stated relation ("my sister Ana", "Ana is my sister", which also give a gender), unnamed
+relatives ("my mom": "User's mom"), and capitalised names that do not open a sentence.
+A third-person pronoun ("she", "her", "him", "his") is replaced only when exactly one
+antecedent of a compatible gender is in reach; :func:`resolve_pronouns` returns None when
+one stays unresolved, and the extractor then does not produce that text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from langmem_extract.extractors.rules.relations import Relation, relation_mentions
+
+_PRONOUN = re.compile(r"\b(?:[Ss]he|[Hh]e|[Hh]ers?|[Hh]im|[Hh]is)\b")
+_GENDER = {"she": "f", "her": "f", "hers": "f", "he": "m", "him": "m", "his": "m"}
+# After an object "her" comes a boundary; after a possessive "her" comes a noun.
+_AFTER_OBJECT = re.compile(
+    r"^(?:\s*(?:[.,;:!?)\]]|$)|\s+(?:and|or|but|to|for|with|at|in|on|about|after|before|from|up|"
+    r"out|back|again|too|today|yesterday|tomorrow|tonight|so|because|that|when|if|as|than|"
+    r"a|an|the|some|more|much|every|last|this|how|what|feel|know|into|over|down|off|while|"
+    r"around|through|all)\b)"
+)
+_UNNAMED_KIN = re.compile(
+    r"\b[Mm]y\s+(?P<rel>(?:(?:older|younger|little|big|baby|twin)\s+)?(?:wife|husband|girlfriend|"
+    r"boyfriend|son|daughter|mom|mum|mother|dad|father|brother|sister|grandma|grandmother|"
+    r"grandpa|grandfather|aunt|uncle|niece|nephew|dog|cat|puppy|kitten|pet|horse))\b(?!\s+[A-Z])"
+)
+_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)(?<!\n)\b[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)*\b")
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|to|from|near|around|across|through|into|of)\s+$")
+_NOT_PEOPLE = frozenset(
+    [
+        "I",
+        "I'm",
+        "I've",
+        "I'll",
+        "I'd",
+        "The",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "It",
+        "It's",
+        "He",
+        "She",
+        "They",
+        "We",
+        "You",
+        "My",
+        "Our",
+        "Your",
+        "His",
+        "Her",
+        "Their",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Christmas",
+        "Easter",
+        "Thanksgiving",
+        "Halloween",
+        "God",
+        "English",
+        "Spanish",
+        "French",
+        "German",
+        "Chinese",
+        "Japanese",
+        "Italian",
+        "Portuguese",
+        "America",
+        "American",
+        "Europe",
+        "European",
+        "Asia",
+        "Africa",
+        "Canada",
+        "London",
+        "Paris",
+        "York",
+        "Instagram",
+        "Facebook",
+        "Twitter",
+        "YouTube",
+        "Netflix",
+        "Google",
+        "Amazon",
+        "Spotify",
+        "Zoom",
+        "Hey",
+        "Hi",
+        "Hello",
+        "Thanks",
+        "Wow",
+        "Yeah",
+        "Yes",
+        "Okay",
+        "Sure",
+        "Oh",
+        "And",
+        "But",
+        "So",
+        "Also",
+        "Then",
+        "Just",
+        "Really",
+        "Btw",
+        "Lol",
+        "Haha",
+        "Omg",
+    ]
+)
+
+
+def antecedents(text: str, subject: str, addressee: str | None) -> list[tuple[str, str | None]]:
+    """People a third-person pronoun in ``text`` can name: (how to write them, gender)."""
+    found: dict[str, tuple[str, str | None]] = {}
+    for rel in relation_mentions(text):
+        found[rel.name] = (rel.name, rel.gender)
+    for m in _UNNAMED_KIN.finditer(text):
+        gender = Relation("x", m.group("rel")).gender
+        found.setdefault(f"my {m.group('rel')}", (f"{subject}'s {m.group('rel').lower()}", gender))
+    text = re.sub(r'"[^"]*"', "", text)  # a title is nobody
+    for m in _CAPITALISED.finditer(text):
+        name = m.group(0)
+        if _PLACE_BEFORE.search(text[: m.start()]):
+            continue  # "at the conference in Porto": a place
+        if name.split()[0] in _NOT_PEOPLE:
+            continue
+        if name in _NOT_PEOPLE or name in {subject, addressee} or name in found:
+            continue
+        found[name] = (name, None)
+    return list(found.values())
+
+
+def resolve_pronouns(
+    content: str,
+    subject: str,
+    addressee: str | None,
+    here: str,
+    before: str = "",
+) -> str | None:
+    """``content`` with "she"/"her"/"him"/"his" replaced by the one person they can name
+    (from ``here``, else ``before``); None when a pronoun stays unresolved."""
+    body = re.sub(r"\[[^\]]*\]", "", content)  # a photo caption describes, it does not refer
+    if not _PRONOUN.search(body):
+        return content
+    for source in (here, before):
+        people = antecedents(source, subject, addressee)
+        if people:
+            break
+    else:
+        return None
+    out: list[str] = []
+    last = 0
+    for m in _PRONOUN.finditer(content):
+        if _in_caption(content, m.start()):
+            continue
+        word = m.group(0).lower()
+        fits = [p for p in people if p[1] in (None, _GENDER[word])]
+        if len(fits) != 1:
+            return None
+        name = fits[0][0]
+        if word in {"his", "hers"} or (
+            word == "her" and not _AFTER_OBJECT.match(content[m.end() :])
+        ):
+            name = f"{name}'s"
+        out += [content[last : m.start()], name]
+        last = m.end()
+    return "".join(out) + content[last:]
+
+
+def _in_caption(text: str, pos: int) -> bool:
+    return text.rfind("[", 0, pos) > text.rfind("]", 0, pos)
+
+
+_PLURAL_PRONOUN = re.compile(r"\b(?:[Tt]hey(?:'re|'ve|'ll|'d)?|[Tt]hem|[Tt]heir|[Tt]heirs)\b")
+# A plural noun phrase that "they" can name: "my turtles", "the kids", "your parents".
+_PLURAL_NP = re.compile(
+    r"\b(?P<det>[Mm]y|[Yy]our|[Oo]ur|[Tt]he|[Tt]hese|[Tt]hose)\s+(?P<noun>(?:[a-z]+\s+)?"
+    r"(?:[a-z]{2,}[^s\W's]s|people|children|kids|folks|family|team|parents|guys))\b"
+    # a bare plural opening a sentence: "Books guide me. They're a huge part of my journey"
+    r"|(?:^|(?<=[.!?]\s))(?P<det2>)(?P<bare>[A-Z][a-z]+[^s\W's]s)\s+(?!of\b)[a-z]+"
+)
+_NOT_PLURAL = frozenset(
+    [
+        "this",
+        "thus",
+        "plus",
+        "bus",
+        "gas",
+        "yes",
+        "series",
+        "news",
+        "process",
+        "class",
+        "lens",
+        "ones",
+        "others",
+        "things",
+        "times",
+        "days",
+        "years",
+        "weeks",
+        "months",
+    ]
+)
+_COLLECTIVE = re.compile(
+    r"\b(?:[a-z]{2,}[^s\W]s|people|children|family|team|everyone|everybody|folks|group|class|"
+    r"crew|community|friends?|parents|kids|guys)\b"
+)
+
+
+def resolve_plural(clause: str, here: str, before: str = "") -> str | None:
+    """A first-person ``clause`` whose "they"/"them"/"their" names something earlier in the
+    message (``here``, the text before the clause) or the previous turn (``before``):
+    the pronoun is replaced by that phrase ("They eat insects" → "My turtles eat insects").
+    Unchanged when the clause names its own plural before the pronoun; None when nothing
+    unique can be named."""
+    m = _PLURAL_PRONOUN.search(clause)
+    if not m:
+        return clause
+    if any(w not in _NOT_PLURAL for w in _COLLECTIVE.findall(clause[: m.start()])):
+        return clause  # "I love my kids and spend time with them"
+    for source, swap in ((here, False), (before, True)):
+        phrases = _plural_phrases(source)
+        if len(phrases) == 1:
+            det, noun = phrases.pop()
+            if swap:  # the other speaker's "my turtles" are "your turtles" here
+                det = {"my": "your", "your": "my", "our": "your"}.get(det, det)
+            det = "the" if det in {"these", "those"} else det
+            # The first pronoun names them; the later ones then read as theirs.
+            said = _plural_form(m.group(0), det, noun)
+            return f"{clause[: m.start()]}{said}{clause[m.end() :]}"
+        if phrases:
+            break
+    # A lone "their" ("wildlife and their habitats") reads on its own; "they"/"them" do not.
+    if all(p.group(0).lower() in {"their", "theirs"} for p in _PLURAL_PRONOUN.finditer(clause)):
+        return clause
+    return None
+
+
+def _plural_phrases(text: str) -> set[tuple[str, str]]:
+    """The plural noun phrases of ``text``: (determiner, noun), "" for a bare plural."""
+    out = set()
+    for p in _PLURAL_NP.finditer(text):
+        if p.group("bare"):
+            out.add(("", p.group("bare").lower()))
+        elif p.group("noun").split()[-1] not in _NOT_PLURAL:
+            out.add((p.group("det").lower(), p.group("noun")))
+    return out
+
+
+def _plural_form(pronoun: str, det: str, noun: str) -> str:
+    low = pronoun.lower()
+    phrase = f"{det} {noun}".strip()
+    if low in {"their", "theirs"}:
+        phrase += "'"
+    elif "'" in low:
+        phrase += {"'re": " are", "'ve": " have", "'ll": " will", "'d": " would"}[low[4:]]
+    return phrase[0].upper() + phrase[1:] if pronoun[0].isupper() else phrase
+
+
+def bracket_referents(
+    quote: str, subject: str, addressee: str | None, earlier: tuple[str, ...]
+) -> str:
+    """A verbatim quote with its first "she"/"he"/"they" followed by the one referent the
+    earlier turns name: "She [Jean] had a tough time", "They [my turtles] look tired"."""
+    out = quote
+    m = _PRONOUN.search(out)
+    if m and not _antecedents_in(quote[: m.start()], subject, addressee):
+        word = m.group(0).lower()
+        for source in earlier:
+            people = [
+                p for p in antecedents(source, subject, addressee) if p[1] in (None, _GENDER[word])
+            ]
+            if people:
+                if len(people) == 1 and "'s " not in people[0][0]:
+                    own = "'s" if word in {"his", "hers"} else ""
+                    end = m.end() + len(re.match(r"[\w']*", out[m.end() :]).group(0))  # "He's"
+                    out = f"{out[:end]} [{people[0][0]}{own}]{out[end:]}"
+                break
+    m = _PLURAL_PRONOUN.search(out)
+    if m and not _COLLECTIVE.search(out[: m.start()]):
+        for swap, source in enumerate(earlier):
+            phrases = _plural_phrases(source)
+            if phrases:
+                if len(phrases) == 1:
+                    det, noun = phrases.pop()
+                    if swap % 2 == 0:  # the other speaker's "my turtles" are "your turtles"
+                        det = {"my": "your", "your": "my", "our": "your"}.get(det, det)
+                    det = "the" if det in {"these", "those"} else det
+                    out = f"{out[: m.end()]} [{f'{det} {noun}'.strip()}]{out[m.end() :]}"
+                break
+    return out
+
+
+def _antecedents_in(text: str, subject: str, addressee: str | None) -> bool:
+    return bool(antecedents(text, subject, addressee))

@@ -1,0 +1,353 @@
+"""The last check on a memory's text: a clause with a subject and a verb, or nothing.
+
+Chat is full of fragments ("Proud of you!", "Just part of the journey"), subjectless
+remarks ("Reminds me how awesome life is") and vocatives ("… means a lot, Maria"). A
+memory is read on its own, so :func:`well_formed` drops a trailing vocative and returns
+None for text that is not a clause about someone: no finite verb, no subject, a leading
+"they" with nobody named, or nothing left but the subject and a pronoun ("John got it.").
+"""
+
+from __future__ import annotations
+
+import re
+
+from langmem_extract.extractors.rules.grammar import PAST_IRREGULAR
+from langmem_extract.extractors.rules.patterns import GENERIC_STOP
+from langmem_extract.extractors.rules.verbs import BASE_VERBS
+
+_CAPTION = re.compile(r"\s*\[[^\]]*\]")
+_DATED = re.compile(
+    r"\b(?:on|in|around|before|after|the)\b[^.]*?\b(?:\d{4}|January|February|March|April|May|"
+    r"June|July|August|September|October|November|December)\b(?:\s+\d{4})?"
+)
+_AUX = frozenset(
+    [
+        "is",
+        "are",
+        "was",
+        "were",
+        "am",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "shall",
+        "may",
+        "might",
+        "must",
+        "does",
+        "do",
+        "did",
+        "isn't",
+        "aren't",
+        "wasn't",
+        "weren't",
+        "hasn't",
+        "haven't",
+        "hadn't",
+        "won't",
+        "wouldn't",
+        "can't",
+        "cannot",
+        "couldn't",
+        "shouldn't",
+        "doesn't",
+        "don't",
+        "didn't",
+        "it's",
+        "that's",
+        "there's",
+        "here's",
+        "what's",
+        "who's",
+        "he's",
+        "she's",
+        "they're",
+        "they've",
+        "they'll",
+        "gotta",
+        "gonna",
+    ]
+)
+# Openers that leave the subject out: "Reminds me …", "Really made me think", "Proud of you".
+_SUBJECTLESS = frozenset(
+    [
+        "hoping",
+        "wishing",
+        "glad",
+        "proud",
+        "sorry",
+        "thanks",
+        "thank",
+        "bet",
+        "love",
+        "loving",
+        "appreciate",
+        "must",
+        "gotta",
+        "gonna",
+        "wanna",
+        "hope",
+        "wish",
+        "need",
+        "needs",
+        "wanted",
+        "reminds",
+        "feels",
+        "looks",
+        "sounds",
+        "seems",
+        "makes",
+        "made",
+        "gives",
+        "keeps",
+        "means",
+        "helps",
+        "lets",
+        "really",
+        "just",
+        "definitely",
+        "totally",
+        "so",
+        "also",
+        "super",
+        "let's",
+        "don't",
+        "do",
+    ]
+)
+_OBJECT_START = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "my",
+        "your",
+        "their",
+        "his",
+        "her",
+        "its",
+        "it",
+        "this",
+        "that",
+        "these",
+        "those",
+        "out",
+        "up",
+        "in",
+        "on",
+        "off",
+        "me",
+        "him",
+        "them",
+        "us",
+        "some",
+        "any",
+        "what",
+        "how",
+        "to",
+        "going",
+        "back",
+        "down",
+        "over",
+        "around",
+        "about",
+        "for",
+        "with",
+    ]
+)
+_SUBORDINATE = frozenset(
+    [
+        "whenever",
+        "when",
+        "if",
+        "because",
+        "although",
+        "though",
+        "since",
+        "while",
+        "unless",
+        "whereas",
+        "once",
+        "especially",
+    ]
+)
+_OTHERS = frozenset({"others", "themselves", "their", "theirs", "them", "they"})
+_SMALL_WORDS = frozenset(
+    [
+        "got",
+        "get",
+        "did",
+        "was",
+        "has",
+        "had",
+        "are",
+        "the",
+        "and",
+        "for",
+        "not",
+        "but",
+        "all",
+        "too",
+        "out",
+        "off",
+        "now",
+        "yet",
+        "one",
+        "any",
+        "own",
+        "who",
+        "why",
+        "how",
+        "its",
+        "it's",
+        "can",
+        "may",
+        "way",
+        "big",
+        "new",
+        "put",
+        "try",
+        "saw",
+        "see",
+    ]
+)
+
+
+def _finite(word: str) -> bool:
+    low = word.lower()
+    if low in _AUX or low in PAST_IRREGULAR or low in _PAST_MORE or low.endswith("n't"):
+        return True
+    if len(low) > 4 and low.endswith("ed"):
+        return True
+    if low.endswith("ies") and low[:-3] + "y" in BASE_VERBS:
+        return True
+    return low.endswith("s") and (low[:-1] in BASE_VERBS or low[:-2] in BASE_VERBS)
+
+
+def _plural_verb(words: list[str], i: int, plural: re.Pattern[str]) -> bool:
+    """ "Flowers bring joy", "paintings of the lake capture the colors": a base verb after
+    a plural subject, or between a noun and its object."""
+    before = words[i - 1].lower()
+    after = words[i + 1].lower() if i + 1 < len(words) else ""
+    if plural.match(before):
+        return words[i].lower() != "like"  # "ones like charades": a preposition
+    return before not in _NOT_BEFORE_VERB and after in _OBJECT_START
+
+
+_PAST_MORE = frozenset(
+    [
+        "lit",
+        "shot",
+        "hit",
+        "put",
+        "cut",
+        "set",
+        "let",
+        "quit",
+        "hurt",
+        "read",
+        "spread",
+        "fed",
+        "fled",
+        "dug",
+        "hung",
+        "meant",
+        "bent",
+        "lent",
+        "sped",
+        "spun",
+        "stuck",
+        "swung",
+        "bit",
+        "hid",
+        "shut",
+        "split",
+        "burnt",
+        "learnt",
+        "dreamt",
+    ]
+)
+_NOT_BEFORE_VERB = frozenset(
+    [
+        "to",
+        "a",
+        "an",
+        "the",
+        "my",
+        "your",
+        "their",
+        "his",
+        "her",
+        "our",
+        "its",
+        "this",
+        "that",
+        "some",
+        "any",
+        "no",
+        "every",
+    ]
+)
+
+
+def well_formed(text: str, names: tuple[str, ...] = ()) -> str | None:
+    """``text`` tidied (a trailing vocative naming one of ``names`` dropped), or None when it
+    is not a clause with a subject and a verb, or says nothing beyond a pronoun."""
+    caption = "".join(_CAPTION.findall(text))
+    said = _CAPTION.sub("", text).strip()
+    body = said.rstrip(".!?… ")
+    for name in names:
+        # "Woah, Caroline, it sounds …" speaks to her
+        body = re.sub(rf"^(?:[A-Z][a-z]+,?\s+)?{re.escape(name)},\s+(?=[a-z])", "", body)
+        body = body[:1].upper() + body[1:]
+        # "…, Maria." / "…, Jon <3" speaks to them
+        body = re.sub(rf",\s+{re.escape(name)}(?:\W|<3)*$", "", body)
+    words = re.findall(r"[A-Za-z][\w'-]*", body)
+    if len(words) < 3:
+        return None
+    first = words[0].lower()
+    second = words[1].lower()
+    if first in _SUBJECTLESS or (first in BASE_VERBS and second in _OBJECT_START):
+        return None  # "Dance floors help" has a subject; "Check out my painting" has none
+    if first in _SUBORDINATE and "," not in body:
+        return None  # "Whenever Caroline hears this jam": no main clause
+    if first in {"they", "they're", "they've", "them"} or (
+        first in {"these", "those"} and not caption
+    ):
+        return None  # nobody named for "they"
+    led = bool(names) and re.match(rf"(?:{'|'.join(map(re.escape, names))})\s+\w", body)
+    plural = re.compile(r"(?i:we|you|they|people|\w+[^'\Ws]s)$")
+    # Short remarks are where fragments live; a long one without a known verb has one the
+    # small lexicon does not know ("paintings of the lake capture the colors").
+    if (
+        len(words) <= 8
+        and not led
+        and not any(
+            # "their dreams" is a noun: an -s word after a determiner is no verb
+            (
+                _finite(w)
+                and (w.lower() in _AUX or not (i and words[i - 1].lower() in _NOT_BEFORE_VERB))
+            )
+            or (i and w.lower() in BASE_VERBS and _plural_verb(words, i, plural))
+            for i, w in enumerate(words)
+        )
+    ):
+        return None  # no finite verb: "Proud of Joanna", "Just part of the journey"
+    own = {n.lower() for n in names}
+    content = [
+        w
+        for w in re.findall(r"\b[A-Za-z]{3,}\b", _DATED.sub("", body))
+        if w.lower() not in GENERIC_STOP | _SMALL_WORDS | _OTHERS | own
+    ]
+    if not content and re.search(r"\b(?:it|that|this|them|some|one|those|these)\b", body, re.I):
+        return None  # "John got it.", "Tim hasn't read that yet"
+    if said.startswith(body) and not said[len(body) :].strip(".!?… "):
+        return text  # nothing dropped
+    return f"{body}.{caption}." if caption else f"{body}."
