@@ -195,6 +195,11 @@ class RuleExtractor:
             )  # fmt: skip
             if said is not None:
                 said.attribute, said.value = cand.attribute, cand.value
+            elif any(  # slots.py keyed this person's role already ("my boss is Carla")
+                c.attribute and c.attribute.startswith("relation:") and c.value == cand.value
+                for c in out
+            ):
+                continue
             elif normalize_text(cand.content) not in seen:
                 seen.add(normalize_text(cand.content))
                 out.append(cand)
