@@ -134,6 +134,7 @@ class Attribute(StrEnum):
     STUDIES = "studies"
     DIET = "diet"
     HEALTH = "health"
+    BUDGET = "budget"
 
 
 class AttributeFamily(StrEnum):

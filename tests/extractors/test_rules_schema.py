@@ -47,6 +47,8 @@ CORPUS = [
     ("I prefer tea over coffee.", "general", "choice:coffee|tea"),
     ("I hate cilantro.", "general", "likes:cilantro"),
     ("I love hiking.", "general", "likes:hiking"),
+    ("I'm on a tight budget.", "finance", "budget"),
+    ("I follow a strict keto diet.", "health", "diet"),
     # "my <thing> is <value>": the thing itself is the (free) conflict key
     ("My car is a red Tesla.", "general", "car"),
 ]
