@@ -236,3 +236,31 @@ def test_one_turn_with_several_preferences_in_passing() -> None:
         ("likes:get bored lying around", "no"),
         ("likes:old towns with steep streets", "yes"),
     ]
+
+
+def test_a_statement_inside_a_discourse_frame_is_read_for_itself() -> None:
+    got = extract("I have to say, I can't stand crowded beaches.")
+    assert [(c.type, c.content) for c in got] == [
+        (MemoryType.PREFERENCE, "User can't stand crowded beaches.")
+    ]
+    (felt,) = extract("I feel like I've always been drawn to jazz.")
+    assert (felt.content, felt.attribute) == ("User has always been drawn to jazz.", "likes:jazz")
+    (known,) = extract("I know my sister loves opera.")
+    assert (known.type, known.content) == (MemoryType.FACT, "User's sister loves opera.")
+    assert extract("I'm not sure I like opera.") == []  # doubt states no preference
+
+
+def test_a_topic_lead_in_stays_with_its_preference() -> None:
+    got = extract("When it comes to music, I prefer vinyl records.")
+    assert [(c.content, c.attribute) for c in got] == [
+        ("When it comes to music, User prefers vinyl records.", "likes:vinyl records")
+    ]
+    got = extract("As for hotels, I've always been drawn to small boutique places.")
+    assert [c.content for c in got] == [
+        "As for hotels, User has always been drawn to small boutique places."
+    ]
+    # "For example" is no topic, and a topic with an event is no preference.
+    assert [c.content for c in extract("For example, I love hiking.")] == ["User loves hiking."]
+    assert [c.type for c in extract("When it comes to travel, I went to Rome in 2019.")] == [
+        MemoryType.EVENT
+    ]

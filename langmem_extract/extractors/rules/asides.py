@@ -29,6 +29,16 @@ _MY_LEAD = re.compile(
     r"(?P<np>[^,;.!?]{3,80})",
     re.I,
 )
+#: Separates a topic frame from its statement: "When it comes to music|I prefer vinyl".
+TOPIC_MARK = "\x1f"
+# "When it comes to music, I prefer vinyl": the topic belongs with the preference.
+_TOPIC_LEAD = re.compile(
+    r"^(?P<lead>(?:when it comes to|as for|as far as|in terms of|regarding|with regard to|"
+    r"(?:for|with)(?!\s+(?:example|instance|now|me|sure|once|the record|one|starters|context|"
+    r"real|a while|years|months|weeks|days|ages|my|this|that|some|a|an)\b))\s+[^,;.!?]{2,40}?"
+    r"(?:\s+(?:goes|is concerned|are concerned))?)\s*,\s*(?P<st>(?:i|i'm|i've|i'd)\b[^;.!?]+)",
+    re.I,
+)
 _AS_A_LEAD = re.compile(r"^(?:as|being)\s+(?P<np>an?\s+[^,;.!?]{2,60}?)\s*,", re.I)
 _SINCE_LEAD = re.compile(
     r"(?:^|,\s*)(?:since|because|given that|considering|seeing as|now that|as)\s+"
@@ -49,7 +59,8 @@ _ADVERB_WORD = re.compile(r"^(?:also|always|never|really|just|still|often|usuall
 
 def asides(text: str) -> Iterator[tuple[str, str]]:
     """First-person statements inside lead-ins and questions, as clauses of their own:
-    ``(where it was said, the statement)``."""
+    ``(where it was said, the statement)``. A statement under a topic ("When it comes to
+    music, I prefer vinyl") comes as ``TOPIC_MARK + topic + TOPIC_MARK + statement``."""
     for sentence in _SENTENCES.split(text):
         sentence = sentence.strip()
         if not sentence:
@@ -69,6 +80,9 @@ def asides(text: str) -> Iterator[tuple[str, str]]:
                 yield origin, f"I follow {_a(np)}"
             else:  # "my aversion to crowds" → "I have an aversion to crowds"
                 yield origin, f"I have {_a(np)}"
+        m = _TOPIC_LEAD.match(sentence)
+        if m:
+            yield m.group(0), f"{TOPIC_MARK}{m.group('lead')}{TOPIC_MARK}{m.group('st').strip()}"
         m = _AS_A_LEAD.match(sentence)
         if m:
             yield m.group(0).strip(" ,"), f"I'm {m.group('np').strip()}"

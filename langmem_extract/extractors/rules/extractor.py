@@ -16,7 +16,7 @@ from datetime import datetime
 from langmem_extract.errors import InvalidInputError
 from langmem_extract.extractors.base import ExtractContext, ExtractorOutput
 from langmem_extract.extractors.dates import TimeRef, find_time_expression
-from langmem_extract.extractors.rules.asides import asides
+from langmem_extract.extractors.rules.asides import TOPIC_MARK, asides
 from langmem_extract.extractors.rules.clauses import split_clauses
 from langmem_extract.extractors.rules.families import (
     Hit,
@@ -172,6 +172,7 @@ class RuleExtractor:
         for origin, aside in asides(clean_text(message.content)):
             if origin in done or contains_redaction(aside):
                 continue
+            topic, _, aside = aside.rpartition(TOPIC_MARK)
             cand = self._candidate(
                 aside, False, subject, ref, message, [*earlier, *out], addressee, to_assistant
             )
@@ -185,7 +186,14 @@ class RuleExtractor:
             out = [
                 c for c in out if "generic" not in c.signals or normalize_text(c.content) != said_tp
             ]
-            if (key := normalize_text(cand.content)) not in seen:
+            if topic := topic.strip(TOPIC_MARK + " "):
+                # "User prefers vinyl." gives way to "When it comes to music, User prefers vinyl."
+                plain = normalize_text(cand.content)
+                out = [c for c in out if normalize_text(c.content) != plain]
+                text = f"{topic}, {cand.content}"
+                cand = cand.model_copy(update={"content": text, "title": make_title(text)})
+            key = normalize_text(cand.content)
+            if key not in seen:
                 seen.add(key)
                 out.append(cand)
         if self.fallback and unmatched:

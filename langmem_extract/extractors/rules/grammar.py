@@ -210,7 +210,7 @@ def third_person(text: str, subject: str, addressee: str | None = None) -> str:
             return (
                 f"{subject} {adverbs[:-3].strip() + ' ' if adverbs[:-3].strip() else ''}does {verb}"
             )
-        if re.search(r"\btend to\s*$", adverbs, re.I):  # "I tend to avoid" → "tends to avoid"
+        if re.search(r"\btend to\b", adverbs, re.I):  # "I tend to avoid" → "tends to avoid"
             return f"{subject} {re.sub(r'(?i)tend to', 'tends to', adverbs)}{verb}"
         if adverbs:
             return f"{subject} {adverbs}{_conjugate(verb)}"

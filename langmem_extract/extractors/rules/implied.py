@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from langmem_extract.extractors.rules.families import Hit
+from langmem_extract.extractors.rules.families import Hit, classify_clause
 from langmem_extract.extractors.rules.grammar import PAST_IRREGULAR, norm_key, object_phrase
 from langmem_extract.schema import (
     Attribute,
@@ -215,7 +215,9 @@ _FAMILIES: tuple[_Family, ...] = (
        r"does not|do not|never)\s+(?:really\s+)?))?(?:appeals?|speaks?|resonates?|agrees?|"
        r"sits? well)\s+(?:to|with)\s+me\b", subject_first=True),
     # "I find X relaxing" / "I find X overwhelming"
-    _f("attraction", rf"^i\s+{_ADV}find\s+(?P<obj>.+?)\s+(?:to be\s+)?{_DEGREE}"
+    _f("attraction", rf"^i(?:\s+|'ve\s+|\s+have\s+)(?:always\s+|generally\s+|usually\s+)*"
+       rf"(?:(?<=have )|(?<='ve )|(?<=always )|(?<=generally )|(?<=usually ))?{_ADV}"
+       rf"(?:find|(?<=always )found)\s+(?P<obj>.+?)\s+(?:to be\s+)?{_DEGREE}"
        rf"(?:(?P<neg>{_NEG_ADJ})|{_POS_ADJ})\b", whole=True),
     # "Flying makes me anxious", "Being outdoors makes me happy"
     _f("attraction", rf"^(?P<obj>.+?)\s+(?:always\s+|really\s+|just\s+|tends? to\s+)?"
@@ -307,7 +309,7 @@ _FAMILIES: tuple[_Family, ...] = (
 
 # Objects that name nothing: "I can't stand up", "I can't do it", "I value your help".
 _BAD_OBJECT = re.compile(
-    r"^(?:(?:up|down|still|by|back|out|on|off|here|there|now|right now|at the moment|being|"
+    r"^(?:it\b(?!\s+when)|(?:up|down|still|by|back|out|on|off|here|there|now|right now|at the moment|being|"
     r"to be|anymore|any more|much|so|too|you|your|yours|which|what|who|why|how|if|whether|"
     r"the fact)\b|(?:him|her|them|us|me|myself|it|that|this|these|those|anything|everything|"
     r"something|nothing|one|people|stuff|things)$|$)",
@@ -315,7 +317,8 @@ _BAD_OBJECT = re.compile(
 )
 _PRONOUN_SUBJECT = re.compile(
     r"^(?:it|that|this|these|those|they|he|she|which|what|who|there|here|you|if|when|whether|"
-    r"unless|what if|even if|so|and|but)\b|\b(?:he|she|they|you|we)\b",
+    r"unless|what if|even if|so|and|but)\b|\b(?:he|she|they|you|your|yours|his|her|their|we|"
+    r"our|I|I'm|I've|I'd|I'll)\b|,",
     re.I,
 )
 _SOFTENER = re.compile(
@@ -332,6 +335,16 @@ _HYPOTHETICAL = re.compile(
 _OBJECT_CUT = re.compile(
     r"\s+(?:like when|unless|if|whenever|while|even though|"
     r"although|as well as|and i|and that|and so|so i|which|because|since|but)\b.*$",
+    re.I,
+)
+# Discourse frames around a statement: "I must say", "I've realised that", "I think I …".
+_EPISTEMIC = re.compile(
+    r"^(?:i\s+(?:have to|must|gotta|should|need to)\s+(?:say|admit|confess|mention|tell you|"
+    r"be honest)|i(?:'ll| will)\s+(?:admit|confess|be honest|say)|i(?:'d| would)\s+say|"
+    r"i(?:'ve| have)\s+(?:always\s+|recently\s+|also\s+)*(?:realized|realised|noticed|found|"
+    r"discovered|learned|learnt|come to realize|come to realise)|i\s+(?:realized|realised|"
+    r"noticed|discovered|(?:do\s+)?(?:think|feel(?:\s+like)?|guess|believe|know|suppose|"
+    r"find)))(?:\s*,?\s*(?:that\s+)?(?=(?:i|i'm|i've|my|nothing|there's)\b)|$)",
     re.I,
 )
 _TRANSIENT = re.compile(
@@ -357,10 +370,16 @@ _NEGATED_VP = re.compile(
     re.I,
 )
 _HYPOTHETICAL_INSIDE = re.compile(
-    r"\b(?:i wonder|i'm wondering|i am wondering|wondering (?:if|whether)|not sure (?:if|whether)|"
+    r"\b(?:i wonder|i'm wondering|i am wondering|wondering (?:if|whether)|not sure|"
     r"if i|whether i|would i|what if)\b",
     re.I,
 )
+# Verbs of thinking and saying: "I always think …" is no habit worth keeping.
+_NOT_HABITS = frozenset(
+    ["feel", "feels", "think", "wonder", "wish", "hope", "want", "say", "forget", "mean",
+     "know", "remember", "believe", "seem", "guess", "imagine", "tell", "ask"]
+)  # fmt: skip
+_ADVERB_WORD = re.compile(r"^(?:also|just|really|still|often|usually|[a-z]+ly)$", re.I)
 _PAST = re.compile(r"^\w+ed$", re.I)
 _REFINABLE_TYPES = frozenset({MemoryType.FACT, MemoryType.EVENT, MemoryType.GOAL})
 
@@ -382,6 +401,14 @@ def implied_preference(clause: str) -> Hit | None:
 
 def refine(clause: str, hit: Hit | None) -> Hit | None:
     """The families' hit, or the implied preference where the families missed one."""
+    if _EPISTEMIC.fullmatch(clause.rstrip(".!")):
+        return None  # "I have to say" alone (its statement is the next clause)
+    inner = _unwrap(clause)
+    if inner is not None:
+        # "I have to say, I can't stand crowds": the statement inside is what is said.
+        found = refine(inner, classify_clause(inner, False))
+        if found is not None:
+            return found
     if hit is not None and hit.attribute and hit.attribute.startswith(AttributeFamily.ALLERGY):
         what = hit.attribute.split(":", 1)[1]
         hit.type = MemoryType.PREFERENCE
@@ -412,6 +439,15 @@ def refine(clause: str, hit: Hit | None) -> Hit | None:
     return found if found is not None else hit
 
 
+def _unwrap(clause: str) -> str | None:
+    """The first-person statement inside "I have to say (that) …", "I've realised …"."""
+    m = _EPISTEMIC.match(clause)
+    if m is None:
+        return None
+    inner = clause[m.end() :].strip(" ,")
+    return inner[0].upper() + inner[1:] if inner else None
+
+
 def _hit(family: _Family, m: re.Match[str], text: str) -> Hit | None:
     raw = m.group("obj")
     if family.subject_first:
@@ -423,8 +459,11 @@ def _hit(family: _Family, m: re.Match[str], text: str) -> Hit | None:
         if _BAD_OBJECT.match(obj):
             return None
         words = obj.split()
-        if family.name == "habit" and (_PAST.match(words[0]) or words[0].lower() in PAST_IRREGULAR):
-            return None  # "I always wanted to …" is a wish, not a habit
+        first = next((w.lower() for w in words if not _ADVERB_WORD.match(w)), words[0].lower())
+        if family.name == "habit" and (
+            _PAST.match(first) or first in PAST_IRREGULAR or first in _NOT_HABITS
+        ):
+            return None  # "I always wanted to …" is a wish, "I always feel like …" a mood
         obj = " ".join(words[:MAX_OBJECT_WORDS])
     if not obj:
         return None
@@ -433,9 +472,7 @@ def _hit(family: _Family, m: re.Match[str], text: str) -> Hit | None:
     negative = family.polarity == "no" or any(
         v for k, v in m.groupdict().items() if k.startswith("neg")
     )
-    if family.name in {"habit", "trait"} and (
-        _NEGATIVE_STATE.search(obj) or (family.name == "trait" and _NEGATED_VP.match(obj))
-    ):
+    if family.name in {"habit", "trait"} and (_NEGATIVE_STATE.search(obj) or _NEGATED_VP.match(obj)):
         negative = True  # "I tend to get bored lying around"
     polarity = "no" if negative else "yes"
     key = norm_key(_key_phrase(family, obj))
@@ -522,7 +559,8 @@ def _key_phrase(family: _Family, obj: str) -> str:
     """The object a conflict key names: "huge coffee lover" → "coffee"."""
     obj = re.split(r",\s*(?:especially|particularly|such as|including|notably|mainly|mostly|even)\b", obj)[0]
     obj = re.sub(
-        r"^(?:it\s+)?(?:when|with|in|by|through|at|if|from|on|using|after|before|while)\s+",
+        r"^(?:(?:it\s+)?(?:when|with|in|by|through|at|if|from|on|using|after|before|while)|"
+        r"don't|doesn't|do not|does not|not|never)\s+",
         "",
         obj,
         flags=re.I,
