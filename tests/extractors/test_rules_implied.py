@@ -91,6 +91,29 @@ FAMILIES = [
     ("I'm not much of a beach person, honestly.", "trait",
      "User is not much of a beach person.", "likes:beach person", "no"),
     ("I'm a huge jazz lover.", "trait", "User is a huge jazz lover.", "likes:jazz", "yes"),
+    ("Board games are something I really enjoy.", "attraction",
+     "Board games are something User really enjoys.", "likes:board games", "yes"),
+    ("Golf isn't something I care about.", "attraction",
+     "Golf isn't something User cares about.", "likes:golf", "no"),
+    ("I'm happiest outdoors.", "attraction", "User is happiest outdoors.", "likes:outdoors", "yes"),
+    ("I'm always up for a good board game.", "attraction",
+     "User is always up for a good board game.", "likes:good board game", "yes"),
+    ("I could eat dumplings every day.", "attraction",
+     "User could eat dumplings every day.", "likes:dumplings", "yes"),
+    ("I've learned to avoid rush-hour trains.", "attraction",
+     "User has learned to avoid rush-hour trains.", "likes:rush hour trains", "no"),
+    ("I only wear natural fabrics.", "habit",
+     "User only wears natural fabrics.", "likes:wear natural fabrics", "yes"),
+    ("Pineapple on pizza is a hard pass for me.", "value",
+     "Pineapple on pizza is a hard pass for User.", "likes:pineapple on pizza", "no"),
+    ("I'm really picky when it comes to coffee.", "value",
+     "User is really picky when it comes to coffee.", "likes:coffee", "yes"),
+    ("I have a severe sesame allergy.", "allergy",
+     "User has a severe sesame allergy.", "allergy:sesame", "yes"),
+    ("I'm someone who needs a lot of quiet time.", "trait",
+     "User is someone who needs a lot of quiet time.", "likes:needs lot quiet time", "yes"),
+    ("I learn best through hands-on projects.", "habit",
+     "User learns best through hands-on projects.", "likes:hands on projects", "yes"),
 ]  # fmt: skip
 
 
@@ -108,7 +131,7 @@ def test_each_family_yields_a_preference_with_object_polarity_and_reasoning(
     assert cand.preference is not None and cand.preference.explicit is False
     assert cand.preference.reasoning.startswith(f"implied {family}:")
     assert "implied" in cand.signals
-    assert ("negation" in cand.signals) == (value == "no" or family == "budget")
+    assert ("negation" in cand.signals) == (value == "no" or family in {"budget", "allergy"})
 
 
 @pytest.mark.parametrize(

@@ -186,7 +186,8 @@ _FAMILIES: tuple[_Family, ...] = (
     _f("value", r"^(?P<obj>.+?)\s+(?:(?:is|are|has always been|have always been)\s+(?:(?:really|"
        r"very|so|extremely|incredibly|super|deeply|hugely|always|most)\s+)*(?:important|"
        r"essential|crucial|key|a (?:top\s+|high\s+|big\s+|real\s+)?priority|non-negotiable|"
-       r"a must(?:-have)?|everything|(?P<neg>a deal-?breaker|a no-go|off-limits|off the table))|"
+       r"a must(?:-have)?|everything|(?P<neg>a deal-?breaker|a no-go|off-limits|off the table|"
+       r"a (?:big\s+|hard\s+)?(?:no|pass)))|"
        r"matters?\s+(?:a lot\s+|so much\s+|a great deal\s+)?|means\s+(?:a lot|so much|"
        r"everything|the world))\s+(?:to|for)\s+me\b", subject_first=True),
     # "X is not my thing", "X isn't for me", "X is my happy place"
@@ -212,8 +213,28 @@ _FAMILIES: tuple[_Family, ...] = (
        r"(?:key|essential|everything|a must|non-negotiable|important|crucial|the priority|"
        r"a priority|the most important thing)\b", subject_first=True),
     _f("attraction", r"^(?P<obj>.+?)\s+(?:really\s+|just\s+|always\s+|(?P<neg>(?:doesn't|don't|"
-       r"does not|do not|never)\s+(?:really\s+)?))?(?:appeals?|speaks?|resonates?|agrees?|"
-       r"sits? well)\s+(?:to|with)\s+me\b", subject_first=True),
+       r"does not|do not|never)\s+(?:really\s+)?))?(?:(?:appeals?|speaks?|resonates?|agrees?|"
+       r"sits? well)\s+(?:to|with)\s+me|(?:interests?|excites?)\s+me)\b", subject_first=True),
+    # "Hiking is something I really enjoy", "Golf isn't something I care about"
+    _f("attraction", r"^(?P<obj>.+?)\s+(?:is|are)(?P<neg>n't|\s+not)?\s+(?:really\s+)?"
+       r"(?:something|anything|a thing)\s+(?:that\s+)?I\s+(?:(?:really|truly|genuinely|"
+       r"always)\s+)?(?:enjoy|like|love|value|care (?:for|about)|'m (?:into|interested in)|"
+       r"am (?:into|interested in)|look forward to)\b", subject_first=True),
+    # "I'm happiest outdoors", "I feel most at home in small towns"
+    _f("attraction", rf"^(?:{_I_AM}(?:always\s+)?|i\s+(?:always\s+)?feel\s+)(?:happiest|most "
+       r"(?:relaxed|comfortable|alive|at home|at ease|at peace)|at my (?:best|happiest)|in my "
+       r"element)\s+(?P<obj>(?:when|with|in|on|at|outdoors|outside|around|by)\b.*)",
+       whole=True),
+    # "I'm always up for X", "I'm much more into X", "I could watch X all day"
+    _f("attraction", rf"^{_I_AM}{_ADV}(?:(?:up|game|down)\s+for|(?:much\s+|a lot\s+|far\s+)?"
+       r"more\s+(?:into|drawn to|interested in|of a fan of))\s+(?P<obj>.+)"),
+    _f("attraction", r"^i\s+could\s+(?:happily\s+)?(?:eat|watch|listen to|read|play|drink|"
+       r"spend hours (?:on|in|with)?)\s*(?P<obj>.+?)\s+(?:all day|every day|forever|for hours|"
+       r"all the time|on repeat|every single day)\b", whole=True),
+    # "I've grown to love X", "I've come to appreciate X", "I've learned to avoid X"
+    _f("attraction", rf"^{_I_HAVE}(?:really\s+|slowly\s+|also\s+)*(?:grown|come|learned|learnt)"
+       r"\s+to\s+(?:love|appreciate|enjoy|like|value|prefer|(?P<neg>hate|dislike|avoid|dread|"
+       r"distrust))\s+(?P<obj>.+)"),
     # "I find X relaxing" / "I find X overwhelming"
     _f("attraction", rf"^i(?:\s+|'ve\s+|\s+have\s+)(?:always\s+|generally\s+|usually\s+)*"
        rf"(?:(?<=have )|(?<='ve )|(?<=always )|(?<=generally )|(?<=usually ))?{_ADV}"
@@ -254,7 +275,7 @@ _FAMILIES: tuple[_Family, ...] = (
        r"(?!to\b)(?P<obj>.+)", "no", inferred=True),
     # "I'm particular about X", "I'm very conscious of X"
     _f("value", rf"^{_I_AM}{_DEGREE}(?:particular|picky|fussy|careful|conscious|mindful|"
-       r"serious)\s+(?:about|of|with)\s+(?P<obj>.+)"),
+       r"serious)\s+(?:about|of|with|when it comes to)\s+(?P<obj>.+)"),
     _f("value", rf"^{_I_AM}{_DEGREE}(?P<obj>(?:eco|health|budget|cost|price|environmentally|"
        r"environment|safety|privacy|style|fashion|quality)[- ]conscious)\b", whole=True),
     # "I have a severe nut allergy", "I have a gluten intolerance"
@@ -272,13 +293,19 @@ _FAMILIES: tuple[_Family, ...] = (
        r"(?:cut\s+out|given\s+up|gave\s+up|quit|stopped\s+eating|stopped\s+drinking|"
        r"cut\s+back\s+on|sworn\s+off|swore\s+off)\s+(?P<obj>.+)", "no", inferred=True),
     _f("constraint", rf"^{_I_AM}{_ADV}(?:trying|working|attempting)\s+to\s+(?:eat|drink|get|"
-       r"include|add)\s+more\s+(?P<obj>.+)", inferred=True),
+       r"include|add|be|live|shop|travel|dress|stay)\s+more\s+(?P<obj>.+)", inferred=True),
+    # "I only wear natural fabrics", "I mostly shop second-hand"
+    _f("habit", r"^i\s+(?:(?:usually|generally|pretty much|almost|now|also)\s+)?(?:only|mostly|"
+       r"mainly|exclusively|primarily|strictly)\s+(?P<obj>(?:eat|wear|buy|use|watch|drink|read|"
+       r"fly|stay|shop|listen|play|cook|travel|drive|book|order|choose|go for|stick to|stick "
+       r"with)\b.+)", inferred=True),
     # "I usually cycle to work", "I never eat after 8", "I'm used to early mornings"
     _f("habit", r"^i\s+(?:also\s+|just\s+|still\s+|pretty much\s+|almost\s+)?(?:usually|always|"
        r"often|normally|typically|generally|tend to|regularly|mostly|frequently|"
        r"(?P<neg>never|rarely|seldom|hardly ever|almost never))\s+(?P<obj>.+)", inferred=True),
     _f("habit", rf"^(?:{_I_AM}{_ADV}(?:used|accustomed)\s+to|{_I_AM}in the habit of|"
-       r"i\s+make\s+(?:it\s+)?a\s+(?:point|habit)\s+(?:of|to))\s+(?P<obj>.+)", inferred=True),
+       r"i\s+make\s+(?:it\s+)?a\s+(?:point|habit)\s+(?:of|to)|i\s+(?:always\s+)?make\s+sure\s+"
+       r"(?:to|that i|i))\s+(?P<obj>.+)", inferred=True),
     _f("habit", r"^(?:every|each)\s+(?:single\s+)?(?:day|morning|evening|night|week|weekend|"
        r"summer|winter|year|month)\s*,?\s+i\s+(?:usually\s+|always\s+)?(?P<obj>.+)",
        inferred=True, whole=True),
