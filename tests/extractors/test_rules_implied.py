@@ -29,12 +29,14 @@ def preferences(text: str) -> list[Candidate]:
     return [c for c in extract(text) if c.type == MemoryType.PREFERENCE]
 
 
-# (sentence, family, content, attribute, value): one or more per family.
+# (sentence, family, content, attribute, value): one or more per family. The content is the
+# clause as said; the object (the conflict key) is trimmed to the thing preferred.
 FAMILIES = [
     ("I have a strong aversion to crowded tourist spots.", "aversion",
      "User has a strong aversion to crowded tourist spots.", "likes:crowded tourist spots", "no"),
     ("I have a strong aversion to loud bars, such as sports pubs, because they're noisy.",
-     "aversion", "User has a strong aversion to loud bars, such as sports pubs.",
+     "aversion",
+     "User has a strong aversion to loud bars, such as sports pubs, because they're noisy.",
      "likes:loud bars", "no"),
     ("I've got a real soft spot for old train stations.", "attraction",
      "User has got a real soft spot for old train stations.", "likes:old train stations", "yes"),
@@ -78,7 +80,7 @@ FAMILIES = [
     ("I'm on a fairly tight budget.", "budget",
      "User is on a fairly tight budget.", "budget", "tight"),
     ("I get seasick on small boats.", "constraint",
-     "User gets seasick.", "likes:seasick", "no"),
+     "User gets seasick on small boats.", "likes:seasick", "no"),
     ("I'm trying to cut down on fried food.", "constraint",
      "User is trying to cut down on fried food.", "likes:fried food", "no"),
     ("I usually cycle to the office when it's dry.", "habit",
@@ -87,7 +89,7 @@ FAMILIES = [
     ("I rarely eat out on weekdays.", "habit",
      "User rarely eats out on weekdays.", "likes:eat out on weekdays", "no"),
     ("I swim at the lido every morning before work.", "habit",
-     "User swims at the lido every morning.", "likes:swim at lido", "yes"),
+     "User swims at the lido every morning before work.", "likes:swim at lido", "yes"),
     ("I'm not much of a beach person, honestly.", "trait",
      "User is not much of a beach person.", "likes:beach person", "no"),
     ("I'm a huge jazz lover.", "trait", "User is a huge jazz lover.", "likes:jazz", "yes"),

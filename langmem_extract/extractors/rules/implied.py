@@ -375,13 +375,13 @@ _EPISTEMIC = re.compile(
     re.I,
 )
 _TRANSIENT = re.compile(
-    r"\b(?:right now|at the moment|just now|today|tonight|this (?:morning|afternoon|evening)|"
+    r"\b(?:right now|at the moment|just now|today(?!'s)|tonight|this (?:morning|afternoon|evening)|"
     r"(?:can't|cannot|can not) stand\s+(?:up|still|by|straight))\b",
     re.I,
 )
 # A clause whose subject is someone else: "my sister …", "our kids …".
 _OTHERS = re.compile(
-    r"^(?:my|our)\s+(?!(?:own|favou?rite|fav|go-to|preference|preferences|top|biggest|main|"
+    r"^(?!.*\band (?:i|me)\b)(?:my|our)\s+(?!(?:own|favou?rite|fav|go-to|preference|preferences|top|biggest|main|"
     r"number one|all-time|absolute|diet|budget|ideal|dream|perfect|choice|pick|taste|"
     r"weakness|guilty)\b)(?:[\w-]+\s+){0,2}?(?:is|are|was|were|has|have|had|can't|cannot|"
     r"doesn't|don't|does|do|loves?|likes?|hates?|enjoys?|prefers?|avoids?|refuses?|won't|"
@@ -397,8 +397,8 @@ _NEGATED_VP = re.compile(
     re.I,
 )
 _HYPOTHETICAL_INSIDE = re.compile(
-    r"\b(?:i wonder|i'm wondering|i am wondering|wondering (?:if|whether)|not sure|"
-    r"if i|whether i|would i|what if)\b",
+    r"^(?:i wonder|i'm wondering|i am wondering|i'm not sure|i am not sure|not sure)\b|"
+    r"\b(?:wonder(?:ing)? (?:if|whether)|would i|what if)\b",
     re.I,
 )
 # Verbs of thinking and saying: "I always think …" is no habit worth keeping.
@@ -494,8 +494,9 @@ def _hit(family: _Family, m: re.Match[str], text: str) -> Hit | None:
         obj = " ".join(words[:MAX_OBJECT_WORDS])
     if not obj:
         return None
-    whole = family.whole or family.subject_first
-    span = text[: m.end()] if whole else text[: m.start("obj")] + obj
+    # The content is the clause as said (the splitter has cut it from its neighbours);
+    # the trimmed object is the conflict key.
+    span = text
     negative = family.polarity == "no" or any(
         v for k, v in m.groupdict().items() if k.startswith("neg")
     )
