@@ -137,6 +137,7 @@ class Attribute(StrEnum):
     RELATIONSHIP_STATUS = "relationship_status"
     VEHICLE = "vehicle"
     BIRTHDAY = "birthday"
+    BUDGET = "budget"
 
 
 class AttributeFamily(StrEnum):

@@ -36,7 +36,7 @@ def one(text: str, **kw: object) -> Candidate:
         ("my timezone is PST", MemoryType.FACT, "User's timezone is PST.", "timezone", "PST"),
         ("My name is Dana.", MemoryType.FACT, "User's name is Dana.", "name", "Dana"),
         ("I'm 34 years old.", MemoryType.FACT, "User is 34 years old.", "age", "34"),
-        ("I'm allergic to peanuts.", MemoryType.FACT, "User is allergic to peanuts.", "allergy:peanuts", "yes"),
+        ("I'm allergic to peanuts.", MemoryType.PREFERENCE, "User is allergic to peanuts.", "allergy:peanuts", "yes"),
         ("I have two cats named Milo and Otis.", MemoryType.FACT, "User has two cats named Milo and Otis.", None, None),
         ("My wife is a teacher.", MemoryType.RELATIONSHIP, "User's wife is a teacher.", None, None),
         ("I prefer email over phone calls", MemoryType.PREFERENCE, "User prefers email over phone calls.", "choice:email|phone calls", "email"),
@@ -46,7 +46,7 @@ def one(text: str, **kw: object) -> Candidate:
         ("I'd rather take the train than fly.", MemoryType.PREFERENCE, "User would rather take the train than fly.", None, None),
         ("My favourite band is Radiohead.", MemoryType.PREFERENCE, "User's favorite band is Radiohead.", "favorite:band", "Radiohead"),
         ("I'm vegetarian.", MemoryType.PREFERENCE, "User is vegetarian.", "diet", "vegetarian"),
-        ("I have a strong aversion to horror movies.", MemoryType.PREFERENCE, "User has a strong aversion to horror movies.", None, None),
+        ("I have a strong aversion to horror movies.", MemoryType.PREFERENCE, "User has a strong aversion to horror movies.", "likes:horror movies", "no"),
         ("I want to learn Japanese.", MemoryType.GOAL, "User wants to learn Japanese.", None, None),
         ("I'll go with 7 Days Inn", MemoryType.DECISION, "User decided to go with 7 Days Inn.", None, None),
         ("I decided to quit my job.", MemoryType.DECISION, "User decided to quit their job.", None, None),
@@ -57,7 +57,7 @@ def one(text: str, **kw: object) -> Candidate:
         ("I'm Maya.", MemoryType.FACT, "User's name is Maya.", "name", "Maya"),
         ("And remember I prefer aisle seats.", MemoryType.PREFERENCE, "User prefers aisle seats.", "likes:aisle seats", "yes"),
         ("We decided to book the hotel near Shinjuku station.", MemoryType.DECISION, "User and others decided to book the hotel near Shinjuku station.", None, None),
-        ("I need to avoid anything with gluten.", MemoryType.PREFERENCE, "User needs to avoid anything with gluten.", None, None),
+        ("I need to avoid anything with gluten.", MemoryType.PREFERENCE, "User needs to avoid anything with gluten.", "likes:anything with gluten", "no"),
     ],
 )  # fmt: skip
 def test_patterns(

@@ -47,6 +47,8 @@ CORPUS = [
     ("I prefer tea over coffee.", "general", "choice:coffee|tea"),
     ("I hate cilantro.", "general", "likes:cilantro"),
     ("I love hiking.", "general", "likes:hiking"),
+    ("I'm on a tight budget.", "finance", "budget"),
+    ("I follow a strict keto diet.", "health", "diet"),
     # "my <thing> is <value>": the thing itself is the (free) conflict key
     ("My phone is a Pixel 8.", "general", "phone"),
     # slots.py: single-valued facts beyond the fixed keys, and preference changes

@@ -150,8 +150,9 @@ def test_max_memories_keeps_the_most_important(inmemory_store: BaseStore) -> Non
     r = extract_memories(chat, store=inmemory_store, namespace=NS, max_memories=2,
                          metadata={"reference_time": "2024-03-10T12:00:00Z"})  # fmt: skip
     assert r.extracted == 4 and r.stored == 2 and r.skipped == 2
-    kept = {c.type for c in r.candidates if c.action == Action.ADD}
-    assert kept == {MemoryType.INSTRUCTION, MemoryType.FACT}  # instruction 0.95, allergy 0.75
+    kept = {(c.type, c.category) for c in r.candidates if c.action == Action.ADD}
+    # instruction 0.95; the allergy, a health preference, 0.85 over "I love hiking" 0.70
+    assert kept == {(MemoryType.INSTRUCTION, "communication"), (MemoryType.PREFERENCE, "health")}
     skipped = [c for c in r.candidates if c.action == Action.SKIP]
     assert all("max_memories" in (c.reason or "") for c in skipped)
     assert min(c.importance for c in r.candidates if c.action == Action.ADD) >= max(

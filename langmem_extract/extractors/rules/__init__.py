@@ -6,6 +6,9 @@
 * :mod:`~langmem_extract.extractors.rules.families`: the rule families a clause is matched
   against, in order;
 * :mod:`~langmem_extract.extractors.rules.patterns`: the regexes those families use;
+* :mod:`~langmem_extract.extractors.rules.implied`: preferences said in passing (aversions,
+  values, constraints, habits, traits), refining what the families found;
+* :mod:`~langmem_extract.extractors.rules.asides`: statements inside lead-ins and questions;
 * :mod:`~langmem_extract.extractors.rules.grammar`: English helpers (third person, verb
   agreement, phrase trimming), with :mod:`~langmem_extract.extractors.rules.verbs` (the
   verb lexicon agreement needs);

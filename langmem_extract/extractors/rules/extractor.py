@@ -16,6 +16,7 @@ from datetime import datetime
 from langmem_extract.errors import InvalidInputError
 from langmem_extract.extractors.base import ExtractContext, ExtractorOutput
 from langmem_extract.extractors.dates import TimeRef, find_time_expression
+from langmem_extract.extractors.rules.asides import TOPIC_MARK, asides
 from langmem_extract.extractors.rules.clauses import split_clauses
 from langmem_extract.extractors.rules.coreference import (
     bracket_referents,
@@ -29,6 +30,7 @@ from langmem_extract.extractors.rules.families import (
     substantive,
 )
 from langmem_extract.extractors.rules.grammar import agree, clean_text, finish, third_person
+from langmem_extract.extractors.rules.implied import refine
 from langmem_extract.extractors.rules.patterns import (
     CONTENT_WORD,
     GENERIC_STOP,
@@ -203,6 +205,35 @@ class RuleExtractor:
             elif normalize_text(cand.content) not in seen:
                 seen.add(normalize_text(cand.content))
                 out.append(cand)
+        # Preferences said inside lead-ins and questions ("As someone who hates crowds, …?").
+        done: set[str] = set()
+        for origin, aside in asides(clean_text(message.content)):
+            if origin in done or contains_redaction(aside):
+                continue
+            topic, _, aside = aside.rpartition(TOPIC_MARK)
+            cand = self._candidate(
+                aside, False, subject, ref, message, [*earlier, *out], addressee, to_assistant
+            )
+            if cand is None or cand.type != MemoryType.PREFERENCE:
+                continue
+            done.add(origin)
+            said = normalize_text(origin)
+            unmatched = [c for c in unmatched if normalize_text(c) not in said]
+            # "Because of my love for old cars, …": the lead-in's generic fact gives way.
+            said_tp = normalize_text(third_person(origin, subject, addressee))
+            out = [
+                c for c in out if "generic" not in c.signals or normalize_text(c.content) != said_tp
+            ]
+            if topic := topic.strip(TOPIC_MARK + " "):
+                # "User prefers vinyl." gives way to "When it comes to music, User prefers vinyl."
+                plain = normalize_text(cand.content)
+                out = [c for c in out if normalize_text(c.content) != plain]
+                text = f"{topic}, {cand.content}"
+                cand = cand.model_copy(update={"content": text, "title": make_title(text)})
+            key = normalize_text(cand.content)
+            if key not in seen:
+                seen.add(key)
+                out.append(cand)
         if self.fallback and unmatched and not out:
             # The last resort: only a message that yielded nothing else keeps its words.
             cand = _fallback_candidate(
@@ -229,8 +260,10 @@ class RuleExtractor:
     ) -> Candidate | None:
         time_ref = find_time_expression(clause, ref)
         body = time_ref.stripped if time_ref else clause
-        hit = (None if TRIVIAL.match(body) else slot_fact(body)) or classify_clause(
-            body, to_assistant, self.min_generic_words
+        hit = refine(
+            body,
+            (None if TRIVIAL.match(body) else slot_fact(body))
+            or classify_clause(body, to_assistant, self.min_generic_words),
         )
         if hit is None and correction:
             hit = correction_of_previous(body, earlier)
@@ -297,7 +330,11 @@ class RuleExtractor:
         provenance = (
             Provenance.CORRECTED
             if "correction" in signals
-            else (Provenance.INFERRED if "habit" in signals else Provenance.EXPLICIT_STATEMENT)
+            else (
+                Provenance.INFERRED
+                if {"habit", "inferred"} & set(signals)
+                else Provenance.EXPLICIT_STATEMENT
+            )
         )
         preference = hit.preference
         if mtype == MemoryType.PREFERENCE and preference is None:

@@ -13,7 +13,8 @@ from langmem_extract.extractors.rules.grammar import ADVERBS, PAST_IRREGULAR
 
 _NEG = r"(?:don't|do not|dont|no longer|never|can't|cannot|can not|won't|wouldn't|didn't)"
 _LIKE_VERBS = r"(?:like|love|enjoy|adore|prefer|dig|appreciate|fancy|am into|'m into|am a (?:big |huge )?fan of|'m a (?:big |huge )?fan of|am passionate about|'m passionate about|am fond of|'m fond of|am obsessed with|'m obsessed with|am crazy about|'m crazy about|am keen on|'m keen on)"
-_DISLIKE_VERBS = r"(?:hate|dislike|avoid|detest|loathe|can't stand|cannot stand|can't bear|am not (?:a )?(?:big )?fan of|'m not (?:a )?(?:big )?fan of|am not into|'m not into|am tired of|'m tired of|am allergic to|'m allergic to|stay away from|steer clear of)"
+# "can't stand up/still" is about standing: not a dislike.
+_DISLIKE_VERBS = r"(?:hate|dislike|avoid|detest|loathe|(?:can't|cannot) stand(?!\s+(?:up|still|by|on|in|out|back|here|there|straight)\b)|can't bear|am not (?:a )?(?:big )?fan of|'m not (?:a )?(?:big )?fan of|am not into|'m not into|am tired of|'m tired of|am allergic to|'m allergic to|stay away from|steer clear of)"
 
 PATTERNS = {
     "name": re.compile(
@@ -130,7 +131,7 @@ PATTERNS = {
     ),
     "pref_cue": re.compile(
         r"\b(?:prefer\w*|preference|aversion|averse|dislike|avoid\w*|refuse|despise|detest|"
-        r"can't handle|cannot handle|can't stand|(?:not |un)(?:really |at all )?interested in|no interest in|"
+        r"can't handle|cannot handle|can't stand(?!\s+(?:up|still|by|straight)\b)|(?:not |un)(?:really |at all )?interested in|no interest in|"
         r"not a fan|(?:don't|doesn't) interest|only (?:\w+ ){0,2}(?:use|watch|eat|buy|wear|drink|play|read|listen|shop|stay|travel|fly|drive|dine|consider|go|book)|"
         r"exclusively|learn best|work best|(?:love|enjoy|like|hate|adore)s?|favou?rite|go-to|swear by|stick to|"
         r"find (?:it |them )?(?:\w+ )?(?:boring|tedious|ineffective|distressing|hard|difficult|overwhelming|annoying|"
