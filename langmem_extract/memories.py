@@ -7,8 +7,8 @@ in the same store) are ignored. Recall (ranked search) is in
 :mod:`langmem_extract.recall`; every write goes through
 :func:`langmem_extract.graph.persist.write_memories`.
 
-``forget`` leaves a tombstone: the memory's id, namespace, type, times and scope ids stay,
-with status ``forgotten``, and its history keeps who changed it when and by which path, plus
+``forget`` leaves a tombstone: the memory's id, namespace, type, times, scope ids and
+the ids of the messages it cited stay (so recall never surfaces those turns), with status ``forgotten``, and its history keeps who changed it when and by which path, plus
 a ``forgotten`` entry saying who forgot it. Everything that held the content is erased: the
 content, title, subject/value, tags, metadata, the history's ``content``/``note``, and the
 copies of the content in the history of the memories it superseded or was superseded by.
@@ -303,6 +303,8 @@ def _tombstone(memory: Memory, entry: HistoryEntry) -> Memory:
         user_id=memory.user_id,
         session_id=memory.session_id,
         thread_id=memory.thread_id,
+        # Ids only: recall never surfaces a turn that only forgotten memories cite.
+        source_message_ids=memory.source_message_ids,
         created_at=memory.created_at,
         updated_at=entry.at,
         history=[*history, entry],
