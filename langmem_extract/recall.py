@@ -250,7 +250,9 @@ class RecallPlan:
             if self.take(page, limit, pool):
                 break
         if self.hybrid and self.query:
-            return self.rank_hybrid(pool, index_for(store, self.namespace))
+            index = index_for(store, self.namespace)
+            if not index.too_large:
+                return self.rank_hybrid(pool, index)
         return self.rank(pool)
 
     async def arun(self, store: BaseStore) -> list[RecalledMemory]:
@@ -263,7 +265,8 @@ class RecallPlan:
                 break
         if self.hybrid and self.query:
             index = await asyncio.to_thread(index_for, store, self.namespace)
-            return self.rank_hybrid(pool, index)
+            if not index.too_large:
+                return self.rank_hybrid(pool, index)
         return self.rank(pool)
 
     # -- the steps

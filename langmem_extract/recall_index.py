@@ -30,6 +30,7 @@ an episodic document.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import time
@@ -51,6 +52,7 @@ from langmem_extract.schema import Memory, MemoryStatus
 
 __all__ = [
     "CONTEXT_WIDTH",
+    "MAX_INDEXED_MEMORIES",
     "OBSERVATION_PREFIX",
     "RESYNC_SECONDS",
     "NamespaceIndex",
@@ -66,6 +68,10 @@ OBSERVATION_PREFIX = "turn:"
 #: How often an index re-reads the store in the background (writes by other processes
 #: are seen after about this long; this process's own writes at once).
 RESYNC_SECONDS = 5.0
+
+#: Memories under one prefix beyond which no lexical index is kept in the process (the
+#: first query would read them all); recall then uses the dense ranking alone.
+MAX_INDEXED_MEMORIES = 50_000
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +114,8 @@ class NamespaceIndex:
         self._docs: dict[str, str] = {}  # lexical document id -> its indexed text
         self._read_at = 0.0
         self._reading = False
+        #: More memories under the prefix than MAX_INDEXED_MEMORIES: recall ranks densely.
+        self.too_large = False
         self._changes = 0
         #: Held while the index changes; hold it while reading several parts together.
         self.lock = threading.RLock()
@@ -116,7 +124,11 @@ class NamespaceIndex:
 
     def load(self) -> None:
         """Read the prefix's memories (and their sessions) from the store."""
-        listed = {m.id: m for m in iter_memories(self.store, self.prefix)}
+        listed = {m.id: m for m in itertools.islice(iter_memories(self.store, self.prefix),
+                                                    MAX_INDEXED_MEMORIES + 1)}  # fmt: skip
+        if len(listed) > MAX_INDEXED_MEMORIES:
+            self.too_large = True
+            return
         with self.lock:
             self.memories = listed
             self._refresh(reload_missing=True)
@@ -125,7 +137,7 @@ class NamespaceIndex:
     def refresh_in_background(self) -> None:
         """Re-read the store in a thread when the last read is older than RESYNC_SECONDS."""
         with self.lock:
-            if self._reading or time.monotonic() - self._read_at < RESYNC_SECONDS:
+            if self.too_large or self._reading or time.monotonic() - self._read_at < RESYNC_SECONDS:
                 return
             self._reading = True
             changes_seen = self._changes
@@ -147,6 +159,8 @@ class NamespaceIndex:
 
     def apply(self, change: Change) -> None:
         """Apply one write's change (a :mod:`langmem_extract.changes` listener)."""
+        if self.too_large:
+            return
         with self.lock:
             touched = False
             for memory in change.memories:

@@ -208,3 +208,17 @@ def test_index_kept_by_change_notices_matches_a_fresh_read(any_store: BaseStore)
     assert "turn:" + "chat-2\x1fp3" in index.documents()  # the uncovered turn
     for query in ("Lisbon Porto", "tiramisu weakness", "cat Miso"):
         assert index.lexical.scores(query) == pytest.approx(fresh.lexical.scores(query))
+
+
+def test_a_namespace_too_large_to_index_ranks_densely(
+    any_store: BaseStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("langmem_extract.recall_index.MAX_INDEXED_MEMORIES", 1)
+    remember(any_store, [{"id": "z1", "role": "user", "content": "I play chess."},
+                         {"id": "z2", "role": "user", "content": "I grow basil."}],
+             [cand("User plays chess.", "z1"), cand("User grows basil.", "z2")])  # fmt: skip
+    hybrid = recall_memories(any_store, "chess", NS, k=2)
+    dense = recall_memories(any_store, "chess", NS, k=2, hybrid=False)
+    assert index_for(any_store, NS).too_large
+    assert [h.memory.id for h in hybrid] == [h.memory.id for h in dense]
+    assert [h.rank_score for h in hybrid] == pytest.approx([h.rank_score for h in dense])
