@@ -24,7 +24,13 @@ from langgraph.store.base import BaseStore
 from langmem_extract.message_log import message_log_for
 from langmem_extract.schema import ChatMessage, Memory
 
-__all__ = ["evidence_messages", "evidence_session", "log_evidence", "memory_session"]
+__all__ = [
+    "drop_evidence",
+    "evidence_messages",
+    "evidence_session",
+    "log_evidence",
+    "memory_session",
+]
 
 #: Prefix of the message-log session that holds a namespace's evidence when the request
 #: named no session.
@@ -78,3 +84,28 @@ def log_evidence(
         return 0
     log = message_log_for(store)
     return len(log.append(evidence_session(namespace, session_id), evidence))
+
+
+def drop_evidence(
+    store: BaseStore, namespace: Sequence[str], message_ids: Iterable[str], others: Iterable[Memory]
+) -> int:
+    """Remove ``message_ids`` from the namespace's own evidence session, except those
+    ``others`` (the memories still live there) cite; returns how many were removed.
+
+    ``forget`` calls this so a forgotten memory's words do not stay in the log the graph
+    filled for it. A chat session (a request with a ``session_id``) is the caller's own
+    transcript and is left alone. The log has no per-message delete, so the session is
+    cleared and the remaining messages appended again, in order, with their ids.
+    """
+    session = evidence_session(namespace)
+    log = message_log_for(store)
+    messages = log.load(session)
+    still_cited = {sid for memory in others for sid in memory.source_message_ids}
+    drop = {str(i) for i in message_ids} - still_cited
+    remaining = [m for m in messages if str(m.id) not in drop]
+    if len(remaining) == len(messages):
+        return 0
+    log.clear(session)
+    if remaining:
+        log.append(session, remaining)
+    return len(messages) - len(remaining)

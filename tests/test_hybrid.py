@@ -126,8 +126,10 @@ def test_forgotten_and_superseded_leave_the_lexical_index(any_store: BaseStore) 
     assert first and first[0].memory.content == "User's locker code word is Tamarisk."
     forget_memory(any_store, first[0].memory.id, NS)
     after = recall_memories(any_store, query, NS, k=3)
-    # Neither the memory nor its evidence turn (as an observation) comes back.
+    # Neither the memory nor its evidence turn (as an observation) comes back, and the
+    # turn the graph logged for it is gone from the namespace's evidence session.
     assert all("Tamarisk" not in hit.memory.content for hit in after)
+    assert "f1" not in [m.id for m in message_log_for(any_store).load(evidence_session(NS))]
     # A superseded value leaves the lexical ranking; the current one is found by it.
     remember(
         any_store,

@@ -72,7 +72,7 @@ def test_write_results_writes_json_markdown_plot_and_readme(tmp_path):
     assert (tmp_path / "locomo_hit_at_k.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     readme = (tmp_path / "README.md").read_text()
     assert readme.startswith("# Benchmarks")
-    assert "memories with the retriever as shipped 0.812" in readme
+    assert "memories with the retriever as shipped (hybrid) 0.812" in readme
     assert "3/4 = 0.750" not in readme.split("## LoCoMo recall")[0]  # headline stays short
     assert md.strip() in readme
 
