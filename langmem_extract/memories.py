@@ -7,8 +7,8 @@ in the same store) are ignored. Recall (ranked search) is in
 :mod:`langmem_extract.recall`; every write goes through
 :func:`langmem_extract.graph.persist.write_memories`.
 
-``forget`` leaves a tombstone: the memory's id, namespace, type, times and scope ids stay,
-with status ``forgotten``, and its history keeps who changed it when and by which path, plus
+``forget`` leaves a tombstone: the memory's id, namespace, type, times, scope ids and
+the ids of the messages it cited stay (so recall never surfaces those turns), with status ``forgotten``, and its history keeps who changed it when and by which path, plus
 a ``forgotten`` entry saying who forgot it. Everything that held the content is erased: the
 content, title, subject/value, tags, metadata, the history's ``content``/``note``, and the
 copies of the content in the history of the memories it superseded or was superseded by.
@@ -281,6 +281,16 @@ def forget_memory(
             ]
             changed.append(related)
     write_memories(store, changed)
+    if memory.session_id is None and memory.source_message_ids:
+        from langmem_extract.evidence import drop_evidence
+
+        namespace_ = tuple(memory.namespace)
+        others = [
+            m
+            for m in iter_memories(store, namespace_)
+            if tuple(m.namespace) == namespace_ and m.status != MemoryStatus.FORGOTTEN
+        ]
+        drop_evidence(store, namespace_, memory.source_message_ids, others)
     return memory
 
 
@@ -303,6 +313,8 @@ def _tombstone(memory: Memory, entry: HistoryEntry) -> Memory:
         user_id=memory.user_id,
         session_id=memory.session_id,
         thread_id=memory.thread_id,
+        # Ids only: recall never surfaces a turn that only forgotten memories cite.
+        source_message_ids=memory.source_message_ids,
         created_at=memory.created_at,
         updated_at=entry.at,
         history=[*history, entry],
@@ -332,7 +344,7 @@ def purge_memories(
     scope of ``user_id``/``agent_id``) and, anywhere in the store, every memory recorded
     with that ``user_id`` (else ``agent_id``), history included; then clears the
     message-log sessions those memories came from and ``session_ids`` (the log does not
-    record users). On DuckDB the bytes can stay in the file until its next checkpoint.
+    record users), and the turns only they cited from their namespaces' evidence sessions. On DuckDB the bytes can stay in the file until its next checkpoint.
 
     Raises:
         InvalidInputError: none of ``user_id``, ``agent_id`` and ``namespace`` given
@@ -354,6 +366,7 @@ def purge_memories(
         for memory in iter_memories(store, (), recorded):
             found[(tuple(memory.namespace), memory.id)] = memory
     write_memories(store, delete=list(found))
+    _drop_purged_evidence(store, found.values())
     sessions = sorted({*(m.session_id for m in found.values() if m.session_id), *session_ids})
     if sessions:
         from langmem_extract.message_log import check_session_id, message_log_for
@@ -366,6 +379,20 @@ def purge_memories(
         namespaces=sorted({format_namespace(ns) for ns, _ in found}),
         sessions=sessions,
     )
+
+
+def _drop_purged_evidence(store: BaseStore, purged: Iterable[Memory]) -> None:
+    """Remove from each namespace's evidence session the turns only purged memories cited
+    (memories written without a session logged their evidence there)."""
+    from langmem_extract.evidence import drop_evidence
+
+    by_ns: dict[tuple[str, ...], list[str]] = {}
+    for memory in purged:
+        if memory.session_id is None and memory.source_message_ids:
+            by_ns.setdefault(tuple(memory.namespace), []).extend(memory.source_message_ids)
+    for ns, ids in by_ns.items():
+        others = [m for m in iter_memories(store, ns) if tuple(m.namespace) == ns]
+        drop_evidence(store, ns, ids, [m for m in others if m.status != MemoryStatus.FORGOTTEN])
 
 
 def get_memory_history(

@@ -34,6 +34,7 @@ from typing import Any
 from langchain_core.messages import BaseMessage, message_to_dict, messages_from_dict
 from langgraph.store.base import BaseStore, GetOp, PutOp
 
+from langmem_extract.changes import Change, notify
 from langmem_extract.errors import InvalidInputError
 from langmem_extract.messages import json_text
 from langmem_extract.namespaces import validate_namespace
@@ -169,7 +170,9 @@ class TableMessageLog(MessageLog):
         session_id, fresh = _fresh(session_id, messages)
         if not fresh:
             return []
-        added = set(self.store.append_messages(session_id, _rows(fresh, self.redact)))
+        rows = _rows(fresh, self.redact)
+        added = set(self.store.append_messages(session_id, rows))
+        _notify_rows(self.store, session_id, rows, added)
         return [m for m in fresh if str(m.id) in added]
 
     def load(self, session_id: str, *, last: int | None = None) -> list[BaseMessage]:
@@ -177,12 +180,15 @@ class TableMessageLog(MessageLog):
 
     def clear(self, session_id: str) -> None:
         self.store.clear_messages(check_session_id(session_id))
+        notify(self.store, Change(session=session_id, cleared=True))
 
     async def aappend(self, session_id: str, messages: Sequence[BaseMessage]) -> list[BaseMessage]:
         session_id, fresh = _fresh(session_id, messages)
         if not fresh:
             return []
-        added = set(await self.store.aappend_messages(session_id, _rows(fresh, self.redact)))
+        rows = _rows(fresh, self.redact)
+        added = set(await self.store.aappend_messages(session_id, rows))
+        _notify_rows(self.store, session_id, rows, added)
         return [m for m in fresh if str(m.id) in added]
 
     async def aload(self, session_id: str, *, last: int | None = None) -> list[BaseMessage]:
@@ -191,6 +197,13 @@ class TableMessageLog(MessageLog):
 
     async def aclear(self, session_id: str) -> None:
         await self.store.aclear_messages(check_session_id(session_id))
+        notify(self.store, Change(session=session_id, cleared=True))
+
+
+def _notify_rows(store: Any, session_id: str, rows: Sequence[MessageRow], added: set[str]) -> None:
+    """Tell write listeners which messages reached the session, as stored."""
+    stored = messages_from_dict([json.loads(r.payload) for r in rows if r.message_id in added])
+    notify(store, Change(session=session_id, messages=stored))
 
 
 def _rows(messages: Sequence[BaseMessage], redact: bool) -> list[MessageRow]:
@@ -231,12 +244,14 @@ class ItemsMessageLog(MessageLog):
             return []
         existing = self.store.batch([GetOp(namespace, str(m.id)) for m in fresh])
         new = [m for m, item in zip(fresh, existing, strict=True) if item is None]
+        stored = [redacted_message(m) if self.redact else m for m in new]
         ops = [
             PutOp(namespace, str(m.id), {"seq": next_seq(), "message": message_to_dict(m)}, False)
-            for m in (redacted_message(m) if self.redact else m for m in new)
+            for m in stored
         ]
         if ops:
             self.store.batch(ops)
+            notify(self.store, Change(session=session_id, messages=stored))
         return new
 
     def load(self, session_id: str, *, last: int | None = None) -> list[BaseMessage]:
@@ -262,6 +277,7 @@ class ItemsMessageLog(MessageLog):
             page = self.store.search(namespace, limit=_PAGE)
             keys = [(tuple(i.namespace), i.key) for i in page]
             if not keys:
+                notify(self.store, Change(session=session_id, cleared=True))
                 return
             self.store.batch([PutOp(ns, key, None) for ns, key in keys])
 

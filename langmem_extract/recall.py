@@ -27,7 +27,14 @@ retriever sets none (LangChain's top-k); the agent-facing paths default to
 Ranking
 -------
 The store's vector search fetches a pool of candidates (``fetch_k``, by default
-``max(4 * k, 20)``), which are then ordered by a blend (``rank_score``)::
+``max(4 * k, 20)``). By default recall is hybrid (:mod:`langmem_extract.hybrid`): that
+dense ranking and a BM25 ranking of the namespace's memories, each expanded with the
+evidence turns it cites (:mod:`langmem_extract.recall_index`), are fused by reciprocal
+rank, with a time ranking when the query names a period or asks *when*
+(:mod:`langmem_extract.temporal`); a turn no memory covers may come back as an
+observation. The fused value, rescaled within the candidates, stands in for
+``rel_similarity`` below, and results that only repeat turns cited above move down.
+``hybrid=False`` orders the pool by the blend alone (``rank_score``)::
 
     rank_score = (ws * rel_similarity + wi * importance + wr * recency) / (ws + wi + wr)
 
@@ -50,8 +57,9 @@ memory's content happened; memories without one are left out when a bound is set
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -60,10 +68,13 @@ from langgraph.store.base import BaseStore, SearchItem
 from pydantic import BaseModel
 
 from langmem_extract.errors import InvalidInputError
+from langmem_extract.hybrid import HYBRID_POOL, fuse, novel_first, observation_memory
 from langmem_extract.memories import TypeFilter, memory_from_item, parse_memory_types
 from langmem_extract.messages import check_text, parse_timestamp
 from langmem_extract.namespaces import NamespaceLike, parse_namespace
+from langmem_extract.recall_index import NamespaceIndex, TurnRecord, index_for
 from langmem_extract.schema import DEFAULT_NAMESPACE, Memory, MemoryStatus, MemoryType
+from langmem_extract.temporal import asks_when, query_period
 
 __all__ = [
     "CALIBRATIONS",
@@ -161,6 +172,8 @@ class RecalledMemory(BaseModel):
     score: float
     rank_score: float = 0.0
     similarity: float | None = None
+    observation: bool = False
+    """True for a raw turn no memory covers (``memory`` is then built from the turn)."""
 
 
 class RecallPlan:
@@ -189,6 +202,7 @@ class RecallPlan:
         weights: Sequence[float] = DEFAULT_WEIGHTS,
         recency_half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
         include_superseded: bool = False,
+        hybrid: bool = True,
     ) -> None:
         check_k(k)
         _check_weights(weights)
@@ -210,6 +224,7 @@ class RecallPlan:
         self.query = check_text(query, "query").strip() or None
         self.namespace = tuple(namespace)
         self.k = k
+        self.hybrid = bool(hybrid)
         self.fetch_k = max(fetch_k or max(4 * k, 20), k)
         self.types = _type_set(types)
         self.category = category
@@ -234,6 +249,10 @@ class RecallPlan:
             page = store.search(self.namespace, **self.search_args(offset, limit))
             if self.take(page, limit, pool):
                 break
+        if self.hybrid and self.query:
+            index = index_for(store, self.namespace)
+            if not index.too_large:
+                return self.rank_hybrid(pool, index)
         return self.rank(pool)
 
     async def arun(self, store: BaseStore) -> list[RecalledMemory]:
@@ -244,6 +263,10 @@ class RecallPlan:
             page = await store.asearch(self.namespace, **self.search_args(offset, limit))
             if self.take(page, limit, pool):
                 break
+        if self.hybrid and self.query:
+            index = await asyncio.to_thread(index_for, store, self.namespace)
+            if not index.too_large:
+                return self.rank_hybrid(pool, index)
         return self.rank(pool)
 
     # -- the steps
@@ -333,6 +356,61 @@ class RecallPlan:
         # Stable tie-break on id keeps results deterministic across backends.
         scored.sort(key=lambda hit: (-hit.rank_score, -hit.score, hit.memory.id))
         return scored[: self.k]
+
+    def rank_hybrid(
+        self, pool: Sequence[tuple[SearchItem, Memory]], index: NamespaceIndex
+    ) -> list[RecalledMemory]:
+        """Order by the fused rankings (:mod:`langmem_extract.hybrid`) in place of the
+        pool-relative similarity; ``score`` stays the calibrated cosine. A result the
+        dense search did not fetch gets the pool's lowest cosine, a bound on its own."""
+        assert self.query is not None
+        dense = [(memory, item.score) for item, memory in pool]
+        bound = min((c for _, c in dense if c is not None), default=None)
+        with index.lock:
+            fused = fuse(
+                self.query, dense, index, self.keep, self._keep_turn(),
+                pool=max(2 * self.k, HYBRID_POOL),
+                period=query_period(self.query, self.now), when=asks_when(self.query),
+            )  # fmt: skip
+        ws, wi, wr = self.weights
+        relative = _pool_relative([hit.fused for hit in fused])
+        scored: list[RecalledMemory] = []
+        for hit, rel in zip(fused, relative, strict=True):
+            memory = hit.memory or observation_memory(hit.turn, self.namespace)  # type: ignore[arg-type]
+            cosine = hit.cosine if hit.cosine is not None else bound
+            relevance = self.calibration(cosine)
+            if self.score_threshold is not None and relevance < self.score_threshold:
+                continue
+            blend = (ws * rel + wi * memory.importance + wr * self._recency(memory)) / (
+                ws + wi + wr
+            )
+            scored.append(
+                RecalledMemory(
+                    memory=memory, score=relevance, rank_score=blend, similarity=cosine,
+                    observation=hit.memory is None,
+                )
+            )  # fmt: skip
+        scored.sort(key=lambda hit: (-hit.rank_score, -hit.score, hit.memory.id))
+        return novel_first(scored, lambda hit: hit.memory.source_message_ids)[: self.k]
+
+    def _keep_turn(self) -> Callable[[TurnRecord], bool] | None:
+        """Which uncovered turns may come back as observations: none under a memory-only
+        filter (type, category, confidence); under a time bound, those said within it."""
+        if self.types is not None or self.category is not None or self.min_confidence:
+            return None
+
+        def keep(turn: TurnRecord) -> bool:
+            if self.since is None and self.until is None:
+                return True
+            if turn.timestamp is None:
+                return False
+            stamp = _aware(turn.timestamp)
+            return not (
+                (self.since is not None and stamp < self.since)
+                or (self.until is not None and stamp > self.until)
+            )
+
+        return keep
 
     def _recency(self, memory: Memory) -> float:
         # Event time, not ingest time: a memory of last year's trip ingested today is old.

@@ -204,7 +204,10 @@ def locomo_cmd(
         s = r["systems"]
         return r, {
             "hit@10 cat 1-4 memories": s["memories"]["cat_1_4"]["hit@10"],
-            "hit@10 cat 1-4 memories hybrid": s["memories_hybrid"]["cat_1_4"]["hit@10"],
+            "hit@5 cat 1-4 memories": s["memories"]["cat_1_4"]["hit@5"],
+            "hit@10 cat 5 memories": s["memories"]["cat_5"]["hit@10"],
+            "recall p95 ms": s["memories"]["latency"]["p95_ms"],
+            "hit@10 cat 1-4 memories dense only": s["memories_dense"]["cat_1_4"]["hit@10"],
             "hit@10 cat 1-4 bm25": s["bm25"]["cat_1_4"]["hit@10"],
             "hit@10 cat 1-4 dense": s["dense"]["cat_1_4"]["hit@10"],
             "evidence coverage": r["totals"]["evidence_coverage"],

@@ -55,8 +55,8 @@ OBSERVATION_COSINE = 0.90
 OBSERVATION_COSINES = (0.85, 0.90, 0.95)
 SYSTEMS = (
     "memories",
+    "memories_dense",
     "memories_similarity",
-    "memories_hybrid",
     "memories_turns_fusion",
     "turns_fusion",
     "bm25",
@@ -240,9 +240,10 @@ def _coverage(conv: LocomoConversation, memories: Sequence[Memory]) -> dict[str,
 class _MemoryRecall:
     """The ways memories are ranked for a question, all over the same stored memories.
 
-    ``memories``: the retriever as shipped (default weights). ``memories_similarity``: the
-    same retriever with pure similarity. ``memories_hybrid``: reciprocal-rank fusion of
-    that similarity ranking with BM25 over the memory texts (RRF k = 60, fixed, untuned).
+    ``memories``: the retriever as shipped (hybrid: dense and BM25 over memories fused
+    with the evidence turns, see ``langmem_extract.hybrid``). ``memories_dense``: the
+    retriever with ``hybrid=False`` (the store's dense ranking and the default weights, as
+    shipped before). ``memories_similarity``: dense similarity alone.
     """
 
     POOL = 50
@@ -253,11 +254,11 @@ class _MemoryRecall:
         self.pipeline = pipeline
         self.depth = depth
         self.default = pipeline.retriever(namespace, depth)
-        self.similarity = pipeline.retriever(namespace, self.POOL, weights=(1.0, 0.0, 0.0))
-        self.sources = {m.id: list(m.source_message_ids) for m in memories}
-        self.lexical = (
-            BM25Index([m.id for m in memories], [m.content for m in memories]) if memories else None
+        self.dense = pipeline.retriever(namespace, depth, hybrid=False)
+        self.similarity = pipeline.retriever(
+            namespace, self.POOL, weights=(1.0, 0.0, 0.0), hybrid=False
         )
+        self.sources = {m.id: list(m.source_message_ids) for m in memories}
 
     def shipped(self, question: str) -> list[list[str]]:
         return self.pipeline.recall(self.default, question)
@@ -265,10 +266,10 @@ class _MemoryRecall:
     def variants(self, question: str) -> dict[str, list[list[str]]]:
         docs = self.similarity.invoke(question)
         dense_ids = [d.metadata["id"] for d in docs]
-        out = {"memories_similarity": [self.sources.get(i, []) for i in dense_ids[: self.depth]]}
-        lexical = self.lexical.search(question, self.POOL) if self.lexical else []
-        fused = reciprocal_rank_fusion([dense_ids, lexical])[: self.depth]
-        out["memories_hybrid"] = [self.sources.get(i, []) for i in fused]
+        out = {
+            "memories_similarity": [self.sources.get(i, []) for i in dense_ids[: self.depth]],
+            "memories_dense": self.pipeline.recall(self.dense, question),
+        }
         out["_pool"] = [self.sources.get(i, []) for i in dense_ids]
         return out
 

@@ -207,12 +207,18 @@ class Pipeline:
         k: int,
         *,
         weights: tuple[float, float, float] | None = None,
+        hybrid: bool = True,
     ) -> Any:
         """A :class:`MemoryRetriever`; ``weights`` default to the configuration's, else the
-        retriever's own default."""
+        retriever's own default; ``hybrid=False`` ranks by the store's dense search alone."""
         from langmem_extract.integrations.retriever import MemoryRetriever
 
-        kwargs: dict[str, Any] = {"store": self.store, "namespace": namespace, "k": k}
+        kwargs: dict[str, Any] = {
+            "store": self.store,
+            "namespace": namespace,
+            "k": k,
+            "hybrid": hybrid,
+        }
         chosen = weights or self.config.retriever_weights
         if chosen is not None:
             kwargs["weights"] = chosen

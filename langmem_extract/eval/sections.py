@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 SYSTEM_LABELS = {
-    "memories": "memories (retriever, default weights)",
-    "memories_similarity": "memories (retriever, similarity only)",
-    "memories_hybrid": "memories (similarity + BM25 over memories, RRF)",
+    "memories": "memories (retriever as shipped: hybrid)",
+    "memories_dense": "memories (dense only, default weights: the retriever before hybrid)",
+    "memories_similarity": "memories (dense only, similarity)",
     "memories_turns_fusion": "memories + raw turns (RRF of memories, BM25, dense; turns)",
     "turns_fusion": "raw turns only (RRF of BM25, dense)",
     "bm25": "BM25 over raw turns",
@@ -164,7 +164,7 @@ def locomo_markdown(r: dict[str, Any]) -> str:
 
 def _misses_line(systems: dict[str, Any]) -> str:
     parts = []
-    for name in ("memories", "memories_similarity", "memories_hybrid", "memories_turns_fusion"):
+    for name in ("memories", "memories_dense", "memories_similarity", "memories_turns_fusion"):
         m = systems.get(name, {}).get("misses@10")
         if m:
             parts.append(

@@ -20,7 +20,9 @@ from typing import Any
 from langgraph.runtime import Runtime
 from langgraph.store.base import BaseStore, PutOp
 
+from langmem_extract.changes import Change, notify
 from langmem_extract.errors import InvalidInputError, LangmemError, StoreError
+from langmem_extract.evidence import log_evidence
 from langmem_extract.graph.lookups import find_conflict, find_duplicate
 from langmem_extract.graph.state import ExtractionRequest, MemoryGraphState, StoreResolver
 from langmem_extract.redact import SECRET_SKIP_REASON, has_secret
@@ -91,12 +93,16 @@ def write_memories(
     """
     by_ns: defaultdict[tuple[str, ...], list[PutOp]] = defaultdict(list)
     ttl = store_default_ttl(store)
+    written: list[Memory] = []
+    delete = list(delete)
     for memory in memories:
         if refuse_secrets and has_secret(memory.content, memory.title, memory.value):
             raise InvalidInputError(
                 f"memory {memory.id} contains a secret; redact it before storing"
             )
         ns = tuple(namespace if namespace is not None else memory.namespace)
+        written.append(memory if list(ns) == memory.namespace else
+                       memory.model_copy(update={"namespace": list(ns)}))  # fmt: skip
         # A forget tombstone has no content to embed or to find by similarity.
         index = False if memory.status == MemoryStatus.FORGOTTEN else None
         by_ns[ns].append(PutOp(ns, memory.id, memory.to_value(), index=index, ttl=ttl))
@@ -115,6 +121,7 @@ def write_memories(
                     raise StoreError(f"writing {len(chunk)} memories failed: {exc}") from exc
                 if on_batch is not None:
                     on_batch(len(chunk))
+    notify(store, Change(memories=written, deleted=[(tuple(ns), key) for ns, key in delete]))
     return sum(len(ops) for ops in by_ns.values())
 
 
@@ -333,6 +340,16 @@ def _result(
     )
 
 
+def _cited(candidates: list[Candidate], items: list[ItemResult]) -> list[str]:
+    """Message ids cited by the candidates that were written (stored, merged, superseding)."""
+    return [
+        sid
+        for cand, item in zip(candidates, items, strict=True)
+        if item.status in ("stored", "merged", "superseded")
+        for sid in cand.source_message_ids
+    ]
+
+
 def make_persist_node(resolve_store: StoreResolver) -> Callable[..., dict[str, Any]]:
     def persist(state: MemoryGraphState, runtime: Runtime) -> dict[str, Any]:
         """Write the plan in one batch (or, in dry-run, only report it)."""
@@ -358,6 +375,9 @@ def make_persist_node(resolve_store: StoreResolver) -> Callable[..., dict[str, A
                     store, plan.pending.values(), namespace=request.namespace,
                     refuse_secrets=False,
                 )  # fmt: skip
+        # Outside the namespace lock: the log has its own; recall reaches cited turns here.
+        log_evidence(store, request.namespace, request.session_id, request.messages,
+                     _cited(plan.final, plan.items))  # fmt: skip
         result = _result(state, plan.final, plan.items)
         return {"candidates": plan.final, "result": result, "passage_vectors": {}}
 

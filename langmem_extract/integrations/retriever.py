@@ -56,6 +56,7 @@ OVERRIDABLE = frozenset(
         "time_field",
         "score_threshold",
         "include_superseded",
+        "hybrid",
         "weights",
         "user_id",
         "agent_id",
@@ -106,6 +107,9 @@ class MemoryRetriever(BaseRetriever):
     """(similarity, importance, recency)."""
     recency_half_life_days: float = DEFAULT_HALF_LIFE_DAYS
     include_superseded: bool = False
+    hybrid: bool = True
+    """Fuse dense and BM25 rankings over memories with the evidence turns in the message
+    log (:mod:`langmem_extract.hybrid`); ``False``: the store's dense ranking alone."""
 
     _templated: bool = PrivateAttr(default=False)
 
@@ -258,6 +262,8 @@ def memory_document(hit: RecalledMemory) -> Document:
             "score": hit.score,
             "rank_score": hit.rank_score,
             "similarity": hit.similarity,
+            "kind": memory.kind.value,
+            "observation": hit.observation,
         },
     )
 

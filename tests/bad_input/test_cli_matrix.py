@@ -188,7 +188,10 @@ def _rows(db: Path) -> tuple[Any, ...]:
         tables = {r[0] for r in conn.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
         log = []
         if "lme_messages" in tables:
-            log = conn.execute("SELECT * FROM lme_messages ORDER BY 1, 2").fetchall()
+            # As text: a TIMESTAMP column would need pytz to come back as a value.
+            log = conn.execute(
+                "SELECT COLUMNS(*)::VARCHAR FROM lme_messages ORDER BY 1, 2"
+            ).fetchall()
     return tuple(found), tuple(map(tuple, log))
 
 

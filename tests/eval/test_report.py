@@ -12,7 +12,7 @@ def _locomo_result():
         "per_conversation": {"conv-x": block},
         "latency": {"n": 3, "p50_ms": 1.0, "p95_ms": 2.0, "mean_ms": 1.2},
     }
-    names = ("memories", "memories_similarity", "memories_hybrid", "bm25", "dense")
+    names = ("memories", "memories_dense", "memories_similarity", "bm25", "dense")
     systems = {name: json.loads(json.dumps(system)) for name in names}
     systems["memories"]["cat_1_4"]["hit@10"] = 0.8125
     conv = {
@@ -66,13 +66,13 @@ def test_write_results_writes_json_markdown_plot_and_readme(tmp_path):
     assert names == {"locomo.json", "locomo.md", "locomo_hit_at_k.png", "README.md"}
     assert json.loads((tmp_path / "locomo.json").read_text())["totals"]["evidence_coverage"] == 0.75
     md = (tmp_path / "locomo.md").read_text()
-    assert "| memories (retriever, default weights) | 0.500 | 0.500 | 0.812 |" in md
+    assert "| memories (retriever as shipped: hybrid) | 0.500 | 0.500 | 0.812 |" in md
     assert "3/4 = 0.750" in md
     assert "Produced by `langmem-extract eval locomo`" in md
     assert (tmp_path / "locomo_hit_at_k.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     readme = (tmp_path / "README.md").read_text()
     assert readme.startswith("# Benchmarks")
-    assert "memories with the retriever as shipped 0.812" in readme
+    assert "memories with the retriever as shipped (hybrid) 0.812" in readme
     assert "3/4 = 0.750" not in readme.split("## LoCoMo recall")[0]  # headline stays short
     assert md.strip() in readme
 

@@ -59,7 +59,7 @@ def test_locomo_smoke_on_one_session(tmp_path, dataset):
     for name in (
         "memories",
         "memories_similarity",
-        "memories_hybrid",
+        "memories_dense",
         "memories_turns_fusion",
         "turns_fusion",
         "bm25",

@@ -32,7 +32,10 @@ def test_default_score_follows_the_documented_formula() -> None:
     put_memory(store, NS, "User drinks coffee every morning", importance=0.3, age_days=10)
     put_memory(store, NS, "User drinks tea at night", importance=0.9, age_days=60)
     put_memory(store, NS, "User owns a red bicycle", importance=0.5, age_days=0)
-    docs = MemoryRetriever(store=store, namespace=NS, k=10).invoke("User drinks coffee")
+    # The dense-only ranking's formula; hybrid puts its fused rank in place of similarity.
+    docs = MemoryRetriever(store=store, namespace=NS, k=10, hybrid=False).invoke(
+        "User drinks coffee"
+    )
     assert len(docs) == 3
     sims = [min(max(d.metadata["similarity"], 0.0), 1.0) for d in docs]
     lo, hi = min(sims), max(sims)

@@ -1,0 +1,191 @@
+"""Hybrid ranking: the dense ranking of memories fused with a lexical one over memories
+and the conversation turns they come from.
+
+:func:`fuse` takes, for one query,
+
+* the store's dense ranking of memories (cosine; the pool
+  :class:`~langmem_extract.recall.RecallPlan` fetched), and
+* the BM25 ranking of the namespace's lexical documents
+  (:class:`~langmem_extract.recall_index.NamespaceIndex`): each active memory's content
+  followed by the evidence turns it cites and their neighbours, and each turn no memory
+  covers (an *observation*),
+
+and merges them by reciprocal-rank fusion (Cormack, Clarke and Büttcher, 2009):
+``fused(x) = sum over rankings of 1 / (FUSION_K + rank(x))`` (equal scores share a rank)
+with the customary, untuned
+``FUSION_K = 60``, each ranking cut at ``pool`` entries. When the query names a period
+or asks *when* (:mod:`langmem_extract.temporal`), a third ranking lists the candidates
+dated inside that period (or dated at all), in fused order.
+
+Last (after :mod:`~langmem_extract.recall` blends in importance and recency),
+:func:`novel_first`: a memory all of whose evidence turns are already cited by
+better-ranked results moves behind those that bring a turn not yet shown, so the top
+results cover more of the conversation rather than restating one turn (two memories
+extracted from the same sentence).
+
+The fused value only orders results; each result's ``score`` stays the calibrated
+cosine relevance (see :mod:`langmem_extract.recall`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from langmem_extract.recall_index import OBSERVATION_PREFIX, NamespaceIndex, TurnRecord
+from langmem_extract.schema import Memory, MemoryKind, MemoryType, make_title
+
+Period = tuple[datetime, datetime]
+T = TypeVar("T")
+
+__all__ = [
+    "FUSION_K",
+    "HYBRID_POOL",
+    "OBSERVATION_CATEGORY",
+    "Fused",
+    "fuse",
+    "novel_first",
+    "observation_memory",
+    "tied_ranks",
+]
+
+#: Category of an observation document (a raw turn no memory covers).
+OBSERVATION_CATEGORY = "observation"
+
+FUSION_K = 60
+#: Smallest cut of each ranking before fusion (``max(2 * k, HYBRID_POOL)``).
+HYBRID_POOL = 20
+
+
+@dataclass
+class Fused:
+    """A fused candidate: a memory, or an observation turn no memory covers."""
+
+    fused: float
+    memory: Memory | None = None
+    turn: TurnRecord | None = None
+    cosine: float | None = None
+
+    @property
+    def key(self) -> str:
+        if self.memory is not None:
+            return self.memory.id
+        return OBSERVATION_PREFIX + self.turn.key  # type: ignore[union-attr]
+
+
+def fuse(
+    query: str,
+    dense: Sequence[tuple[Memory, float | None]],
+    index: NamespaceIndex,
+    keep: Callable[[Memory], bool],
+    keep_turn: Callable[[TurnRecord], bool] | None,
+    *,
+    pool: int = HYBRID_POOL,
+    period: Period | None = None,
+    when: bool = False,
+) -> list[Fused]:
+    """Fused candidates for ``query``, best first (ties by key).
+
+    ``dense`` is the store's ranking (memory, cosine), already filtered; ``keep`` filters
+    memories found only lexically; ``keep_turn`` decides which uncovered turns may be
+    observations (``None``: none may). ``period`` (a time the query names) or ``when``
+    (the query asks for a date) add the time ranking.
+    """
+    out: dict[str, Fused] = {}
+    dense = list(dense[:pool])
+    for (memory, cosine), rank in zip(dense, tied_ranks([c or 0.0 for _, c in dense]), strict=True):
+        hit = out.setdefault(memory.id, Fused(0.0, memory=memory))
+        hit.fused += 1.0 / (FUSION_K + rank)
+        hit.cosine = cosine
+    lexical = _lexical(query, index, keep, keep_turn, pool)
+    for (hit, _), rank in zip(lexical, tied_ranks([s for _, s in lexical]), strict=True):
+        out.setdefault(hit.key, hit).fused += 1.0 / (FUSION_K + rank)
+    ranked = sorted(out.values(), key=lambda hit: (-hit.fused, hit.key))
+    if period is not None or when:
+        dated = [hit for hit in ranked if _fits(_event_time(hit), period)][:pool]
+        for rank, hit in enumerate(dated, 1):
+            hit.fused += 1.0 / (FUSION_K + rank)
+        ranked.sort(key=lambda hit: (-hit.fused, hit.key))
+    return ranked
+
+
+def _lexical(
+    query: str,
+    index: NamespaceIndex,
+    keep: Callable[[Memory], bool],
+    keep_turn: Callable[[TurnRecord], bool] | None,
+    pool: int,
+) -> list[tuple[Fused, float]]:
+    """The lexical ranking, filtered, as fresh candidates with their BM25 scores (cut at
+    ``pool``)."""
+    out: list[tuple[Fused, float]] = []
+    for doc_id, score in index.lexical.search(query, pool * 3):
+        if doc_id.startswith(OBSERVATION_PREFIX):
+            turn = index.turns.get(doc_id[len(OBSERVATION_PREFIX) :])
+            if turn is not None and keep_turn is not None and keep_turn(turn):
+                out.append((Fused(0.0, turn=turn), score))
+        elif (memory := index.memories.get(doc_id)) is not None and keep(memory):
+            out.append((Fused(0.0, memory=memory), score))
+        if len(out) == pool:
+            break
+    return out
+
+
+def tied_ranks(values: Sequence[float]) -> list[int]:
+    """Ranks of ``values`` (sorted best first) where equal values share a rank (1, 2, 2, 4):
+    a ranking must not split an exact tie by the order the store happened to return."""
+    ranks: list[int] = []
+    for i, value in enumerate(values):
+        ranks.append(ranks[-1] if i and value == values[i - 1] else i + 1)
+    return ranks
+
+
+def novel_first(ranked: Sequence[T], sources: Callable[[T], Iterable[str]]) -> list[T]:
+    """Stable: results citing a turn not cited above first, then those that only repeat
+    turns (see the module docstring)."""
+    seen: set[str] = set()
+    novel: list[T] = []
+    repeats: list[T] = []
+    for hit in ranked:
+        cited = set(sources(hit))
+        (novel if not cited or not cited <= seen else repeats).append(hit)
+        seen |= cited
+    return novel + repeats
+
+
+def _event_time(hit: Fused) -> datetime | None:
+    if hit.memory is not None:
+        return hit.memory.event_time
+    return hit.turn.timestamp if hit.turn is not None else None
+
+
+def _fits(stamp: datetime | None, period: Period | None) -> bool:
+    if stamp is None:
+        return False
+    if period is None:  # a "when" question: any date helps
+        return True
+    stamp = stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)
+    return period[0] <= stamp < period[1]
+
+
+def observation_memory(turn: TurnRecord, namespace: Sequence[str]) -> Memory:
+    """A turn no memory covers, as an episodic memory-shaped result (not stored)."""
+    stamp = turn.timestamp or datetime.fromtimestamp(0, UTC)
+    return Memory(
+        id=f"obs:{turn.message_id}",
+        content=turn.text,
+        title=make_title(turn.text),
+        type=MemoryType.EVENT,
+        kind=MemoryKind.EPISODIC,
+        category=OBSERVATION_CATEGORY,
+        source="message_log",
+        source_message_ids=[turn.message_id],
+        namespace=list(namespace),
+        event_time=turn.timestamp,
+        valid_from=stamp,
+        created_at=stamp,
+        updated_at=stamp,
+        metadata={"observation": True, "session": turn.session},
+    )

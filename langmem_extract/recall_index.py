@@ -1,0 +1,322 @@
+"""The recall-side index of one namespace: BM25 over its memories and evidence turns.
+
+:func:`index_for` returns the process's :class:`NamespaceIndex` for a store and a
+namespace prefix. It holds:
+
+* the memories under the prefix (every status; only active ones are ranked);
+* the evidence turns: the messages of every message-log session a memory under the
+  prefix comes from (:func:`~langmem_extract.evidence.memory_session`), so a namespace
+  reaches only its own turns (the speaker's name leads each turn's text, as in a
+  transcript), and for each turn the memories citing it;
+* one incremental :class:`~langmem_extract.lexical.BM25Index` over *lexical documents*:
+  each active memory's ``content`` followed by the turns it cites and their neighbours
+  (:data:`CONTEXT_WIDTH` either side; document expansion: the memory is found by the
+  words of the conversation it came from, not only by its own paraphrase), and each
+  turn no memory cites, with its neighbours, as an observation document.
+
+Sync is incremental. The index is read from the store once; after that every write this
+process makes through the library tells it what changed (:mod:`langmem_extract.changes`:
+the memories ``write_memories`` put or deleted, the messages a log appended), and it
+applies just that. For writes by other processes it re-reads the store in a background
+thread every :data:`RESYNC_SECONDS`, so no query waits for a re-read. Either way it then
+recomputes the lexical documents in memory and applies to the BM25 index only those
+added, changed or gone, never rebuilding it.
+
+Turns cited only by superseded or forgotten memories are never ranked nor used as
+context (a forgotten fact must not come back as a raw turn); a turn no memory cites (a
+chat-history session keeps every message) is an *observation*: recall may return it as
+an episodic document.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import time
+import weakref
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from langgraph.store.base import BaseStore
+
+from langmem_extract.changes import Change, subscribe
+from langmem_extract.evidence import memory_session
+from langmem_extract.lexical import BM25Index
+from langmem_extract.memories import iter_memories
+from langmem_extract.message_log import message_log_for
+from langmem_extract.messages import parse_timestamp
+from langmem_extract.schema import Memory, MemoryStatus
+
+__all__ = [
+    "CONTEXT_WIDTH",
+    "MAX_INDEXED_MEMORIES",
+    "OBSERVATION_PREFIX",
+    "RESYNC_SECONDS",
+    "NamespaceIndex",
+    "TurnRecord",
+    "index_for",
+]
+
+#: Turns either side of a cited turn that join a memory's lexical document: an answer
+#: often sits in the reply next to the words a question shares with the conversation.
+CONTEXT_WIDTH = 1
+#: Lexical document id prefix of an uncovered turn.
+OBSERVATION_PREFIX = "turn:"
+#: How often an index re-reads the store in the background (writes by other processes
+#: are seen after about this long; this process's own writes at once).
+RESYNC_SECONDS = 5.0
+
+#: Memories under one prefix beyond which no lexical index is kept in the process (the
+#: first query would read them all); recall then uses the dense ranking alone.
+MAX_INDEXED_MEMORIES = 50_000
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TurnRecord:
+    """One logged message as recall sees it."""
+
+    key: str
+    """``session`` and ``message_id`` joined: unique under the prefix."""
+    session: str
+    message_id: str
+    position: int
+    """Order within the session (0 first)."""
+    speaker: str | None
+    content: str
+    timestamp: datetime | None
+
+    @property
+    def text(self) -> str:
+        return f"{self.speaker}: {self.content}" if self.speaker else self.content
+
+
+def turn_key(session: str, message_id: str) -> str:
+    return f"{session}\x1f{message_id}"
+
+
+class NamespaceIndex:
+    """Memories and evidence turns of one namespace prefix, indexed for BM25."""
+
+    def __init__(self, store: BaseStore, prefix: Sequence[str]) -> None:
+        self.store = store
+        self.prefix = tuple(prefix)
+        self.memories: dict[str, Memory] = {}
+        self.lexical = BM25Index()
+        self.turns: dict[str, TurnRecord] = {}
+        self.session_turns: dict[str, list[str]] = {}  # session -> turn keys in order
+        self.cited_by: dict[str, set[str]] = {}  # turn key -> active memory ids
+        self.blocked: set[str] = set()  # turn keys cited only by inactive memories
+        self._docs: dict[str, str] = {}  # lexical document id -> its indexed text
+        self._read_at = 0.0
+        self._reading = False
+        #: More memories under the prefix than MAX_INDEXED_MEMORIES: recall ranks densely.
+        self.too_large = False
+        self._changes = 0
+        #: Held while the index changes; hold it while reading several parts together.
+        self.lock = threading.RLock()
+
+    # -- sync
+
+    def load(self) -> None:
+        """Read the prefix's memories (and their sessions) from the store."""
+        listed = {m.id: m for m in itertools.islice(iter_memories(self.store, self.prefix),
+                                                    MAX_INDEXED_MEMORIES + 1)}  # fmt: skip
+        if len(listed) > MAX_INDEXED_MEMORIES:
+            self.too_large = True
+            return
+        with self.lock:
+            self.memories = listed
+            self._refresh(reload_missing=True)
+            self._read_at = time.monotonic()
+
+    def refresh_in_background(self) -> None:
+        """Re-read the store in a thread when the last read is older than RESYNC_SECONDS."""
+        with self.lock:
+            if self.too_large or self._reading or time.monotonic() - self._read_at < RESYNC_SECONDS:
+                return
+            self._reading = True
+            changes_seen = self._changes
+        threading.Thread(target=self._reread, args=(changes_seen,), daemon=True).start()
+
+    def _reread(self, changes_seen: int) -> None:
+        try:
+            listed = {m.id: m for m in iter_memories(self.store, self.prefix)}
+            with self.lock:
+                # A change applied meanwhile is newer than this listing: keep it, read later.
+                if self._changes == changes_seen:
+                    self.memories = listed
+                    self._refresh(reload_missing=True)
+                self._read_at = time.monotonic()
+        except Exception:  # a failed background read leaves the index as it was
+            logger.debug("re-reading %s failed", self.prefix, exc_info=True)
+        finally:
+            self._reading = False
+
+    def apply(self, change: Change) -> None:
+        """Apply one write's change (a :mod:`langmem_extract.changes` listener)."""
+        if self.too_large:
+            return
+        with self.lock:
+            touched = False
+            for memory in change.memories:
+                if tuple(memory.namespace[: len(self.prefix)]) == self.prefix:
+                    self.memories[memory.id] = memory
+                    touched = True
+            for namespace, key in change.deleted:
+                if tuple(namespace[: len(self.prefix)]) == self.prefix:
+                    touched |= self.memories.pop(key, None) is not None
+            if change.session is not None and change.session in self.session_turns:
+                if change.cleared:
+                    self._drop_session(change.session)
+                else:
+                    self._append_turns(change.session, change.messages)
+                touched = True
+            if touched:
+                self._changes += 1
+                self._refresh()
+
+    def _refresh(self, *, reload_missing: bool = False) -> None:
+        self._sync_sessions(reload_missing)
+        self._link()
+        self._sync_documents()
+
+    def _sync_sessions(self, reload_missing: bool) -> None:
+        """Load sessions newly referenced and drop those no longer referenced; with
+        ``reload_missing``, re-read a known session that lacks a cited turn (appended by
+        another process: this process's appends arrive as change notices)."""
+        wanted: dict[str, set[str]] = {}
+        for memory in self.memories.values():
+            wanted.setdefault(memory_session(memory), set()).update(memory.source_message_ids)
+        for session in set(self.session_turns) - set(wanted):
+            self._drop_session(session)
+        log = message_log_for(self.store)
+        for session, cited in wanted.items():
+            have = self.session_turns.get(session)
+            if have is not None and (
+                not reload_missing or all(turn_key(session, c) in self.turns for c in cited)
+            ):
+                continue
+            self._load_session(log, session)
+
+    def _load_session(self, log: Any, session: str) -> None:
+        self._drop_session(session)
+        self.session_turns[session] = []
+        self._append_turns(session, log.load(session))
+
+    def _drop_session(self, session: str) -> None:
+        for key in self.session_turns.pop(session, ()):
+            self.turns.pop(key, None)
+
+    def _append_turns(self, session: str, messages: Iterable[Any]) -> None:
+        keys = self.session_turns.setdefault(session, [])
+        for message in messages:
+            if message.id is None or turn_key(session, str(message.id)) in self.turns:
+                continue
+            key = turn_key(session, str(message.id))
+            stamp = (message.additional_kwargs or {}).get("timestamp")
+            self.turns[key] = TurnRecord(
+                key=key,
+                session=session,
+                message_id=str(message.id),
+                position=len(keys),
+                speaker=message.name or None,
+                content=str(message.text),
+                timestamp=_stamp(stamp),
+            )
+            keys.append(key)
+
+    def _link(self) -> None:
+        cited: dict[str, set[str]] = {}
+        blocked: set[str] = set()
+        for memory in self.memories.values():
+            session = memory_session(memory)
+            for message_id in memory.source_message_ids:
+                key = turn_key(session, message_id)
+                if memory.status == MemoryStatus.ACTIVE:
+                    cited.setdefault(key, set()).add(memory.id)
+                else:
+                    blocked.add(key)
+        self.cited_by = cited
+        self.blocked = blocked - set(cited)
+
+    def _sync_documents(self) -> None:
+        """Apply to the BM25 index only the documents whose text changed."""
+        docs = self.documents()
+        for doc_id in set(self._docs) - set(docs):
+            self.lexical.remove(doc_id)
+        for doc_id, text in docs.items():
+            if self._docs.get(doc_id) != text:
+                self.lexical.add(doc_id, text)
+        self._docs = docs
+
+    def documents(self) -> dict[str, str]:
+        """The lexical documents: each active memory's content with the turns it cites and
+        their neighbours (document expansion), and each uncovered turn with its neighbours
+        (``turn:`` + its key)."""
+        docs: dict[str, str] = {}
+        for memory in self.memories.values():
+            if memory.status != MemoryStatus.ACTIVE:
+                continue
+            session = memory_session(memory)
+            context = self.context(turn_key(session, m) for m in memory.source_message_ids)
+            docs[memory.id] = "\n".join([memory.content, *context])
+        for key in self.turns:
+            if key not in self.cited_by and key not in self.blocked:
+                docs[OBSERVATION_PREFIX + key] = "\n".join(self.context([key]))
+        return docs
+
+    def context(self, keys: Iterable[str], width: int = CONTEXT_WIDTH) -> list[str]:
+        """Texts of the turns ``keys`` and of their neighbours, in conversation order."""
+        chosen: dict[str, TurnRecord] = {}
+        for key in keys:
+            for near in self.neighbours(key, width):
+                if near.key not in self.blocked:
+                    chosen[near.key] = near
+        ordered = sorted(chosen.values(), key=lambda t: (t.session, t.position))
+        return [t.text for t in ordered]
+
+    # -- reads
+
+    def neighbours(self, key: str, width: int = 1) -> list[TurnRecord]:
+        """The turns within ``width`` positions of ``key`` in its session, in order."""
+        record = self.turns.get(key)
+        if record is None:
+            return []
+        keys = self.session_turns.get(record.session, [])
+        lo, hi = max(record.position - width, 0), record.position + width + 1
+        return [self.turns[k] for k in keys[lo:hi] if k in self.turns]
+
+
+def _stamp(raw: Any) -> datetime | None:
+    try:
+        return parse_timestamp(raw) if raw else None
+    except Exception:  # a foreign log entry with a malformed stamp is simply undated
+        return None
+
+
+_indexes: weakref.WeakKeyDictionary[Any, dict[tuple[str, ...], NamespaceIndex]] = (
+    weakref.WeakKeyDictionary()
+)
+_indexes_lock = threading.Lock()
+
+
+def index_for(store: BaseStore, prefix: Sequence[str]) -> NamespaceIndex:
+    """The process's index of ``store`` under ``prefix``: read on first use, then kept
+    current by change notices and background re-reads (see the module docstring)."""
+    with _indexes_lock:
+        per_store = _indexes.setdefault(store, {})
+        index = per_store.get(tuple(prefix))
+        fresh = index is None
+        if index is None:
+            index = per_store[tuple(prefix)] = NamespaceIndex(store, prefix)
+            subscribe(store, index.apply)
+    if fresh:
+        index.load()
+    else:
+        index.refresh_in_background()
+    return index

@@ -1,0 +1,55 @@
+"""Time in a recall query: the period it names and whether it asks *when*.
+
+``"what did I do in May 2023?"`` names May 2023, ``"where was I last week?"`` the week
+before now; ``"when did I move to Porto?"`` names no period but asks for a date, which
+memories carrying an ``event_time`` can give. Recall (:mod:`langmem_extract.hybrid`)
+adds one more ranking to its fusion for such queries: the candidates whose ``event_time``
+(a turn's timestamp for an observation) lies in the period, or, for a *when* question,
+the candidates that have one. The period is found with the extractor's own time
+expressions (:func:`~langmem_extract.extractors.dates.find_time_expression`), resolved
+against the query time.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import UTC, datetime, timedelta
+
+from langmem_extract.extractors.dates import find_time_expression
+
+__all__ = ["asks_when", "query_period"]
+
+_WHEN = re.compile(
+    r"^\s*when\b|\bwhat (?:date|day|year|month|time)\b|\bhow long ago\b|\bwhich (?:year|month|day)\b",
+    re.I,
+)
+_DAY = re.compile(r"\b(\d{1,2}) ([A-Z][a-z]+) (\d{4})\b")
+_MONTH = re.compile(r"\b([A-Z][a-z]+) (\d{4})\b")
+_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
+_MONTHS = {m: i for i, m in enumerate(calendar.month_name) if m}
+
+
+def asks_when(query: str) -> bool:
+    """Whether ``query`` asks for a date or time ("when…", "what year…")."""
+    return bool(_WHEN.search(query))
+
+
+def query_period(query: str, now: datetime | None = None) -> tuple[datetime, datetime] | None:
+    """The ``[start, end)`` period ``query`` names (a day, a month or a year), or None."""
+    ref = find_time_expression(query, now or datetime.now(UTC))
+    if ref is None or ref.when is None:
+        return None
+    phrase = ref.phrase
+    when = ref.when if ref.when.tzinfo else ref.when.replace(tzinfo=UTC)
+    if (m := _DAY.search(phrase)) and m.group(2) in _MONTHS:
+        start = when.replace(hour=0, minute=0, second=0, microsecond=0)
+        return start, start + timedelta(days=7 if "week" in phrase else 1)
+    if (m := _MONTH.search(phrase)) and m.group(1) in _MONTHS:
+        start = when.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        days = calendar.monthrange(start.year, start.month)[1]
+        return start, start + timedelta(days=days)
+    if _YEAR.search(phrase):
+        start = when.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+        return start, start.replace(year=start.year + 1)
+    return None

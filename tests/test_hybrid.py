@@ -1,0 +1,226 @@
+"""Hybrid recall: memories ranked with BM25 and their evidence turns, on every store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from langchain_core.embeddings import Embeddings
+from langchain_core.messages import AIMessage, HumanMessage
+from langgraph.store.base import BaseStore
+from langgraph.store.memory import InMemoryStore
+
+from langmem_extract import extract_memories
+from langmem_extract.evidence import evidence_session
+from langmem_extract.integrations.retriever import MemoryRetriever
+from langmem_extract.memories import forget_memory
+from langmem_extract.message_log import message_log_for
+from langmem_extract.recall import DEFAULT_RELEVANCE_FLOOR, calibration_for, recall_memories
+from langmem_extract.recall_index import NamespaceIndex, index_for
+from langmem_extract.schema import MEMORY_INDEX_FIELDS
+from langmem_extract.temporal import asks_when, query_period
+from tests.backends import BACKENDS, make_store
+
+NS = ("memories", "u1")
+
+
+@pytest.fixture(params=[*BACKENDS, "inmemory"])
+def any_store(request: pytest.FixtureRequest, e5_embeddings: Embeddings) -> Iterator[BaseStore]:
+    """An empty store on each backend, InMemoryStore included (conformance)."""
+    if request.param == "inmemory":
+        index = {"dims": 384, "embed": e5_embeddings, "fields": MEMORY_INDEX_FIELDS}
+        yield InMemoryStore(index=index)  # type: ignore[arg-type]
+        return
+    with make_store(request.param, e5_embeddings, dims=384) as store:
+        yield store
+
+
+def remember(store: BaseStore, messages: list[dict], candidates: list[dict], **kw) -> None:
+    result = extract_memories(messages, candidates=candidates, store=store, namespace=NS, **kw)
+    assert result.failed == 0
+
+
+def cand(content: str, *sources: str, **fields) -> dict:
+    return {"content": content, "type": "fact", "source_message_ids": list(sources), **fields}
+
+
+def test_lexical_evidence_beats_dense_near_miss(any_store: BaseStore) -> None:
+    messages = [
+        {"id": "t1", "role": "user",
+         "content": "We had dinner at Casa Ondina again, the grilled octopus was perfect."},
+        {"id": "t2", "role": "user", "content": "My sister started violin lessons."},
+        {"id": "t3", "role": "user",
+         "content": "I want to try a new seafood restaurant in Lisbon soon."},
+    ]  # fmt: skip
+    remember(any_store, messages, [
+        cand("User enjoys grilled octopus.", "t1"),
+        cand("User's sister takes violin lessons.", "t2"),
+        cand("User wants to try a new seafood restaurant in Lisbon.", "t3"),
+    ])  # fmt: skip
+    query = "What did I eat at Casa Ondina?"
+    dense = MemoryRetriever(store=any_store, namespace=NS, k=3, hybrid=False).invoke(query)
+    # The precondition: by embeddings alone the restaurant wish is the nearer memory.
+    assert dense[0].page_content.startswith("User wants to try")
+    hybrid = MemoryRetriever(store=any_store, namespace=NS, k=3).invoke(query)
+    assert hybrid[0].page_content == "User enjoys grilled octopus."
+    assert hybrid[0].metadata["source_message_ids"] == ["t1"]
+    # Fusion changes the order, not the meaning of score: the same calibrated cosine.
+    by_id = {d.metadata["id"]: d.metadata["score"] for d in dense}
+    for doc in hybrid:
+        assert doc.metadata["score"] == pytest.approx(by_id[doc.metadata["id"]])
+    assert hybrid[0].metadata["observation"] is False
+
+
+def test_extract_memories_logs_cited_messages_redacted(any_store: BaseStore) -> None:
+    secret = "sk-" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6"
+    messages = [
+        {"id": "c1", "role": "user", "content": f"I moved to Porto, my key is {secret}"},
+        {"id": "c2", "role": "user", "content": "Nice weather today."},
+    ]
+    remember(any_store, messages, [cand("User moved to Porto.", "c1")])
+    logged = message_log_for(any_store).load(evidence_session(NS))
+    assert [m.id for m in logged] == ["c1"]  # only what a memory cites, id kept
+    assert secret not in logged[0].text and "[REDACTED:" in logged[0].text
+    # A second write of the same evidence is not logged twice.
+    remember(any_store, messages, [cand("User lives in Porto now.", "c1")])
+    assert [m.id for m in message_log_for(any_store).load(evidence_session(NS))] == ["c1"]
+    # With a session id the evidence goes to that session.
+    remember(any_store, [{"id": "c3", "role": "user", "content": "I play the cello."}],
+             [cand("User plays the cello.", "c3")], session_id="chat-9")  # fmt: skip
+    assert [m.id for m in message_log_for(any_store).load("chat-9")] == ["c3"]
+
+
+def test_uncovered_turn_comes_back_as_observation(any_store: BaseStore) -> None:
+    log = message_log_for(any_store)
+    log.append("s1", [
+        HumanMessage("I adopted a greyhound called Pixel.", id="h1"),
+        AIMessage("Lovely! How is Pixel settling in?", id="a1"),
+        HumanMessage("The mechanic said the Corvara gearbox needs a new clutch plate.", id="h2"),
+    ])  # fmt: skip
+    remember(any_store, [{"id": "h1", "role": "user",
+                          "content": "I adopted a greyhound called Pixel."}],
+             [cand("User adopted a greyhound called Pixel.", "h1")], session_id="s1")  # fmt: skip
+    docs = MemoryRetriever(store=any_store, namespace=NS, k=3).invoke(
+        "What does the Corvara gearbox need?"
+    )
+    observations = [d for d in docs if d.metadata["observation"]]
+    assert observations, [d.page_content for d in docs]
+    obs = observations[0]
+    assert obs.metadata["source_message_ids"] == ["h2"]
+    assert obs.metadata["kind"] == "episodic" and obs.metadata["category"] == "observation"
+    assert "Corvara gearbox" in obs.page_content
+    assert 0.0 <= obs.metadata["score"] <= 1.0
+    # A memory-only filter leaves observations out.
+    typed = MemoryRetriever(store=any_store, namespace=NS, k=3, types=["fact"]).invoke(
+        "What does the Corvara gearbox need?"
+    )
+    assert not any(d.metadata["observation"] for d in typed)
+
+
+def test_forgotten_and_superseded_leave_the_lexical_index(any_store: BaseStore) -> None:
+    remember(any_store, [{"id": "f1", "role": "user", "content": "My locker code word is Tamarisk."}],
+             [cand("User's locker code word is Tamarisk.", "f1")])  # fmt: skip
+    query = "What is the Tamarisk locker code word?"
+    first = recall_memories(any_store, query, NS, k=3)
+    assert first and first[0].memory.content == "User's locker code word is Tamarisk."
+    forget_memory(any_store, first[0].memory.id, NS)
+    after = recall_memories(any_store, query, NS, k=3)
+    # Neither the memory nor its evidence turn (as an observation) comes back, and the
+    # turn the graph logged for it is gone from the namespace's evidence session.
+    assert all("Tamarisk" not in hit.memory.content for hit in after)
+    assert "f1" not in [m.id for m in message_log_for(any_store).load(evidence_session(NS))]
+    # A superseded value leaves the lexical ranking; the current one is found by it.
+    remember(
+        any_store,
+        [{"id": "l1", "role": "user", "content": "I live in Lisbon."}],
+        [cand("User lives in Lisbon.", "l1", attribute="location", value="Lisbon")],
+    )
+    remember(
+        any_store,
+        [{"id": "l2", "role": "user", "content": "I moved to Porto."}],
+        [cand("User lives in Porto.", "l2", attribute="location", value="Porto")],
+    )
+    hits = recall_memories(any_store, "Lisbon", NS, k=5)
+    assert [h.memory.content for h in hits] == ["User lives in Porto."]
+    assert not any(h.observation for h in hits)
+
+
+def test_time_in_the_question_uses_event_time(any_store: BaseStore) -> None:
+    remember(any_store, [
+        {"id": "e1", "role": "user", "content": "We hiked in the Pyrenees."},
+        {"id": "e2", "role": "user", "content": "We hiked in the Dolomites."},
+    ], [
+        cand("User hiked in the Pyrenees.", "e1", type="event",
+             event_time=datetime(2022, 8, 3, tzinfo=UTC)),
+        cand("User hiked in the Dolomites.", "e2", type="event",
+             event_time=datetime(2023, 5, 14, tzinfo=UTC)),
+    ])  # fmt: skip
+    hits = recall_memories(any_store, "Where did I go hiking in May 2023?", NS, k=2)
+    assert hits[0].memory.content == "User hiked in the Dolomites."
+    hits = recall_memories(any_store, "Where did I go hiking in August 2022?", NS, k=2)
+    assert hits[0].memory.content == "User hiked in the Pyrenees."
+    window = recall_memories(any_store, "hiking", NS, k=2, time_field="event_time",
+                             since="2023-01-01", until="2023-12-31")  # fmt: skip
+    assert [h.memory.content for h in window] == ["User hiked in the Dolomites."]
+
+
+def test_floor_still_drops_unrelated_requests(any_store: BaseStore) -> None:
+    remember(any_store, [{"id": "v1", "role": "user", "content": "I am vegetarian."}],
+             [cand("User is vegetarian.", "v1")])  # fmt: skip
+    for query in ("What's the boiling point of tungsten?", "convert 5 miles to km"):
+        hits = recall_memories(any_store, query, NS, k=5,
+                               score_threshold=DEFAULT_RELEVANCE_FLOOR)  # fmt: skip
+        assert hits == []
+    hits = recall_memories(any_store, "Am I vegetarian?", NS, k=5,
+                           score_threshold=DEFAULT_RELEVANCE_FLOOR)  # fmt: skip
+    assert [h.memory.content for h in hits] == ["User is vegetarian."]
+    assert hits[0].score == pytest.approx(calibration_for(any_store)(hits[0].similarity))
+
+
+def test_query_time_parsing() -> None:
+    now = datetime(2024, 3, 10, tzinfo=UTC)
+    assert query_period("what did I do in May 2023?", now) == (
+        datetime(2023, 5, 1, tzinfo=UTC), datetime(2023, 6, 1, tzinfo=UTC))  # fmt: skip
+    assert query_period("what did I do last year?", now) == (
+        datetime(2023, 1, 1, tzinfo=UTC), datetime(2024, 1, 1, tzinfo=UTC))  # fmt: skip
+    assert query_period("what is my dog called?", now) is None
+    assert asks_when("When did I move to Porto?") and not asks_when("Where do I live?")
+
+
+def test_index_kept_by_change_notices_matches_a_fresh_read(any_store: BaseStore) -> None:
+    index = index_for(any_store, NS)  # read once, while the namespace is empty
+    remember(
+        any_store,
+        [{"id": "p1", "role": "user", "content": "I live in Lisbon."}],
+        [cand("User lives in Lisbon.", "p1", attribute="location", value="Lisbon")],
+    )
+    remember(any_store, [{"id": "p2", "role": "user", "content": "I moved to Porto."}],
+             [cand("User lives in Porto.", "p2", attribute="location", value="Porto")],
+             session_id="chat-2")  # fmt: skip
+    message_log_for(any_store).append("chat-2", [HumanMessage("Tiramisu is my weakness.", id="p3")])
+    remember(any_store, [{"id": "p4", "role": "user", "content": "I have a cat named Miso."}],
+             [cand("User has a cat named Miso.", "p4")])  # fmt: skip
+    miso = recall_memories(any_store, "cat Miso", NS, k=1)[0].memory
+    forget_memory(any_store, miso.id, NS)
+    fresh = NamespaceIndex(any_store, NS)
+    fresh.load()
+    assert index.documents() == fresh.documents()
+    assert index.documents()  # the writes did reach it
+    assert "turn:" + "chat-2\x1fp3" in index.documents()  # the uncovered turn
+    for query in ("Lisbon Porto", "tiramisu weakness", "cat Miso"):
+        assert index.lexical.scores(query) == pytest.approx(fresh.lexical.scores(query))
+
+
+def test_a_namespace_too_large_to_index_ranks_densely(
+    any_store: BaseStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("langmem_extract.recall_index.MAX_INDEXED_MEMORIES", 1)
+    remember(any_store, [{"id": "z1", "role": "user", "content": "I play chess."},
+                         {"id": "z2", "role": "user", "content": "I grow basil."}],
+             [cand("User plays chess.", "z1"), cand("User grows basil.", "z2")])  # fmt: skip
+    hybrid = recall_memories(any_store, "chess", NS, k=2)
+    dense = recall_memories(any_store, "chess", NS, k=2, hybrid=False)
+    assert index_for(any_store, NS).too_large
+    assert [h.memory.id for h in hybrid] == [h.memory.id for h in dense]
+    assert [h.rank_score for h in hybrid] == pytest.approx([h.rank_score for h in dense])
