@@ -80,9 +80,7 @@ def snapshot(store: BaseStore) -> tuple[Any, ...]:
         (tuple(i.namespace), i.key, json.dumps(i.value, sort_keys=True))
         for i in store.search((), limit=100_000)
     )
-    log = [
-        (m.id, m.type, m.content) for m in message_log_for(store).load(SESSION)
-    ]
+    log = [(m.id, m.type, m.content) for m in message_log_for(store).load(SESSION)]
     return tuple(items), tuple(log)
 
 

@@ -209,7 +209,7 @@ def test_small_namespace_selection_matches_the_mask_path() -> None:
     expect = {
         s
         for s in range(900)
-        if cache.rows[s] and cache.rows[s].prefix == "u.n7" and cache.rows[s].value["g"] != 1
+        if cache.row(s) and cache.row(s).prefix == "u.n7" and cache.row(s).value["g"] != 1
     }
     assert set(slots.tolist()) == expect
     assert cache.top_by_updated(mask, 3, 1, slots) == cache.top_by_updated(mask, 3, 1)
