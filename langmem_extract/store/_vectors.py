@@ -13,20 +13,23 @@ a 10-key fetch 50-110 ms on this (loaded) machine, against a few ms for the sear
 
 Search is exact: namespace and filters are applied first as boolean masks over slots,
 then cosine similarity is computed over only the surviving vectors. That is why filtered
-queries and queries after deletes return exactly the true top-k.
+queries and queries after deletes return exactly the true top-k. A scan of at least
+``_codes.QUANT_MIN_ROWS`` survivors first compares sign-bit codes and re-ranks a pool
+in float32, falling back to the full float32 scan when its pool check asks (``_codes``).
 """
 
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from langmem_extract.store import _codes
 from langmem_extract.store._filters import Column, Leaf
+from langmem_extract.store._kernels import matvec as _matvec
 
 # Below this fraction of live rows selected, gathering the rows beats a full matmul.
 _GATHER_FRACTION = 0.3
@@ -38,59 +41,6 @@ _COMPACT_MIN = 1024
 _SLOTS_FRACTION = 0.125
 # ``expires`` of an item without a TTL.
 _NO_EXPIRY = np.iinfo(np.int64).max
-
-
-# From this many rows a matrix-vector product may go to BLAS (``matrix @ q``, threaded);
-# below it numpy's own single-threaded einsum loop always wins (no thread hand-off).
-_BLAS_MIN_ROWS = 16_384
-# One call in this many tries the kernel that is currently not preferred.
-_PROBE_EVERY = 16
-
-
-class _KernelChooser:
-    """Picks einsum or BLAS for large products by their measured time per row.
-
-    BLAS spreads a product over every core, which wins on a quiet machine and loses
-    badly when other processes hold the cores (thread hand-offs dominate); einsum stays
-    on one core. Which is faster depends on the moment, so both are timed as they run
-    (a moving average per row) and the faster one is used, re-trying the other now and
-    then. Results are the same either way (float32 dot products).
-    """
-
-    def __init__(self) -> None:
-        self.cost = {"einsum": float("nan"), "blas": float("nan")}
-        self.calls = 0
-
-    def pick(self) -> str:
-        self.calls += 1
-        e, b = self.cost["einsum"], self.cost["blas"]
-        if e != e:  # NaN: not measured yet
-            return "einsum"
-        if b != b:
-            return "blas"
-        best, other = ("einsum", "blas") if e <= b else ("blas", "einsum")
-        return other if self.calls % _PROBE_EVERY == 0 else best
-
-    def record(self, kernel: str, seconds: float, rows: int) -> None:
-        per_row = seconds / max(rows, 1)
-        old = self.cost[kernel]
-        self.cost[kernel] = per_row if old != old else 0.7 * old + 0.3 * per_row
-
-
-_CHOOSER = _KernelChooser()
-
-
-def _matvec(matrix: np.ndarray, q: np.ndarray) -> np.ndarray:
-    # Small products: einsum (numpy's SIMD loop, one core). Measured here under load,
-    # 2,000 x 384 took 13 ms with BLAS and 0.23 ms with einsum.
-    rows = matrix.shape[0]
-    if rows < _BLAS_MIN_ROWS or not matrix.flags.c_contiguous:
-        return np.einsum("ij,j->i", matrix, q)
-    kernel = _CHOOSER.pick()
-    started = time.perf_counter()
-    out = np.einsum("ij,j->i", matrix, q) if kernel == "einsum" else matrix @ q
-    _CHOOSER.record(kernel, time.perf_counter() - started, rows)
-    return out
 
 
 def normalize_rows(vectors: np.ndarray) -> np.ndarray:
@@ -154,6 +104,10 @@ class StoreCache:
         self.vec_alive = np.zeros(vcap, dtype=bool)
         self.n_vec = 0
         self.vec_dead = 0
+        old = getattr(self, "codes", None)
+        self.codes = _codes.SignCodes(self.dims or 1)
+        if old is not None:  # a compaction: the counters carry on
+            self.codes.stats = old.stats
 
     # -- sizes -----------------------------------------------------------------------
 
@@ -235,6 +189,7 @@ class StoreCache:
         if not self.dims:
             return
         self.vecs = vecs
+        self.codes.clear()
         self.vec_slot = np.full(len(vecs), -1, dtype=np.int32)
         self.vec_slot[:nv] = vec_slot
         self.vec_alive = np.zeros(len(vecs), dtype=bool)
@@ -505,22 +460,36 @@ class StoreCache:
         if slots is not None:
             # Row order, as on the mask path, so ties rank the same way on both.
             rows = np.sort(self._rows_of_slots(slots))
-            if not len(rows):
-                return []
-            return self._top_items(rows, _matvec(self.vecs[rows], q), k)
+            return self._scan(rows, q, k) if len(rows) else []
         if self.vec_dead == 0 and bool(mask[: self.n_slots].all()):
             # Every vector row is live and selected: score the matrix in place, no gathers.
-            return self._top_items(None, _matvec(self.vecs[:nv], q), k)
+            return self._scan(None, q, k)
         slots = self.vec_slot[:nv]
         rows_ok = self.vec_alive[:nv] & mask[np.clip(slots, 0, None)]
         idx = np.flatnonzero(rows_ok)
-        if not len(idx):
-            return []
+        return self._scan(idx, q, k) if len(idx) else []
+
+    def _scan(self, idx: np.ndarray | None, q: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Top-``k`` items among vector rows ``idx`` (sorted; None: every row, all live):
+        the sign-code pass and an exact re-rank for a large scan (``_codes``), else (or
+        when its pool check declines) every row in float32."""
+        nv = self.n_vec
+        n = nv if idx is None else len(idx)
+        if n >= _codes.QUANT_MIN_ROWS:
+            self.codes.sync(self.vecs, nv)
+            got = _codes.pool_search(self.codes, q, idx, n, k, self._score_rows, self._top_items)
+            if got is not None:
+                return got
+        if idx is None:
+            return self._top_items(None, _matvec(self.vecs[:nv], q), k)
         if len(idx) >= _GATHER_FRACTION * nv:
             scores = _matvec(self.vecs[:nv], q)[idx]
         else:
             scores = _matvec(self.vecs[idx], q)
         return self._top_items(idx, scores, k)
+
+    def _score_rows(self, rows: np.ndarray, q: np.ndarray) -> np.ndarray:
+        return _matvec(self.vecs[rows], q)
 
     def _top_items(
         self, idx: np.ndarray | None, scores: np.ndarray, k: int
