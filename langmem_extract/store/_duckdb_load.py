@@ -109,6 +109,53 @@ def _load_vectors(
     cache.load_vectors(matrix, slots)
 
 
+def save_snapshot(conn: duckdb.DuckDBPyConnection, cache: StoreCache, path: str | None) -> bool:
+    """Write, from the mirror, the snapshot the next open of ``path`` will look for, unless
+    it exists; returns whether one was written. Called by a writable store when it closes
+    after writes, so a file that was just written reopens from the snapshot instead of
+    reading every vector back from the tables (callers hold the store's lock; every
+    write of the mirror is committed then, so it holds what the tables hold).
+
+    The matrix is laid out as a load would lay it out: vector rows in the order of their
+    items in the item table, an item's rows in table order (its j-th row in the table is
+    its j-th vector in the mirror: both keep insertion order). Anything that does not
+    line up writes nothing; the next open then reads the tables as usual."""
+    dims = cache.dims
+    if not path or not dims or not cache.n_vec:
+        return False
+    items = conn.execute(sql.SELECT_ITEM_KEYS).fetchnumpy()
+    item_prefixes, item_keys = items["prefix"].tolist(), items["key"].tolist()
+    idents = conn.execute(sql.SELECT_VECTOR_KEYS).fetchnumpy()
+    prefixes, keys = idents["prefix"].tolist(), idents["key"].tolist()
+    del items, idents
+    snap = _snapshot_name(conn, path, [prefixes, keys, item_prefixes, item_keys])
+    if snap is None or snap.exists():
+        return False
+    idents = zip(item_prefixes, item_keys, strict=True)
+    position = {ident: i for i, ident in enumerate(idents)}
+    pairs = list(zip(prefixes, keys, strict=True))
+    table_slot = np.fromiter(map(position.get, pairs, repeat(-1)), np.int64, count=len(pairs))
+    mirror_slot = np.fromiter(map(cache.slot_of.get, pairs, repeat(-1)), np.int64, len(pairs))
+    keep = table_slot >= 0
+    if bool((mirror_slot[keep] < 0).any()):
+        return False
+    # Occurrence of each row among its item's rows, in table order.
+    by_item = np.argsort(mirror_slot, kind="stable")
+    grouped = mirror_slot[by_item]
+    starts = np.r_[0, np.flatnonzero(np.diff(grouped)) + 1] if len(grouped) else grouped
+    sizes = np.diff(np.r_[starts, len(grouped)])
+    occurrence = np.empty(len(pairs), dtype=np.int64)
+    occurrence[by_item] = np.arange(len(grouped)) - np.repeat(starts, sizes)
+    counts = cache.vec_count[np.clip(mirror_slot, 0, None)]
+    if bool((occurrence[keep] >= counts[keep]).any()):
+        return False
+    rows = cache.vec_start[np.clip(mirror_slot, 0, None)] + occurrence
+    order = np.argsort(table_slot, kind="stable")
+    order = order[table_slot[order] >= 0]
+    _write_snapshot(snap, cache.vecs[rows[order]])
+    return True
+
+
 def _drop_read_cache(conn: duckdb.DuckDBPyConnection) -> None:
     """Lower the buffer pool's limit for a moment so DuckDB drops the blocks it cached
     while reading (about 140 MB at 100k vectors), then restore the setting."""

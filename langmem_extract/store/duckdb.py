@@ -133,6 +133,7 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
         self.read_only = False
         self._cache: StoreCache | None = None
         self._setup_done = False
+        self._dirty = False  # written since the mirror was loaded (see close)
         self._sweeper: threading.Thread | None = None
         self._sweeper_stop = threading.Event()
         self.index_config: DuckDBIndexConfig | None
@@ -239,9 +240,19 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
             if self._closed:
                 return report
             self._closed = True
+            self._save_snapshot()
             if self._owns_conn:
                 self.conn.close()
         return report
+
+    def _save_snapshot(self) -> None:
+        # After writes, leave the vector snapshot the next open maps (see _duckdb_load).
+        if not self._dirty or self._cache is None or self.read_only or not self.path:
+            return
+        try:
+            _duckdb_load.save_snapshot(self.conn, self._cache, self.path)
+        except (duckdb.Error, OSError, ValueError) as exc:
+            logger.warning("no vector snapshot written for %s: %s", self.path, exc)
 
     def setup(self) -> None:
         """Create or migrate the tables (idempotent); start the TTL sweeper if configured."""
@@ -442,6 +453,7 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
                 refresh.clear()  # no TTL refresh-on-read without write access
             if plan.puts or refresh:
                 write_batch(self.conn, cache, plan.puts, docs, refresh, now)
+                self._dirty = self._dirty or bool(plan.puts)
             return results
 
     # -- the optional HNSW index (see _hnsw) ------------------------------------------
@@ -516,6 +528,7 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
             puts = {(p, k): PlannedPut(p, k, None, None, None) for p, k in expired}
             docs = np.zeros((0, self._dims or 0), np.float32)
             write_batch(self.conn, cache, puts, docs, {}, now)
+            self._dirty = True
             return len(expired)
 
     async def asweep_ttl(self) -> int:

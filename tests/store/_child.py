@@ -24,8 +24,8 @@ def content(i: int) -> str:
 
 def write_forever(path: str, hnsw: bool, snapshot: bool = False) -> None:
     """Commit small batches forever, printing each committed batch's last id. With
-    ``snapshot``, 50 items are written first and the store reopened and searched, so
-    the loop writes over a mirror loaded from a fresh vector snapshot."""
+    ``snapshot``, 50 items are written first (the close leaves a vector snapshot) and
+    the store reopened and searched, so the loop writes over a mirror mapped from it."""
     if snapshot:
         with DuckDBStore.from_conn_string(path, index=index(hnsw)) as store:
             store.setup()
@@ -34,7 +34,7 @@ def write_forever(path: str, hnsw: bool, snapshot: bool = False) -> None:
         store.setup()
         i = 0
         if snapshot:
-            store.search(("crash",), query="memory", limit=1)  # loads; writes the snapshot
+            store.search(("crash",), query="memory", limit=1)  # loads: maps the snapshot
             i = 50
             print(f"committed {i - 1}", flush=True)
         if hnsw:

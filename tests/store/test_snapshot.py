@@ -44,11 +44,11 @@ def test_a_reopen_maps_the_snapshot_and_a_later_commit_invalidates_it(
     live = {f"k{i}": f"tea {i % 9} cup {i % 4}" for i in range(300)}
     with _open(db_path) as store:
         store.batch([PutOp(("ns",), k, {"content": t}) for k, t in live.items()])
-    assert _duckdb_load.snapshots(str(db_path)) == []  # written only after a table read
+    (snap,) = _duckdb_load.snapshots(str(db_path))  # written at close, after the writes
     with _open(db_path) as store:
         first = _exact(store, "tea 3 cup 1", live, 10)
-        assert store._cache is not None and store._cache.vecs.flags.writeable
-    (snap,) = _duckdb_load.snapshots(str(db_path))
+        assert store._cache is not None and not store._cache.vecs.flags.writeable  # mapped
+    assert _duckdb_load.snapshots(str(db_path)) == [snap]  # no writes: none at close
     with _open(db_path) as store, monkeypatch.context() as patch:
         # Reading the floats from the tables would now fail: the snapshot must serve.
         patch.setattr(_duckdb_sql, "SELECT_VECTOR_FLOATS", "SELECT no_such_column")
@@ -58,11 +58,18 @@ def test_a_reopen_maps_the_snapshot_and_a_later_commit_invalidates_it(
         live["new"] = "tea 3 cup 1 and more"
         store.batch([PutOp(("ns",), k, {"content": live[k]}) for k in ("k299", "new")])
         assert _exact(store, "coffee 1 mug 2", live, 3)[0] == "k299"
-    with _open(db_path) as store:  # the generation moved on: the old snapshot is stale
+    # The generation moved on: the old snapshot is stale, and the close wrote the new one.
+    (fresh,) = _duckdb_load.snapshots(str(db_path))
+    assert fresh != snap
+    with _open(db_path) as store:
         assert _exact(store, "coffee 1 mug 2", live, 3)[0] == "k299"
         _exact(store, "tea 3 cup 1", live, 10)
+        assert store._cache is not None and not store._cache.vecs.flags.writeable
+    fresh.unlink()
+    with _open(db_path) as store:  # no snapshot: read from the tables, then written
+        assert _exact(store, "coffee 1 mug 2", live, 3)[0] == "k299"
         assert store._cache is not None and store._cache.vecs.flags.writeable
-    assert _duckdb_load.snapshots(str(db_path)) != [snap]
+    assert len(_duckdb_load.snapshots(str(db_path))) == 1
 
 
 def test_a_snapshot_of_another_file_is_never_used(db_path: Path, tmp_path: Path) -> None:
@@ -113,3 +120,46 @@ def test_a_new_item_order_makes_the_snapshot_stale(
         cache = store._cache
         assert cache is not None and cache.keys[0] == "k99"  # the order did change
     assert _duckdb_load.snapshots(str(db_path)) != [before]  # read from the tables again
+
+
+def test_a_store_closed_after_writes_leaves_a_snapshot_that_matches(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Writes after the load (new items, a rewrite, a delete, an item with two vectors):
+    # closing writes the snapshot the next open looks for, so that open reads no vector
+    # back from the tables and still answers exactly.
+    live = {f"k{i}": f"black tea {i % 7} kettle {i % 3}" for i in range(120)}
+    with _open(db_path) as store:
+        store.batch([PutOp(("ns",), k, {"content": t}) for k, t in live.items()])
+        store.search(("ns",), query="tea", limit=1)  # loads the mirror
+        live["k5"] = "espresso 2 grinder 1"
+        live.update({f"n{i}": f"oolong {i} cup" for i in range(30)})
+        del live["k9"]
+        store.batch(
+            [PutOp(("ns",), k, {"content": live[k]}) for k in ["k5", *(f"n{i}" for i in range(30))]]
+            + [PutOp(("ns",), "k9", None)]
+        )
+        store.put(("ns",), "two", {"content": "green tea 1 kettle 0"}, index=["content", "$"])
+        before = _duckdb_load.snapshots(str(db_path))
+    (snap,) = _duckdb_load.snapshots(str(db_path))
+    assert [snap] != before
+    with _open(db_path) as store, monkeypatch.context() as patch:
+        patch.setattr(_duckdb_sql, "SELECT_VECTOR_FLOATS", "SELECT no_such_column")
+        assert _exact(store, "espresso 2 grinder 1", live, 3)[0] == "k5"
+        assert _exact(store, "oolong 7 cup", live, 5)[0] == "n7"
+        assert "k9" not in _exact(store, "black tea 2 kettle 0", live, 10)
+        top = store.search(("ns",), query="green tea 1 kettle 0", limit=1)[0]
+        assert top.key == "two" and top.score == pytest.approx(1.0, abs=1e-5)
+    assert _duckdb_load.snapshots(str(db_path)) == [snap]  # nothing written after reads
+
+
+def test_a_read_only_close_writes_no_snapshot(db_path: Path) -> None:
+    with _open(db_path) as store:
+        store.batch([PutOp(("ns",), f"k{i}", {"content": f"tea {i}"}) for i in range(20)])
+    for path in _duckdb_load.snapshots(str(db_path)):
+        path.unlink()
+    with DuckDBStore.open(db_path, index=hash_index(16), read_only=True) as store:
+        assert store.search(("ns",), query="tea 3", limit=1)[0].key == "k3"
+    # The read-only open read the tables and left a snapshot (a file beside the database,
+    # not a write to it); reopening writable maps it.
+    assert len(_duckdb_load.snapshots(str(db_path))) == 1
