@@ -385,6 +385,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--others-queries", type=int, default=10)
     parser.add_argument("--out", type=Path, default=Path("langmem-eval-results"))
     parser.add_argument("--tmp", type=Path, default=None)
+    parser.add_argument(
+        "--append",
+        action="store_true",
+        help="add these sizes to the store_speed.json already in --out (one page)",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     report: dict[str, Any] = {
@@ -412,10 +417,24 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 print(f"  {report['others'][kind]}", flush=True)
     report["load_after"] = _load()
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.append and (args.out / "store_speed.json").exists():
+        report = combine(json.loads((args.out / "store_speed.json").read_text()), report)
     (args.out / "store_speed.json").write_text(json.dumps(report, indent=2) + "\n")
     (args.out / "store_speed.md").write_text(markdown(report))
     print(markdown(report))
     return report
+
+
+def combine(first: dict[str, Any], later: dict[str, Any]) -> dict[str, Any]:
+    """One report of two runs: both commands and loads, every DuckDB row, the others of
+    whichever run had them."""
+    out = {**first, "duckdb": first["duckdb"] + later["duckdb"]}
+    for name in ("command", "load_before", "load_after", "date"):
+        out[name] = f"{first[name]}; then {later[name]}"
+    for name in ("others", "others_n", "others_queries"):
+        if later.get(name):
+            out[name] = later[name]
+    return out
 
 
 def _load() -> str:

@@ -153,13 +153,15 @@ def test_a_store_closed_after_writes_leaves_a_snapshot_that_matches(
     assert _duckdb_load.snapshots(str(db_path)) == [snap]  # nothing written after reads
 
 
-def test_a_read_only_close_writes_no_snapshot(db_path: Path) -> None:
+def test_a_read_only_open_maps_the_snapshot_a_writer_left(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The writer's close leaves the snapshot; a read-only process (a CLI recall) maps it.
     with _open(db_path) as store:
         store.batch([PutOp(("ns",), f"k{i}", {"content": f"tea {i}"}) for i in range(20)])
-    for path in _duckdb_load.snapshots(str(db_path)):
-        path.unlink()
+    (snap,) = _duckdb_load.snapshots(str(db_path))
+    monkeypatch.setattr(_duckdb_sql, "SELECT_VECTOR_FLOATS", "SELECT no_such_column")
     with DuckDBStore.open(db_path, index=hash_index(16), read_only=True) as store:
-        assert store.search(("ns",), query="tea 3", limit=1)[0].key == "k3"
-    # The read-only open read the tables and left a snapshot (a file beside the database,
-    # not a write to it); reopening writable maps it.
-    assert len(_duckdb_load.snapshots(str(db_path))) == 1
+        hit = store.search(("ns",), query="tea 3", limit=1)[0]
+        assert hit.key == "k3" and hit.score == pytest.approx(1.0, abs=1e-5)
+    assert _duckdb_load.snapshots(str(db_path)) == [snap]
