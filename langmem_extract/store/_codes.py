@@ -72,6 +72,11 @@ class SignCodes:
         self.codes = np.zeros((self.words, 0), dtype=np.uint64)
         self.n = 0
 
+    def adopt(self, codes: np.ndarray) -> None:
+        """Take saved codes of rows ``[0, n)`` (a snapshot's; copied when rows follow)."""
+        self.codes = codes
+        self.n = codes.shape[1]
+
     def encode(self, vecs: np.ndarray) -> np.ndarray:
         """Codes of ``vecs`` as (rows, words) 64-bit words."""
         out = np.zeros((len(vecs), self.words * 8), dtype=np.uint8)

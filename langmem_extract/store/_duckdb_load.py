@@ -31,6 +31,7 @@ import numpy as np
 
 from langmem_extract.errors import EmbeddingDimensionError
 from langmem_extract.store import _duckdb_sql as sql
+from langmem_extract.store._codes import SignCodes
 from langmem_extract.store._vectors import StoreCache
 
 logger = logging.getLogger(__name__)
@@ -107,6 +108,9 @@ def _load_vectors(
         if snap:
             _write_snapshot(snap, matrix)
     cache.load_vectors(matrix, slots)
+    saved = read_codes(snap, len(slots), cache.codes.words)
+    if saved is not None:
+        cache.codes.adopt(saved)
 
 
 def save_snapshot(conn: duckdb.DuckDBPyConnection, cache: StoreCache, path: str | None) -> bool:
@@ -186,7 +190,11 @@ def _snapshot_name(
     gen = conn.execute(sql.SELECT_META, [sql.VECTORS_GEN]).fetchone()
     digest = hashlib.blake2b(digest_size=12)
     for column in orders:
-        digest.update("\x1f".join(k or "" for k in column).encode())
+        try:
+            text = "\x1f".join(column)  # type: ignore[arg-type]
+        except TypeError:  # None for a deleted slot
+            text = "\x1f".join(k or "" for k in column)
+        digest.update(text.encode())
         digest.update(b"\x1d")
     name = f"{path}.mirror-{_FORMAT}-{file_id[0]}-{gen[0] if gen else 0}-{digest.hexdigest()}"
     return Path(name + ".npy")
@@ -196,6 +204,30 @@ def snapshots(path: str) -> list[Path]:
     """Every vector snapshot file of the database at ``path``."""
     db = Path(path)
     return sorted(db.parent.glob(f"{db.name}.mirror-*.npy"))
+
+
+def snapshot_files(path: str) -> list[Path]:
+    """Every snapshot file of the database at ``path``: matrices and their sign codes."""
+    db = Path(path)
+    return snapshots(path) + sorted(db.parent.glob(f"{db.name}.mirror-*.npy.codes"))
+
+
+def _codes_path(snap: Path) -> Path:
+    return snap.with_name(snap.name + ".codes")
+
+
+def read_codes(snap: Path | None, rows: int, words: int) -> np.ndarray | None:
+    """The sign codes saved with snapshot ``snap`` (word-major, see ``_codes``), mapped;
+    ``None`` when missing or of another shape (they are then encoded on first use)."""
+    if snap is None or not _codes_path(snap).exists():
+        return None
+    try:
+        codes = np.load(_codes_path(snap), mmap_mode="r")
+    except (OSError, ValueError):
+        return None
+    if codes.shape != (words, rows) or codes.dtype != np.uint64:
+        return None
+    return codes
 
 
 def _read_snapshot(snap: Path, rows: int, dims: int) -> np.ndarray | None:
@@ -212,18 +244,28 @@ def _read_snapshot(snap: Path, rows: int, dims: int) -> np.ndarray | None:
 
 
 def _write_snapshot(snap: Path, matrix: np.ndarray) -> None:
-    tmp = snap.with_name(f".{snap.name}.{os.getpid()}.tmp")
+    """Write the matrix and its sign codes (saved too, so that a first search after an
+    open reads 48 bytes per vector, not the whole matrix); each through a flushed
+    temporary file and a rename, the codes first (codes without their matrix are never
+    read)."""
+    codes = SignCodes(matrix.shape[1])
+    codes.sync(matrix, len(matrix))
+    parts = [(_codes_path(snap), codes.codes[:, : codes.n]), (snap, matrix)]
+    tmps = [p.with_name(f".{p.name}.{os.getpid()}.tmp") for p, _ in parts]
     try:
-        with open(tmp, "wb") as fh:
-            np.save(fh, matrix)
-            fh.flush()
-            os.fsync(fh.fileno())
-        for old in snapshots(str(snap)[: str(snap).rindex(".mirror-")]):
-            if old != snap:
+        for tmp, (_, array) in zip(tmps, parts, strict=True):
+            with open(tmp, "wb") as fh:
+                np.save(fh, array)
+                fh.flush()
+                os.fsync(fh.fileno())
+        for old in snapshot_files(str(snap)[: str(snap).rindex(".mirror-")]):
+            if old not in (snap, _codes_path(snap)):
                 with contextlib.suppress(OSError):
                     old.unlink()
-        os.replace(tmp, snap)
+        for tmp, (final, _) in zip(tmps, parts, strict=True):
+            os.replace(tmp, final)
     except OSError as exc:
         logger.warning("could not write the vector snapshot %s: %s", snap, exc)
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        for tmp in tmps:
+            with contextlib.suppress(OSError):
+                tmp.unlink()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from langmem_extract.errors import InvalidInputError, StoreError, StoreLockedError
 from langmem_extract.store._duckdb_connect import connect
-from langmem_extract.store._duckdb_load import snapshots
+from langmem_extract.store._duckdb_load import snapshot_files
 
 __all__ = ["compact_database"]
 
@@ -74,6 +74,6 @@ def compact_database(path: str | Path) -> int:
             raise StoreLockedError(f"{source} is open: close the store first") from exc
         raise StoreError(f"could not compact {source}: {exc}") from exc
     Path(str(source) + ".wal").unlink(missing_ok=True)
-    for snapshot in snapshots(str(source)):
+    for snapshot in snapshot_files(str(source)):
         snapshot.unlink(missing_ok=True)
     return source.stat().st_size

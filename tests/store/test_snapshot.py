@@ -10,6 +10,7 @@ import pytest
 from langgraph.store.base import PutOp
 
 from langmem_extract.store import _duckdb_load, _duckdb_sql
+from langmem_extract.store._codes import SignCodes
 from langmem_extract.store.duckdb import DuckDBStore
 from tests.conftest import HashEmbeddings
 from tests.store.conftest import hash_index
@@ -150,6 +151,11 @@ def test_a_store_closed_after_writes_leaves_a_snapshot_that_matches(
         assert "k9" not in _exact(store, "black tea 2 kettle 0", live, 10)
         top = store.search(("ns",), query="green tea 1 kettle 0", limit=1)[0]
         assert top.key == "two" and top.score == pytest.approx(1.0, abs=1e-5)
+        # The sign codes came with it, and are the codes of its rows.
+        cache = store._cache
+        assert cache is not None and cache.codes.n == cache.n_vec
+        fresh = SignCodes(16).encode(np.asarray(cache.vecs[: cache.n_vec])).T
+        assert np.array_equal(cache.codes.codes[:, : cache.n_vec], fresh)
     assert _duckdb_load.snapshots(str(db_path)) == [snap]  # nothing written after reads
 
 
