@@ -356,6 +356,19 @@ def run_other(kind: str, n: int, n_queries: int, tmp: Path) -> dict[str, Any]:
 # -- report -------------------------------------------------------------------------------------
 
 
+def _data(r: dict[str, Any]) -> str:
+    bulk = r.get("fill") == "bulk SQL insert"
+    return f"{r['kind']}{' (bulk-built)' if bulk else ''}"
+
+
+def _files(disk: dict[str, float]) -> str:
+    parts = {"db": 0.0, "snapshot": 0.0, "codes": 0.0}
+    for name, mb in disk.items():
+        kind = "db" if name == "db" else "codes" if name.endswith(".codes") else "snapshot"
+        parts[kind] += mb
+    return " + ".join(f"{mb:,.0f}" for mb in parts.values() if mb)
+
+
 def markdown(report: dict[str, Any]) -> str:
     lines = [
         "# DuckDBStore search and footprint",
@@ -373,11 +386,13 @@ def markdown(report: dict[str, Any]) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for r in report["duckdb"]:
-        for case, s in r["search"].items():
-            fl = r["floor_after_delete" if "delete" in case else "floor"]["floor_p50"]
+        for case, s in r.get("search", {}).items():
+            floor_of = r.get("floor_after_delete" if "delete" in case else "floor")
+            fl = floor_of["floor_p50"] if floor_of else None
+            ratio = f"{s['p50'] / fl:.2f}" if fl else "n/a"
             lines.append(
-                f"| {r['n']:,} | {r['kind']} | {case} | {s['p50']} / {s['p95']} | {fl} | "
-                f"{s['p50'] / fl:.2f} | {s['recall_at_10']:.3f} |"
+                f"| {r['n']:,} | {_data(r)} | {case} | {s['p50']} / {s['p95']} | "
+                f"{fl or 'not measured'} | {ratio} | {s['recall_at_10']:.3f} |"
             )
     lines += [
         "",
@@ -385,17 +400,17 @@ def markdown(report: dict[str, Any]) -> str:
         "answer; whole process including imports; RSS after the answer). First open reads "
         "the tables and writes the vector snapshot; later opens map it.",
         "",
-        "| N | data | open → answer s (first / again) | process s | RSS MiB | files MB |",
+        "| N | data | open → answer s (first / again) | process s | RSS MiB | files MB (db + snapshot + codes) |",
         "|---|---|---|---|---|---|",
     ]
     for r in report["duckdb"]:
         f = r["footprint"]
         again = f["again"][-1]
         lines.append(
-            f"| {r['n']:,} | {r['kind']} | {f['first']['open_to_answer_s']} / "
+            f"| {r['n']:,} | {_data(r)} | {f['first']['open_to_answer_s']} / "
             f"{again['open_to_answer_s']} | {f['first']['process_wall_s']} / "
             f"{again['process_wall_s']} | {f['first']['rss_mib']} / {again['rss_mib']} | "
-            f"{again['disk_mb']} |"
+            f"{_files(again['disk_mb'])} |"
         )
     if report.get("others"):
         lines += [
