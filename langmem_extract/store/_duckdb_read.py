@@ -9,7 +9,6 @@ the batch writes those after its reads.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import cast
@@ -32,7 +31,7 @@ def _us_to_dt(us: int) -> datetime:
 
 
 def make_item(row: Row, score: float | None = None, *, search: bool = False) -> Item:
-    value = copy.deepcopy(row.value)
+    value = row.value  # parsed afresh from the mirror's JSON text: the caller's own copy
     ns = ns_tuple(row.prefix)
     created, updated = _us_to_dt(row.created_us), _us_to_dt(row.updated_us)
     if search:
@@ -82,14 +81,14 @@ def do_search(
             extra = [
                 s
                 for s in cache.top_by_updated(mask, mask.size, 0, slots)
-                if s not in with_vecs and s not in cache.vec_rows_of
+                if s not in with_vecs and not cache.vec_count[s]
             ]
             hits.extend((s, None) for s in extra[: op.limit - len(hits)])
     else:
         hits = [(s, None) for s in cache.top_by_updated(mask, op.limit, op.offset, slots)]
     out: list[SearchItem] = []
     for slot, score in hits:
-        row = cache.rows[slot]
+        row = cache.row(slot)
         if row is None:
             continue
         _note_refresh(row, op.refresh_ttl, now, refresh)
@@ -117,14 +116,7 @@ def _vector_hits(
 def do_list(
     cache: StoreCache, op: ListNamespacesOp, *, omit_before: int | None
 ) -> list[tuple[str, ...]]:
-    names = [ns_tuple(t) for t in cache.namespaces()]
-    if omit_before is not None:
-        live = {
-            r.prefix
-            for _, r in cache.iter_rows()
-            if r.expires_us is None or r.expires_us > omit_before
-        }
-        names = [n for n in names if ns_text(n) in live]
+    names = [ns_tuple(t) for t in cache.namespaces(live_at=omit_before)]
     for cond in op.match_conditions or ():
         names = [n for n in names if _does_match(cond, n)]
     if op.max_depth is not None:

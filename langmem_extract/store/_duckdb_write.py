@@ -59,10 +59,10 @@ def write_batch(
     now: int,
 ) -> None:
     """Apply ``puts`` (with their vectors ``docs``, in text order) and TTL refreshes."""
-    upserts = [p for p in puts.values() if p.value is not None]
     deletes = [p for p in puts.values() if p.value is None]
     # Rows and vectors, in plan order (docs are in the same order as the texts).
     rows: list[Row] = []
+    values: list[str] = []
     row_vecs: list[list[tuple[str, np.ndarray]]] = []
     j = 0
     for p in puts.values():
@@ -72,11 +72,11 @@ def write_batch(
             j += 1
         if p.value is None:
             continue
-        old = cache.get(p.prefix, p.key)
+        slot = cache.slot_of.get((p.prefix, p.key))
+        created = now if slot is None else int(cache.created[slot])
         expires = None if p.ttl is None else now + int(p.ttl * 60_000_000)
-        rows.append(
-            Row(p.prefix, p.key, p.value, old.created_us if old else now, now, expires, p.ttl)
-        )
+        rows.append(Row(p.prefix, p.key, p.value, created, now, expires, p.ttl))
+        values.append(p.value_json or "")
         row_vecs.append(vecs)
     refresh = {k: v for k, v in refresh.items() if k not in puts}
     conn.execute("BEGIN TRANSACTION")
@@ -88,11 +88,12 @@ def write_batch(
             for part in stage_chunks([len(k[0]) + len(k[1]) for k in had]):
                 _stage_keys(conn, had[part])
                 conn.execute(sql.DELETE_VECTORS_FROM_STAGE)
+            if had:
+                conn.execute(sql.BUMP_VECTORS_GEN, [sql.VECTORS_GEN, "1"])
             gone = [(p.prefix, p.key) for p in deletes]
             for part in stage_chunks([len(k[0]) + len(k[1]) for k in gone]):
                 _stage_keys(conn, gone[part])
                 conn.execute(sql.DELETE_ITEMS_FROM_STAGE)
-        values = [p.value_json or "" for p in upserts]
         for part in stage_chunks(
             [len(r.prefix) + len(r.key) + len(v) for r, v in zip(rows, values, strict=True)]
         ):
@@ -107,6 +108,8 @@ def write_batch(
             conn.execute(sql.INSERT_VECTORS_FROM_STAGE)
             conn.unregister(sql.STAGE_VECTORS)
             conn.unregister(sql.STAGE_FLOATS)
+        if flat:
+            conn.execute(sql.BUMP_VECTORS_GEN, [sql.VECTORS_GEN, "1"])
         if refresh:
             _stage_refresh(conn, refresh)
             conn.execute(sql.REFRESH_TTL_FROM_STAGE)
@@ -122,8 +125,8 @@ def write_batch(
     # Committed: bring the mirror in step.
     for p in deletes:
         cache.delete(p.prefix, p.key)
-    for row, vecs in zip(rows, row_vecs, strict=True):
-        cache.upsert(row, vecs)
+    for row, vecs, text in zip(rows, row_vecs, values, strict=True):
+        cache.upsert(row, vecs, text)
     for (prefix, key), expires in refresh.items():
         cache.set_expiry(prefix, key, expires)
 

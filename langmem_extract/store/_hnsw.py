@@ -149,9 +149,9 @@ class HnswIndex:
         _vss.load_vss(self.conn)
         vecs, rows = cache.vector_matrix()
         slots = cache.vec_slot[rows]
-        keyed = [cache.rows[s] for s in slots]
-        prefixes = [r.prefix if r else "" for r in keyed]
-        keys = [r.key if r else "" for r in keyed]
+        keyed = [cache.ident(s) for s in slots.tolist()]
+        prefixes = [p for p, _ in keyed]
+        keys = [k for _, k in keyed]
         n = cache.n_slots
         built_us = int(cache.updated[:n][cache.alive[:n]].max()) if len(cache) else 0
         _vss.build_hnsw(self.conn, vecs, prefixes, keys, cache.dims or 0)

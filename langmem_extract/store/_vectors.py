@@ -1,24 +1,35 @@
-"""The in-process mirror the store reads from: items, filter columns and a vector matrix.
+"""The in-process mirror the store reads from: item keys and times, values as JSON text,
+filter columns and a vector matrix.
 
 DuckDB is the durable copy; this mirror answers every read. It is loaded from the tables
-on first use and updated after each committed write of this process (DuckDB admits one
-writer process per file, so nothing else can change the tables underneath it).
+on first use (in bulk: numpy columns, one flat float array for the vectors) and updated
+after each committed write of this process (DuckDB admits one writer process per file,
+so nothing else can change the tables underneath it).
+
+It is lean: per item a key, a namespace id, four numbers and the value as its JSON text,
+parsed only for the items a read returns and for the filter columns a search asks for.
+Values are not fetched back from DuckDB per search: a point lookup there took 20 ms and
+a 10-key fetch 50-110 ms on this (loaded) machine, against a few ms for the search.
 
 Search is exact: namespace and filters are applied first as boolean masks over slots,
 then cosine similarity is computed over only the surviving vectors. That is why filtered
-queries and queries after deletes return exactly the true top-k.
+queries and queries after deletes return exactly the true top-k. A scan of at least
+``_codes.QUANT_MIN_ROWS`` survivors first compares sign-bit codes and re-ranks a pool
+in float32, falling back to the full float32 scan when its pool check asks (``_codes``).
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from langmem_extract.store import _codes
 from langmem_extract.store._filters import Column, Leaf
+from langmem_extract.store._kernels import matvec as _matvec
 
 # Below this fraction of live rows selected, gathering the rows beats a full matmul.
 _GATHER_FRACTION = 0.3
@@ -28,59 +39,8 @@ _COMPACT_MIN = 1024
 # A namespace selection under this fraction of all slots is worked on as a slot list
 # (cost grows with the namespace), not as masks over every slot (cost grows with N).
 _SLOTS_FRACTION = 0.125
-
-
-# From this many rows a matrix-vector product may go to BLAS (``matrix @ q``, threaded);
-# below it numpy's own single-threaded einsum loop always wins (no thread hand-off).
-_BLAS_MIN_ROWS = 16_384
-# One call in this many tries the kernel that is currently not preferred.
-_PROBE_EVERY = 16
-
-
-class _KernelChooser:
-    """Picks einsum or BLAS for large products by their measured time per row.
-
-    BLAS spreads a product over every core, which wins on a quiet machine and loses
-    badly when other processes hold the cores (thread hand-offs dominate); einsum stays
-    on one core. Which is faster depends on the moment, so both are timed as they run
-    (a moving average per row) and the faster one is used, re-trying the other now and
-    then. Results are the same either way (float32 dot products).
-    """
-
-    def __init__(self) -> None:
-        self.cost = {"einsum": float("nan"), "blas": float("nan")}
-        self.calls = 0
-
-    def pick(self) -> str:
-        self.calls += 1
-        e, b = self.cost["einsum"], self.cost["blas"]
-        if e != e:  # NaN: not measured yet
-            return "einsum"
-        if b != b:
-            return "blas"
-        best, other = ("einsum", "blas") if e <= b else ("blas", "einsum")
-        return other if self.calls % _PROBE_EVERY == 0 else best
-
-    def record(self, kernel: str, seconds: float, rows: int) -> None:
-        per_row = seconds / max(rows, 1)
-        old = self.cost[kernel]
-        self.cost[kernel] = per_row if old != old else 0.7 * old + 0.3 * per_row
-
-
-_CHOOSER = _KernelChooser()
-
-
-def _matvec(matrix: np.ndarray, q: np.ndarray) -> np.ndarray:
-    # Small products: einsum (numpy's SIMD loop, one core). Measured here under load,
-    # 2,000 x 384 took 13 ms with BLAS and 0.23 ms with einsum.
-    rows = matrix.shape[0]
-    if rows < _BLAS_MIN_ROWS or not matrix.flags.c_contiguous:
-        return np.einsum("ij,j->i", matrix, q)
-    kernel = _CHOOSER.pick()
-    started = time.perf_counter()
-    out = np.einsum("ij,j->i", matrix, q) if kernel == "einsum" else matrix @ q
-    _CHOOSER.record(kernel, time.perf_counter() - started, rows)
-    return out
+# ``expires`` of an item without a TTL.
+_NO_EXPIRY = np.iinfo(np.int64).max
 
 
 def normalize_rows(vectors: np.ndarray) -> np.ndarray:
@@ -92,7 +52,7 @@ def normalize_rows(vectors: np.ndarray) -> np.ndarray:
 
 @dataclass(slots=True)
 class Row:
-    """One stored item as the mirror keeps it. Times are epoch microseconds (UTC)."""
+    """One stored item. Times are epoch microseconds (UTC)."""
 
     prefix: str
     key: str
@@ -103,20 +63,31 @@ class Row:
     ttl_minutes: float | None
 
 
+def _grown(arr: np.ndarray, size: int, fill: Any) -> np.ndarray:
+    out = np.full(size, fill, dtype=arr.dtype)
+    out[: len(arr)] = arr
+    return out
+
+
 class StoreCache:
-    """Items by slot, a namespace id per slot, lazily built filter columns, and vectors."""
+    """Per slot: key, namespace id, times and the value's JSON text; lazily built filter
+    columns; and the vector matrix (an item's rows are contiguous: start and count)."""
 
     def __init__(self, dims: int | None) -> None:
         self.dims = dims
         self._reset()
 
     def _reset(self) -> None:
-        self.rows: list[Row | None] = []
+        self.keys: list[str | None] = []
+        self.values: list[str | None] = []
         self.slot_of: dict[tuple[str, str], int] = {}
         cap = 64
         self.alive = np.zeros(cap, dtype=bool)
         self.ns_id = np.full(cap, -1, dtype=np.int32)
+        self.created = np.zeros(cap, dtype=np.int64)
         self.updated = np.zeros(cap, dtype=np.int64)
+        self.expires = np.full(cap, _NO_EXPIRY, dtype=np.int64)
+        self.ttl = np.full(cap, np.nan, dtype=np.float64)
         self.vec_start = np.zeros(cap, dtype=np.int64)
         self.vec_count = np.zeros(cap, dtype=np.int64)
         self.ns_ids: dict[str, int] = {}
@@ -127,21 +98,22 @@ class StoreCache:
         self._ns_sorted: dict[int, np.ndarray] = {}
         self.columns: dict[tuple[str, ...], Column] = {}
         self.dead = 0
-        # Vectors: one row per (item, field path); several rows may belong to one slot.
         vcap = 64 if self.dims else 0
         self.vecs = np.zeros((vcap, self.dims or 0), dtype=np.float32)
         self.vec_slot = np.full(vcap, -1, dtype=np.int32)
         self.vec_alive = np.zeros(vcap, dtype=bool)
         self.n_vec = 0
-        self.vec_rows_of: dict[int, list[int]] = {}
-        self.vec_fields: dict[int, list[str]] = {}
         self.vec_dead = 0
+        old = getattr(self, "codes", None)
+        self.codes = _codes.SignCodes(self.dims or 1)
+        if old is not None:  # a compaction: the counters carry on
+            self.codes.stats = old.stats
 
     # -- sizes -----------------------------------------------------------------------
 
     @property
     def n_slots(self) -> int:
-        return len(self.rows)
+        return len(self.keys)
 
     def __len__(self) -> int:
         return len(self.slot_of)
@@ -151,30 +123,108 @@ class StoreCache:
         if need <= cap:
             return
         new = max(need, cap * 2)
-        self.alive = np.concatenate([self.alive, np.zeros(new - cap, dtype=bool)])
-        self.ns_id = np.concatenate([self.ns_id, np.full(new - cap, -1, dtype=np.int32)])
-        self.updated = np.concatenate([self.updated, np.zeros(new - cap, dtype=np.int64)])
-        self.vec_start = np.concatenate([self.vec_start, np.zeros(new - cap, dtype=np.int64)])
-        self.vec_count = np.concatenate([self.vec_count, np.zeros(new - cap, dtype=np.int64)])
+        self.alive = _grown(self.alive, new, False)
+        self.ns_id = _grown(self.ns_id, new, -1)
+        self.created = _grown(self.created, new, 0)
+        self.updated = _grown(self.updated, new, 0)
+        self.expires = _grown(self.expires, new, _NO_EXPIRY)
+        self.ttl = _grown(self.ttl, new, np.nan)
+        self.vec_start = _grown(self.vec_start, new, 0)
+        self.vec_count = _grown(self.vec_count, new, 0)
         for col in self.columns.values():
             col.grow(new)
 
     def _grow_vecs(self, need: int) -> None:
         cap = len(self.vec_slot)
-        if need <= cap:
+        if need <= cap and self.vecs.flags.writeable:
             return
-        new = max(need, cap * 2, 64)
+        # A memory-mapped snapshot (read-only) is copied on the first write. Grow by a quarter, not double: the matrix is most of the mirror's memory.
+        new = max(need, cap + max(cap // 4, 64))
         vecs = np.zeros((new, self.dims or 0), dtype=np.float32)
         vecs[: self.n_vec] = self.vecs[: self.n_vec]
         self.vecs = vecs
-        self.vec_slot = np.concatenate([self.vec_slot, np.full(new - cap, -1, dtype=np.int32)])
-        self.vec_alive = np.concatenate([self.vec_alive, np.zeros(new - cap, dtype=bool)])
+        self.vec_slot = _grown(self.vec_slot, new, -1)
+        self.vec_alive = _grown(self.vec_alive, new, False)
 
-    def reserve(self, slots: int, vector_rows: int) -> None:
-        """Size the arrays for a known load up front (no doubling copies on the way)."""
-        self._grow_slots(slots)
-        if self.dims:
-            self._grow_vecs(vector_rows)
+    # -- bulk loads ------------------------------------------------------------------
+
+    def load(
+        self,
+        prefixes: Sequence[str],
+        keys: Sequence[str],
+        values: Sequence[str],
+        times: dict[str, np.ndarray],
+        vecs: np.ndarray | None = None,
+        vec_slot: np.ndarray | None = None,
+    ) -> None:
+        """Fill an empty mirror at once: items in slot order (``times`` holds the
+        ``created``, ``updated``, ``expires`` and ``ttl`` arrays), and the vector rows
+        ``vecs`` (normalised, with spare rows past ``len(vec_slot)`` allowed) whose slots
+        ``vec_slot`` are non-decreasing."""
+        n = len(keys)
+        self._grow_slots(n)
+        self.keys = list(keys)
+        self.values = list(values)
+        ids = {p: self._namespace_id(p) for p in dict.fromkeys(prefixes)}
+        ns = np.fromiter(map(ids.__getitem__, prefixes), dtype=np.int32, count=n)
+        self.ns_id[:n] = ns
+        self.slot_of = dict(zip(zip(prefixes, keys, strict=True), range(n), strict=True))
+        self.alive[:n] = True
+        for name in ("created", "updated", "expires", "ttl"):
+            getattr(self, name)[:n] = times[name]
+        order = np.argsort(ns, kind="stable")
+        bounds = np.flatnonzero(np.diff(ns[order])) + 1
+        for part in np.split(order, bounds) if n else []:
+            nid = int(ns[part[0]])
+            self.ns_slots[nid] = set(part.tolist())
+            self.ns_live[nid] = len(part)
+            self._ns_sorted[nid] = part.astype(np.int64)
+        if vecs is not None and vec_slot is not None:
+            self.load_vectors(vecs, vec_slot)
+
+    def load_vectors(self, vecs: np.ndarray, vec_slot: np.ndarray) -> None:
+        """Set the vector rows of a freshly loaded mirror (see ``load``); ``vecs`` is
+        kept, not copied."""
+        n, nv = self.n_slots, len(vec_slot)
+        if not self.dims:
+            return
+        self.vecs = vecs
+        self.codes.clear()
+        self.vec_slot = np.full(len(vecs), -1, dtype=np.int32)
+        self.vec_slot[:nv] = vec_slot
+        self.vec_alive = np.zeros(len(vecs), dtype=bool)
+        self.vec_alive[:nv] = True
+        self.n_vec = nv
+        counts = np.bincount(vec_slot, minlength=n)[:n] if nv else np.zeros(n, np.int64)
+        self.vec_count[:n] = counts
+        self.vec_start[:n] = np.cumsum(counts) - counts
+
+    def compact(self) -> None:
+        """Drop dead slots and dead vector rows, keeping the live ones in order (ties
+        still rank by insertion) and every built filter column."""
+        n, nv = self.n_slots, self.n_vec
+        live = np.flatnonzero(self.alive[:n])
+        new_slot = np.full(max(n, 1), -1, dtype=np.int64)
+        new_slot[live] = np.arange(len(live))
+        idx = live.tolist()
+        prefixes = [self.ns_names[i] for i in self.ns_id[live].tolist()]
+        keys = [self.keys[s] or "" for s in idx]
+        values = [self.values[s] or "" for s in idx]
+        times = {
+            name: getattr(self, name)[live] for name in ("created", "updated", "expires", "ttl")
+        }
+        columns = self.columns
+        rows = np.flatnonzero(self.vec_alive[:nv])
+        vec_slot = new_slot[self.vec_slot[rows]]
+        spare = len(rows) + max(len(rows) // 8, 64)
+        vecs = np.zeros((spare if self.dims else 0, self.dims or 0), dtype=np.float32)
+        vecs[: len(rows)] = self.vecs[rows]
+        self._reset()
+        self.load(prefixes, keys, values, times, vecs, vec_slot)
+        for path, col in columns.items():
+            col.codes, col.num = col.codes[live], col.num[live]
+            col.grow(len(self.alive))
+            self.columns[path] = col
 
     # -- writes ----------------------------------------------------------------------
 
@@ -186,63 +236,69 @@ class StoreCache:
             self.ns_names.append(prefix)
         return nid
 
+    def _new_slot(self, prefix: str, key: str) -> int:
+        slot = self.n_slots
+        self._grow_slots(slot + 1)
+        self.keys.append(key)
+        self.values.append(None)
+        self.slot_of[(prefix, key)] = slot
+        nid = self._namespace_id(prefix)
+        self.ns_id[slot] = nid
+        self.ns_live[nid] = self.ns_live.get(nid, 0) + 1
+        self.ns_slots.setdefault(nid, set()).add(slot)
+        self._ns_sorted.pop(nid, None)
+        self.alive[slot] = True
+        return slot
+
     def upsert(
         self,
         row: Row,
         vectors: list[tuple[str, np.ndarray]] | None,
+        value_json: str | None = None,
     ) -> None:
-        """Insert or replace an item; ``vectors`` (normalised) replace the old ones."""
-        ident = (row.prefix, row.key)
-        slot = self.slot_of.get(ident)
+        """Insert or replace an item; ``vectors`` (normalised) replace the old ones.
+        ``value_json`` is ``row.value`` as JSON text (serialised here when not given)."""
+        slot = self.slot_of.get((row.prefix, row.key))
         if slot is None:
-            slot = self.n_slots
-            self._grow_slots(slot + 1)
-            self.rows.append(row)
-            self.slot_of[ident] = slot
-            nid = self._namespace_id(row.prefix)
-            self.ns_id[slot] = nid
-            self.ns_live[nid] = self.ns_live.get(nid, 0) + 1
-            self.ns_slots.setdefault(nid, set()).add(slot)
-            self._ns_sorted.pop(nid, None)
-            self.alive[slot] = True
-        else:
-            self.rows[slot] = row
+            slot = self._new_slot(row.prefix, row.key)
+        self.values[slot] = value_json if value_json is not None else json.dumps(row.value)
+        self.created[slot] = row.created_us
         self.updated[slot] = row.updated_us
+        self.expires[slot] = _NO_EXPIRY if row.expires_us is None else row.expires_us
+        self.ttl[slot] = np.nan if row.ttl_minutes is None else row.ttl_minutes
         for col in self.columns.values():
             col.set(slot, row.value)
         self._drop_vectors(slot)
         if vectors:
-            self._add_vectors(slot, vectors)
+            self._add_vectors(slot, [v for _, v in vectors])
         if self.vec_dead >= _COMPACT_MIN and self.vec_dead >= _COMPACT_FRACTION * self.n_vec:
             self.compact()
 
-    def _add_vectors(self, slot: int, vectors: list[tuple[str, np.ndarray]]) -> None:
+    def _add_vectors(self, slot: int, vectors: list[np.ndarray]) -> None:
         start = self.n_vec
-        self._grow_vecs(start + len(vectors))
-        for i, (_, vec) in enumerate(vectors):
-            self.vecs[start + i] = vec
         end = start + len(vectors)
+        self._grow_vecs(end)
+        self.vecs[start:end] = np.stack(vectors)
         self.vec_slot[start:end] = slot
         self.vec_alive[start:end] = True
         self.n_vec = end
-        self.vec_rows_of[slot] = list(range(start, end))
         self.vec_start[slot] = start
         self.vec_count[slot] = end - start
-        self.vec_fields[slot] = [f for f, _ in vectors]
 
     def _drop_vectors(self, slot: int) -> None:
-        self.vec_fields.pop(slot, None)
-        old = self.vec_rows_of.pop(slot, None)
-        self.vec_count[slot] = 0
-        if old:
-            self.vec_alive[old] = False
-            self.vec_dead += len(old)
+        count = int(self.vec_count[slot])
+        if count:
+            start = int(self.vec_start[slot])
+            self.vec_alive[start : start + count] = False
+            self.vec_dead += count
+            self.vec_count[slot] = 0
 
     def delete(self, prefix: str, key: str) -> bool:
         slot = self.slot_of.pop((prefix, key), None)
         if slot is None:
             return False
-        self.rows[slot] = None
+        self.keys[slot] = None
+        self.values[slot] = None
         self.alive[slot] = False
         nid = int(self.ns_id[slot])
         self.ns_live[nid] -= 1
@@ -255,60 +311,71 @@ class StoreCache:
             col.set(slot, None)
         self._drop_vectors(slot)
         self.dead += 1
-        self._maybe_compact()
+        if self.dead >= _COMPACT_MIN and self.dead >= _COMPACT_FRACTION * self.n_slots:
+            self.compact()
         return True
 
     def set_expiry(self, prefix: str, key: str, expires_us: int | None) -> None:
         slot = self.slot_of.get((prefix, key))
-        if slot is not None and (row := self.rows[slot]) is not None:
-            row.expires_us = expires_us
-
-    def _maybe_compact(self) -> None:
-        if self.dead >= _COMPACT_MIN and self.dead >= _COMPACT_FRACTION * self.n_slots:
-            self.compact()
-
-    def compact(self) -> None:
-        """Rebuild the arrays without dead slots and dead vector rows."""
-        live = [(row, self._vectors_of(slot)) for slot, row in enumerate(self.rows) if row]
-        paths = list(self.columns)
-        self._reset()
-        self.bulk_load(live)
-        for path in paths:
-            self.column(path)
-
-    def _vectors_of(self, slot: int) -> list[tuple[str, np.ndarray]]:
-        return [
-            (f, self.vecs[r].copy())
-            for f, r in zip(
-                self.vec_fields.get(slot, []), self.vec_rows_of.get(slot, []), strict=True
-            )
-        ]
-
-    def bulk_load(self, items: Iterable[tuple[Row, list[tuple[str, np.ndarray]]]]) -> None:
-        for row, vectors in items:
-            self.upsert(row, vectors)
+        if slot is not None:
+            self.expires[slot] = _NO_EXPIRY if expires_us is None else expires_us
 
     # -- reads -----------------------------------------------------------------------
 
+    def row(self, slot: int) -> Row | None:
+        """The item in ``slot`` with its value parsed afresh (callers may keep it)."""
+        key, text = self.keys[slot], self.values[slot]
+        if key is None or text is None:
+            return None
+        expires = int(self.expires[slot])
+        ttl = float(self.ttl[slot])
+        return Row(
+            self.ns_names[int(self.ns_id[slot])],
+            key,
+            json.loads(text),
+            int(self.created[slot]),
+            int(self.updated[slot]),
+            None if expires == _NO_EXPIRY else expires,
+            None if ttl != ttl else ttl,
+        )
+
     def get(self, prefix: str, key: str) -> Row | None:
         slot = self.slot_of.get((prefix, key))
-        return None if slot is None else self.rows[slot]
+        return None if slot is None else self.row(slot)
+
+    def prefixes(self) -> list[str]:
+        """The namespace text of every slot (dead slots included)."""
+        names = self.ns_names
+        return [names[i] for i in self.ns_id[: self.n_slots].tolist()]
+
+    def ident(self, slot: int) -> tuple[str, str]:
+        """(namespace text, key) of a live slot."""
+        return self.ns_names[int(self.ns_id[slot])], self.keys[slot] or ""
 
     def has_vectors(self, prefix: str, key: str) -> bool:
         slot = self.slot_of.get((prefix, key))
-        return slot is not None and slot in self.vec_rows_of
+        return slot is not None and bool(self.vec_count[slot])
 
     def column(self, path: tuple[str, ...]) -> Column:
         col = self.columns.get(path)
         if col is None:
             col = Column(path, len(self.alive))
-            col.fill((slot, row.value) for slot, row in enumerate(self.rows) if row is not None)
+            col.fill(
+                (slot, json.loads(text))
+                for slot, text in enumerate(self.values)
+                if text is not None
+            )
             self.columns[path] = col
         return col
 
-    def namespaces(self) -> list[str]:
-        """Namespaces (as stored text) holding at least one live item."""
-        return [self.ns_names[nid] for nid in self.ns_live]
+    def namespaces(self, live_at: int | None = None) -> list[str]:
+        """Namespaces (as stored text) holding at least one live item (unexpired at
+        ``live_at``, when given)."""
+        if live_at is None:
+            return [self.ns_names[nid] for nid in self.ns_live]
+        n = self.n_slots
+        ok = self.alive[:n] & (self.expires[:n] > live_at)
+        return [self.ns_names[nid] for nid in np.unique(self.ns_id[:n][ok]).tolist()]
 
     def select(
         self,
@@ -344,9 +411,7 @@ class StoreCache:
                 break
             mask &= self.column(leaf.path).mask(leaf, n)
         if now_us is not None:
-            for slot in np.flatnonzero(mask):
-                if self._expired(int(slot), now_us):
-                    mask[slot] = False
+            mask &= self.expires[:n] > now_us
         return mask, None
 
     def _namespace_slots(self, ids: list[int]) -> np.ndarray:
@@ -367,14 +432,9 @@ class StoreCache:
             if not len(slots):
                 break
             slots = slots[self.column(leaf.path).mask_at(leaf, slots)]
-        if now_us is not None:
-            keep = [not self._expired(int(s), now_us) for s in slots]
-            slots = slots[np.asarray(keep, dtype=bool)] if len(slots) else slots
+        if now_us is not None and len(slots):
+            slots = slots[self.expires[slots] > now_us]
         return slots
-
-    def _expired(self, slot: int, now_us: int) -> bool:
-        row = self.rows[slot]
-        return row is not None and row.expires_us is not None and row.expires_us <= now_us
 
     def top_by_updated(
         self, mask: np.ndarray, limit: int, offset: int, slots: np.ndarray | None = None
@@ -400,22 +460,36 @@ class StoreCache:
         if slots is not None:
             # Row order, as on the mask path, so ties rank the same way on both.
             rows = np.sort(self._rows_of_slots(slots))
-            if not len(rows):
-                return []
-            return self._top_items(rows, _matvec(self.vecs[rows], q), k)
+            return self._scan(rows, q, k) if len(rows) else []
         if self.vec_dead == 0 and bool(mask[: self.n_slots].all()):
             # Every vector row is live and selected: score the matrix in place, no gathers.
-            return self._top_items(None, _matvec(self.vecs[:nv], q), k)
+            return self._scan(None, q, k)
         slots = self.vec_slot[:nv]
         rows_ok = self.vec_alive[:nv] & mask[np.clip(slots, 0, None)]
         idx = np.flatnonzero(rows_ok)
-        if not len(idx):
-            return []
+        return self._scan(idx, q, k) if len(idx) else []
+
+    def _scan(self, idx: np.ndarray | None, q: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Top-``k`` items among vector rows ``idx`` (sorted; None: every row, all live):
+        the sign-code pass and an exact re-rank for a large scan (``_codes``), else (or
+        when its pool check declines) every row in float32."""
+        nv = self.n_vec
+        n = nv if idx is None else len(idx)
+        if n >= _codes.QUANT_MIN_ROWS:
+            self.codes.sync(self.vecs, nv)
+            got = _codes.pool_search(self.codes, q, idx, n, k, self._score_rows, self._top_items)
+            if got is not None:
+                return got
+        if idx is None:
+            return self._top_items(None, _matvec(self.vecs[:nv], q), k)
         if len(idx) >= _GATHER_FRACTION * nv:
             scores = _matvec(self.vecs[:nv], q)[idx]
         else:
             scores = _matvec(self.vecs[idx], q)
         return self._top_items(idx, scores, k)
+
+    def _score_rows(self, rows: np.ndarray, q: np.ndarray) -> np.ndarray:
+        return _matvec(self.vecs[rows], q)
 
     def _top_items(
         self, idx: np.ndarray | None, scores: np.ndarray, k: int
@@ -465,44 +539,13 @@ class StoreCache:
         out: dict[int, float] = {}
         q = query.astype(np.float32, copy=False)
         for slot in slots:
-            rows = self.vec_rows_of.get(slot)
-            if rows:
-                out[slot] = float(np.max(_matvec(self.vecs[rows], q)))
+            count = int(self.vec_count[slot])
+            if count:
+                start = int(self.vec_start[slot])
+                out[slot] = float(np.max(_matvec(self.vecs[start : start + count], q)))
         return out
 
     def vector_matrix(self) -> tuple[np.ndarray, np.ndarray]:
-        """Live vector rows and their slots (for building an ANN index)."""
+        """Live vector rows and their row numbers (for building an ANN index)."""
         live = np.flatnonzero(self.vec_alive[: self.n_vec])
         return self.vecs[live], live
-
-    def iter_rows(self) -> Iterable[tuple[int, Row]]:
-        for slot, row in enumerate(self.rows):
-            if row is not None:
-                yield slot, row
-
-
-def group_vectors(
-    prefixes: Iterable[str],
-    keys: Iterable[str],
-    fields: Iterable[str],
-    vectors: Iterable[np.ndarray],
-    dims: int,
-) -> Mapping[tuple[str, str], list[tuple[str, np.ndarray]]]:
-    """Vectors loaded from the table, L2-normalised and grouped per item; a wrong length
-    is an error. Normalising them as one matrix is what keeps reopening a large store
-    cheap (one pass, instead of a small stack and norm per item)."""
-    idents: list[tuple[str, str, str]] = []
-    arrays: list[np.ndarray] = []
-    for prefix, key, field, vec in zip(prefixes, keys, fields, vectors, strict=True):
-        arr = np.asarray(vec, dtype=np.float32)
-        if arr.shape != (dims,):
-            raise ValueError(f"stored vector has shape {arr.shape}, the index expects ({dims},)")
-        idents.append((prefix, key, field))
-        arrays.append(arr)
-    out: dict[tuple[str, str], list[tuple[str, np.ndarray]]] = {}
-    if not arrays:
-        return out
-    matrix = normalize_rows(np.stack(arrays))
-    for i, (prefix, key, field) in enumerate(idents):
-        out.setdefault((prefix, key), []).append((field, matrix[i]))
-    return out

@@ -4,7 +4,9 @@ DuckDB frees the blocks of deleted rows at a checkpoint and reuses them later, b
 not overwrite them: after ``forget`` or a history ``clear()`` and a ``CHECKPOINT``, the
 deleted text can still be read from the file with a hex editor until new data lands on
 those blocks. :func:`compact_database` copies the live data into a fresh file (``COPY FROM
-DATABASE``) and replaces the old one, so only live rows remain. The store must be closed.
+DATABASE``) and replaces the old one, so only live rows remain. It also removes the
+file's vector snapshots (``_duckdb_load``): a stale one may hold vectors of deleted rows;
+the next open writes a fresh one. The store must be closed.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from langmem_extract.errors import InvalidInputError, StoreError, StoreLockedError
 from langmem_extract.store._duckdb_connect import connect
+from langmem_extract.store._duckdb_load import snapshot_files
 
 __all__ = ["compact_database"]
 
@@ -71,4 +74,6 @@ def compact_database(path: str | Path) -> int:
             raise StoreLockedError(f"{source} is open: close the store first") from exc
         raise StoreError(f"could not compact {source}: {exc}") from exc
     Path(str(source) + ".wal").unlink(missing_ok=True)
+    for snapshot in snapshot_files(str(source)):
+        snapshot.unlink(missing_ok=True)
     return source.stat().st_size

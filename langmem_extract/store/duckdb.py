@@ -53,7 +53,7 @@ from langmem_extract.errors import (
     ReadOnlyStoreError,
     StoreError,
 )
-from langmem_extract.store import _duckdb_read, _duckdb_sql, _validate, _vss
+from langmem_extract.store import _duckdb_load, _duckdb_read, _duckdb_sql, _validate, _vss
 from langmem_extract.store._duckdb_connect import connect, drop_empty_file
 from langmem_extract.store._duckdb_plan import (
     PlannedPut,
@@ -67,7 +67,7 @@ from langmem_extract.store._duckdb_plan import (
 from langmem_extract.store._duckdb_write import insert_messages, write_batch
 from langmem_extract.store._hnsw import HnswIndex, HnswSettings
 from langmem_extract.store._messages import AsyncMessageMethods, MessageRow
-from langmem_extract.store._vectors import Row, StoreCache, group_vectors, normalize_rows
+from langmem_extract.store._vectors import StoreCache, normalize_rows
 from langmem_extract.store.close_hooks import DEFAULT_CLOSE_TIMEOUT, CloseReport, run_close_hooks
 
 logger = logging.getLogger(__name__)
@@ -133,6 +133,7 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
         self.read_only = False
         self._cache: StoreCache | None = None
         self._setup_done = False
+        self._dirty = False  # written since the mirror was loaded (see close)
         self._sweeper: threading.Thread | None = None
         self._sweeper_stop = threading.Event()
         self.index_config: DuckDBIndexConfig | None
@@ -239,9 +240,19 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
             if self._closed:
                 return report
             self._closed = True
+            self._save_snapshot()
             if self._owns_conn:
                 self.conn.close()
         return report
+
+    def _save_snapshot(self) -> None:
+        # After writes, leave the vector snapshot the next open maps (see _duckdb_load).
+        if not self._dirty or self._cache is None or self.read_only or not self.path:
+            return
+        try:
+            _duckdb_load.save_snapshot(self.conn, self._cache, self.path)
+        except (duckdb.Error, OSError, ValueError) as exc:
+            logger.warning("no vector snapshot written for %s: %s", self.path, exc)
 
     def setup(self) -> None:
         """Create or migrate the tables (idempotent); start the TTL sweeper if configured."""
@@ -252,6 +263,8 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
             else:
                 self._migrate()
             self._check_dims()
+            if not self.read_only:
+                _duckdb_load.ensure_file_id(self.conn)
             self._setup_done = True
             if self._hnsw.settings.enabled:
                 self._hnsw.on_setup()
@@ -328,22 +341,7 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
         return self._cache
 
     def _load_cache(self) -> StoreCache:
-        cache = StoreCache(self._dims)
-        items = self.conn.execute(_duckdb_sql.SELECT_ALL_ITEMS).fetchall()
-        vectors: Mapping[tuple[str, str], list[tuple[str, np.ndarray]]] = {}
-        n_vectors = 0
-        if self._dims:
-            cols = self.conn.execute(_duckdb_sql.SELECT_ALL_VECTORS).fetchnumpy()
-            n_vectors = len(cols["embedding"])
-            vectors = group_vectors(
-                cols["prefix"], cols["key"], cols["field_name"], cols["embedding"], self._dims
-            )
-        cache.reserve(len(items), n_vectors)
-        for prefix, key, value, created, updated, expires, ttl in items:
-            vecs = vectors.get((prefix, key))  # already normalised
-            row = Row(prefix, key, json.loads(value), created, updated, expires, ttl)
-            cache.upsert(row, vecs)
-        return cache
+        return _duckdb_load.load_cache(self.conn, self._dims, self.path)
 
     # -- public methods: typed namespace errors before LangGraph's own checks -----------
 
@@ -455,6 +453,7 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
                 refresh.clear()  # no TTL refresh-on-read without write access
             if plan.puts or refresh:
                 write_batch(self.conn, cache, plan.puts, docs, refresh, now)
+                self._dirty = self._dirty or bool(plan.puts)
             return results
 
     # -- the optional HNSW index (see _hnsw) ------------------------------------------
@@ -529,6 +528,7 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
             puts = {(p, k): PlannedPut(p, k, None, None, None) for p, k in expired}
             docs = np.zeros((0, self._dims or 0), np.float32)
             write_batch(self.conn, cache, puts, docs, {}, now)
+            self._dirty = True
             return len(expired)
 
     async def asweep_ttl(self) -> int:

@@ -17,6 +17,7 @@ from langmem_extract import MemoryChatHistory, extract_memories
 from langmem_extract.embeddings import HashingEmbeddings
 from langmem_extract.errors import InvalidInputError, StoreLockedError
 from langmem_extract.memories import forget_memory, list_memories
+from langmem_extract.store import _duckdb_load
 from langmem_extract.store.compact import compact_database
 from langmem_extract.store.factory import open_store
 
@@ -58,7 +59,9 @@ def test_forget_and_clear_then_compaction_leave_no_bytes(tmp_path: Path) -> None
     _forget_and_clear(db)
     # Measured with DuckDB 1.5: the freed blocks keep the deleted text after CHECKPOINT.
     leftover = MEMORY_WORD in _raw(db) or MESSAGE_WORD in _raw(db)
+    assert _duckdb_load.snapshots(str(db))  # the vectors, beside the file
     size = compact_database(db)
+    assert _duckdb_load.snapshots(str(db)) == []  # a stale one could hold deleted vectors
     raw = _raw(db)
     assert MEMORY_WORD not in raw and MESSAGE_WORD not in raw
     assert size == db.stat().st_size and not Path(f"{db}.wal").exists()

@@ -22,11 +22,21 @@ def content(i: int) -> str:
     return f"memory number {i} about topic t{i % 13} and item w{i}"
 
 
-def write_forever(path: str, hnsw: bool) -> None:
-    """Commit small batches forever, printing each committed batch's last id."""
+def write_forever(path: str, hnsw: bool, snapshot: bool = False) -> None:
+    """Commit small batches forever, printing each committed batch's last id. With
+    ``snapshot``, 50 items are written first (the close leaves a vector snapshot) and
+    the store reopened and searched, so the loop writes over a mirror mapped from it."""
+    if snapshot:
+        with DuckDBStore.from_conn_string(path, index=index(hnsw)) as store:
+            store.setup()
+            store.batch([PutOp(("crash",), f"k{i}", {"content": content(i)}) for i in range(50)])
     with DuckDBStore.from_conn_string(path, index=index(hnsw)) as store:
         store.setup()
         i = 0
+        if snapshot:
+            store.search(("crash",), query="memory", limit=1)  # loads: maps the snapshot
+            i = 50
+            print(f"committed {i - 1}", flush=True)
         if hnsw:
             store.batch([PutOp(("crash",), f"k{i}", {"content": content(i)}) for i in range(50)])
             store.rebuild_hnsw()
@@ -70,6 +80,8 @@ if __name__ == "__main__":
         write_forever(target, hnsw=False)
     elif mode == "write-hnsw":
         write_forever(target, hnsw=True)
+    elif mode == "write-snapshot":
+        write_forever(target, hnsw=False, snapshot=True)
     elif mode == "hold":
         hold(target)
     elif mode == "hold-read-only":

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from langmem_extract.errors import StoreLockedError
+from langmem_extract.store import _duckdb_load
 from langmem_extract.store.duckdb import DuckDBStore
 from tests.store._child import content, index
 
@@ -51,7 +52,7 @@ def _expected_after(last: int, loop_start: int) -> dict[str, str]:
     return live
 
 
-@pytest.mark.parametrize("mode", ["write", "write-hnsw"])
+@pytest.mark.parametrize("mode", ["write", "write-hnsw", "write-snapshot"])
 def test_kill_minus_9_loses_no_committed_item(tmp_path: Path, reaper: list, mode: str) -> None:
     hnsw = mode == "write-hnsw"
     path = tmp_path / "crash.duckdb"
@@ -67,8 +68,10 @@ def test_kill_minus_9_loses_no_committed_item(tmp_path: Path, reaper: list, mode
     child.send_signal(signal.SIGKILL)  # mid-write: it never stops writing
     child.wait(timeout=10)
     # Anything printed after our last read was committed too; only require what we saw.
-    expected = _expected_after(last, loop_start=50 if hnsw else 0)
+    expected = _expected_after(last, loop_start=0 if mode == "write" else 50)
     assert Path(f"{path}.wal").exists()  # the crash left a WAL to replay
+    if mode == "write-snapshot":
+        assert len(_duckdb_load.snapshots(str(path))) == 1  # stale now: later commits
     with DuckDBStore.from_conn_string(str(path), index=index(hnsw=hnsw)) as store:
         store.setup()
         for key, text in expected.items():

@@ -12,7 +12,7 @@ import pytest
 from langgraph.store.base import PutOp, SearchOp
 
 from langmem_extract.errors import EmbeddingDimensionError
-from langmem_extract.store import _duckdb_sql, _vectors
+from langmem_extract.store import _duckdb_sql, _kernels, _vectors
 from langmem_extract.store._filters import Column, compile_filter
 from langmem_extract.store.duckdb import DuckDBStore
 from tests.conftest import HashEmbeddings
@@ -143,9 +143,9 @@ def test_both_kernels_give_the_same_top_k(monkeypatch: pytest.MonkeyPatch) -> No
         cache.upsert(row, [("content", vecs[i])])
     mask = cache.select(None, [], None)[0]
     q = vecs[7] + 0.1 * vecs[8]
-    monkeypatch.setattr(_vectors, "_BLAS_MIN_ROWS", 100)
-    chooser = _vectors._KernelChooser()
-    monkeypatch.setattr(_vectors, "_CHOOSER", chooser)
+    monkeypatch.setattr(_kernels, "_BLAS_MIN_ROWS", 100)
+    chooser = _kernels._KernelChooser()
+    monkeypatch.setattr(_kernels, "_CHOOSER", chooser)
     first = cache.vector_search(q, mask, 10)  # einsum, the first measured
     second = cache.vector_search(q, mask, 10)  # blas, not yet measured
     assert not np.isnan(chooser.cost["einsum"]) and not np.isnan(chooser.cost["blas"])
@@ -157,10 +157,10 @@ def test_both_kernels_give_the_same_top_k(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_the_chooser_prefers_the_cheaper_kernel_and_probes_the_other() -> None:
-    chooser = _vectors._KernelChooser()
+    chooser = _kernels._KernelChooser()
     chooser.record("einsum", 2.0, 1000)
     chooser.record("blas", 1.0, 1000)
-    picks = [chooser.pick() for _ in range(4 * _vectors._PROBE_EVERY)]
+    picks = [chooser.pick() for _ in range(4 * _kernels._PROBE_EVERY)]
     assert picks.count("einsum") == 4
     assert picks.count("blas") == len(picks) - 4
 
@@ -209,7 +209,7 @@ def test_small_namespace_selection_matches_the_mask_path() -> None:
     expect = {
         s
         for s in range(900)
-        if cache.rows[s] and cache.rows[s].prefix == "u.n7" and cache.rows[s].value["g"] != 1
+        if cache.row(s) and cache.row(s).prefix == "u.n7" and cache.row(s).value["g"] != 1
     }
     assert set(slots.tolist()) == expect
     assert cache.top_by_updated(mask, 3, 1, slots) == cache.top_by_updated(mask, 3, 1)

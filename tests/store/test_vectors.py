@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from langmem_extract.store._filters import Leaf
-from langmem_extract.store._vectors import Row, StoreCache, group_vectors, normalize_rows
+from langmem_extract.store._vectors import Row, StoreCache, normalize_rows
 
 
 def _row(prefix: str, key: str, **value: object) -> Row:
@@ -40,14 +40,14 @@ def test_vector_search_is_exact(n: int) -> None:
         truth[f"k{i}"] = list(vecs)
     q = normalize_rows(rng.normal(size=(1, 16)).astype(np.float32))[0]
     mask = slot_mask(cache, None, [], None)
-    got = [(cache.rows[s].key, sc) for s, sc in cache.vector_search(q, mask, 10)]  # type: ignore[union-attr]
+    got = [(cache.row(s).key, sc) for s, sc in cache.vector_search(q, mask, 10)]  # type: ignore[union-attr]
     want = _brute(truth, q, 10)
     assert [k for k, _ in got] == [k for k, _ in want]
     assert [s for _, s in got] == pytest.approx([s for _, s in want], abs=1e-5)
     # Namespace + filter first, then exact top-k among the survivors.
     mask = slot_mask(cache, "ns", [Leaf(("g",), "$eq", 3)], None)
     sub = {k: v for k, v in truth.items() if int(k[1:]) % 4 and int(k[1:]) % 7 == 3}
-    got = [cache.rows[s].key for s, _ in cache.vector_search(q, mask, 10)]  # type: ignore[union-attr]
+    got = [cache.row(s).key for s, _ in cache.vector_search(q, mask, 10)]  # type: ignore[union-attr]
     assert got == [k for k, _ in _brute(sub, q, 10)]
 
 
@@ -55,7 +55,7 @@ def test_prefix_mask_is_by_whole_labels() -> None:
     cache = StoreCache(None)
     for prefix in ["a", "a.b", "ab", "a.b.c"]:
         cache.upsert(_row(prefix, "k"), None)
-    got = sorted(cache.rows[s].prefix for s in np.flatnonzero(slot_mask(cache, "a", [], None)))  # type: ignore[union-attr]
+    got = sorted(cache.row(s).prefix for s in np.flatnonzero(slot_mask(cache, "a", [], None)))  # type: ignore[union-attr]
     assert got == ["a", "a.b", "a.b.c"]
     assert not slot_mask(cache, "zz", [], None).any()
 
@@ -87,7 +87,7 @@ def test_compaction_keeps_everything_live() -> None:
     assert int(mask.sum()) == 1500
     q = vecs[7]
     top = cache.vector_search(q, mask, 1)
-    assert cache.rows[top[0][0]].key == "k7"  # type: ignore[union-attr]
+    assert cache.row(top[0][0]).key == "k7"  # type: ignore[union-attr]
     assert top[0][1] == pytest.approx(1.0, abs=1e-5)
 
 
@@ -96,15 +96,20 @@ def test_newest_first_order() -> None:
     for i, t in enumerate([5, 9, 1]):
         cache.upsert(_row("ns", f"k{i}", t=t), None)
     order = cache.top_by_updated(slot_mask(cache, None, [], None), 10, 0)
-    assert [cache.rows[s].key for s in order] == ["k1", "k0", "k2"]  # type: ignore[union-attr]
+    assert [cache.row(s).key for s in order] == ["k1", "k0", "k2"]  # type: ignore[union-attr]
 
 
 def test_zero_vectors_score_zero() -> None:
     assert normalize_rows(np.zeros((1, 3), np.float32)).tolist() == [[0.0, 0.0, 0.0]]
 
 
-def test_group_vectors_checks_dims() -> None:
-    grouped = group_vectors(["a"], ["k"], ["f"], [np.ones(3)], 3)
-    assert list(grouped) == [("a", "k")]
-    with pytest.raises(ValueError):
-        group_vectors(["a"], ["k"], ["f"], [np.ones(2)], 3)
+def test_rows_are_parsed_afresh_and_keep_their_times() -> None:
+    cache = StoreCache(2)
+    cache.upsert(Row("a.b", "k", {"x": [1, {"y": "é"}]}, 5, 7, 99, 1.5), [("f", np.ones(2))])
+    first = cache.get("a.b", "k")
+    assert first == Row("a.b", "k", {"x": [1, {"y": "é"}]}, 5, 7, 99, 1.5)
+    first.value["x"].append(2)  # type: ignore[union-attr]
+    assert cache.get("a.b", "k").value == {"x": [1, {"y": "é"}]}  # type: ignore[union-attr]
+    cache.set_expiry("a.b", "k", None)
+    assert cache.get("a.b", "k").expires_us is None  # type: ignore[union-attr]
+    assert cache.ident(0) == ("a.b", "k") and cache.has_vectors("a.b", "k")
