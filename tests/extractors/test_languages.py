@@ -9,7 +9,11 @@ from langchain_core.embeddings import Embeddings
 
 from langmem_extract import extract_memories, open_store
 from langmem_extract.extractors.base import ExtractContext
-from langmem_extract.extractors.multilingual import PrototypeClassifier, detect_language
+from langmem_extract.extractors.multilingual import (
+    PrototypeClassifier,
+    detect_language,
+    language_runs,
+)
 from langmem_extract.extractors.rules import RuleExtractor
 from langmem_extract.messages import normalize_messages
 from langmem_extract.namespaces import default_namespace
@@ -149,6 +153,21 @@ def test_a_message_splits_into_clauses_and_sentences(extractor: RuleExtractor) -
     assert [c.attribute for c in zh] == ["location", "employer", "likes:爬山"]
     ja = run(extractor, "大阪に住んでいます。温泉が好きです。")
     assert [c.value for c in ja] == ["大阪", "yes"]
+
+
+def test_a_message_that_switches_language_goes_to_each_languages_rules(
+    extractor: RuleExtractor,
+) -> None:
+    cands = run(extractor, "Ich wohne in Berlin. Please answer in English.")
+    assert [c.content for c in cands] == [
+        "User wohnt in Berlin.",
+        "User wants the assistant to answer in English.",
+    ]
+    cands = run(extractor, "我住在上海。Please reply in English.")
+    assert cands[0].content == "User住在上海。"
+    assert cands[1].type.value == "instruction" and "multilingual" not in cands[1].signals
+    # An English message keeps the English rules for a foreign word or two.
+    assert language_runs("I live in Lisbon. Gracias!") == [("I live in Lisbon. Gracias!", "en")]
 
 
 def test_instructions_between_two_people_are_not_instructions_to_the_assistant(

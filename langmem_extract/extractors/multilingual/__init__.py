@@ -10,7 +10,17 @@
 """
 
 from langmem_extract.extractors.multilingual.classifier import PrototypeClassifier
-from langmem_extract.extractors.multilingual.detect import RULE_LANGUAGES, detect_language
+from langmem_extract.extractors.multilingual.detect import (
+    RULE_LANGUAGES,
+    detect_language,
+    language_runs,
+)
 from langmem_extract.extractors.multilingual.extractor import MultilingualExtractor
 
-__all__ = ["RULE_LANGUAGES", "MultilingualExtractor", "PrototypeClassifier", "detect_language"]
+__all__ = [
+    "RULE_LANGUAGES",
+    "MultilingualExtractor",
+    "PrototypeClassifier",
+    "detect_language",
+    "language_runs",
+]

@@ -35,7 +35,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 # (Spanish "he decidido") out of the English one.
 _STOP = {
     "en": """i the and to my is of it you that for with was have be on at this but not are am
-        we they she do don just like love really what how can will would get got going
+        answer reply respond speak write english we they she do don just like love really what how can will would get got going
         about from your our or if there been had has all when one some very much today
         yesterday work live always never please thanks want im ive dont its""",
     "de": """ich du er sie wir ihr und oder aber nicht kein keine keinen ist bin bist sind habe
@@ -182,3 +182,66 @@ def detect_language(text: str, prior: str | None = None) -> str:
         tied = [lang for lang in ranked if (scores[lang], cues[lang]) == (scores[best], cues[best])]
         return max(tied, key=lambda lang: len(_HINTS[lang].findall(text)))
     return best
+
+
+# Stop words of one language only, English none: one in an English message may start a
+# sentence in another language.
+_FOREIGN_ONLY = frozenset(
+    w for w, share in _WEIGHT.items() if share == 1 and w not in _STOP_SETS["en"]
+)
+# A sentence: text up to its closing punctuation (or a line break).
+_SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]*")
+
+
+def language_runs(text: str, prior: str | None = None) -> list[tuple[str, str]]:
+    """``text`` as runs of consecutive sentences in one language, each with its code.
+
+    A message mostly in one language may switch for a sentence ("Ich wohne in Berlin.
+    Please answer in English."; "我住在上海。Please reply in English."): each run goes to
+    its own rules. In a message read as English only a sentence that is plainly another
+    language splits off (another script, or two stop words of its own and no English one),
+    so English text keeps the English rules as one piece (all LoCoMo turns do).
+    """
+    if text.isascii() and prior in (None, "en"):
+        # Plain English (detect_language's early answer, and not one stop word of another
+        # language): nothing to split off, and the words are read once.
+        words = _words(text)
+        head = words if len(text) <= MAX_CHARS else _words(text[:MAX_CHARS])
+        english = sum(w in _STOP_SETS["en"] for w in head)
+        if (
+            english >= EARLY_ENGLISH
+            and english * 3 >= len(head)
+            and _FOREIGN_ONLY.isdisjoint(words)
+        ):
+            return [(text, "en")]
+    lang = detect_language(text, prior)
+    if lang == "en" and text.isascii() and _FOREIGN_ONLY.isdisjoint(_words(text)):
+        return [(text, lang)]  # English with no stop word of another language: one piece
+    spans = [m.span() for m in _SENTENCE.finditer(text) if m.group(0).strip()]
+    if len(spans) < 2:
+        return [(text, lang)]
+    runs: list[list[object]] = []  # [start, end, language]
+    for start, end in spans:
+        part = text[start:end]
+        found = detect_language(part, None if lang == "en" else lang)
+        if lang == "en" and found != "en" and not _plainly(part, found):
+            found = "en"
+        if runs and runs[-1][2] == found:
+            runs[-1][1] = end
+        else:
+            runs.append([start, end, found])
+    if len(runs) == 1:
+        return [(text, lang)]
+    return [(text[int(s) : int(e)].strip(), str(code)) for s, e, code in runs]  # type: ignore[call-overload]
+
+
+def _plainly(part: str, lang: str) -> bool:
+    """``part`` is plainly ``lang``, not English: another script, or two stop words only
+    ``lang`` has (shared ones count a share) and none of English."""
+    if lang not in _LATIN:
+        return True
+    words = _words(part)
+    # Weighted: a word other languages share counts a share ("me", "de" are no sign).
+    return sum(_WEIGHT[w] for w in words if w in _STOP_SETS[lang]) >= MIN_POINTS and not any(
+        w in _STOP_SETS["en"] for w in words
+    )

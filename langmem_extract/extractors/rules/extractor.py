@@ -107,10 +107,10 @@ class RuleExtractor:
         from langmem_extract.extractors.multilingual import (
             MultilingualExtractor,
             PrototypeClassifier,
-            detect_language,
+            language_runs,
         )
 
-        self._detect = detect_language
+        self._runs = language_runs
         self._multilingual = MultilingualExtractor(
             PrototypeClassifier(embeddings), max_fallback_clauses
         )
@@ -134,15 +134,19 @@ class RuleExtractor:
                 next(iter(others)) if len(others) == 1 and not has_assistant
                 else ("the assistant" if to_assistant else None)
             )  # fmt: skip
-            lang = (
-                self._detect(message.content, langs.get(message.name)) if self.languages else "en"
+            runs = (
+                self._runs(message.content, langs.get(message.name))
+                if self.languages
+                else [(message.content, "en")]
             )
-            langs[message.name] = lang
-            candidates.extend(
-                self._from_message(
-                    message, context, candidates, addressee, to_assistant, context_text, lang
+            langs[message.name] = runs[-1][1]
+            for text, lang in runs:  # a message switching language: each run to its rules
+                part = message if len(runs) == 1 else message.model_copy(update={"content": text})
+                candidates.extend(
+                    self._from_message(
+                        part, context, candidates, addressee, to_assistant, context_text, lang
+                    )
                 )
-            )
             context_text = message.content
         return ExtractorOutput(candidates=candidates, tokens_used=0, model=self.model_name)
 
