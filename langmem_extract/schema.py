@@ -138,6 +138,8 @@ class Attribute(StrEnum):
     VEHICLE = "vehicle"
     BIRTHDAY = "birthday"
     BUDGET = "budget"
+    #: "answer me in <language>": the language's two-letter code.
+    REPLY_LANGUAGE = "reply_language"
 
 
 class AttributeFamily(StrEnum):

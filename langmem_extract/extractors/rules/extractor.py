@@ -13,6 +13,8 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
+from langchain_core.embeddings import Embeddings
+
 from langmem_extract.errors import InvalidInputError
 from langmem_extract.extractors.base import ExtractContext, ExtractorOutput
 from langmem_extract.extractors.dates import TimeRef, find_time_expression
@@ -92,13 +94,21 @@ class RuleExtractor:
         min_generic_words: int = 4,
         fallback: bool = True,
         max_fallback_clauses: int = FALLBACK_MAX_CLAUSES,
+        languages: bool = True,
+        embeddings: Embeddings | None = None,
     ) -> None:
         """``min_generic_words``: shortest first-person statement kept when no specific
         rule matched it (higher → fewer, more substantial generic facts).
 
         ``fallback``: a message's substantive clauses that matched no rule still yield one
         low-importance episodic memory ("On 7 May 2023, Ana said: …"), so nothing said
-        about a person is lost; at most ``max_fallback_clauses`` clauses per message."""
+        about a person is lost; at most ``max_fallback_clauses`` clauses per message.
+
+        ``languages``: a message in another language (German, Spanish, French, Portuguese,
+        Chinese, Japanese by rule pack, any other by classifier alone) goes to
+        :class:`~langmem_extract.extractors.multilingual.MultilingualExtractor`, whose
+        classifier uses ``embeddings`` (default: the bundled multilingual E5, loaded on the
+        first such message); ``False`` reads every message as English."""
         for name, value in (
             ("min_generic_words", min_generic_words),
             ("max_fallback_clauses", max_fallback_clauses),
@@ -108,6 +118,18 @@ class RuleExtractor:
         self.min_generic_words = min_generic_words
         self.fallback = fallback
         self.max_fallback_clauses = max_fallback_clauses
+        self.languages = languages
+        # Imported here: the multilingual package builds on this package's rule families.
+        from langmem_extract.extractors.multilingual import (
+            MultilingualExtractor,
+            PrototypeClassifier,
+            language_runs,
+        )
+
+        self._runs = language_runs
+        self._multilingual = MultilingualExtractor(
+            PrototypeClassifier(embeddings), max_fallback_clauses
+        )
 
     def extract(
         self, messages: Sequence[ChatMessage], *, context: ExtractContext
@@ -116,6 +138,7 @@ class RuleExtractor:
         speakers = {m.name for m in messages if m.role == "user" and m.name}
         has_assistant = any(m.role == "assistant" for m in messages)
         context_text = older_text = ""
+        langs: dict[str | None, str] = {}  # each speaker's last language
         for message in messages:
             if message.role != "user":
                 # the last other turn: antecedents for "it"
@@ -128,12 +151,20 @@ class RuleExtractor:
                 next(iter(others)) if len(others) == 1 and not has_assistant
                 else ("the assistant" if to_assistant else None)
             )  # fmt: skip
-            candidates.extend(
-                self._from_message(
-                    message, context, candidates, addressee, to_assistant, context_text,
-                    older_text,
-                )
-            )  # fmt: skip
+            runs = (
+                self._runs(message.content, langs.get(message.name))
+                if self.languages
+                else [(message.content, "en")]
+            )
+            langs[message.name] = runs[-1][1]
+            for text, lang in runs:  # a message switching language: each run to its rules
+                part = message if len(runs) == 1 else message.model_copy(update={"content": text})
+                candidates.extend(
+                    self._from_message(
+                        part, context, candidates, addressee, to_assistant, context_text,
+                        older_text, lang,
+                    )
+                )  # fmt: skip
             context_text, older_text = message.content, context_text
         return ExtractorOutput(candidates=candidates, tokens_used=0, model=self.model_name)
 
@@ -153,9 +184,15 @@ class RuleExtractor:
         to_assistant: bool,
         context_text: str = "",
         older_text: str = "",
+        lang: str = "en",
     ) -> list[Candidate]:
         subject = message.name or "User"
         ref = message.timestamp or context.reference_time
+        if lang != "en":
+            return self._multilingual.extract(
+                message, lang, subject=subject, ref=ref, to_assistant=to_assistant,
+                fallback=self.fallback,
+            )  # fmt: skip
         out: list[Candidate] = []
         seen: set[str] = set()
         inherited: TimeRef | None = None
