@@ -54,9 +54,14 @@ def test_rare_term_outranks_common_terms() -> None:
     index.add("a", "Alice adopted a greyhound named Pixel")
     index.add("b", "Alice likes dogs and dogs like Alice")
     index.add("c", "Bob likes dogs")
+    index.add("d", "Carol plays chess on Sundays")
+    index.add("e", "Dan rides his bike to work")
     assert index.search("greyhound", 5) == [("a", pytest.approx(index.scores("greyhound")["a"]))]
     assert next(d for d, _ in index.search("dogs", 5)) == "b"
     assert index.search("unknownword", 5) == []
+    # A term in half the documents or more carries no evidence (Robertson/Spärck Jones idf).
+    index.add("f", "Erin walks her dogs")
+    assert index.search("dogs", 5) == []
 
 
 def test_removed_document_no_longer_matches() -> None:

@@ -203,7 +203,8 @@ def test_lead_ins_and_questions_keep_the_preference_they_carry() -> None:
         ("User values quiet mornings.", "likes:quiet mornings")
     ]
     got = preferences("Since I'm lactose intolerant, which cheeses are safe?")
-    assert [(c.attribute, c.value) for c in got] == [("diet", "lactose intolerant")]
+    # An intolerance is no diet key: it must not supersede "vegetarian" (rules/slots.py).
+    assert [(c.content, c.attribute) for c in got] == [("User is lactose intolerant.", None)]
     got = preferences("I'm on a shoestring budget, so what would you suggest for Rome?")
     assert [(c.content, c.value) for c in got] == [
         ("User is on a shoestring budget.", "shoestring")

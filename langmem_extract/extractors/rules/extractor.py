@@ -255,7 +255,7 @@ class RuleExtractor:
                 continue
             done.add(origin)
             said = normalize_text(origin)
-            unmatched = [c for c in unmatched if normalize_text(c) not in said]
+            unmatched = [c for c in unmatched if normalize_text(c[0]) not in said]
             # "Because of my love for old cars, …": the lead-in's generic fact gives way.
             said_tp = normalize_text(third_person(origin, subject, addressee))
             out = [

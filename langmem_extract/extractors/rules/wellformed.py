@@ -305,7 +305,12 @@ def well_formed(text: str, names: tuple[str, ...] = ()) -> str | None:
     body = said.rstrip(".!?… ")
     for name in names:
         # "Woah, Caroline, it sounds …" speaks to her
-        body = re.sub(rf"^(?:[A-Z][a-z]+,?\s+)?{re.escape(name)},\s+(?=[a-z])", "", body)
+        # ("For User, nothing beats …" is no vocative: a preposition leads it)
+        body = re.sub(
+            rf"^(?:(?!(?:For|To|With|From|By|At|Like)\b)[A-Z][a-z]+,?\s+)?{re.escape(name)},\s+(?=[a-z])",
+            "",
+            body,
+        )
         body = body[:1].upper() + body[1:]
         # "…, Maria." / "…, Jon <3" speaks to them
         body = re.sub(rf",\s+{re.escape(name)}(?:\W|<3)*$", "", body)
