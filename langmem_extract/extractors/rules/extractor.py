@@ -15,8 +15,9 @@ from datetime import datetime
 
 from langmem_extract.errors import InvalidInputError
 from langmem_extract.extractors.base import ExtractContext, ExtractorOutput
-from langmem_extract.extractors.dates import TimeRef, find_time_expression
+from langmem_extract.extractors.dates import TimeRef, find_time_expression, ground_text
 from langmem_extract.extractors.rules.clauses import split_clauses
+from langmem_extract.extractors.rules.dated import dated_statement, time_as_subject
 from langmem_extract.extractors.rules.families import (
     Hit,
     classify_clause,
@@ -188,9 +189,12 @@ class RuleExtractor:
     ) -> Candidate | None:
         time_ref = find_time_expression(clause, ref)
         body = time_ref.stripped if time_ref else clause
-        hit = classify_clause(body, to_assistant, self.min_generic_words)
+        hit = time_as_subject(body, time_ref) if time_ref is not None else None
+        hit = hit or classify_clause(body, to_assistant, self.min_generic_words)
         if hit is None and correction:
             hit = correction_of_previous(body, earlier)
+        if hit is None and time_ref is not None:
+            hit = dated_statement(body, time_ref)  # "Next Friday is my sister's wedding"
         if hit is None:
             return None
         if "{ref}" in hit.content:
@@ -299,13 +303,15 @@ def _fallback_candidate(
     ref: datetime | None,
     message: ChatMessage,
 ) -> Candidate | None:
-    """One observed, low-importance episodic memory from the clauses no rule matched."""
+    """One observed, low-importance episodic memory from the clauses no rule matched.
+
+    Time expressions in them are grounded in place ("next Friday" → "on Friday, 12 May
+    2023"), and the first one dates the memory; otherwise the message's time does."""
+    grounded = [ground_text(c.replace("[", "").replace("]", ""), ref) for c in clauses]
     said = " ".join(
-        finish(
-            agree(third_person(c.replace("[", "").replace("]", ""), subject, addressee), subject)
-        )
-        for c in clauses
+        finish(agree(third_person(text, subject, addressee), subject)) for text, _ in grounded
     ).strip()
+    event_time = next((when for _, when in grounded if when is not None), ref)
     if len(said.split()) < 3:
         return None
     when = f"On {ref.day} {ref:%B %Y}, " if ref is not None else ""
@@ -323,7 +329,7 @@ def _fallback_candidate(
         provenance=Provenance.OBSERVED,
         source_message_ids=[message.id],
         subject=subject,
-        event_time=ref,
+        event_time=event_time,
         signals=["generic", "fallback"],
         source="conversation",
     )
