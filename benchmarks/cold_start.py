@@ -301,7 +301,7 @@ def write_report(args, db, results, phases, embed, load_before, load_after) -> N
         for k, v in (("memories", args.memories), ("runs", args.runs), ("busy", args.busy))
     )
     lines = [
-        "# Cold starts",
+        "## Latest run",
         "",
         f"Produced by `{command}` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
         f"{platform.python_implementation()} {platform.python_version()}, "

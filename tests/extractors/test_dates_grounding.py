@@ -214,6 +214,12 @@ def test_dated_statements_become_dated_memories(
     assert "dated" in cand.signals
 
 
+def test_a_second_expression_in_a_clause_is_grounded_too() -> None:
+    (cand,) = _extract("I started saving last month for a trip to Japan next spring.")
+    assert cand.content == "User started saving in April 2023 for a trip to Japan in spring 2024."
+    assert cand.event_time == datetime(2023, 4, 1, tzinfo=UTC)  # the first one dates it
+
+
 def test_the_fallback_grounds_its_dates_too() -> None:
     (cand,) = _extract("Honestly the whole family gathers at the lake house next weekend.")
     assert "next weekend" not in cand.content and "13 May 2023" in cand.content

@@ -231,6 +231,7 @@ class RuleExtractor:
                 content = finish(agree(replaced, subject))
             else:
                 content = finish(f"{content.rstrip('.')} {time_ref.phrase}")
+            content = ground_text(content, ref)[0]  # a second expression ("… this year")
             if mtype == MemoryType.FACT and not hit.attribute:
                 if time_ref.future:
                     mtype = MemoryType.GOAL  # a dated plan
