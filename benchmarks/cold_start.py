@@ -126,6 +126,7 @@ def _env() -> dict[str, str]:
     env.pop("LANGMEM_DB", None)
     # Timed as installed: from bytecode, as a package's .pyc files are (see main).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("OMP_NUM_THREADS", None)  # it would replace the embedder's thread policy
     env["COLUMNS"] = "120"
     return env
 

@@ -11,8 +11,8 @@ thread (docs/benchmarks/cold_start.md). On an idle machine every core helps.
 average, less the part of it the embedder itself caused (tracked with the same
 60-second exponential decay the kernel uses), so a long ingest does not count its own
 threads as someone else's load. The count is set with ``omp_set_num_threads`` in the
-calling thread only; the process environment is never touched. A team of one thread
-is no team: nothing spins.
+calling thread only; the process environment is never touched, and an ``OMP_NUM_THREADS``
+the user set wins. A team of one thread is no team: nothing spins.
 """
 
 from __future__ import annotations
@@ -67,6 +67,13 @@ class LoadAwareThreads:
         """Record that the engine kept ``threads`` threads busy for ``seconds``."""
         self._decay(time.monotonic())
         self._own += threads * seconds / LOAD_TAU_S
+
+
+def threads_from_environment() -> int | None:
+    """The thread count the user gave OpenMP in ``OMP_NUM_THREADS``, if any: the default
+    policy then leaves the engine to it (read only; the environment is never written)."""
+    value = os.environ.get("OMP_NUM_THREADS", "").split(",")[0].strip()
+    return int(value) if value.isdigit() and int(value) > 0 else None
 
 
 def set_engine_threads(model: Any, threads: int) -> bool:

@@ -26,7 +26,11 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from langmem_extract.embedder_threads import LoadAwareThreads, set_engine_threads
+from langmem_extract.embedder_threads import (
+    LoadAwareThreads,
+    set_engine_threads,
+    threads_from_environment,
+)
 
 #: Output dimensions of multilingual-e5-small.
 E5_DIMS = 384
@@ -76,8 +80,9 @@ class E5Embeddings(Embeddings):
     The engine is multithreaded with OpenMP. By default (``threads=None``) each call runs
     one thread per core the rest of the machine leaves idle, judged from the load average
     (:mod:`langmem_extract.embedder_threads`): all cores on a quiet machine, one thread,
-    which never spins, on a busy one. The environment is left alone; ``GOMP_SPINCOUNT``
-    or ``OMP_WAIT_POLICY`` set by you still apply (docs/store.md).
+    which never spins, on a busy one. The environment is left alone: ``OMP_NUM_THREADS``
+    set by you replaces the policy, and ``GOMP_SPINCOUNT`` or ``OMP_WAIT_POLICY`` still
+    apply (docs/store.md).
 
     Args:
         batch_size: texts per call into the engine; bounds peak memory on long inputs.
@@ -131,6 +136,8 @@ class E5Embeddings(Embeddings):
         """Set this call's OpenMP thread count (caller holds the model lock)."""
         if self.threads == 0:
             return _THREADS.cores
+        if self.threads is None and (given := threads_from_environment()) is not None:
+            return given  # OMP_NUM_THREADS set by the user: OpenMP already applies it
         threads = _THREADS.pick() if self.threads is None else self.threads
         set_engine_threads(model, threads)
         return threads

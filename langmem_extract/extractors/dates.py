@@ -169,7 +169,7 @@ _PAST_WORDS = re.compile(
     r"\b(?:was|were|did|had|went|got|came|saw|met|took|made|ate|drank|bought|ran|won|lost|"
     r"spent|left|told|said|felt|found|gave|began|wrote|broke|fell|flew|drove|rode|sang|swam|"
     r"threw|wore|sold|sent|built|caught|taught|thought|brought|heard|kept|slept|sat|stood|"
-    r"paid|held|led|forgot|chose|grew|knew|became|won|hurt|quit|shut|set|put)\b|"
+    r"paid|held|led|forgot|chose|grew|knew|became)\b|"
     r"\b(?!(?:need|feed|seed|speed|bleed|breed|proceed|succeed|exceed|indeed|embed|shed|"
     r"wed|bed|red|bled|fed|led|sled|weed|reed|greed|steed)\b)\w{2,}ed\b",
     re.I,
@@ -190,6 +190,9 @@ def is_past(clause: str) -> bool:
 
 @dataclass(frozen=True)
 class TimeRef:
+    """A time expression found in a clause, and its grounding (``when`` None: no
+    reference time to ground it in)."""
+
     stripped: str  # the clause without the time expression
     phrase: str  # absolute wording to append, e.g. "on 7 May 2023"
     when: datetime | None

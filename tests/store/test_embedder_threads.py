@@ -60,6 +60,17 @@ def test_set_engine_threads_calls_the_engine_only() -> None:
     assert set_engine_threads(object(), 3) is False
 
 
+def test_a_user_set_omp_num_threads_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    model = _Model()
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    assert E5Embeddings()._set_threads(model) == 3
+    assert model._lib.calls == []  # OpenMP applies the variable itself
+    assert E5Embeddings(threads=2)._set_threads(model) == 2  # an explicit count still wins
+    monkeypatch.delenv("OMP_NUM_THREADS")
+    E5Embeddings()._set_threads(model)
+    assert len(model._lib.calls) == 2
+
+
 @pytest.mark.parametrize("threads", [-1, 1.5, True, "2"])
 def test_bad_thread_counts_are_refused(threads: object) -> None:
     with pytest.raises(InvalidInputError, match="threads"):
