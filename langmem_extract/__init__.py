@@ -1,6 +1,7 @@
 """langmem_extract: typed long-term memory for LangChain and LangGraph agents.
 
-Public names are imported lazily so ``import langmem_extract`` stays cheap and the
+Public names are imported lazily so ``import langmem_extract`` stays cheap (only the
+typed errors load; the memory model, which needs pydantic, on first use) and the
 optional extras (PostgreSQL, ``langchain`` agents) are only needed when used.
 """
 
@@ -38,22 +39,24 @@ from langmem_extract.errors import (
     UnknownFilterOperatorError,
     UnknownRoleError,
 )
-from langmem_extract.schema import (
-    Action,
-    Candidate,
-    ExtractionResult,
-    HistoryEntry,
-    ItemResult,
-    Memory,
-    MemoryKind,
-    MemoryStatus,
-    MemoryType,
-    Provenance,
-)
 
 __version__ = "0.1.0"
 
+_SCHEMA_NAMES = (
+    "Action",
+    "Candidate",
+    "ExtractionResult",
+    "HistoryEntry",
+    "ItemResult",
+    "Memory",
+    "MemoryKind",
+    "MemoryStatus",
+    "MemoryType",
+    "Provenance",
+)
+
 _LAZY: dict[str, str] = {
+    **dict.fromkeys(_SCHEMA_NAMES, "langmem_extract.schema"),
     "DuckDBStore": "langmem_extract.store.duckdb",
     "open_store": "langmem_extract.store.factory",
     "E5Embeddings": "langmem_extract.embeddings",
@@ -88,6 +91,18 @@ if TYPE_CHECKING:
     from langmem_extract.integrations.tools import create_memory_tools
     from langmem_extract.namespaces import InvalidNamespaceError, resolve_namespace
     from langmem_extract.redact import redact_secrets
+    from langmem_extract.schema import (
+        Action,
+        Candidate,
+        ExtractionResult,
+        HistoryEntry,
+        ItemResult,
+        Memory,
+        MemoryKind,
+        MemoryStatus,
+        MemoryType,
+        Provenance,
+    )
     from langmem_extract.store.duckdb import DuckDBStore
     from langmem_extract.store.factory import open_store
 

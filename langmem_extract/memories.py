@@ -5,7 +5,9 @@ These work on any LangGraph ``BaseStore`` that holds ``Memory.to_value()`` items
 over them. Items that are not memories (for example chat-history messages kept
 in the same store) are ignored. Recall (ranked search) is in
 :mod:`langmem_extract.recall`; every write goes through
-:func:`langmem_extract.graph.persist.write_memories`.
+:func:`langmem_extract.graph.persist.write_memories`, imported by the writing functions
+only, so the reading ones never load the graph's write path (LangGraph's runtime, the
+redaction tables).
 
 ``forget`` leaves a tombstone: the memory's id, namespace, type, times, scope ids and
 the ids of the messages it cited stay (so recall never surfaces those turns), with status ``forgotten``, and its history keeps who changed it when and by which path, plus
@@ -33,7 +35,6 @@ from langmem_extract.errors import (
     StoreError,
     first_error,
 )
-from langmem_extract.graph.persist import write_memories
 from langmem_extract.graph.state import parse_memory_types
 from langmem_extract.namespaces import (
     NamespaceLike,
@@ -192,7 +193,12 @@ def _find_everywhere(store: BaseStore, memory_id: str) -> list[Memory]:
 
 
 def _find_by_prefix(store: BaseStore, prefix: tuple[str, ...], id_prefix: str) -> list[Memory]:
-    return _live(m for m in iter_memories(store, prefix) if m.id.startswith(id_prefix))
+    # The key is the id: only the matching items are validated as memories.
+    return _live(
+        memory_from_item(item)
+        for item in _iter_items(store, prefix, None)
+        if item.key.startswith(id_prefix) and _is_memory_value(item.value)
+    )
 
 
 def _live(memories: Iterable[Memory]) -> list[Memory]:
@@ -280,6 +286,8 @@ def forget_memory(
                 for h in related.history
             ]
             changed.append(related)
+    from langmem_extract.graph.persist import write_memories
+
     write_memories(store, changed)
     if memory.session_id is None and memory.source_message_ids:
         from langmem_extract.evidence import drop_evidence
@@ -365,6 +373,8 @@ def purge_memories(
     if user_id is not None or agent_id is not None:
         for memory in iter_memories(store, (), recorded):
             found[(tuple(memory.namespace), memory.id)] = memory
+    from langmem_extract.graph.persist import write_memories
+
     write_memories(store, delete=list(found))
     _drop_purged_evidence(store, found.values())
     sessions = sorted({*(m.session_id for m in found.values() if m.session_id), *session_ids})

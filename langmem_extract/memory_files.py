@@ -18,7 +18,6 @@ from langgraph.store.base import BaseStore
 from pydantic import ValidationError
 
 from langmem_extract.errors import InvalidInputError, InvalidNamespaceError, first_error
-from langmem_extract.graph.persist import write_memories
 from langmem_extract.memories import iter_memories
 from langmem_extract.messages import parse_timestamp
 from langmem_extract.namespaces import NamespaceLike, parse_namespace
@@ -192,5 +191,7 @@ def import_memories(
         memories = read_export(src)
     entry = HistoryEntry(action="imported", user_id=user_id, agent_id=agent_id, via="import")
     memories = [m if m.history else m.model_copy(update={"history": [entry]}) for m in memories]
+    from langmem_extract.graph.persist import write_memories  # the read path never loads it
+
     write_memories(store, memories, on_batch=on_batch)
     return len(memories)

@@ -20,8 +20,7 @@ import typer
 from rich.console import Console
 
 from langmem_extract.errors import InvalidInputError, LangmemError
-from langmem_extract.eval.data import DATA_ENV_VAR
-from langmem_extract.eval.report import DEFAULT_OUT_DIR
+from langmem_extract.eval import DATA_ENV_VAR, DEFAULT_OUT_DIR
 
 eval_app = typer.Typer(
     name="eval",

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from langmem_extract.errors import InvalidInputError
+from langmem_extract.eval import DATA_ENV_VAR
 from langmem_extract.eval.metrics import parse_evidence
 
-DATA_ENV_VAR = "LANGMEM_EVAL_DATA"
 LOCOMO_FILE = Path("locomo") / "locomo_dev.json"
 PREFEVAL_EXPLICIT_DIR = Path("prefeval") / "explicit_preference"
 PREFEVAL_PERSONA_DIR = Path("prefeval") / "implicit_preference" / "persona-driven"

@@ -14,12 +14,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from langmem_extract.eval import DEFAULT_OUT_DIR as DEFAULT_OUT_DIR  # re-exported
 from langmem_extract.eval.sections import MARKDOWN, PLOTS, STORE_LABELS, fmt
 
 BENCHMARKS = ("locomo", "prefeval", "speed")
-#: Where results go unless ``--out`` says otherwise: the working directory, never the
-#: repository's docs (the published figures are regenerated with ``--out docs/benchmarks``).
-DEFAULT_OUT_DIR = Path("langmem-eval-results")
 #: Hand-written pages ``README.md`` includes when they sit in the output directory.
 REPRODUCE_PAGE = "reproduce.md"
 FINDINGS_PAGE = "findings.md"

@@ -5,6 +5,8 @@
 * :mod:`~langmem_extract.extractors.rules.clauses`: a message split into clauses;
 * :mod:`~langmem_extract.extractors.rules.families`: the rule families a clause is matched
   against, in order;
+* :mod:`~langmem_extract.extractors.rules.dated`: statements whose point is their date,
+  which no family matched ("Next Friday is my sister's wedding");
 * :mod:`~langmem_extract.extractors.rules.patterns`: the regexes those families use;
 * :mod:`~langmem_extract.extractors.rules.implied`: preferences said in passing (aversions,
   values, constraints, habits, traits), refining what the families found;

@@ -17,7 +17,7 @@ from langchain_core.embeddings import Embeddings
 
 from langmem_extract.errors import InvalidInputError
 from langmem_extract.extractors.base import ExtractContext, ExtractorOutput
-from langmem_extract.extractors.dates import TimeRef, find_time_expression
+from langmem_extract.extractors.dates import TimeRef, find_time_expression, ground_text
 from langmem_extract.extractors.rules.asides import TOPIC_MARK, asides
 from langmem_extract.extractors.rules.clauses import split_clauses
 from langmem_extract.extractors.rules.coreference import (
@@ -25,6 +25,7 @@ from langmem_extract.extractors.rules.coreference import (
     resolve_plural,
     resolve_pronouns,
 )
+from langmem_extract.extractors.rules.dated import dated_statement, time_as_subject
 from langmem_extract.extractors.rules.families import (
     Hit,
     classify_clause,
@@ -297,13 +298,16 @@ class RuleExtractor:
     ) -> Candidate | None:
         time_ref = find_time_expression(clause, ref)
         body = time_ref.stripped if time_ref else clause
-        hit = refine(
+        hit = time_as_subject(body, time_ref) if time_ref is not None else None
+        hit = hit or refine(
             body,
             (None if TRIVIAL.match(body) else slot_fact(body))
             or classify_clause(body, to_assistant, self.min_generic_words),
         )
         if hit is None and correction:
             hit = correction_of_previous(body, earlier)
+        if hit is None and time_ref is not None:
+            hit = dated_statement(body, time_ref)  # "Next Friday is my sister's wedding"
         if hit is None:
             return None
         if "{ref}" in hit.content:
@@ -342,6 +346,7 @@ class RuleExtractor:
                 content = finish(agree(replaced, subject))
             else:
                 content = finish(f"{content.rstrip('.')} {time_ref.phrase}")
+            content = ground_text(content, ref)[0]  # a second expression ("… this year")
             if mtype == MemoryType.FACT and not hit.attribute:
                 if time_ref.future:
                     mtype = MemoryType.GOAL  # a dated plan
@@ -425,24 +430,30 @@ def _fallback_candidate(
     message: ChatMessage,
     earlier: tuple[str, str] = ("", ""),
 ) -> Candidate | None:
-    """One observed, low-importance episodic memory from the clauses no rule matched."""
+    """One observed, low-importance episodic memory from the clauses no rule matched.
+
+    Time expressions in them are grounded in place ("next Friday" → "on Friday, 12 May
+    2023"), and the first one dates the memory; otherwise the message's time does."""
     context_text = earlier[0]
     names = tuple(n for n in (subject, addressee) if n)
+    grounded = [
+        ground_text(named.replace("[", "").replace("]", ""), ref) for _, named in clauses if named
+    ]
     said = " ".join(
         well_formed(
             resolve_pronouns(
-                finish(agree(third_person(named, subject, addressee), subject)),
+                finish(agree(third_person(text, subject, addressee), subject)),
                 subject, addressee, message.content, context_text,
             ) or "",
             names,
         ) or ""
-        for _, named in clauses
-        if named
+        for text, _ in grounded
     ).strip()  # fmt: skip
+    event_time = next((when for _, when in grounded if when is not None), ref)
     signals = ["generic", "fallback"]
     if len(said.split()) < 3:
         # No clause reads on its own ("They eat insects" with nobody named): their words.
-        words = " ".join(finish(c) for c, _ in clauses)
+        words = " ".join(finish(ground_text(c, ref)[0]) for c, _ in clauses)
         if len(re.sub(r"\[[^\]]*\]", "", words).split()) < 3:
             return None  # a shared photo and nothing said
         said = '"' + bracket_referents(words, subject, addressee, earlier) + '"'
@@ -468,7 +479,7 @@ def _fallback_candidate(
         provenance=Provenance.OBSERVED,
         source_message_ids=[message.id],
         subject=subject,
-        event_time=ref,
+        event_time=event_time,
         signals=signals,
         source="conversation",
     )

