@@ -11,14 +11,14 @@ Why in-process and not a library: ``benchmarks/lexical_index.py`` measured ``bm2
 query, also rebuilt per write) and this index (0.06 ms per write); recall writes one
 memory at a time and queries often, so only the incremental index fits both.
 
-Scoring is Okapi BM25 (``k1 = 1.5``, ``b = 0.75``) with Robertson and Spärck Jones's
-``idf = max(0, ln((N - df + 0.5) / (df + 0.5)))``: a term in half the documents or more
-carries no evidence. Lucene's ``ln(1 + …)`` keeps a small positive weight for such terms,
-and rank fusion turns any positive score into a full rank: with it, "user" (in every
-memory, "User lives in …") ranked an unrelated English memory above the German
-"User wohnt in Hamburg." for "Where does the user live?", and cross-lingual recall fell
-from 6/6 to 1/6 on ``tests/extractors/test_languages.py``. Text is lower-cased, split on word characters, and English stop words are
-dropped, as are one-letter words (the same analysis for documents and queries).
+Scoring is Lucene's BM25 (``k1 = 1.5``, ``b = 0.75``, ``idf = ln(1 + (N - df + 0.5) /
+(df + 0.5))``); text is lower-cased, split on word characters, and English stop words are
+dropped, as are one-letter words (the same analysis for documents and queries). "user" is
+a stop word too: it is the subject placeholder of every memory ("User lives in …"), so it
+tells memories apart no better than "the", yet rank fusion turns any positive score into
+a full rank; kept, it ranked an unrelated English memory above the German "User wohnt in
+Hamburg." for "Where does the user live?" and cross-lingual recall fell from 6/6 to 1/6
+(``tests/extractors/test_languages.py``).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ _STOP_TEXT = """a about above after again against all am an and any are as at be
     other our ours ourselves out over own same she should so some such than that the their
     theirs them themselves then there these they this those through to too under until up
     very was we were what when where which while who whom why will with would you your
-    yours yourself yourselves"""
+    yours yourself yourselves user users"""
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 
 
@@ -114,10 +114,7 @@ class BM25Index:
             posting = self._postings.get(term)
             if not posting:
                 continue
-            df = len(posting)
-            idf = math.log((n - df + 0.5) / (df + 0.5))
-            if idf <= 0.0:
-                continue  # in half the documents or more: no evidence (see the docstring)
+            idf = math.log(1.0 + (n - len(posting) + 0.5) / (len(posting) + 0.5))
             for doc_id, tf in posting.items():
                 norm = K1 * (1.0 - B + B * self._lengths[doc_id] / avg)
                 out[doc_id] = out.get(doc_id, 0.0) + idf * tf * (K1 + 1.0) / (tf + norm)

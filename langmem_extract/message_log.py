@@ -38,7 +38,6 @@ from langmem_extract.changes import Change, notify
 from langmem_extract.errors import InvalidInputError
 from langmem_extract.messages import json_text
 from langmem_extract.namespaces import validate_namespace
-from langmem_extract.redact import redact_secrets
 from langmem_extract.store._messages import MessageRow, MessageTable
 from langmem_extract.store._validate import check_session_id
 
@@ -104,6 +103,9 @@ _KEEP_KEYS = frozenset({"id", "type", "name", "tool_call_id", "index", "role"})
 def _redact_value(value: Any, keep: bool = True) -> Any:
     """``value`` with secrets replaced; ``keep`` spares the structural keys (not in args)."""
     if isinstance(value, str):
+        # Imported here: recall reads the log without loading the redaction tables.
+        from langmem_extract.redact import redact_secrets
+
         return redact_secrets(value)[0]
     if isinstance(value, list):
         return [_redact_value(v, keep) for v in value]
