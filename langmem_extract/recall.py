@@ -32,7 +32,7 @@ dense ranking and a BM25 ranking of the namespace's memories, each expanded with
 evidence turns it cites (:mod:`langmem_extract.recall_index`), are fused by reciprocal
 rank, with a time ranking when the query names a period or asks *when*
 (:mod:`langmem_extract.temporal`); a turn no memory covers may come back as an
-observation. The fused value, rescaled within the candidates, stands in for
+observation. The fused rank, rescaled to 1 (best) … 0 (last), stands in for
 ``rel_similarity`` below, and results that only repeat turns cited above move down.
 ``hybrid=False`` orders the pool by the blend alone (``rank_score``)::
 
@@ -68,7 +68,7 @@ from langgraph.store.base import BaseStore, SearchItem
 from pydantic import BaseModel
 
 from langmem_extract.errors import InvalidInputError
-from langmem_extract.hybrid import HYBRID_POOL, fuse, novel_first, observation_memory
+from langmem_extract.hybrid import HYBRID_POOL, fuse, novel_first, observation_memory, tied_ranks
 from langmem_extract.memories import TypeFilter, memory_from_item, parse_memory_types
 from langmem_extract.messages import check_text, parse_timestamp
 from langmem_extract.namespaces import NamespaceLike, parse_namespace
@@ -373,7 +373,11 @@ class RecallPlan:
                 period=query_period(self.query, self.now), when=asks_when(self.query),
             )  # fmt: skip
         ws, wi, wr = self.weights
-        relative = _pool_relative([hit.fused for hit in fused])
+        # By fused rank, not min-max of the fused values: reciprocal ranks of neighbours
+        # differ by ~1/3600, so min-max made the two best near-equal whenever a third came
+        # last, and importance then put "User drinks water" above the exact "User drinks
+        # coffee every morning" (tests/integrations/test_retriever_ranking.py).
+        relative = _rank_relative([hit.fused for hit in fused])
         scored: list[RecalledMemory] = []
         for hit, rel in zip(fused, relative, strict=True):
             memory = hit.memory or observation_memory(hit.turn, self.namespace)  # type: ignore[arg-type]
@@ -532,6 +536,14 @@ def _type_set(types: TypeFilter) -> frozenset[MemoryType] | None:
 
 def _clamped(similarity: float | None) -> float:
     return min(max(similarity, 0.0), 1.0) if similarity is not None else 0.0
+
+
+def _rank_relative(values: Sequence[float]) -> list[float]:
+    """``values`` sorted best first, as ``1 - (rank - 1) / (n - 1)`` with tied ranks: the
+    best is 1, the last 0, equal values equal."""
+    if len(values) < 2:
+        return [1.0] * len(values)
+    return [1.0 - (rank - 1) / (len(values) - 1) for rank in tied_ranks(values)]
 
 
 def _pool_relative(sims: Sequence[float]) -> list[float]:
