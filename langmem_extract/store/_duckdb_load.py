@@ -1,44 +1,38 @@
-"""Loading a ``DuckDBStore``'s mirror from its tables, in bulk, and the vector snapshot.
+"""Loading a ``DuckDBStore``'s mirror: from the mirror files when they match, else from
+the tables in bulk (then writing the files for the next open).
 
-Items come back as numpy columns (values as JSON text) and vectors as one flat float
-array, never a Python object per row. Reading every vector back from DuckDB is still most
-of a reopen (2.8 s of about 3.5 s for 100k 384-d vectors on this loaded machine), so a
-file-backed store also keeps a snapshot of the normalised matrix beside the database:
-``<file>.mirror-<format>-<file id>-<generation>-<digest>.npy``, memory-mapped on the next open.
-
-The snapshot can never disagree with the tables unnoticed. Its name records the file's
-random ``file_id`` (``store_meta``), the ``vectors_gen`` counter, which every write that
-adds or removes vectors bumps inside its own transaction, and a digest of the vector
-rows' (namespace, key) in stored order and of the items' order (the matrix is saved in
-slot order, which follows the item table); a snapshot whose name does not match all three is
-ignored and replaced. It is written with one atomic rename, only right after the tables
-were read, so a crash at any point leaves either no snapshot or one that matches a
-committed state (a later commit bumps the generation and so invalidates it).
+A fresh process first looks for the mirror files of the current state (``_mirror_files``:
+matrix, sign codes, and per-slot keys, namespaces, times and row ids), checked by the
+file's id, the commit counter and both tables' row counts; then the open reads no table
+row at all, and values come later, only for what reads return (``_duckdb_values``). That
+took the open and first search of a 100k-memory file from 0.28 s of CPU to about 0.05 s
+here (see docs/benchmarks/store_speed.md). Otherwise items come back as numpy columns
+(without values) and vectors as one flat float array, never a Python object per row:
+reading every vector back is most of such an open (2.8 s of about 3.5 s for 100k 384-d
+vectors on this loaded machine).
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import logging
-import os
 import uuid
 from itertools import repeat
-from pathlib import Path
 
 import duckdb
 import numpy as np
 
 from langmem_extract.errors import EmbeddingDimensionError
 from langmem_extract.store import _duckdb_sql as sql
-from langmem_extract.store._codes import SignCodes
+from langmem_extract.store import _mirror_files
+from langmem_extract.store._duckdb_values import ValueReader
+from langmem_extract.store._mirror_files import snapshot_files, snapshots
 from langmem_extract.store._vectors import StoreCache
 
 logger = logging.getLogger(__name__)
 
+__all__ = ["ensure_file_id", "load_cache", "save_snapshot", "snapshot_files", "snapshots"]
+
 _NO_EXPIRY = np.iinfo(np.int64).max
-# Bumped whenever what a snapshot holds changes meaning.
-_FORMAT = 2
 
 
 def ensure_file_id(conn: duckdb.DuckDBPyConnection) -> None:
@@ -49,19 +43,56 @@ def ensure_file_id(conn: duckdb.DuckDBPyConnection) -> None:
 
 def load_cache(conn: duckdb.DuckDBPyConnection, dims: int | None, path: str | None) -> StoreCache:
     """A mirror of the committed tables (callers hold the store's lock)."""
+    if path and dims:
+        saved = _open_saved(conn, dims, path)
+        if saved is not None:
+            return saved
     cache = StoreCache(dims)
-    items = conn.execute(sql.SELECT_ALL_ITEMS).fetchnumpy()
+    items = conn.execute(sql.SELECT_ITEM_COLUMNS).fetchnumpy()
     times = {
         "created": np.asarray(items["created_us"], dtype=np.int64),
         "updated": np.asarray(items["updated_us"], dtype=np.int64),
         "expires": np.ma.filled(items["expires_us"], _NO_EXPIRY),
         "ttl": np.ma.filled(items["ttl_minutes"].astype(np.float64), np.nan),
+        "rowid": np.asarray(items["row_id"], dtype=np.int64),
     }
-    cache.load(items["prefix"].tolist(), items["key"].tolist(), items["value"].tolist(), times)
+    cache.load(items["prefix"].tolist(), items["key"].tolist(), None, times)
+    cache.value_reader = ValueReader(conn)
     del items
     if dims:
         _load_vectors(conn, cache, dims, path)
+        _save(conn, cache, path)
     _drop_read_cache(conn)
+    return cache
+
+
+def _state(conn: duckdb.DuckDBPyConnection) -> tuple[str, int] | None:
+    file_id = conn.execute(sql.SELECT_META, ["file_id"]).fetchone()
+    if file_id is None:
+        return None
+    gen = conn.execute(sql.SELECT_META, [sql.VECTORS_GEN]).fetchone()
+    return str(file_id[0]), int(gen[0]) if gen else 0
+
+
+def _open_saved(conn: duckdb.DuckDBPyConnection, dims: int, path: str) -> StoreCache | None:
+    state = _state(conn)
+    if state is None:
+        return None
+    counts = conn.execute(sql.COUNT_ITEMS_AND_VECTORS).fetchone()
+    n_items, n_vecs = (int(counts[0]), int(counts[1])) if counts else (0, 0)
+    file_id, gen = state
+    saved = _mirror_files.read(
+        _mirror_files.base_name(path, file_id, gen),
+        file_id=file_id, gen=gen, items=n_items, vectors=n_vecs, dims=dims,
+    )  # fmt: skip
+    if saved is None:
+        return None
+    cache = StoreCache(dims)
+    cache.load_columns(saved.ns_names, saved.ns_id, saved.keys, None, saved.times)
+    cache.load_vectors(saved.matrix, np.repeat(np.arange(n_items), saved.vec_count))
+    if saved.codes is not None:
+        cache.codes.adopt(saved.codes)
+    cache.value_reader = ValueReader(conn)
     return cache
 
 
@@ -85,79 +116,76 @@ def _load_vectors(
         order = np.argsort(slots, kind="stable")
         order = order[slots[order] >= 0]
         slots = slots[order]
-    # The snapshot holds the matrix in slot order, ready to map; its digest pins both
-    # the vector rows' order and the items' order that slot order came from.
-    snap = _snapshot_name(conn, path, [prefixes, keys, cache.prefixes(), cache.keys])
-    matrix = _read_snapshot(snap, len(slots), dims) if snap else None
-    if matrix is None:
-        flat = conn.execute(sql.SELECT_VECTOR_FLOATS).fetchnumpy()["x"]
-        if len(flat) != len(keys) * dims:
-            raise EmbeddingDimensionError(
-                f"{path or ':memory:'} holds {len(flat)} floats in {len(keys)} vectors; "
-                f"index dims is {dims}"
-            )
-        matrix = np.asarray(flat, dtype=np.float32).reshape(len(keys), dims)
-        del flat
-        if order is not None:
-            matrix = matrix[order]
-        # Normalised in place, kept as fetched: copying into a fresh 150 MB buffer cost
-        # 1.7 s here (first-touch page faults on a loaded machine).
-        norms = np.sqrt(np.einsum("ij,ij->i", matrix, matrix))
-        norms[norms == 0] = 1.0
-        matrix /= norms[:, None]
-        if snap:
-            _write_snapshot(snap, matrix)
+    flat = conn.execute(sql.SELECT_VECTOR_FLOATS).fetchnumpy()["x"]
+    if len(flat) != len(keys) * dims:
+        raise EmbeddingDimensionError(
+            f"{path or ':memory:'} holds {len(flat)} floats in {len(keys)} vectors; "
+            f"index dims is {dims}"
+        )
+    matrix = np.asarray(flat, dtype=np.float32).reshape(len(keys), dims)
+    del flat
+    if order is not None:
+        matrix = matrix[order]
+    # Normalised in place, kept as fetched: copying into a fresh 150 MB buffer cost
+    # 1.7 s here (first-touch page faults on a loaded machine).
+    norms = np.sqrt(np.einsum("ij,ij->i", matrix, matrix))
+    norms[norms == 0] = 1.0
+    matrix /= norms[:, None]
     cache.load_vectors(matrix, slots)
-    saved = read_codes(snap, len(slots), cache.codes.words)
-    if saved is not None:
-        cache.codes.adopt(saved)
 
 
 def save_snapshot(conn: duckdb.DuckDBPyConnection, cache: StoreCache, path: str | None) -> bool:
-    """Write, from the mirror, the snapshot the next open of ``path`` will look for, unless
-    it exists; returns whether one was written. Called by a writable store when it closes
-    after writes, so a file that was just written reopens from the snapshot instead of
-    reading every vector back from the tables (callers hold the store's lock; every
-    write of the mirror is committed then, so it holds what the tables hold).
+    """Write, from the mirror, the mirror files the next open of ``path`` will look for,
+    unless they exist; returns whether they were written. Called by a writable store when
+    it closes after writes (callers hold the store's lock; every write of the mirror is
+    committed then, so it holds what the tables hold). A checkpoint first, so the row ids
+    recorded are those the file keeps (a checkpoint may move rows when it drops deleted
+    ones; a moved row is still found, by key, only slower)."""
+    if not path or not cache.dims or not cache.n_vec:
+        return False
+    state = _state(conn)
+    if state is None or _mirror_files.base_name(path, *state).exists():
+        return False
+    try:
+        conn.execute(sql.CHECKPOINT)
+    except duckdb.Error as exc:  # another transaction on a caller's connection
+        logger.debug("no checkpoint before the mirror files: %s", exc)
+    rows = conn.execute(sql.SELECT_ITEM_ROWIDS).fetchnumpy()
+    idents = zip(rows["prefix"].tolist(), rows["key"].tolist(), strict=True)
+    slots = np.fromiter(map(cache.slot_of.get, idents, repeat(-1)), np.int64, len(rows["key"]))
+    cache.rowid[: cache.n_slots] = -1
+    known = slots >= 0
+    cache.rowid[slots[known]] = np.asarray(rows["row_id"], dtype=np.int64)[known]
+    return _save(conn, cache, path)
 
-    The matrix is laid out as a load would lay it out: vector rows in the order of their
-    items in the item table, an item's rows in table order (its j-th row in the table is
-    its j-th vector in the mirror: both keep insertion order). Anything that does not
-    line up writes nothing; the next open then reads the tables as usual."""
-    dims = cache.dims
-    if not path or not dims or not cache.n_vec:
+
+def _save(conn: duckdb.DuckDBPyConnection, cache: StoreCache, path: str | None) -> bool:
+    """Write the mirror files of ``cache`` (which equals the committed tables)."""
+    state = _state(conn) if path else None
+    if state is None or not path or not cache.dims or not cache.n_vec:
         return False
-    items = conn.execute(sql.SELECT_ITEM_KEYS).fetchnumpy()
-    item_prefixes, item_keys = items["prefix"].tolist(), items["key"].tolist()
-    idents = conn.execute(sql.SELECT_VECTOR_KEYS).fetchnumpy()
-    prefixes, keys = idents["prefix"].tolist(), idents["key"].tolist()
-    del items, idents
-    snap = _snapshot_name(conn, path, [prefixes, keys, item_prefixes, item_keys])
-    if snap is None or snap.exists():
-        return False
-    idents = zip(item_prefixes, item_keys, strict=True)
-    position = {ident: i for i, ident in enumerate(idents)}
-    pairs = list(zip(prefixes, keys, strict=True))
-    table_slot = np.fromiter(map(position.get, pairs, repeat(-1)), np.int64, count=len(pairs))
-    mirror_slot = np.fromiter(map(cache.slot_of.get, pairs, repeat(-1)), np.int64, len(pairs))
-    keep = table_slot >= 0
-    if bool((mirror_slot[keep] < 0).any()):
-        return False
-    # Occurrence of each row among its item's rows, in table order.
-    by_item = np.argsort(mirror_slot, kind="stable")
-    grouped = mirror_slot[by_item]
-    starts = np.r_[0, np.flatnonzero(np.diff(grouped)) + 1] if len(grouped) else grouped
-    sizes = np.diff(np.r_[starts, len(grouped)])
-    occurrence = np.empty(len(pairs), dtype=np.int64)
-    occurrence[by_item] = np.arange(len(grouped)) - np.repeat(starts, sizes)
-    counts = cache.vec_count[np.clip(mirror_slot, 0, None)]
-    if bool((occurrence[keep] >= counts[keep]).any()):
-        return False
-    rows = cache.vec_start[np.clip(mirror_slot, 0, None)] + occurrence
-    order = np.argsort(table_slot, kind="stable")
-    order = order[table_slot[order] >= 0]
-    _write_snapshot(snap, cache.vecs[rows[order]])
-    return True
+    n = cache.n_slots
+    live = np.flatnonzero(cache.alive[:n])
+    rows = cache._rows_of_slots(live)  # an item's rows together, items in slot order
+    if len(rows) == cache.n_vec and bool((rows == np.arange(len(rows))).all()):
+        matrix = cache.vecs[: cache.n_vec]
+    else:
+        matrix = cache.vecs[rows]
+    times = {
+        name: getattr(cache, name)[live]
+        for name in ("created", "updated", "expires", "ttl", "rowid")
+    }
+    return _mirror_files.write(
+        _mirror_files.base_name(path, *state),
+        file_id=state[0],
+        gen=state[1],
+        keys=[cache.keys[s] or "" for s in live.tolist()],
+        ns_names=list(cache.ns_names),
+        ns_id=cache.ns_id[live],
+        times=times,
+        vec_count=cache.vec_count[live],
+        matrix=np.asarray(matrix),
+    )
 
 
 def _drop_read_cache(conn: duckdb.DuckDBPyConnection) -> None:
@@ -172,100 +200,3 @@ def _drop_read_cache(conn: duckdb.DuckDBPyConnection) -> None:
         logger.debug("could not shrink DuckDB's buffer pool: %s", exc)
     finally:
         conn.execute(sql.SET_MEMORY_LIMIT, [limit[0]])
-
-
-# -- the snapshot ------------------------------------------------------------------------
-
-
-def _snapshot_name(
-    conn: duckdb.DuckDBPyConnection, path: str | None, orders: list[list[str | None]]
-) -> Path | None:
-    """The snapshot's name for the current state: file id, vector generation, and a
-    digest of ``orders`` (vector rows' namespaces and keys, then the items')."""
-    if not path or not orders[0]:
-        return None
-    file_id = conn.execute(sql.SELECT_META, ["file_id"]).fetchone()
-    if file_id is None:
-        return None
-    gen = conn.execute(sql.SELECT_META, [sql.VECTORS_GEN]).fetchone()
-    digest = hashlib.blake2b(digest_size=12)
-    for column in orders:
-        try:
-            text = "\x1f".join(column)  # type: ignore[arg-type]
-        except TypeError:  # None for a deleted slot
-            text = "\x1f".join(k or "" for k in column)
-        digest.update(text.encode())
-        digest.update(b"\x1d")
-    name = f"{path}.mirror-{_FORMAT}-{file_id[0]}-{gen[0] if gen else 0}-{digest.hexdigest()}"
-    return Path(name + ".npy")
-
-
-def snapshots(path: str) -> list[Path]:
-    """Every vector snapshot file of the database at ``path``."""
-    db = Path(path)
-    return sorted(db.parent.glob(f"{db.name}.mirror-*.npy"))
-
-
-def snapshot_files(path: str) -> list[Path]:
-    """Every snapshot file of the database at ``path``: matrices and their sign codes."""
-    db = Path(path)
-    return snapshots(path) + sorted(db.parent.glob(f"{db.name}.mirror-*.npy.codes"))
-
-
-def _codes_path(snap: Path) -> Path:
-    return snap.with_name(snap.name + ".codes")
-
-
-def read_codes(snap: Path | None, rows: int, words: int) -> np.ndarray | None:
-    """The sign codes saved with snapshot ``snap`` (word-major, see ``_codes``), mapped;
-    ``None`` when missing or of another shape (they are then encoded on first use)."""
-    if snap is None or not _codes_path(snap).exists():
-        return None
-    try:
-        codes = np.load(_codes_path(snap), mmap_mode="r")
-    except (OSError, ValueError):
-        return None
-    if codes.shape != (words, rows) or codes.dtype != np.uint64:
-        return None
-    return codes
-
-
-def _read_snapshot(snap: Path, rows: int, dims: int) -> np.ndarray | None:
-    if not snap.exists():
-        return None
-    try:
-        matrix = np.load(snap, mmap_mode="r")
-    except (OSError, ValueError) as exc:
-        logger.warning("ignoring unreadable vector snapshot %s: %s", snap, exc)
-        return None
-    if matrix.shape != (rows, dims) or matrix.dtype != np.float32:
-        return None
-    return matrix
-
-
-def _write_snapshot(snap: Path, matrix: np.ndarray) -> None:
-    """Write the matrix and its sign codes (saved too, so that a first search after an
-    open reads 48 bytes per vector, not the whole matrix); each through a flushed
-    temporary file and a rename, the codes first (codes without their matrix are never
-    read)."""
-    codes = SignCodes(matrix.shape[1])
-    codes.sync(matrix, len(matrix))
-    parts = [(_codes_path(snap), codes.codes[:, : codes.n]), (snap, matrix)]
-    tmps = [p.with_name(f".{p.name}.{os.getpid()}.tmp") for p, _ in parts]
-    try:
-        for tmp, (_, array) in zip(tmps, parts, strict=True):
-            with open(tmp, "wb") as fh:
-                np.save(fh, array)
-                fh.flush()
-                os.fsync(fh.fileno())
-        for old in snapshot_files(str(snap)[: str(snap).rindex(".mirror-")]):
-            if old not in (snap, _codes_path(snap)):
-                with contextlib.suppress(OSError):
-                    old.unlink()
-        for tmp, (final, _) in zip(tmps, parts, strict=True):
-            os.replace(tmp, final)
-    except OSError as exc:
-        logger.warning("could not write the vector snapshot %s: %s", snap, exc)
-        for tmp in tmps:
-            with contextlib.suppress(OSError):
-                tmp.unlink()

@@ -86,6 +86,7 @@ def do_search(
             hits.extend((s, None) for s in extra[: op.limit - len(hits)])
     else:
         hits = [(s, None) for s in cache.top_by_updated(mask, op.limit, op.offset, slots)]
+    cache.read_values([s for s, _ in hits])  # one fetch for the values not yet read
     out: list[SearchItem] = []
     for slot, score in hits:
         row = cache.row(slot)

@@ -99,9 +99,9 @@ ON CONFLICT (name) DO UPDATE SET value = excluded.value
 
 # -- writes (inside one transaction per batch) ---------------------------------------
 
-# Every write that adds or removes vectors bumps this, in its own transaction: a vector
-# snapshot names the generation it matches (see ``_duckdb_load``). Parameters:
-# ``VECTORS_GEN`` and ``"1"``.
+# Every committed write batch bumps this, inside its own transaction: the mirror files
+# name the generation they match (see ``_mirror_files``). Parameters: ``VECTORS_GEN`` and
+# ``"1"``. (Before mirror format 3 only writes that added or removed vectors bumped it.)
 VECTORS_GEN = "vectors_gen"
 BUMP_VECTORS_GEN = """
 INSERT INTO store_meta (name, value) VALUES (?, ?)
@@ -167,6 +167,25 @@ FROM store
 SELECT_VECTOR_KEYS = "SELECT prefix, key FROM store_vectors"
 SELECT_VECTOR_FLOATS = "SELECT unnest(embedding) AS x FROM store_vectors"
 SELECT_ITEM_KEYS = "SELECT prefix, key FROM store"
+
+# Items without their values (read only for what a read returns: ``_duckdb_values``).
+SELECT_ITEM_COLUMNS = """
+SELECT rowid AS row_id, prefix, key, epoch_us(created_at) AS created_us,
+       epoch_us(updated_at) AS updated_us, epoch_us(expires_at) AS expires_us, ttl_minutes
+FROM store
+"""
+SELECT_ITEM_ROWIDS = "SELECT rowid AS row_id, prefix, key FROM store"
+# One item by row id; ``UNION_ALL`` joins one copy per wanted row (each a bound rowid:
+# an ``IN`` list of rowids scans the table instead).
+SELECT_VALUE_AT_ROWID = "SELECT rowid, prefix, key, value::VARCHAR FROM store WHERE rowid = ?"
+UNION_ALL = " UNION ALL "
+SELECT_ALL_VALUES = "SELECT prefix, key, value::VARCHAR AS value FROM store"
+# A filter column: each item's value at one key (a JSON pointer) as JSON text, or NULL.
+SELECT_JSON_AT = "SELECT prefix, key, json_extract(value, ?)::VARCHAR AS part FROM store"
+COUNT_ITEMS_AND_VECTORS = (
+    "SELECT (SELECT count(*) FROM store), (SELECT count(*) FROM store_vectors)"
+)
+CHECKPOINT = "CHECKPOINT"
 
 # After a bulk load: lower the buffer pool's limit for a moment so DuckDB drops the
 # blocks it cached while reading (about 140 MB at 100k vectors), then put it back.

@@ -81,6 +81,8 @@ def write_batch(
     refresh = {k: v for k, v in refresh.items() if k not in puts}
     conn.execute("BEGIN TRANSACTION")
     try:
+        # Any commit changes what the mirror files hold: they name this generation.
+        conn.execute(sql.BUMP_VECTORS_GEN, [sql.VECTORS_GEN, "1"])
         if puts:
             # Only items that have vectors now need a delete: the mirror knows which,
             # and skipping the scan keeps a write of new items O(batch).
@@ -88,8 +90,6 @@ def write_batch(
             for part in stage_chunks([len(k[0]) + len(k[1]) for k in had]):
                 _stage_keys(conn, had[part])
                 conn.execute(sql.DELETE_VECTORS_FROM_STAGE)
-            if had:
-                conn.execute(sql.BUMP_VECTORS_GEN, [sql.VECTORS_GEN, "1"])
             gone = [(p.prefix, p.key) for p in deletes]
             for part in stage_chunks([len(k[0]) + len(k[1]) for k in gone]):
                 _stage_keys(conn, gone[part])
@@ -108,8 +108,6 @@ def write_batch(
             conn.execute(sql.INSERT_VECTORS_FROM_STAGE)
             conn.unregister(sql.STAGE_VECTORS)
             conn.unregister(sql.STAGE_FLOATS)
-        if flat:
-            conn.execute(sql.BUMP_VECTORS_GEN, [sql.VECTORS_GEN, "1"])
         if refresh:
             _stage_refresh(conn, refresh)
             conn.execute(sql.REFRESH_TTL_FROM_STAGE)

@@ -6,10 +6,10 @@ on first use (in bulk: numpy columns, one flat float array for the vectors) and 
 after each committed write of this process (DuckDB admits one writer process per file,
 so nothing else can change the tables underneath it).
 
-It is lean: per item a key, a namespace id, four numbers and the value as its JSON text,
-parsed only for the items a read returns and for the filter columns a search asks for.
-Values are not fetched back from DuckDB per search: a point lookup there took 20 ms and
-a 10-key fetch 50-110 ms on this (loaded) machine, against a few ms for the search.
+It is lean: per item a key, a namespace id, four numbers, the table's ``rowid`` and the
+value as JSON text, parsed only for the items a read returns. Values start ``UNREAD``:
+``value_reader`` (``_duckdb_values``) fetches those a read returns, all of them once
+reads have asked for many, and builds filter columns in DuckDB.
 
 Search is exact: namespace and filters are applied first as boolean masks over slots,
 then cosine similarity is computed over only the surviving vectors. That is why filtered
@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -41,6 +41,8 @@ _COMPACT_MIN = 1024
 _SLOTS_FRACTION = 0.125
 # ``expires`` of an item without a TTL.
 _NO_EXPIRY = np.iinfo(np.int64).max
+#: The text of a live slot whose value is still only in DuckDB (no JSON text is empty).
+UNREAD = ""
 
 
 def normalize_rows(vectors: np.ndarray) -> np.ndarray:
@@ -63,6 +65,12 @@ class Row:
     ttl_minutes: float | None
 
 
+class ValueSource(Protocol):  # ``_duckdb_values.ValueReader``
+    def __call__(self, cache: StoreCache, slots: list[int]) -> None: ...
+
+    def fill_column(self, cache: StoreCache, col: Column) -> bool: ...
+
+
 def _grown(arr: np.ndarray, size: int, fill: Any) -> np.ndarray:
     out = np.full(size, fill, dtype=arr.dtype)
     out[: len(arr)] = arr
@@ -80,9 +88,12 @@ class StoreCache:
     def _reset(self) -> None:
         self.keys: list[str | None] = []
         self.values: list[str | None] = []
-        self.slot_of: dict[tuple[str, str], int] = {}
+        self._slot_of: dict[tuple[str, str], int] | None = {}
+        #: Reads values (and filter columns) from DuckDB (``_duckdb_values.ValueReader``).
+        self.value_reader: ValueSource | None = None
         cap = 64
         self.alive = np.zeros(cap, dtype=bool)
+        self.rowid = np.full(cap, -1, dtype=np.int64)  # the item's row in DuckDB, or -1
         self.ns_id = np.full(cap, -1, dtype=np.int32)
         self.created = np.zeros(cap, dtype=np.int64)
         self.updated = np.zeros(cap, dtype=np.int64)
@@ -112,11 +123,21 @@ class StoreCache:
     # -- sizes -----------------------------------------------------------------------
 
     @property
+    def slot_of(self) -> dict[tuple[str, str], int]:
+        """(namespace text, key) -> slot of every live item (built on first use: a
+        search-only process never needs it)."""
+        if self._slot_of is None:
+            names, n = self.ns_names, self.n_slots
+            idents = zip(map(names.__getitem__, self.ns_id[:n].tolist()), self.keys, strict=True)
+            self._slot_of = {ident: s for s, ident in enumerate(idents) if ident[1] is not None}
+        return self._slot_of
+
+    @property
     def n_slots(self) -> int:
         return len(self.keys)
 
     def __len__(self) -> int:
-        return len(self.slot_of)
+        return self.n_slots - self.dead
 
     def _grow_slots(self, need: int) -> None:
         cap = len(self.alive)
@@ -124,6 +145,7 @@ class StoreCache:
             return
         new = max(need, cap * 2)
         self.alive = _grown(self.alive, new, False)
+        self.rowid = _grown(self.rowid, new, -1)
         self.ns_id = _grown(self.ns_id, new, -1)
         self.created = _grown(self.created, new, 0)
         self.updated = _grown(self.updated, new, 0)
@@ -137,8 +159,8 @@ class StoreCache:
     def _grow_vecs(self, need: int) -> None:
         cap = len(self.vec_slot)
         if need <= cap and self.vecs.flags.writeable:
-            return
-        # A memory-mapped snapshot (read-only) is copied on the first write. Grow by a quarter, not double: the matrix is most of the mirror's memory.
+            return  # a mapped matrix (read-only) is copied on the first write; grown by
+        # a quarter, not doubled: the matrix is most of the mirror's memory.
         new = max(need, cap + max(cap // 4, 64))
         vecs = np.zeros((new, self.dims or 0), dtype=np.float32)
         vecs[: self.n_vec] = self.vecs[: self.n_vec]
@@ -152,26 +174,44 @@ class StoreCache:
         self,
         prefixes: Sequence[str],
         keys: Sequence[str],
-        values: Sequence[str],
+        values: Sequence[str] | None,
         times: dict[str, np.ndarray],
         vecs: np.ndarray | None = None,
         vec_slot: np.ndarray | None = None,
     ) -> None:
         """Fill an empty mirror at once: items in slot order (``times`` holds the
-        ``created``, ``updated``, ``expires`` and ``ttl`` arrays), and the vector rows
-        ``vecs`` (normalised, with spare rows past ``len(vec_slot)`` allowed) whose slots
-        ``vec_slot`` are non-decreasing."""
+        ``created``, ``updated``, ``expires`` and ``ttl`` arrays, and may hold ``rowid``;
+        ``values`` ``None``: all ``UNREAD``), and the vector rows ``vecs`` (normalised,
+        with spare rows past ``len(vec_slot)`` allowed) whose slots ``vec_slot`` are
+        non-decreasing."""
+        names = list(dict.fromkeys(prefixes))
+        ids = {p: i for i, p in enumerate(names)}
+        ns = np.fromiter(map(ids.__getitem__, prefixes), dtype=np.int32, count=len(keys))
+        self.load_columns(names, ns, keys, values, times)
+        if vecs is not None and vec_slot is not None:
+            self.load_vectors(vecs, vec_slot)
+
+    def load_columns(
+        self,
+        ns_names: Sequence[str],
+        ns: np.ndarray,
+        keys: Sequence[str],
+        values: Sequence[str] | None,
+        times: dict[str, np.ndarray],
+    ) -> None:
+        """``load`` with namespaces given as names and a per-slot id into them."""
         n = len(keys)
         self._grow_slots(n)
         self.keys = list(keys)
-        self.values = list(values)
-        ids = {p: self._namespace_id(p) for p in dict.fromkeys(prefixes)}
-        ns = np.fromiter(map(ids.__getitem__, prefixes), dtype=np.int32, count=n)
+        self.values = [UNREAD] * n if values is None else list(values)
+        for name in ns_names:
+            self._namespace_id(name)
         self.ns_id[:n] = ns
-        self.slot_of = dict(zip(zip(prefixes, keys, strict=True), range(n), strict=True))
+        self._slot_of = None
         self.alive[:n] = True
-        for name in ("created", "updated", "expires", "ttl"):
-            getattr(self, name)[:n] = times[name]
+        for name in ("created", "updated", "expires", "ttl", "rowid"):
+            if name in times:
+                getattr(self, name)[:n] = times[name]
         order = np.argsort(ns, kind="stable")
         bounds = np.flatnonzero(np.diff(ns[order])) + 1
         for part in np.split(order, bounds) if n else []:
@@ -179,8 +219,6 @@ class StoreCache:
             self.ns_slots[nid] = set(part.tolist())
             self.ns_live[nid] = len(part)
             self._ns_sorted[nid] = part.astype(np.int64)
-        if vecs is not None and vec_slot is not None:
-            self.load_vectors(vecs, vec_slot)
 
     def load_vectors(self, vecs: np.ndarray, vec_slot: np.ndarray) -> None:
         """Set the vector rows of a freshly loaded mirror (see ``load``); ``vecs`` is
@@ -211,9 +249,10 @@ class StoreCache:
         keys = [self.keys[s] or "" for s in idx]
         values = [self.values[s] or "" for s in idx]
         times = {
-            name: getattr(self, name)[live] for name in ("created", "updated", "expires", "ttl")
+            name: getattr(self, name)[live]
+            for name in ("created", "updated", "expires", "ttl", "rowid")
         }
-        columns = self.columns
+        columns, reader = self.columns, self.value_reader
         rows = np.flatnonzero(self.vec_alive[:nv])
         vec_slot = new_slot[self.vec_slot[rows]]
         spare = len(rows) + max(len(rows) // 8, 64)
@@ -221,6 +260,7 @@ class StoreCache:
         vecs[: len(rows)] = self.vecs[rows]
         self._reset()
         self.load(prefixes, keys, values, times, vecs, vec_slot)
+        self.value_reader = reader
         for path, col in columns.items():
             col.codes, col.num = col.codes[live], col.num[live]
             col.grow(len(self.alive))
@@ -242,6 +282,7 @@ class StoreCache:
         self.keys.append(key)
         self.values.append(None)
         self.slot_of[(prefix, key)] = slot
+        self.rowid[slot] = -1
         nid = self._namespace_id(prefix)
         self.ns_id[slot] = nid
         self.ns_live[nid] = self.ns_live.get(nid, 0) + 1
@@ -322,10 +363,19 @@ class StoreCache:
 
     # -- reads -----------------------------------------------------------------------
 
+    def read_values(self, slots: Sequence[int]) -> None:
+        """Fetch the texts of the ``UNREAD`` slots among ``slots`` (one batch)."""
+        want = [s for s in slots if self.values[s] == UNREAD]
+        if want and self.value_reader is not None:
+            self.value_reader(self, want)
+
     def row(self, slot: int) -> Row | None:
         """The item in ``slot`` with its value parsed afresh (callers may keep it)."""
         key, text = self.keys[slot], self.values[slot]
-        if key is None or text is None:
+        if text == UNREAD:
+            self.read_values([slot])
+            text = self.values[slot]
+        if key is None or not text:
             return None
         expires = int(self.expires[slot])
         ttl = float(self.ttl[slot])
@@ -360,11 +410,9 @@ class StoreCache:
         col = self.columns.get(path)
         if col is None:
             col = Column(path, len(self.alive))
-            col.fill(
-                (slot, json.loads(text))
-                for slot, text in enumerate(self.values)
-                if text is not None
-            )
+            if self.value_reader is None or not self.value_reader.fill_column(self, col):
+                self.read_values(range(self.n_slots))
+                col.fill((s, json.loads(t)) for s, t in enumerate(self.values) if t is not None)
             self.columns[path] = col
         return col
 

@@ -52,6 +52,25 @@ def write_forever(path: str, hnsw: bool, snapshot: bool = False) -> None:
             print(f"committed {i - 1}", flush=True)
 
 
+def write_reopen_forever(path: str) -> None:
+    """As ``write_forever``, but closing and reopening the store every 3 batches: each
+    close writes the mirror files, each reopen maps them and writes over that mirror, so
+    a kill lands between, after, or in the middle of writing them."""
+    i = 0
+    while True:
+        with DuckDBStore.from_conn_string(path, index=index(False)) as store:
+            store.setup()
+            store.search(("crash",), query="memory", limit=1)  # loads (maps the files)
+            for _ in range(3):
+                ops = [PutOp(("crash",), f"k{j}", {"content": content(j)}) for j in range(i, i + 5)]
+                if i >= 10:
+                    ops.append(PutOp(("crash",), f"k{i - 10}", None))
+                    ops.append(PutOp(("crash",), f"k{i - 9}", {"content": content(i - 9) + " v2"}))
+                store.batch(ops)
+                i += 5
+                print(f"committed {i - 1}", flush=True)
+
+
 def hold(path: str) -> None:
     with DuckDBStore.from_conn_string(path) as store:
         store.setup()
@@ -82,6 +101,8 @@ if __name__ == "__main__":
         write_forever(target, hnsw=True)
     elif mode == "write-snapshot":
         write_forever(target, hnsw=False, snapshot=True)
+    elif mode == "write-reopen":
+        write_reopen_forever(target)
     elif mode == "hold":
         hold(target)
     elif mode == "hold-read-only":

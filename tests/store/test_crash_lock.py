@@ -15,6 +15,7 @@ from langmem_extract.errors import StoreLockedError
 from langmem_extract.store import _duckdb_load
 from langmem_extract.store.duckdb import DuckDBStore
 from tests.store._child import content, index
+from tests.store.test_snapshot import assert_mirror_matches_tables
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,7 +53,7 @@ def _expected_after(last: int, loop_start: int) -> dict[str, str]:
     return live
 
 
-@pytest.mark.parametrize("mode", ["write", "write-hnsw", "write-snapshot"])
+@pytest.mark.parametrize("mode", ["write", "write-hnsw", "write-snapshot", "write-reopen"])
 def test_kill_minus_9_loses_no_committed_item(tmp_path: Path, reaper: list, mode: str) -> None:
     hnsw = mode == "write-hnsw"
     path = tmp_path / "crash.duckdb"
@@ -68,10 +69,15 @@ def test_kill_minus_9_loses_no_committed_item(tmp_path: Path, reaper: list, mode
     child.send_signal(signal.SIGKILL)  # mid-write: it never stops writing
     child.wait(timeout=10)
     # Anything printed after our last read was committed too; only require what we saw.
-    expected = _expected_after(last, loop_start=0 if mode == "write" else 50)
-    assert Path(f"{path}.wal").exists()  # the crash left a WAL to replay
+    expected = _expected_after(
+        last, loop_start=50 if mode in ("write-hnsw", "write-snapshot") else 0
+    )
+    if mode != "write-reopen":  # that one may have been killed just after a close
+        assert Path(f"{path}.wal").exists()  # the crash left a WAL to replay
     if mode == "write-snapshot":
         assert len(_duckdb_load.snapshots(str(path))) == 1  # stale now: later commits
+    if mode == "write-reopen":
+        assert _duckdb_load.snapshots(str(path))  # left by the closes before the kill
     with DuckDBStore.from_conn_string(str(path), index=index(hnsw=hnsw)) as store:
         store.setup()
         for key, text in expected.items():
@@ -87,6 +93,11 @@ def test_kill_minus_9_loses_no_committed_item(tmp_path: Path, reaper: list, mode
             assert hits[0].score == pytest.approx(1.0, abs=1e-5)
         if hnsw:
             assert store.hnsw_status()["built"] is True  # rebuilt after the crash
+        assert_mirror_matches_tables(store)  # whether mapped from files or not
+    # Files written after the crash match too, and the next open maps them.
+    with DuckDBStore.from_conn_string(str(path), index=index(hnsw=hnsw), read_only=True) as store:
+        assert store._get_cache().vecs.flags.writeable is False
+        assert_mirror_matches_tables(store)
 
 
 def test_second_process_gets_store_locked_error(tmp_path: Path, reaper: list) -> None:
