@@ -327,7 +327,7 @@ def write_report(args, db, results, phases, embed, load_before, load_after) -> N
         "Where a fresh `recall` process spends its time (median of the runs, seconds):",
         "",
         "| | imports (CLI, recall, store) | open store | load embedder | first embedding | "
-        "recall (the store loads its vectors here) |",
+        "recall (the store's first reads and the lexical index) |",
         "|---|---:|---:|---:|---:|---:|",
         *(
             f"| {label} | "

@@ -22,8 +22,9 @@ from langmem_extract.store import _duckdb_sql as sql
 from langmem_extract.store._filters import Column
 from langmem_extract.store._vectors import UNREAD, StoreCache
 
-#: Values fetched one by one (by rowid) before the next read loads them all.
-POINT_ROWS = 32
+#: Values fetched by rowid before the next read loads them all: a first search (10 results)
+#: reads its own; a second read of a long-lived store pays for all of them once.
+POINT_ROWS = 16
 
 
 class ValueReader:
