@@ -115,6 +115,10 @@ def build_store(path: Path, n: int) -> None:
     finally:
         store.close()  # type: ignore[attr-defined]
     tmp.rename(path)
+    from langmem_extract.store._mirror_files import snapshot_files
+
+    for orphan in snapshot_files(str(tmp)):  # named after the old path: never read again
+        orphan.unlink()
 
 
 # ----------------------------------------------------------------------------- timing
@@ -165,10 +169,17 @@ emb._get_model()
 marks.append((time.perf_counter(), time.process_time()))
 emb.embed_query("warm")
 marks.append((time.perf_counter(), time.process_time()))
+store._get_cache()  # the store's start-up: its mirror, from the mirror files or tables
+marks.append((time.perf_counter(), time.process_time()))
+from langmem_extract.namespaces import DEFAULT_NAMESPACE
+from langmem_extract.recall_index import index_for
+index_for(store, tuple(DEFAULT_NAMESPACE))  # recall's lexical index over every memory
+marks.append((time.perf_counter(), time.process_time()))
 hits = recall_memories(store, "where does my sister live", None, k=5)
 marks.append((time.perf_counter(), time.process_time()))
 store.close()
-names = ["imports", "open_store", "embedder_load", "first_embed", "recall"]
+names = ["imports", "open_store", "embedder_load", "first_embed", "store_load",
+         "lexical_index", "recall"]
 out = {f"{n}_s": b[0] - a[0] for n, a, b in zip(names, marks, marks[1:])}
 out.update({f"{n}_cpu_s": b[1] - a[1] for n, a, b in zip(names, marks, marks[1:])})
 out.update(hits=len(hits), modules=len(sys.modules))
@@ -327,13 +338,22 @@ def write_report(args, db, results, phases, embed, load_before, load_after) -> N
         "Where a fresh `recall` process spends its time (median of the runs, seconds):",
         "",
         "| | imports (CLI, recall, store) | open store | load embedder | first embedding | "
-        "recall (the store's first reads and the lexical index) |",
-        "|---|---:|---:|---:|---:|---:|",
+        "store start-up (its mirror) | recall's lexical index (reads every memory) | "
+        "recall (ranking) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
         *(
             f"| {label} | "
             + " | ".join(
                 f"{phases[f'{n}{suffix}']:.3f}"
-                for n in ("imports", "open_store", "embedder_load", "first_embed", "recall")
+                for n in (
+                    "imports",
+                    "open_store",
+                    "embedder_load",
+                    "first_embed",
+                    "store_load",
+                    "lexical_index",
+                    "recall",
+                )
             )
             + " |"
             for label, suffix in (("wall s", "_s"), ("CPU s", "_cpu_s"))
