@@ -39,7 +39,7 @@ GATHER_MIN_ROWS = 2048
 #: Below this fraction of the vector rows, the candidates are gathered and scored; above,
 #: the whole matrix is scored in place and the candidates' scores picked out.
 GATHER_FRACTION = 0.3
-#: One search in this many per band tries the code pass when it is currently a loss.
+#: One search in this many per band takes the way that currently measures dearer.
 PROBE_EVERY = 16
 #: Weight of the newest measurement in the moving averages.
 _ALPHA = 0.3
