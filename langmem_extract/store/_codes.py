@@ -17,8 +17,8 @@ for the k-th exact score (and within the distance of every row that scored as hi
 that pool would exceed ``MAX_POOL_FRACTION`` of the scan, the search scans every row in
 float32 instead. Data with no neighbour structure (random vectors, whose ten best
 cosines lie within 0.01 of the next ones) always ends there: exact, at the float32 cost
-plus the code pass; after ``SKIP_AFTER`` such fallbacks in a row the code pass is
-skipped, and re-tried every ``PROBE_EVERY``-th search.
+plus the code pass; ``_scan`` stops trying the pass when its measured hit rate makes it
+a loss, and re-tries it now and then.
 """
 
 from __future__ import annotations
@@ -33,14 +33,16 @@ QUANT_MIN_ROWS = 32_768
 #: First pool: this many rows per wanted result, or this fraction of the scan.
 POOL_PER_K = 32
 POOL_FRACTION = 1 / 256
-#: A pool larger than this fraction of the scan is not worth it: scan exactly.
+#: A pool larger than this fraction of the scan is not worth it: scan exactly. A pool row
+#: is gathered (copied) before it is scored, about three times the cost of a row scored
+#: in place; when the scan's own rows are gathered too (a filter, a small namespace, the
+#: live rows after deletes), a pool row costs what a scanned row does, so up to half.
 MAX_POOL_FRACTION = 1 / 16
+MAX_GATHERED_POOL_FRACTION = 1 / 2
 #: How far (in standard deviations of the Hamming distance) the pool reaches beyond the
 #: distance expected for the k-th score: a row that scores at least as high is left out
 #: with probability about 3e-5 (one-sided normal tail at 4).
 MARGIN_SIGMAS = 4.0
-SKIP_AFTER = 3
-PROBE_EVERY = 16
 # Rows encoded per chunk (bounds the temporary boolean matrix).
 _ENCODE_CHUNK = 65_536
 
@@ -52,7 +54,8 @@ TopItems = Callable[[np.ndarray, np.ndarray, int], list[tuple[int, float]]]
 
 class SignCodes:
     """Sign bits of vector rows ``[0, n)``, encoded lazily as rows are appended; plus
-    counters of how searches went (``pool``, ``fallback``, ``skipped``).
+    counters of how searches went (``pool``, ``fallback``, and ``skipped`` by
+    ``_scan``).
 
     Stored word-major (one contiguous array of 64-bit words per 64 dimensions), so the
     distance is a few whole-array XOR / popcount / add passes: 6-9 ms at 100k here,
@@ -63,8 +66,6 @@ class SignCodes:
         self.words = max(1, (dims + 63) // 64)
         self.codes = np.zeros((self.words, 0), dtype=np.uint64)
         self.n = 0
-        self.streak = 0
-        self.calls = 0
         self.stats = {"pool": 0, "fallback": 0, "skipped": 0}
 
     def clear(self) -> None:
@@ -111,14 +112,6 @@ class SignCodes:
             acc += buf
         return acc.astype(np.int32)
 
-    def wanted(self) -> bool:
-        """Whether to try the code pass now (not after a run of fallbacks, but probing)."""
-        self.calls += 1
-        if self.streak < SKIP_AFTER or self.calls % PROBE_EVERY == 0:
-            return True
-        self.stats["skipped"] += 1
-        return False
-
 
 def pool_search(
     codes: SignCodes,
@@ -128,14 +121,13 @@ def pool_search(
     k: int,
     score: Scorer,
     top_items: TopItems,
+    max_fraction: float = MAX_POOL_FRACTION,
 ) -> list[tuple[int, float]] | None:
     """The top-``k`` items among the candidate rows ``idx`` (None: rows ``[0, n)``) by
-    the code pass and an exact re-rank; ``None`` when the pool check says scan them all
-    (the caller then does)."""
-    if not codes.wanted():
-        return None
+    the code pass and an exact re-rank of a pool of at most ``max_fraction`` of them;
+    ``None`` when the pool check says scan them all (the caller then does)."""
     ham = codes.distances(query, idx)
-    limit = int(n_candidates * MAX_POOL_FRACTION)
+    limit = int(n_candidates * max_fraction)
     size = min(n_candidates - 1, max(k * POOL_PER_K, int(n_candidates * POOL_FRACTION)))
     cut = int(np.partition(ham, size)[size])  # rows closer than this form the pool
     for _ in range(2):
@@ -147,13 +139,11 @@ def pool_search(
             if len(top) == k:
                 need = _needed_distance(top[-1][1], ham[pos][scores >= top[-1][1]], codes.dims)
                 if need < cut:
-                    codes.streak = 0
                     codes.stats["pool"] += 1
                     return top
                 cut = need + 1  # a second pool reaching as far as the check asks
                 continue
         break
-    codes.streak += 1
     codes.stats["fallback"] += 1
     return None
 

@@ -13,9 +13,10 @@ reads have asked for many, and builds filter columns in DuckDB.
 
 Search is exact: namespace and filters are applied first as boolean masks over slots,
 then cosine similarity is computed over only the surviving vectors. That is why filtered
-queries and queries after deletes return exactly the true top-k. A scan of at least
-``_codes.QUANT_MIN_ROWS`` survivors first compares sign-bit codes and re-ranks a pool
-in float32, falling back to the full float32 scan when its pool check asks (``_codes``).
+queries and queries after deletes return exactly the true top-k. A large scan may first
+compare sign-bit codes and re-rank a pool in float32, falling back to the float32 scan
+of every survivor when its pool check asks (``_codes``); ``_scan`` picks the cheaper
+way by measured cost.
 """
 
 from __future__ import annotations
@@ -27,12 +28,10 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from langmem_extract.store import _codes
+from langmem_extract.store import _codes, _scan
 from langmem_extract.store._filters import Column, Leaf
 from langmem_extract.store._kernels import matvec as _matvec
 
-# Below this fraction of live rows selected, gathering the rows beats a full matmul.
-_GATHER_FRACTION = 0.3
 # Compact when at least this fraction of slots (and this many) are dead.
 _COMPACT_FRACTION = 0.3
 _COMPACT_MIN = 1024
@@ -119,6 +118,7 @@ class StoreCache:
         self.codes = _codes.SignCodes(self.dims or 1)
         if old is not None:  # a compaction: the counters carry on
             self.codes.stats = old.stats
+        self.scan_cost: _scan.ScanCost = getattr(self, "scan_cost", None) or _scan.ScanCost()
 
     # -- sizes -----------------------------------------------------------------------
 
@@ -518,23 +518,10 @@ class StoreCache:
         return self._scan(idx, q, k) if len(idx) else []
 
     def _scan(self, idx: np.ndarray | None, q: np.ndarray, k: int) -> list[tuple[int, float]]:
-        """Top-``k`` items among vector rows ``idx`` (sorted; None: every row, all live):
-        the sign-code pass and an exact re-rank for a large scan (``_codes``), else (or
-        when its pool check declines) every row in float32."""
-        nv = self.n_vec
-        n = nv if idx is None else len(idx)
-        if n >= _codes.QUANT_MIN_ROWS:
-            self.codes.sync(self.vecs, nv)
-            got = _codes.pool_search(self.codes, q, idx, n, k, self._score_rows, self._top_items)
-            if got is not None:
-                return got
-        if idx is None:
-            return self._top_items(None, _matvec(self.vecs[:nv], q), k)
-        if len(idx) >= _GATHER_FRACTION * nv:
-            scores = _matvec(self.vecs[:nv], q)[idx]
-        else:
-            scores = _matvec(self.vecs[idx], q)
-        return self._top_items(idx, scores, k)
+        """Top-``k`` items among vector rows ``idx`` (sorted; None: every row, all live),
+        by the sign-code pass and an exact re-rank or by float32 over every row, whichever
+        measures cheaper (``_scan``)."""
+        return _scan.top_k(self, idx, q, k)
 
     def _score_rows(self, rows: np.ndarray, q: np.ndarray) -> np.ndarray:
         return _matvec(self.vecs[rows], q)

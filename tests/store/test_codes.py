@@ -11,7 +11,7 @@ import pytest
 from langchain_core.embeddings import Embeddings
 from langgraph.store.base import PutOp
 
-from langmem_extract.store import _codes
+from langmem_extract.store import _codes, _scan
 from langmem_extract.store._filters import Leaf
 from langmem_extract.store._vectors import Row, StoreCache, normalize_rows
 from langmem_extract.store.duckdb import DuckDBStore
@@ -52,10 +52,13 @@ def _both(
 ) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
     with monkeypatch.context() as patch:
         patch.setattr(_codes, "QUANT_MIN_ROWS", 500)
-        patch.setattr(_codes, "SKIP_AFTER", 10**6)  # try the code pass on every search
+        patch.setattr(_scan, "GATHER_MIN_ROWS", 500)
+        # Try the code pass on every search, whatever its measured cost.
+        patch.setattr(_scan.ScanCost, "codes_first", lambda self, band: True)
         quick = cache.vector_search(q, mask, k)
     with monkeypatch.context() as patch:
         patch.setattr(_codes, "QUANT_MIN_ROWS", 10**9)
+        patch.setattr(_scan, "GATHER_MIN_ROWS", 10**9)
         exact = cache.vector_search(q, mask, k)
     return quick, exact
 
@@ -85,7 +88,8 @@ def test_the_code_pass_returns_the_exact_top_k(kind: str, monkeypatch: pytest.Mo
     stats = cache.codes.stats
     if kind == "clustered":
         # Near queries find their neighbours in a small pool (the filtered scans, 600
-        # candidates, allow a pool of only 37 rows: those fall back).
+        # candidates, allow a gathered pool of 300 rows, under the first pool's 320:
+        # those fall back).
         assert stats["pool"] >= 12, stats
     # Random directions have no near neighbours: the check sends those to the full scan.
     assert stats["fallback"] >= 6
