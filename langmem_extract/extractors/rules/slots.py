@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 
+from langmem_extract.extractors.rules.changes import changed_fact, framed
 from langmem_extract.extractors.rules.families import Hit, classify_clause
 from langmem_extract.extractors.rules.grammar import norm_key, object_phrase
 from langmem_extract.schema import (
@@ -114,7 +115,8 @@ _DIET_NOW = re.compile(
     re.I,
 )
 _DIET_MEAT = re.compile(
-    r"^i(?:'ve| have)?\s+(?:just\s+|recently\s+)?(?:started|began|am|'m)\s+eating\s+meat\b"
+    r"^i(?:'ve| have)?\s+(?:just\s+|recently\s+)?(?:started|began|been|am|'m)\s+eating\s+"
+    r"(?:meat|chicken|beef|pork|steak|bacon|poultry|burgers)(?![- ](?:free|less|substitute))\b"
     r"|^i\s+eat\s+meat\s*(?:again|now)?$|^i\s+eat\s+(?:everything|anything)\b"
     r"|^i(?:'m| am)\s+(?:no longer|not)\s+(?:a\s+)?(?:vegetarian|vegan|pescatarian)"
     r"|^i\s+(?:stopped|quit|gave up)\s+being\s+(?:a\s+)?(?:vegetarian|vegan|pescatarian)"
@@ -251,6 +253,12 @@ _HABIT = re.compile(
     r"(.+?)(?:\s+(?:every|each|in the|at|with|before|after|most)\b.*)?$",
     re.I,
 )
+# "I use Chrome", "I mostly use Spotify for music": a named product in use is the liked one
+# a later "I switched to Safari" replaces (graph/conflicts.py KINDS); a capitalised name only.
+_USE = re.compile(
+    r"^(?i:i\s+(?:usually\s+|mostly\s+|mainly\s+|always\s+|only\s+|still\s+)?use)\s+"
+    r"([A-Z][\w.+-]*(?:\s+[A-Z][\w.+-]*)?)(?:\s+(?i:for|to|on|at|as|every|each|daily)\b.*)?$"
+)
 _NOT_AN_OBJECT = re.compile(
     r"^(?:my\s+job|my\s+position|it|that|this|them|work|school|the team|the band|smoking cold)$",
     re.I,
@@ -289,15 +297,13 @@ def _we_to_subject(s: str) -> str:
     return re.sub(r"^we\s+", "{s} ", s, count=1, flags=re.I)
 
 
-# "I'm a midwife now", "I'm 46 as of": a keyed fact with a change word after it.
-_TRAILING_CHANGE = re.compile(
-    r"^(.+?),?\s+(?:now|these days|nowadays|again|as of|as of now)$", re.I
-)
 _SOBER = re.compile(r"^i(?:'m| am)\s+(?:now\s+|completely\s+)*sober\b", re.I)
 
 
 def slot_fact(s: str) -> Hit | None:
     """The slot or preference change ``s`` states, or a non-keyed look-alike, or None."""
+    if framed(s):  # "These days I drink matcha instead": the fact without its frame
+        return changed_fact(s, slot_fact, classify_clause)
     if _STATE_OF.match(s):
         return Hit(MemoryType.FACT, s)
     if _SOBER.match(s):
@@ -315,12 +321,9 @@ def slot_fact(s: str) -> Hit | None:
         or _relation(s)
         or _preference_change(s)
     )
-    m = None if hit else _TRAILING_CHANGE.match(s)
-    inner = (slot_fact(m.group(1)) or classify_clause(m.group(1))) if m else None
-    if inner is not None and inner.attribute and ":" not in inner.attribute:
-        inner.signals = [*inner.signals, "change"]
-        return inner
-    return hit
+    # A change worded around the fact: "These days I live in …", "I'm a midwife now",
+    # "I quit Target and took a job at Costco", "Graz is home now" (changes.py).
+    return hit or changed_fact(s, slot_fact, classify_clause)
 
 
 def _residence(s: str) -> Hit | None:
@@ -488,6 +491,12 @@ def _preference_change(s: str) -> Hit | None:
                 MemoryType.PREFERENCE, s, keyed_attribute(AttributeFamily.LIKES, norm_key(what)),
                 "no", None, ["negation", "explicit", "change"],
             )  # fmt: skip
+    m = _USE.match(s)
+    if m:
+        return Hit(
+            MemoryType.PREFERENCE, s, keyed_attribute(AttributeFamily.LIKES, norm_key(m.group(1))),
+            "yes", None, ["habit"],
+        )  # fmt: skip
     m = _HABIT.match(s)
     if m:
         what = object_phrase(m.group(2))
