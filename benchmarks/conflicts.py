@@ -27,6 +27,8 @@ from conflict_pairs import (
     BLIND2_LOOK_ALIKES,
     BLIND3_CONFLICTS,
     BLIND3_LOOK_ALIKES,
+    BLIND4_CONFLICTS,
+    BLIND4_LOOK_ALIKES,
     BLIND_CONFLICTS,
     BLIND_LOOK_ALIKES,
     CONFLICTS,
@@ -161,11 +163,12 @@ def main(out_dir: Path = DEFAULT_OUT_DIR) -> None:
     blind = _run_set(store, "blind", BLIND_CONFLICTS, BLIND_LOOK_ALIKES)
     blind2 = _run_set(store, "blindtwo", BLIND2_CONFLICTS, BLIND2_LOOK_ALIKES)
     blind3 = _run_set(store, "blindthree", BLIND3_CONFLICTS, BLIND3_LOOK_ALIKES)
+    blind4 = _run_set(store, "blindfour", BLIND4_CONFLICTS, BLIND4_LOOK_ALIKES)
     seconds = time.perf_counter() - started
     model = ConflictModel(store, ("memories", "labels"), None)
     right, wrong = _label_accuracy(model)
     load = os.getloadavg()[0]
-    every = dev + held + blind + blind2 + blind3
+    every = dev + held + blind + blind2 + blind3 + blind4
     p_all, r_all, *_ = _figures(every)
     lines = [
         "# Conflicts: precision and recall of supersede",
@@ -204,6 +207,7 @@ def main(out_dir: Path = DEFAULT_OUT_DIR) -> None:
         *_section("Blind set", blind),
         *_section("Second blind set", blind2),
         *_section("Third blind set", blind3),
+        *_section("Fourth blind set", blind4),
         "## Attribute labels",
         "",
         "Labels the rules do not key are mapped to a family by `graph/conflicts.py`: the "
