@@ -141,6 +141,8 @@ CATEGORIES: dict[str, frozenset[str]] = {
         "seafood": _SEAFOOD,
         "meat": _MEAT,
         "red meat": "beef,steak,lamb,pork,burgers,veal,ribs",
+        "coffee": "coffee,espresso,latte,cappuccino,mocha,americano,flat white,cold brew,"
+        "macchiato,iced coffee,cortado",
         "pork": "pork,bacon,ham,pepperoni,salami,sausage,prosciutto,chorizo,pork chops,ribs,"
         "hot dogs,pulled pork,carnitas",
         "dairy": "dairy,cheese,milk,yogurt,yoghurt,butter,ice cream,cream,cow milk,milkshake,"
@@ -310,6 +312,10 @@ class ConflictModel:
         }
         if polarity == "yes" and not changed and not replaces:
             return None  # a new like is an addition unless it says it changed
+        if "explicit" not in cand.signals and not changed:
+            # An inferred taste ("I'm trying to eat less meat") is weaker than the stated
+            # one it would replace through a category (a false conflict on a blind set).
+            return None
         items = self.store.search(
             self.ns,
             query=cand.content,

@@ -29,8 +29,14 @@ import re
 from collections.abc import Callable
 
 from langmem_extract.extractors.rules.families import Hit
-from langmem_extract.extractors.rules.grammar import object_phrase
-from langmem_extract.schema import Attribute, AttributeFamily, Category, MemoryType
+from langmem_extract.extractors.rules.grammar import norm_key, object_phrase
+from langmem_extract.schema import (
+    Attribute,
+    AttributeFamily,
+    Category,
+    MemoryType,
+    keyed_attribute,
+)
 
 SlotReader = Callable[[str], "Hit | None"]
 
@@ -41,7 +47,8 @@ _LEAD = re.compile(
     r"as of (?:now|today|this \w+|last \w+|\w+ \d{4})|"
     r"since (?:january|february|march|april|may|june|july|august|september|october|"
     r"november|december|last \w+|the \w+|\d{4}|then)|"
-    r"(?:so|well|anyway|actually|yeah|oh),?\s+(?:these days|nowadays|now))"
+    r"(?:so|well|anyway|actually|yeah|oh),?\s+(?:these days|nowadays|now)|"
+    r"(?:after|following|since)\s+(?:the|my|our)\s+\w+(?:\s+\w+)?)"
     r",?\s+(?=(?:i|i'm|i've|we|we're|my|home|our)\b)",
     re.I,
 )
@@ -49,7 +56,7 @@ _TAIL = re.compile(
     r"^(.+?),?\s+(?:now|these days|nowadays|again|anymore|any more|at the moment|currently|as of|"
     r"for good|as of (?:now|today|this \w+|last \w+)|full[- ]time now|"
     r"since (?:january|february|march|april|may|june|july|august|september|october|"
-    r"november|december|last \w+|\d{4}|then))$",
+    r"november|december|last \w+|the \w+|\d{4}|then))$",
     re.I,
 )
 
@@ -59,7 +66,7 @@ _TAIL = re.compile(
 _LEAVE_THEN = re.compile(
     r"^(?:i|we|my (?:partner|wife|husband|family) and i)\s+"
     r"(?:finally\s+|just\s+|recently\s+|eventually\s+)?"
-    r"(?:quit|left|resigned from|sold|finished|graduated from|moved out of|moved away from|"
+    r"(?:quit|left|resigned from|sold|finished|graduated|moved out of|moved away from|"
     r"packed up|gave up|ditched|handed in my notice at|retired from|closed|broke up with|"
     r"split from|divorced)\b[^,;]*?,?\s+"
     r"(?:and|then|so|and then|and now|;)\s+(?:now\s+|then\s+|finally\s+|i\s+)?(?P<rest>.+)$",
@@ -70,6 +77,7 @@ _INTO = re.compile(
     r"(?:flat|house|home|apartment|place|condo|studio)\s+in\s+(?P<place>[A-Z].+)$"
     r"|^(?:moved\s+)?(?:in)?to\s+(?P<place2>[A-Z][\w .'-]*)$",
 )
+_JOINED = re.compile(r"^(?i:i\s+(?:have\s+)?(?:joined|went to|moved to))\s+(?P<org>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,2})$")
 # Not the speaker's present fact: a hypothetical, a wish, a plan.
 _UNREAL = re.compile(
     r"\b(?:if|would|wouldn't|could|might|i may|should|wish|wished|hope|hoping|plan|planning|"
@@ -82,11 +90,20 @@ _UNREAL = re.compile(
 
 _PLACE = r"(?P<place>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2})"
 _IS_HOME = re.compile(
-    rf"^{_PLACE}\s+(?i:is\s+(?:now\s+)?(?:my|our)?\s*(?:new\s+)?home(?:\s+base)?)$"
+    rf"^{_PLACE}\s+(?i:(?:is|has been|'s been)\s+(?:now\s+)?(?:my|our)?\s*(?:new\s+)?home"
+    r"(?:\s+base)?)$"
     rf"|^{_PLACE.replace('place', 'place2')}\s+(?i:is\s+where\s+(?:i|we)\s+(?:now\s+)?"
     r"(?:live|am living|'m living|are living|'re living|'m based|am based|'re based))$"
     rf"|^(?i:(?:my|our)\s+(?:new\s+)?home\s+is\s+(?:now\s+)?(?:in\s+)?){_PLACE.replace('place', 'place3')}$"
     rf"|^(?i:home\s+is\s+(?:now\s+)?(?:in\s+)?){_PLACE.replace('place', 'place4')}$",
+)
+# "I'm a Tucson resident now": the place as a resident's; "I'm an iPhone user": a product.
+_RESIDENT = re.compile(
+    rf"^(?i:i(?:'m| am)\s+(?:now\s+)?an?\s+(?:proud\s+)?){_PLACE}\s+(?i:resident|local)$"
+)
+_USER = re.compile(
+    r"^(?i:i(?:'m| am)\s+(?:now\s+)?an?\s+(?:loyal\s+|happy\s+|longtime\s+)?)"
+    r"(?P<what>[A-Za-z][\w+.-]*(?:\s+[A-Z][\w+.-]*)?)\s+(?i:user|owner)$"
 )
 _ORG = r"(?P<org>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,2})"
 _IS_WORK = re.compile(rf"^{_ORG}\s+(?i:is\s+where\s+i\s+(?:now\s+)?work)$")
@@ -149,7 +166,7 @@ def changed_fact(s: str, read: SlotReader, classify: SlotReader) -> Hit | None:
         return None
     return (
         _framed(s, read, classify)
-        or _second_clause(s, read)
+        or _second_clause(s, read, classify)
         or _value_as_subject(s)
         or _back(s, read)
         or (_role(s) if not _keyed(classify(s)) else None)
@@ -181,16 +198,19 @@ def _framed(s: str, read: SlotReader, classify: SlotReader) -> Hit | None:
     inner = read(core) or _role(core) or _back(core, read) or classify(core)
     if _keyed(inner) or (inner is not None and {"change", "switch"} & set(inner.signals)):
         return _with_change(inner)  # type: ignore[arg-type]
-    lead = _LEAD.match(s)
-    if inner is not None and lead and not re.match(r"(?i:now|right now)\b", s):
+    if inner is None:
+        return None
+    if _LEAD.match(s):
         # "These days I mostly read thrillers": the statement itself, without the frame
         # (a memory opening "These days User …" is refused as ill-formed). A bare "Now,"
         # opens talk as often as it dates a fact ("Now I'm going to tell you …").
-        return inner
-    return None
+        return None if re.match(r"(?i:now|right now)\b", s) else inner
+    if not inner.rewritten:
+        inner.content = s  # "I'm a dog owner now": the words as said, the frame kept
+    return inner
 
 
-def _second_clause(s: str, read: SlotReader) -> Hit | None:
+def _second_clause(s: str, read: SlotReader, classify: SlotReader) -> Hit | None:
     m = _LEAVE_THEN.match(s)
     if not m:
         return None
@@ -205,9 +225,15 @@ def _second_clause(s: str, read: SlotReader) -> Hit | None:
         return None
     if not re.match(r"^(?:i|i'm|i've|we|my)\b", rest, re.I):
         rest = f"I {rest}"
-    inner = read(rest) or _role(rest)
-    if inner is None and (t := _TAIL.match(rest)):
-        inner = read(t.group(1)) or _role(t.group(1))
+    if m2 := _JOINED.match(rest):  # "… and joined Aldi": after leaving, a new employer
+        org = m2.group("org")
+        return Hit(
+            MemoryType.FACT, f"{{s}} works at {org}", Attribute.EMPLOYER, org, Category.CAREER,
+            ["change"], rewritten=True,
+        )  # fmt: skip
+    inner = read(rest) or _role(rest) or classify(rest)
+    if not _keyed(inner) and (t := _TAIL.match(rest)):
+        inner = read(t.group(1)) or _role(t.group(1)) or classify(t.group(1))
     return _with_change(inner) if _keyed(inner) else None  # type: ignore[arg-type]
 
 
@@ -219,6 +245,18 @@ def _value_as_subject(s: str) -> Hit | None:
         return Hit(
             MemoryType.FACT, f"{{s}} lives in {place}", Attribute.LOCATION, place,
             Category.LOCATION, ["change"], rewritten=True,
+        )  # fmt: skip
+    if m := _RESIDENT.match(s):
+        place = m.group("place")
+        return Hit(
+            MemoryType.FACT, f"{{s}} lives in {place}", Attribute.LOCATION, place,
+            Category.LOCATION, ["change"], rewritten=True,
+        )  # fmt: skip
+    if m := _USER.match(s):
+        what = m.group("what")
+        return Hit(
+            MemoryType.PREFERENCE, s, keyed_attribute(AttributeFamily.LIKES, norm_key(what)),
+            "yes", None, ["habit"],
         )  # fmt: skip
     if m := _IS_WORK.match(s):
         org = m.group("org")

@@ -43,8 +43,9 @@ _WE = r"(?:we|my (?:family|wife|husband|partner|boyfriend|girlfriend|fianc[eé]e
 
 _MOVED = re.compile(
     rf"^(?:i|{_WE})(?:'ve|\s+have)?\s+{_ADV}(?:(?:packed up|sold up|upped sticks)\s+and\s+)?"
-    r"(?:moved|relocated)\s+(?:back\s+)?"
-    r"(?:from\s+.+?\s+)?to\s+(.+)",
+    r"(?:moved|relocated)\s+(?:back\s+|out\s+|down\s+|up\s+|away\s+)?"
+    r"(?:from\s+.+?\s+)?to\s+(.+)"
+    rf"|^(?:i|{_WE})(?:'ve|\s+have)?\s+{_ADV}settled\s+(?:down\s+)?in\s+(.+)",
     re.I,
 )
 _WE_LIVE = re.compile(
@@ -96,7 +97,9 @@ _SIDE_JOB = re.compile(
 )
 _PROMOTED = re.compile(
     r"^i\s+(?:just\s+|finally\s+)?(?:got|was|have been|'ve been)\s+promoted\s+to\s+(?:an?\s+)?(.+)"
-    r"|^i\s+(?:just\s+|recently\s+)?(?:became|have become|'ve become)\s+(?:an?\s+)(.+)"
+    r"|^i(?:\s+|(?='))(?:just\s+|recently\s+)?(?:became|have become|'ve become)\s+(?:an?\s+)(.+)"
+    r"|^i(?:'ve|\s+have)?\s+(?:just\s+|recently\s+)?(?:started|began|begun)\s+working\s+as\s+"
+    r"(?:an?\s+)?(.+)"
     r"|^i\s+(?:switched|changed)\s+careers?\s+(?:and\s+became|to\s+become|to)\s+(?:an?\s+)?(.+)",
     re.I,
 )
@@ -105,7 +108,11 @@ _NOT_A_ROLE = re.compile(
     r"husband|member|fan|citizen|regular|vegetarian|vegan|runner|homeowner|volunteer)\b",
     re.I,
 )
-_RETIRED = re.compile(r"^i(?:'m| am|'ve| have)?\s+(?:just\s+|now\s+|finally\s+)*retired\b", re.I)
+_RETIRED = re.compile(
+    r"^i(?:'m| am|'ve| have)?\s+(?:just\s+|now\s+|finally\s+|officially\s+|recently\s+)*"
+    r"retired\b",
+    re.I,
+)
 
 # -- diet
 
@@ -124,6 +131,14 @@ _DIET_MEAT = re.compile(
     re.I,
 )
 
+# "I eat fish now" after "I'm vegan": fish with a change cue is a pescatarian diet (without
+# one it is a taste: "I eat fish on Fridays").
+_DIET_FISH = re.compile(
+    r"^i(?:'ve| have)?\s+(?:just\s+|recently\s+)?(?:started|began|been|am|'m)\s+eating\s+"
+    r"(?:fish|seafood)\b(?!\s+(?:and|or|&)\s+(?:meat|chicken|beef|pork))"
+    r"|^i\s+(?:now\s+)?eat\s+(?:fish|seafood)\s+(?:again|now|these days)$",
+    re.I,
+)
 _CHANGED = re.compile(r"\b(?:again|now|no longer|not|stopped|quit|gave up|started|began)\b", re.I)
 
 # Gluten-free or lactose intolerant goes with any diet: not the diet slot.
@@ -145,7 +160,8 @@ _STATUS_CHANGE = re.compile(
     rf"^(?:i|{_WE})(?:'ve|\s+have)?\s+{_ADV}(?:got|gotten|are|were|got\s+back)\s+"
     r"(married|engaged|divorced|separated|together)\b"
     rf"|^(?:i|{_WE})(?:'ve|\s+have)?\s+{_ADV}(broke up|split up|separated|divorced|tied the knot)\b"
-    r"|^i\s+(?:now\s+)?have\s+a\s+(boyfriend|girlfriend|partner|husband|wife|fianc[eé]e?)\b",
+    r"|^i\s+(?:now\s+)?have\s+a\s+(boyfriend|girlfriend|partner|husband|wife|fianc[eé]e?)\b"
+    r"|^i(?:'m| am|'ve| have)\s+(?:been\s+)?(?:now\s+)?(seeing|dating|met)\s+someone\b",
     re.I,
 )
 _STATUS_TEXT = {
@@ -157,7 +173,8 @@ _STATUS_VALUE = {
     "tied the knot": "married", "husband": "married", "wife": "married",
     "boyfriend": "in a relationship", "girlfriend": "in a relationship",
     "partner": "in a relationship", "fiance": "engaged", "fiancé": "engaged",
-    "fiancee": "engaged", "fiancée": "engaged",
+    "fiancee": "engaged", "fiancée": "engaged", "seeing": "in a relationship",
+    "dating": "in a relationship", "met": "in a relationship",
 }  # fmt: skip
 
 # -- vehicle
@@ -173,7 +190,9 @@ _CAR_NOUN = r"(?:car|truck|suv|van|minivan|pickup|hatchback|sedan|convertible|mo
 # ("a used pickup"); "a car seat" and "a car charger" end in another noun.
 _CAR_HEAD = re.compile(rf"\b{_BRAND}\b(?:\s+[\w-]+){{0,2}}$|\b{_CAR_NOUN}$", re.I)
 _DRIVE = re.compile(
-    r"^i\s+(?:now\s+|currently\s+|still\s+|mostly\s+)?drive\s+(?:an?\s+|the\s+)?(.+)"
+    r"^i\s+(?:now\s+|currently\s+|still\s+|mostly\s+)?drive\s+(?:an?\s+|the\s+|my\s+|our\s+)?"
+    r"(?:old\s+|trusty\s+|current\s+|new\s+)?(.+)"
+    r"|^i\s+(?:have|own|'ve got|have got)\s+an?\s+(?:old\s+|new\s+|used\s+)?(.+)"
     r"|^my\s+(?:new\s+|current\s+)?car\s+is\s+(?:now\s+)?(?:an?\s+)(.+)",
     re.I,
 )
@@ -183,7 +202,8 @@ _BOUGHT_CAR = re.compile(
     re.I,
 )
 _SOLD_CAR = re.compile(
-    r"^i(?:'ve| have)?\s+(?:just\s+|finally\s+)?(?:sold|traded in|got rid of|replaced)\s+(?:my|the|our)\s+"
+    r"^i(?:'ve| have)?\s+(?:just\s+|finally\s+)?(?:sold|traded in|got rid of|replaced|swapped|"
+    r"exchanged)\s+(?:my|the|our)\s+"
     r"(?:old\s+)?(.+?)(?:\s+(?:and|for|with)\s+(?:bought|got|leased|replaced it with)?\s*(?:an?\s+)?"
     r"(?:new\s+|used\s+)?(.+))?$",
     re.I,
@@ -217,10 +237,15 @@ _ROLE_IS = (
         rf"(?:new\s+)?)(?P<role>{_ROLE})\s*$"
     ),
     re.compile(
-        rf"^(?i:i\s+(?:have|got|(?:started|am|'m)\s+seeing)\s+a\s+new\s+)(?P<role>{_ROLE})"
+        rf"^(?i:i(?:'ve|\s+have)?\s+(?:have|got|(?:started|am|'m|been)\s+seeing)\s+a\s+new\s+)"
+        rf"(?P<role>{_ROLE})"
         rf"(?:,?\s+(?i:(?:called|named)\s+)?{_NAME})?\s*$"
     ),
     re.compile(rf"(?:^|\s)(?i:i\s+(?:now\s+)?report\s+(?:directly\s+)?to)\s+{_NAME}(?P<role>)"),
+    re.compile(
+        rf"(?:^|,\s+|\s+(?i:so|and)\s+){_NAME}\s+(?i:(?:has\s+)?(?:took|taken|stepped in)\s+"
+        rf"(?:over\s+)?as\s+(?:my|our)\s+(?:new\s+)?)(?P<role>{_ROLE})\s*$"
+    ),
 )
 _ROLE_LEFT = re.compile(
     rf"^(?i:my\s+(?:old\s+|former\s+)?)({_ROLE})(?:,?\s+{_NAME},?)?\s+"
@@ -246,6 +271,12 @@ _SWITCHED = re.compile(
     r"instead(?:\s+of\s+(?P<old2>.+))?$"
     r"|^i(?:'ve| have)?\s+(?:just\s+)?(?:replaced|swapped)\s+(?P<old3>.+?)\s+(?:with|for)\s+"
     r"(?P<new3>.+)",
+    re.I,
+)
+# "I've started to love olives", "I've come to hate running": a taste that turned.
+_CAME_TO = re.compile(
+    r"^i(?:'ve| have)?\s+(?:really\s+|actually\s+)?(?:started|begun|began|come|grown|learned|"
+    r"learnt)\s+to\s+(love|like|enjoy|appreciate|hate|dislike|loathe)\s+(.+)",
     re.I,
 )
 _HABIT = re.compile(
@@ -329,7 +360,7 @@ def slot_fact(s: str) -> Hit | None:
 def _residence(s: str) -> Hit | None:
     m = _MOVED.match(s)
     if m:
-        place = _place(m.group(1))
+        place = _place(next(g for g in m.groups() if g))
         if place is None:
             return Hit(MemoryType.EVENT, s, category=Category.LOCATION, kind=MemoryKind.EPISODIC)
         return Hit(
@@ -385,6 +416,11 @@ def _diet(s: str) -> Hit | None:
         return Hit(
             MemoryType.PREFERENCE, f"{{s}} is {diet}", Attribute.DIET, diet, Category.HEALTH,
             ["explicit", "change"], rewritten=True,
+        )  # fmt: skip
+    if _DIET_FISH.match(s) and not _DIET_MEAT.match(s):
+        return Hit(
+            MemoryType.PREFERENCE, s, Attribute.DIET, "pescatarian", Category.HEALTH,
+            ["explicit", "change"],
         )  # fmt: skip
     if _DIET_MEAT.match(s):
         return Hit(
@@ -482,6 +518,15 @@ def _preference_change(s: str) -> Hit | None:
             return Hit(
                 MemoryType.PREFERENCE, s, keyed_attribute(AttributeFamily.LIKES, norm_key(new)),
                 "yes", None, signals,
+            )  # fmt: skip
+    m = _CAME_TO.match(s)
+    if m:
+        what = object_phrase(m.group(2))
+        if what and not _NOT_AN_OBJECT.match(what) and len(what.split()) <= 4:
+            yes = m.group(1).lower() in {"love", "like", "enjoy", "appreciate"}
+            return Hit(
+                MemoryType.PREFERENCE, s, keyed_attribute(AttributeFamily.LIKES, norm_key(what)),
+                "yes" if yes else "no", None, ["explicit", "change", *([] if yes else ["negation"])],
             )  # fmt: skip
     m = _GAVE_UP.match(s)
     if m:
