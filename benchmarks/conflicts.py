@@ -27,6 +27,8 @@ from conflict_pairs import (
     BLIND2_LOOK_ALIKES,
     BLIND3_CONFLICTS,
     BLIND3_LOOK_ALIKES,
+    BLIND4_CONFLICTS,
+    BLIND4_LOOK_ALIKES,
     BLIND_CONFLICTS,
     BLIND_LOOK_ALIKES,
     CONFLICTS,
@@ -85,13 +87,15 @@ def _label_accuracy(model: ConflictModel) -> tuple[int, list[str]]:
 
 
 Row = tuple[str, bool, bool, str, str, str]
-#: Each set's figures the first time it ran, before the rule changes its misses prompted
-#: (the third blind set prompted none: its run below is its first).
+#: Each set's figures the first time it ran, before the rule changes its misses prompted.
+#: The fourth ran once after the wording rules of extractors/rules/changes.py (written
+#: for the third set's misses); the rules were widened for its misses after that run.
 FIRST_RUNS = [
     ("held-out (80 pairs)", "0.951 (39 of 41)", "0.975 (39 of 40)"),
     ("blind (60 pairs)", "1.000 (11 of 11)", "0.367 (11 of 30)"),
     ("second blind (60 pairs)", "1.000 (13 of 13)", "0.433 (13 of 30)"),
     ("third blind (60 pairs)", "1.000 (20 of 20)", "0.667 (20 of 30)"),
+    ("fourth blind (90 pairs)", "0.923 (24 of 26)", "0.533 (24 of 45)"),
 ]
 
 
@@ -161,11 +165,12 @@ def main(out_dir: Path = DEFAULT_OUT_DIR) -> None:
     blind = _run_set(store, "blind", BLIND_CONFLICTS, BLIND_LOOK_ALIKES)
     blind2 = _run_set(store, "blindtwo", BLIND2_CONFLICTS, BLIND2_LOOK_ALIKES)
     blind3 = _run_set(store, "blindthree", BLIND3_CONFLICTS, BLIND3_LOOK_ALIKES)
+    blind4 = _run_set(store, "blindfour", BLIND4_CONFLICTS, BLIND4_LOOK_ALIKES)
     seconds = time.perf_counter() - started
     model = ConflictModel(store, ("memories", "labels"), None)
     right, wrong = _label_accuracy(model)
     load = os.getloadavg()[0]
-    every = dev + held + blind + blind2 + blind3
+    every = dev + held + blind + blind2 + blind3 + blind4
     p_all, r_all, *_ = _figures(every)
     lines = [
         "# Conflicts: precision and recall of supersede",
@@ -192,7 +197,11 @@ def main(out_dir: Path = DEFAULT_OUT_DIR) -> None:
         "|---|---|---|",
         *(f"| {name} | {p} | {r} |" for name, p, r in FIRST_RUNS),
         "",
-        "Precision held on every first run; recall on fresh phrasings is what a rule "
+        "Precision held on the first four first runs; the fourth blind set's two false "
+        "conflicts were an inferred preference (\"I'm trying to eat less meat\" replacing "
+        "\"I love salami\" through the meat category) and the same car said with \"my old\" "
+        "(\"I still drive my old Prius\"); both are fixed, as are most of its misses, so "
+        "its figures below are no longer blind. Recall on fresh phrasings is what a rule "
         "extractor gets: each set's misses were phrasings no rule knew yet.",
         "",
         f"All {len(every)} pairs: precision **{p_all:.3f}**, recall **{r_all:.3f}**. "
@@ -204,6 +213,7 @@ def main(out_dir: Path = DEFAULT_OUT_DIR) -> None:
         *_section("Blind set", blind),
         *_section("Second blind set", blind2),
         *_section("Third blind set", blind3),
+        *_section("Fourth blind set", blind4),
         "## Attribute labels",
         "",
         "Labels the rules do not key are mapped to a family by `graph/conflicts.py`: the "

@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
+from langmem_extract.extractors.language_codes import check_language
+
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 _MONTHS["sept"] = 9
@@ -422,10 +424,13 @@ def find_time_expression(
 
     Without a reference time a relative expression ("last week") is still found, so it
     stays out of the facts it qualifies, but its ``when`` is None and its ``phrase`` is
-    the expression as written. ``language`` is an ISO 639-1 code; languages without rules
-    (:data:`LANGUAGES`) find nothing.
+    the expression as written. ``language`` is a two-letter code of
+    :data:`~langmem_extract.extractors.language_codes.LANGUAGE_CODES` (any other raises
+    :class:`~langmem_extract.errors.InvalidInputError`); a language without date rules
+    (not in :data:`LANGUAGES`: Chinese, Japanese, …) finds nothing.
     """
     if language != "en":
+        check_language(language)
         from langmem_extract.extractors.dates_i18n import find_foreign_expression
 
         return find_foreign_expression(clause, ref, language)
@@ -459,8 +464,11 @@ def ground_text(
     """``text`` with every time expression (up to ``max_expressions``) replaced in place
     by its absolute phrase, and the ``when`` of the first one in reading order.
 
-    Idempotent: grounded text grounds to itself, with the same ``when``.
+    Idempotent: grounded text grounds to itself, with the same ``when``. ``language`` as
+    in :func:`find_time_expression`: an unknown code raises
+    :class:`~langmem_extract.errors.InvalidInputError`.
     """
+    check_language(language)
     phrases: list[str] = []
     firsts: list[tuple[int, datetime]] = []
     masked = text

@@ -38,6 +38,12 @@ class _Lang:
     last_unit: str
     absolute: str  # the phrases written here, read back unchanged
     not_after: tuple[str, ...] = ()  # words before a day word that make it something else
+    # Day words that are a noun when capitalised mid-sentence: German "morgen" is
+    # tomorrow, "Morgen" the morning ("den ganzen Morgen").
+    lower_only: tuple[str, ...] = ()
+    # Before "hace/há N años", words that make it a duration, not a time ago: "Toco el
+    # chelo desde hace diez años", "Toco violoncelo há dez anos" (a present-tense verb).
+    duration_before: str = ""
 
 
 def _alt(words: object) -> str:
@@ -61,6 +67,7 @@ _DE = _Lang(
     days={"heute": 0, "heute morgen": 0, "heute abend": 0, "morgen": 1, "übermorgen": 2,
           "gestern": -1, "gestern abend": -1, "vorgestern": -2},
     not_after=("am", "jeden", "den", "guten", "einen", "der", "diesen"),  # "am Morgen"
+    lower_only=("morgen",),
     ago=r"vor\s+{n}\s+{u}",
     ahead=r"in\s+{n}\s+{u}",
     next_wd=r"(?:am\s+)?(?:nächsten|kommenden)\s+{wd}",
@@ -85,7 +92,8 @@ _ES = _Lang(
     year=lambda y: f"en {y}",
     days={"hoy": 0, "esta mañana": 0, "esta noche": 0, "mañana": 1, "pasado mañana": 2,
           "ayer": -1, "anoche": -1, "anteayer": -2, "antes de ayer": -2},
-    not_after=("la", "cada", "una", "esa"),  # "por la mañana" is the morning
+    not_after=("la", "las", "cada", "una", "esa"),  # "por la mañana" is the morning
+    duration_before=r"(?:\bdesde|\w+o)\s+$",
     ago=r"hace\s+{n}\s+{u}",
     ahead=r"(?:en|dentro de)\s+{n}\s+{u}",
     next_wd=r"(?:el\s+)?(?:próximo\s+{wd}|{wd}\s+que\s+viene)",
@@ -138,6 +146,7 @@ _PT = _Lang(
     days={"hoje": 0, "hoje de manhã": 0, "hoje à noite": 0, "amanhã": 1,
           "depois de amanhã": 2, "ontem": -1, "ontem à noite": -1, "anteontem": -2},
     ago=r"(?:há\s+{n}\s+{u}|{n}\s+{u}\s+atrás)",
+    duration_before=r"\w+o\s+$",
     ahead=r"(?:daqui a|dentro de|em)\s+{n}\s+{u}",
     next_wd=r"(?:n[ao]\s+)?(?:próxim[ao]\s+{wd}|{wd}\s+que\s+vem)",
     last_wd=r"(?:n[ao]\s+)?(?:{wd}\s+passad[ao]|últim[ao]\s+{wd})",
@@ -261,6 +270,18 @@ def _parse_absolute(c: _Compiled, text: str, ref: datetime | None) -> datetime |
         return None
 
 
+def _noun(lang: _Lang, kind: str, m: re.Match[str]) -> bool:
+    """A day word written as the noun it also is (capitalised, not opening the text), or
+    "N years ago" that is a duration ("desde hace diez años"): not a time to ground."""
+    word = m.group(0)
+    if kind == "ago" and lang.duration_before:
+        return bool(re.search(lang.duration_before, m.string[: m.start()], re.I))
+    return (
+        kind == "days" and word.lower() in lang.lower_only and not word.islower()
+        and m.start() > 0
+    )  # fmt: skip
+
+
 def find_foreign_expression(clause: str, ref: datetime | None, language: str) -> TimeRef | None:
     """:func:`~langmem_extract.extractors.dates.find_time_expression` for ``language``."""
     lang = _LANGS.get(language)
@@ -270,7 +291,7 @@ def find_foreign_expression(clause: str, ref: datetime | None, language: str) ->
     if compiled is None:
         compiled = _COMPILED[language] = _compile(lang)
     for kind, pattern in compiled.patterns:
-        m = pattern.search(clause)
+        m = next((m for m in pattern.finditer(clause) if not _noun(lang, kind, m)), None)
         if m is None:
             continue
         if kind == "absolute":

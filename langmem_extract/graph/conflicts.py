@@ -120,6 +120,10 @@ KINDS: dict[str, frozenset[str]] = {
         "commute": "bike,cycling,bus,train,car,driving,subway,metro,walking,tram,scooter",
         "alcohol": "beer,wine,red wine,white wine,whisky,whiskey,vodka,gin,rum,cocktails,cider",
         "sport": "running,swimming,cycling,yoga,pilates,crossfit,tennis,climbing,boxing",
+        "music service": "spotify,apple music,tidal,deezer,youtube music,amazon music,pandora,"
+        "soundcloud,bandcamp",
+        "video service": "netflix,hulu,disney+,disney plus,hbo,hbo max,prime video,apple tv",
+        "messenger": "whatsapp,signal,telegram,imessage,wechat",
         "sweetener": "sugar,honey,stevia,sweetener,maple syrup",
     }.items()
 }
@@ -137,9 +141,16 @@ CATEGORIES: dict[str, frozenset[str]] = {
         "seafood": _SEAFOOD,
         "meat": _MEAT,
         "red meat": "beef,steak,lamb,pork,burgers,veal,ribs",
-        "dairy": "dairy,cheese,milk,yogurt,yoghurt,butter,ice cream,cream,cow milk",
+        "coffee": "coffee,espresso,latte,cappuccino,mocha,americano,flat white,cold brew,"
+        "macchiato,iced coffee,cortado",
+        "pork": "pork,bacon,ham,pepperoni,salami,sausage,prosciutto,chorizo,pork chops,ribs,"
+        "hot dogs,pulled pork,carnitas",
+        "dairy": "dairy,cheese,milk,yogurt,yoghurt,butter,ice cream,cream,cow milk,milkshake,"
+        "cheesecake,cream cheese,mozzarella,cheddar,brie,parmesan,feta,custard,gelato,"
+        "frozen yogurt",
         "alcohol": "alcohol,beer,wine,red wine,white wine,whisky,whiskey,vodka,gin,rum,cocktails,cider",
-        "caffeine": "coffee,espresso,latte,cappuccino,energy drinks,black tea,green tea,cola",
+        "caffeine": "coffee,espresso,latte,cappuccino,energy drinks,black tea,green tea,cola,"
+        "mocha,americano,flat white,cold brew,macchiato,iced coffee,chai,matcha,red bull",
         "sweets": "candy,chocolate,desserts,cake,cookies,pastries,ice cream,donuts",
         "sugar": "candy,chocolate,desserts,cake,cookies,soda,pastries,donuts",
         "social media": "instagram,facebook,tiktok,twitter,x,snapchat,reddit",
@@ -198,8 +209,29 @@ def _category(obj: str) -> frozenset[str] | None:
     )
 
 
-def _in(obj: str, members: frozenset[str]) -> bool:
-    return obj in members or obj in {_singular(m) for m in members}
+#: Words before a member that make the whole something else: "peanut butter" is not
+#: dairy, "herbal tea" has no caffeine.
+_NOT_OF_KIND_TEXT = (
+    "peanut,almond,oat,soy,coconut,rice,cocoa,vegan,plant,plant-based,dairy-free,herbal,decaf,"
+    "caffeine-free,mint,rooibos,chamomile,fake,meatless,veggie,tofu,beyond,impossible"
+)
+_NOT_OF_KIND = frozenset(_NOT_OF_KIND_TEXT.split(","))
+
+
+def _in(obj: str, members: frozenset[str], dishes: bool = True) -> bool:
+    """``obj`` is a member, or a dish named by one: "pepperoni pizza" (its first words),
+    "iced latte" (its last word, unless the word before makes it another thing)."""
+    singular = {_singular(m) for m in members}
+    if obj in members or obj in singular:
+        return True
+    words = obj.split()
+    if not dishes or len(words) < 2 or len(words) > 4:
+        return False
+    heads = [" ".join(words[:n]) for n in range(1, len(words))]
+    if any(h in members or _singular(h) in singular for h in heads):
+        return True
+    last = _singular(words[-1])
+    return last in singular and words[-2] not in _NOT_OF_KIND
 
 
 def about_someone_else(cand: Candidate) -> bool:
@@ -280,6 +312,10 @@ class ConflictModel:
         }
         if polarity == "yes" and not changed and not replaces:
             return None  # a new like is an addition unless it says it changed
+        if "explicit" not in cand.signals and not changed:
+            # An inferred taste ("I'm trying to eat less meat") is weaker than the stated
+            # one it would replace through a category (a false conflict on a blind set).
+            return None
         items = self.store.search(
             self.ns,
             query=cand.content,
@@ -310,7 +346,9 @@ def _replaces(
         if (members := _category(other)) and _in(obj, members) and changed:
             return f"{obj} ({polarity}) changed within {other} ({old})"
     if switch and polarity == old == "yes":
-        kind = next((k for k, m in KINDS.items() if _in(obj, m) and _in(other, m)), None)
+        kind = next(
+            (k for k, m in KINDS.items() if _in(obj, m, False) and _in(other, m, False)), None
+        )
         if kind is not None:
             return f"switched {kind}: {other} → {obj}"
     return None

@@ -77,7 +77,10 @@ def test_grounded_in_the_language(
 @pytest.mark.parametrize(
     ("language", "text"),
     [("de", "Ich gehe am Morgen joggen."), ("es", "Corro por la mañana."),
-     ("fr", "J'aime les croissants."), ("pt", "Gosto de café.")],
+     ("fr", "J'aime les croissants."), ("pt", "Gosto de café."),
+     # "Morgen" mid-sentence is the morning; "desde hace" and "toco … há" are durations.
+     ("de", "Den ganzen Morgen habe ich gearbeitet."),
+     ("es", "Toco el chelo desde hace diez años."), ("pt", "Toco violoncelo há dez anos.")],
 )  # fmt: skip
 def test_no_date_no_change(language: str, text: str) -> None:
     assert ground_text(text, REF, language=language) == (text, None)

@@ -4,11 +4,14 @@ small talk dropped, and cross-lingual recall with the real embedder."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from langchain_core.embeddings import Embeddings
 
 from langmem_extract import extract_memories, open_store
 from langmem_extract.extractors.base import ExtractContext
+from langmem_extract.extractors.dates import ground_text
 from langmem_extract.extractors.multilingual import (
     PrototypeClassifier,
     detect_language,
@@ -108,7 +111,10 @@ def test_other_statements_are_typed_not_said(
     (cand,) = run(extractor, text)
     assert cand.type.value == mtype
     assert "fallback" not in cand.signals
-    assert text.rstrip("。.") in cand.content  # the speaker's own words, in the language
+    # The speaker's own words, in the language, with a relative date made absolute in place
+    # ("Gestern war ich …" → "Am 4. März 2024 war ich …"; "nächstes Jahr" → "im Jahr 2025").
+    said = ground_text(text.rstrip("。."), datetime.fromisoformat(SESSION), language=lang)[0]
+    assert said in cand.content
 
 
 @pytest.mark.parametrize(
@@ -201,8 +207,26 @@ def test_the_said_fallback_is_in_the_language_and_last(extractor: RuleExtractor)
 def test_relative_days_are_grounded_in_text_and_event_time(extractor: RuleExtractor) -> None:
     (cand,) = run(extractor, "Gestern war ich mit meiner Schwester im Kino.")
     assert cand.type.value == "event"
-    assert cand.content == "User: Gestern war ich mit meiner Schwester im Kino (04.03.2024)."
+    assert cand.content == "User: Am 4. März 2024 war ich mit meiner Schwester im Kino."
     assert cand.event_time is not None and cand.event_time.date().isoformat() == "2024-03-04"
+    # Beyond a day, by the one home of relative dates (extractors/dates_i18n.py); the
+    # session is Tuesday 5 March 2024.
+    for text, phrase, day in [
+        ("Vor drei Tagen habe ich meinen Job gekündigt.", "Am 2. März 2024", "2024-03-02"),
+        ("La semaine dernière, j'ai couru un semi-marathon.", "La semaine du 26 février 2024",
+         "2024-02-26"),
+        ("El próximo viernes es la boda de mi hermana.", "El viernes 8 de marzo de 2024",
+         "2024-03-08"),
+        ("Há duas semanas fui ao cinema com a minha mãe.", "Na semana de 20 de fevereiro de 2024",
+         "2024-02-20"),
+    ]:  # fmt: skip
+        (cand,) = run(extractor, text)
+        assert phrase in cand.content and "dated" in cand.signals, (text, cand.content)
+        assert cand.event_time is not None and cand.event_time.date().isoformat() == day
+    # "Morgen" mid-sentence is the morning, not tomorrow.
+    (cand,) = run(extractor, "Den ganzen Morgen habe ich im Garten gearbeitet.")
+    assert cand.event_time is None or cand.event_time.date().isoformat() != "2024-03-06"
+    assert "Morgen" in cand.content
     (plan,) = run(extractor, "明天我要去北京出差。")
     assert plan.type.value == "goal" and plan.content.endswith("（2024年3月6日）。")
     assert plan.event_time is not None and plan.event_time.day == 6

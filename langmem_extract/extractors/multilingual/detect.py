@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 
-#: The languages with a rule pack, besides English.
-RULE_LANGUAGES = ("de", "es", "fr", "pt", "zh", "ja")
+from langmem_extract.extractors.language_codes import RULE_LANGUAGES as RULE_LANGUAGES
+from langmem_extract.extractors.language_codes import check_language
+
 _LATIN = frozenset({"de", "es", "fr", "pt"})
 
 _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
@@ -143,8 +144,12 @@ def detect_language(text: str, prior: str | None = None) -> str:
     letters, other scripts by name (``ko``, ``ru``, …); Latin text no language clearly
     wins is ``"en"``, so the English rules keep reading it, unless ``prior`` (the language
     of the speaker's previous message) names a Latin-script language and the text has
-    fewer than two English stop words ("Bom dia!" in a Portuguese chat).
+    fewer than two English stop words ("Bom dia!" in a Portuguese chat). A ``prior``
+    that is not a known code (:data:`~langmem_extract.extractors.language_codes.LANGUAGE_CODES`)
+    raises :class:`~langmem_extract.errors.InvalidInputError`.
     """
+    if prior is not None:
+        check_language(prior, "prior")
     text = text[:MAX_CHARS]
     if not text.isascii():
         letters = len(_LETTER.findall(text)) or 1
@@ -202,6 +207,8 @@ def language_runs(text: str, prior: str | None = None) -> list[tuple[str, str]]:
     language splits off (another script, or two stop words of its own and no English one),
     so English text keeps the English rules as one piece (all LoCoMo turns do).
     """
+    if prior is not None:
+        check_language(prior, "prior")
     if text.isascii() and prior in (None, "en"):
         # Plain English (detect_language's early answer, and not one stop word of another
         # language): nothing to split off, and the words are read once.

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from langmem_extract.extractors.dates import LANGUAGES, find_time_expression, ground_text
+from langmem_extract.extractors.language_codes import check_language
 from langmem_extract.extractors.multilingual.classifier import Label, PrototypeClassifier
 from langmem_extract.extractors.multilingual.packs import pack_for
 from langmem_extract.extractors.multilingual.packs.base import Pack, apply_rule
@@ -41,6 +43,8 @@ _NOW = re.compile(
     r"\b(?:jetzt|inzwischen|mittlerweile|nicht mehr|ahora|ya no|maintenant|désormais|agora|"
     r"não \w+ mais)\b|ne \w+ plus|现在|已经不|今は|もう"
 )
+#: Languages whose relative dates extractors/dates_i18n.py grounds (the others: pack days).
+DATE_LANGUAGES = frozenset(LANGUAGES) - {"en"}
 #: A clause kept without a rule needs this many words (Latin) or characters (CJK).
 MIN_WORDS = 3
 MIN_CJK_CHARS = 5
@@ -72,8 +76,10 @@ class MultilingualExtractor:
         to_assistant: bool,
         fallback: bool = True,
     ) -> list[Candidate]:
-        """Candidates from one user message written in ``lang``."""
-        pack = pack_for(lang)
+        """Candidates from one user message written in ``lang`` (a code of
+        :data:`~langmem_extract.extractors.language_codes.LANGUAGE_CODES`; another raises
+        :class:`~langmem_extract.errors.InvalidInputError`)."""
+        pack = pack_for(check_language(lang))
         hits: list[tuple[str, bool, Hit] | None] = []
         pending: list[_Pending] = []
         for clause, correction in split_clauses(message.content, pack):
@@ -242,17 +248,25 @@ def _candidate(
     )
     signals = [*hit.signals, *(["correction"] if changed else [])]
     event_time = None
-    when = _relative_day(clause, pack, ref)
-    if when is not None and ref is not None and mtype == MemoryType.FACT and not hit.attribute:
-        mtype = MemoryType.GOAL if when > ref else MemoryType.EVENT  # a dated plan or event
+    when, future = _when(clause, lang, pack, ref)
+    if when is not None and mtype == MemoryType.FACT and not hit.attribute:
+        mtype = MemoryType.GOAL if future else MemoryType.EVENT  # a dated plan or event
         event = mtype == MemoryType.EVENT
-    if when is not None and mtype in _DATED:
-        # "Gestern war ich im Kino" → "… (04.03.2024)": the day stays right when read later.
+    grounded = _grounded(content, clause, lang, ref) if when is not None else content
+    in_place = grounded != content
+    if in_place:
+        # "Gestern war ich im Kino" → "Am 4. März 2024 war ich im Kino": the expression is
+        # replaced where it stands, in the language (extractors/dates_i18n.py).
+        content = _finish(grounded, pack)
+    elif when is not None and mtype in _DATED:
+        # A template without the expression, or a language without date rules (zh, ja):
+        # "… （2024年3月6日）" — the day stays right when read later.
         date = pack.date_format.format(y=when.year, m=when.month, d=when.day)
         content = _finish(
             f"{content.rstrip('.。')}（{date}）" if pack.cjk else f"{content.rstrip('.')} ({date})",
             pack,
         )
+    if when is not None and (in_place or mtype in _DATED):
         event_time = when
         signals.append("dated")
     elif event and ref is not None:
@@ -285,14 +299,34 @@ def _candidate(
 _DATED = frozenset({MemoryType.EVENT, MemoryType.GOAL, MemoryType.DECISION})
 
 
-def _relative_day(clause: str, pack: Pack, ref: datetime | None) -> datetime | None:
-    """The day a clause names relative to the message ("gestern", "明天"), or None."""
+def _when(clause: str, lang: str, pack: Pack, ref: datetime | None) -> tuple[datetime | None, bool]:
+    """The time a clause names relative to the message, and whether it is ahead of it.
+
+    German, Spanish, French and Portuguese are read by :mod:`~langmem_extract.extractors.
+    dates_i18n` (the one home of relative dates: "vor drei Tagen", "el próximo viernes",
+    "la semaine dernière"); Chinese and Japanese, which it has no rules for, by the pack's
+    own day words ("明天", "昨日")."""
     if ref is None:
-        return None
+        return None, False
+    if lang in DATE_LANGUAGES:
+        found = find_time_expression(clause, ref, language=lang)
+        return (found.when, found.future) if found is not None else (None, False)
     for pattern, offset in pack.days:
         if pattern.search(clause):
-            return ref + timedelta(days=offset)
-    return None
+            when = ref + timedelta(days=offset)
+            return when, when > ref
+    return None, False
+
+
+def _grounded(content: str, clause: str, lang: str, ref: datetime | None) -> str:
+    """``content`` with its relative expressions replaced by absolute ones in ``lang``;
+    the clause is grounded on its own first when the content quotes it, so an expression
+    that opens the clause opens the grounded one ("User: Am 4. März 2024 war ich …")."""
+    if lang not in DATE_LANGUAGES or ref is None:
+        return content
+    if clause and clause in content:
+        return content.replace(clause, ground_text(clause, ref, language=lang)[0], 1)
+    return ground_text(content, ref, language=lang)[0]
 
 
 def _said(

@@ -109,13 +109,16 @@ class RuleExtractor:
         Chinese, Japanese by rule pack, any other by classifier alone) goes to
         :class:`~langmem_extract.extractors.multilingual.MultilingualExtractor`, whose
         classifier uses ``embeddings`` (default: the bundled multilingual E5, loaded on the
-        first such message); ``False`` reads every message as English."""
+        first such message); ``False`` reads every message as English. Anything but a bool
+        raises :class:`~langmem_extract.errors.InvalidInputError`."""
         for name, value in (
             ("min_generic_words", min_generic_words),
             ("max_fallback_clauses", max_fallback_clauses),
         ):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise InvalidInputError(f"{name} must be an integer >= 1, got {value!r}")
+        if not isinstance(languages, bool):  # "klingon", "de": a switch, not a code
+            raise InvalidInputError(f"languages must be True or False, got {languages!r}")
         self.min_generic_words = min_generic_words
         self.fallback = fallback
         self.max_fallback_clauses = max_fallback_clauses

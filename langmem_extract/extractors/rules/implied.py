@@ -457,11 +457,11 @@ def refine(clause: str, hit: Hit | None) -> Hit | None:
         hit.type, hit.attribute, hit.value, hit.preference = MemoryType.FACT, None, None, None
         hit.signals = [x for x in hit.signals if x not in {"explicit", "negation"}]
         return hit
-    if hit is not None and not (
+    if (hit is not None and not (
         hit.type in _REFINABLE_TYPES
         or (hit.type == MemoryType.PREFERENCE and not hit.attribute)
-    ):
-        return hit  # explicit likes, diets, favourites, instructions, decisions stay
+    )) or (hit is not None and hit.attribute and "change" in hit.signals):
+        return hit  # explicit likes, diets, favourites, instructions, decisions, changes stay
     found = implied_preference(clause)
     return found if found is not None else hit
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 
+from langmem_extract.extractors.rules.changes import changed_fact, framed
 from langmem_extract.extractors.rules.families import Hit, classify_clause
 from langmem_extract.extractors.rules.grammar import norm_key, object_phrase
 from langmem_extract.schema import (
@@ -42,8 +43,9 @@ _WE = r"(?:we|my (?:family|wife|husband|partner|boyfriend|girlfriend|fianc[eé]e
 
 _MOVED = re.compile(
     rf"^(?:i|{_WE})(?:'ve|\s+have)?\s+{_ADV}(?:(?:packed up|sold up|upped sticks)\s+and\s+)?"
-    r"(?:moved|relocated)\s+(?:back\s+)?"
-    r"(?:from\s+.+?\s+)?to\s+(.+)",
+    r"(?:moved|relocated)\s+(?:back\s+|out\s+|down\s+|up\s+|away\s+)?"
+    r"(?:from\s+.+?\s+)?to\s+(.+)"
+    rf"|^(?:i|{_WE})(?:'ve|\s+have)?\s+{_ADV}settled\s+(?:down\s+)?in\s+(.+)",
     re.I,
 )
 _WE_LIVE = re.compile(
@@ -95,7 +97,9 @@ _SIDE_JOB = re.compile(
 )
 _PROMOTED = re.compile(
     r"^i\s+(?:just\s+|finally\s+)?(?:got|was|have been|'ve been)\s+promoted\s+to\s+(?:an?\s+)?(.+)"
-    r"|^i\s+(?:just\s+|recently\s+)?(?:became|have become|'ve become)\s+(?:an?\s+)(.+)"
+    r"|^i(?:\s+|(?='))(?:just\s+|recently\s+)?(?:became|have become|'ve become)\s+(?:an?\s+)(.+)"
+    r"|^i(?:'ve|\s+have)?\s+(?:just\s+|recently\s+)?(?:started|began|begun)\s+working\s+as\s+"
+    r"(?:an?\s+)?(.+)"
     r"|^i\s+(?:switched|changed)\s+careers?\s+(?:and\s+became|to\s+become|to)\s+(?:an?\s+)?(.+)",
     re.I,
 )
@@ -104,7 +108,11 @@ _NOT_A_ROLE = re.compile(
     r"husband|member|fan|citizen|regular|vegetarian|vegan|runner|homeowner|volunteer)\b",
     re.I,
 )
-_RETIRED = re.compile(r"^i(?:'m| am|'ve| have)?\s+(?:just\s+|now\s+|finally\s+)*retired\b", re.I)
+_RETIRED = re.compile(
+    r"^i(?:'m| am|'ve| have)?\s+(?:just\s+|now\s+|finally\s+|officially\s+|recently\s+)*"
+    r"retired\b",
+    re.I,
+)
 
 # -- diet
 
@@ -114,7 +122,8 @@ _DIET_NOW = re.compile(
     re.I,
 )
 _DIET_MEAT = re.compile(
-    r"^i(?:'ve| have)?\s+(?:just\s+|recently\s+)?(?:started|began|am|'m)\s+eating\s+meat\b"
+    r"^i(?:'ve| have)?\s+(?:just\s+|recently\s+)?(?:started|began|been|am|'m)\s+eating\s+"
+    r"(?:meat|chicken|beef|pork|steak|bacon|poultry|burgers)(?![- ](?:free|less|substitute))\b"
     r"|^i\s+eat\s+meat\s*(?:again|now)?$|^i\s+eat\s+(?:everything|anything)\b"
     r"|^i(?:'m| am)\s+(?:no longer|not)\s+(?:a\s+)?(?:vegetarian|vegan|pescatarian)"
     r"|^i\s+(?:stopped|quit|gave up)\s+being\s+(?:a\s+)?(?:vegetarian|vegan|pescatarian)"
@@ -122,6 +131,14 @@ _DIET_MEAT = re.compile(
     re.I,
 )
 
+# "I eat fish now" after "I'm vegan": fish with a change cue is a pescatarian diet (without
+# one it is a taste: "I eat fish on Fridays").
+_DIET_FISH = re.compile(
+    r"^i(?:'ve| have)?\s+(?:just\s+|recently\s+)?(?:started|began|been|am|'m)\s+eating\s+"
+    r"(?:fish|seafood)\b(?!\s+(?:and|or|&)\s+(?:meat|chicken|beef|pork))"
+    r"|^i\s+(?:now\s+)?eat\s+(?:fish|seafood)\s+(?:again|now|these days)$",
+    re.I,
+)
 _CHANGED = re.compile(r"\b(?:again|now|no longer|not|stopped|quit|gave up|started|began)\b", re.I)
 
 # Gluten-free or lactose intolerant goes with any diet: not the diet slot.
@@ -143,7 +160,8 @@ _STATUS_CHANGE = re.compile(
     rf"^(?:i|{_WE})(?:'ve|\s+have)?\s+{_ADV}(?:got|gotten|are|were|got\s+back)\s+"
     r"(married|engaged|divorced|separated|together)\b"
     rf"|^(?:i|{_WE})(?:'ve|\s+have)?\s+{_ADV}(broke up|split up|separated|divorced|tied the knot)\b"
-    r"|^i\s+(?:now\s+)?have\s+a\s+(boyfriend|girlfriend|partner|husband|wife|fianc[eé]e?)\b",
+    r"|^i\s+(?:now\s+)?have\s+a\s+(boyfriend|girlfriend|partner|husband|wife|fianc[eé]e?)\b"
+    r"|^i(?:'m| am|'ve| have)\s+(?:been\s+)?(?:now\s+)?(seeing|dating|met)\s+someone\b",
     re.I,
 )
 _STATUS_TEXT = {
@@ -155,7 +173,8 @@ _STATUS_VALUE = {
     "tied the knot": "married", "husband": "married", "wife": "married",
     "boyfriend": "in a relationship", "girlfriend": "in a relationship",
     "partner": "in a relationship", "fiance": "engaged", "fiancé": "engaged",
-    "fiancee": "engaged", "fiancée": "engaged",
+    "fiancee": "engaged", "fiancée": "engaged", "seeing": "in a relationship",
+    "dating": "in a relationship", "met": "in a relationship",
 }  # fmt: skip
 
 # -- vehicle
@@ -171,7 +190,9 @@ _CAR_NOUN = r"(?:car|truck|suv|van|minivan|pickup|hatchback|sedan|convertible|mo
 # ("a used pickup"); "a car seat" and "a car charger" end in another noun.
 _CAR_HEAD = re.compile(rf"\b{_BRAND}\b(?:\s+[\w-]+){{0,2}}$|\b{_CAR_NOUN}$", re.I)
 _DRIVE = re.compile(
-    r"^i\s+(?:now\s+|currently\s+|still\s+|mostly\s+)?drive\s+(?:an?\s+|the\s+)?(.+)"
+    r"^i\s+(?:now\s+|currently\s+|still\s+|mostly\s+)?drive\s+(?:an?\s+|the\s+|my\s+|our\s+)?"
+    r"(?:old\s+|trusty\s+|current\s+|new\s+)?(.+)"
+    r"|^i\s+(?:have|own|'ve got|have got)\s+an?\s+(?:old\s+|new\s+|used\s+)?(.+)"
     r"|^my\s+(?:new\s+|current\s+)?car\s+is\s+(?:now\s+)?(?:an?\s+)(.+)",
     re.I,
 )
@@ -181,7 +202,8 @@ _BOUGHT_CAR = re.compile(
     re.I,
 )
 _SOLD_CAR = re.compile(
-    r"^i(?:'ve| have)?\s+(?:just\s+|finally\s+)?(?:sold|traded in|got rid of|replaced)\s+(?:my|the|our)\s+"
+    r"^i(?:'ve| have)?\s+(?:just\s+|finally\s+)?(?:sold|traded in|got rid of|replaced|swapped|"
+    r"exchanged)\s+(?:my|the|our)\s+"
     r"(?:old\s+)?(.+?)(?:\s+(?:and|for|with)\s+(?:bought|got|leased|replaced it with)?\s*(?:an?\s+)?"
     r"(?:new\s+|used\s+)?(.+))?$",
     re.I,
@@ -215,10 +237,15 @@ _ROLE_IS = (
         rf"(?:new\s+)?)(?P<role>{_ROLE})\s*$"
     ),
     re.compile(
-        rf"^(?i:i\s+(?:have|got|(?:started|am|'m)\s+seeing)\s+a\s+new\s+)(?P<role>{_ROLE})"
+        rf"^(?i:i(?:'ve|\s+have)?\s+(?:have|got|(?:started|am|'m|been)\s+seeing)\s+a\s+new\s+)"
+        rf"(?P<role>{_ROLE})"
         rf"(?:,?\s+(?i:(?:called|named)\s+)?{_NAME})?\s*$"
     ),
     re.compile(rf"(?:^|\s)(?i:i\s+(?:now\s+)?report\s+(?:directly\s+)?to)\s+{_NAME}(?P<role>)"),
+    re.compile(
+        rf"(?:^|,\s+|\s+(?i:so|and)\s+){_NAME}\s+(?i:(?:has\s+)?(?:took|taken|stepped in)\s+"
+        rf"(?:over\s+)?as\s+(?:my|our)\s+(?:new\s+)?)(?P<role>{_ROLE})\s*$"
+    ),
 )
 _ROLE_LEFT = re.compile(
     rf"^(?i:my\s+(?:old\s+|former\s+)?)({_ROLE})(?:,?\s+{_NAME},?)?\s+"
@@ -246,10 +273,22 @@ _SWITCHED = re.compile(
     r"(?P<new3>.+)",
     re.I,
 )
+# "I've started to love olives", "I've come to hate running": a taste that turned.
+_CAME_TO = re.compile(
+    r"^i(?:'ve| have)?\s+(?:really\s+|actually\s+)?(?:started|begun|began|come|grown|learned|"
+    r"learnt)\s+to\s+(love|like|enjoy|appreciate|hate|dislike|loathe)\s+(.+)",
+    re.I,
+)
 _HABIT = re.compile(
     r"^i\s+(?:usually\s+|always\s+|normally\s+|mostly\s+|only\s+|still\s+)?(drink|eat)\s+"
     r"(.+?)(?:\s+(?:every|each|in the|at|with|before|after|most)\b.*)?$",
     re.I,
+)
+# "I use Chrome", "I mostly use Spotify for music": a named product in use is the liked one
+# a later "I switched to Safari" replaces (graph/conflicts.py KINDS); a capitalised name only.
+_USE = re.compile(
+    r"^(?i:i\s+(?:usually\s+|mostly\s+|mainly\s+|always\s+|only\s+|still\s+)?use)\s+"
+    r"([A-Z][\w.+-]*(?:\s+[A-Z][\w.+-]*)?)(?:\s+(?i:for|to|on|at|as|every|each|daily)\b.*)?$"
 )
 _NOT_AN_OBJECT = re.compile(
     r"^(?:my\s+job|my\s+position|it|that|this|them|work|school|the team|the band|smoking cold)$",
@@ -289,15 +328,13 @@ def _we_to_subject(s: str) -> str:
     return re.sub(r"^we\s+", "{s} ", s, count=1, flags=re.I)
 
 
-# "I'm a midwife now", "I'm 46 as of": a keyed fact with a change word after it.
-_TRAILING_CHANGE = re.compile(
-    r"^(.+?),?\s+(?:now|these days|nowadays|again|as of|as of now)$", re.I
-)
 _SOBER = re.compile(r"^i(?:'m| am)\s+(?:now\s+|completely\s+)*sober\b", re.I)
 
 
 def slot_fact(s: str) -> Hit | None:
     """The slot or preference change ``s`` states, or a non-keyed look-alike, or None."""
+    if framed(s):  # "These days I drink matcha instead": the fact without its frame
+        return changed_fact(s, slot_fact, classify_clause)
     if _STATE_OF.match(s):
         return Hit(MemoryType.FACT, s)
     if _SOBER.match(s):
@@ -315,18 +352,15 @@ def slot_fact(s: str) -> Hit | None:
         or _relation(s)
         or _preference_change(s)
     )
-    m = None if hit else _TRAILING_CHANGE.match(s)
-    inner = (slot_fact(m.group(1)) or classify_clause(m.group(1))) if m else None
-    if inner is not None and inner.attribute and ":" not in inner.attribute:
-        inner.signals = [*inner.signals, "change"]
-        return inner
-    return hit
+    # A change worded around the fact: "These days I live in …", "I'm a midwife now",
+    # "I quit Target and took a job at Costco", "Graz is home now" (changes.py).
+    return hit or changed_fact(s, slot_fact, classify_clause)
 
 
 def _residence(s: str) -> Hit | None:
     m = _MOVED.match(s)
     if m:
-        place = _place(m.group(1))
+        place = _place(next(g for g in m.groups() if g))
         if place is None:
             return Hit(MemoryType.EVENT, s, category=Category.LOCATION, kind=MemoryKind.EPISODIC)
         return Hit(
@@ -382,6 +416,11 @@ def _diet(s: str) -> Hit | None:
         return Hit(
             MemoryType.PREFERENCE, f"{{s}} is {diet}", Attribute.DIET, diet, Category.HEALTH,
             ["explicit", "change"], rewritten=True,
+        )  # fmt: skip
+    if _DIET_FISH.match(s) and not _DIET_MEAT.match(s):
+        return Hit(
+            MemoryType.PREFERENCE, s, Attribute.DIET, "pescatarian", Category.HEALTH,
+            ["explicit", "change"],
         )  # fmt: skip
     if _DIET_MEAT.match(s):
         return Hit(
@@ -480,6 +519,15 @@ def _preference_change(s: str) -> Hit | None:
                 MemoryType.PREFERENCE, s, keyed_attribute(AttributeFamily.LIKES, norm_key(new)),
                 "yes", None, signals,
             )  # fmt: skip
+    m = _CAME_TO.match(s)
+    if m:
+        what = object_phrase(m.group(2))
+        if what and not _NOT_AN_OBJECT.match(what) and len(what.split()) <= 4:
+            yes = m.group(1).lower() in {"love", "like", "enjoy", "appreciate"}
+            return Hit(
+                MemoryType.PREFERENCE, s, keyed_attribute(AttributeFamily.LIKES, norm_key(what)),
+                "yes" if yes else "no", None, ["explicit", "change", *([] if yes else ["negation"])],
+            )  # fmt: skip
     m = _GAVE_UP.match(s)
     if m:
         what = object_phrase(next(g for g in m.groups() if g))
@@ -488,6 +536,12 @@ def _preference_change(s: str) -> Hit | None:
                 MemoryType.PREFERENCE, s, keyed_attribute(AttributeFamily.LIKES, norm_key(what)),
                 "no", None, ["negation", "explicit", "change"],
             )  # fmt: skip
+    m = _USE.match(s)
+    if m:
+        return Hit(
+            MemoryType.PREFERENCE, s, keyed_attribute(AttributeFamily.LIKES, norm_key(m.group(1))),
+            "yes", None, ["habit"],
+        )  # fmt: skip
     m = _HABIT.match(s)
     if m:
         what = object_phrase(m.group(2))
