@@ -13,12 +13,13 @@ from langgraph.store.memory import InMemoryStore
 
 from langmem_extract import extract_memories
 from langmem_extract.evidence import evidence_session
+from langmem_extract.hybrid import FUSION_K, fuse
 from langmem_extract.integrations.retriever import MemoryRetriever
 from langmem_extract.memories import forget_memory
 from langmem_extract.message_log import message_log_for
 from langmem_extract.recall import DEFAULT_RELEVANCE_FLOOR, calibration_for, recall_memories
 from langmem_extract.recall_index import NamespaceIndex, index_for
-from langmem_extract.schema import MEMORY_INDEX_FIELDS
+from langmem_extract.schema import MEMORY_INDEX_FIELDS, Memory, MemoryType
 from langmem_extract.temporal import asks_when, query_period
 from tests.backends import BACKENDS, make_store
 
@@ -224,3 +225,25 @@ def test_a_namespace_too_large_to_index_ranks_densely(
     assert index_for(any_store, NS).too_large
     assert [h.memory.id for h in hybrid] == [h.memory.id for h in dense]
     assert [h.rank_score for h in hybrid] == pytest.approx([h.rank_score for h in dense])
+
+
+def test_memories_citing_the_same_turn_share_one_lexical_rank() -> None:
+    """Three memories from one turn hold lexical rank 1 together; the next passage is
+    second, not fourth."""
+    index = NamespaceIndex(InMemoryStore(), NS)
+    turn = "Alex: I signed up for a pottery class at the community pottery studio."
+    found = {
+        "a1": ("Alex signed up for a pottery class.", "t1", turn),
+        "a2": ("Alex goes to the community pottery studio.", "t1", turn),
+        "a3": ("Alex takes a class.", "t1", turn),
+        "b": ("Alex bought a pottery wheel.", "t2", "Alex: I bought a pottery wheel."),
+    }
+    for key, (content, source, text) in found.items():
+        memory = Memory(id=key, content=content, title=content, type=MemoryType.FACT,
+                        namespace=list(NS), source_message_ids=[source])  # fmt: skip
+        index.memories[key] = memory
+        index.lexical.add(key, f"{content}\n{text}")
+    ranked = fuse("pottery class studio", [], index, lambda m: True, None)
+    by_key = {hit.key: hit.fused for hit in ranked}
+    assert by_key["a1"] == by_key["a2"] == by_key["a3"] == pytest.approx(1 / (FUSION_K + 1))
+    assert by_key["b"] == pytest.approx(1 / (FUSION_K + 2))

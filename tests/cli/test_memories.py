@@ -184,7 +184,10 @@ def test_recall_ranks_filters_and_hides_superseded(filled) -> None:
     ids = [h.memory.id for h in hits]
     assert m["new"].id in ids and m["old"].id not in ids
     assert all(h.memory.status == MemoryStatus.ACTIVE for h in hits)
-    assert hits == sorted(hits, key=lambda h: -h.score)
+    # "live" meets "lives" in the (stemmed) lexical ranking, whatever the hash embedder
+    # says; the memories without a lexical match follow in score order.
+    assert hits[0].memory.id == m["new"].id
+    assert hits[1:] == sorted(hits[1:], key=lambda h: -h.score)
     with_old = recall_memories(store, "user lives in", include_superseded=True, category="location")
     assert {h.memory.id for h in with_old} == {m["new"].id, m["old"].id}
     only_pref = recall_memories(store, "tea", type="preference")
