@@ -471,7 +471,7 @@ BLIND3_LOOK_ALIKES: list[tuple[str, str, str]] = [
 ]
 
 # Fourth blind set: written after the rules for time frames, second clauses, the value as
-# subject, role nouns and going back (extractors/rules/changes.py), frozen, and run once.
+# subject, role nouns and going back (extractors/rules/fact_changes.py), frozen, and run once.
 BLIND4_CONFLICTS: list[tuple[str, str, str]] = [
     ("residence", "I live in Perth.", "We've settled in Adelaide now."),
     ("residence", "I'm based in Dublin.", "Cork has been home since the spring."),

@@ -88,7 +88,7 @@ def _label_accuracy(model: ConflictModel) -> tuple[int, list[str]]:
 
 Row = tuple[str, bool, bool, str, str, str]
 #: Each set's figures the first time it ran, before the rule changes its misses prompted.
-#: The fourth ran once after the wording rules of extractors/rules/changes.py (written
+#: The fourth ran once after the wording rules of extractors/rules/fact_changes.py (written
 #: for the third set's misses); the rules were widened for its misses after that run.
 FIRST_RUNS = [
     ("held-out (80 pairs)", "0.951 (39 of 41)", "0.975 (39 of 40)"),

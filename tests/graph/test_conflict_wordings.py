@@ -1,5 +1,5 @@
 """Changes worded around the fact supersede the old one, one test per wording family
-(extractors/rules/changes.py and the preference lists of graph/conflicts.py), and each
+(extractors/rules/fact_changes.py and the preference lists of graph/conflicts.py), and each
 family's look-alikes (someone else, a hypothetical, a plan, a wish, a past visit) do not.
 DuckDB with the bundled E5 embedder."""
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from langmem_extract.extractors.rules.changes import changed_fact, framed
+from langmem_extract.extractors.rules.fact_changes import changed_fact, framed
 from langmem_extract.extractors.rules.families import Hit, classify_clause
 from langmem_extract.extractors.rules.grammar import norm_key, object_phrase
 from langmem_extract.schema import (
