@@ -163,3 +163,22 @@ def test_a_feeling_a_thing_causes_and_a_framed_habit_are_read() -> None:
     assert (cand.attribute, cand.value) == ("likes:escape games", "no")
     (cand,) = extract("It reminds me of how I usually avoid fizzy drinks.")
     assert (cand.type, cand.content) == (MemoryType.PREFERENCE, "User usually avoids fizzy drinks.")
+
+
+def test_a_reason_about_the_speaker_in_any_subject_and_a_like_how_aside() -> None:
+    got = implied("I prefer trains over flying, especially since small planes make me anxious.")
+    assert [(c.content, c.attribute, c.value) for c in got] == [
+        ("Small planes make User anxious.", "likes:small planes", "no")
+    ]
+    got = extract("I prefer wooden toys, just like how I avoid plastic ones at home.")
+    assert "User avoids plastic ones at home." in [c.content for c in got]
+
+
+def test_prefer_to_a_purpose_or_an_idiom_is_no_choice() -> None:
+    (cand,) = extract("I usually prefer short walks to clear my head.")
+    assert cand.content == "User usually prefers short walks to clear their head."
+    assert not (cand.attribute or "").startswith("choice:")
+    (cand,) = extract("I prefer staying close to home on weekends rather than driving far.")
+    assert cand.attribute == "choice:driving far|staying close home on weekends"
+    (cand,) = extract("I prefer tea to coffee.")  # the choice reading stays
+    assert cand.attribute is not None and cand.attribute.startswith("choice:")

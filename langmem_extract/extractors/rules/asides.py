@@ -48,7 +48,9 @@ _SINCE_LEAD = re.compile(
 # "I usually prefer board games since I tend to avoid loud ones": the reason is a
 # preference of its own, said mid-sentence without a comma.
 _REASON_INSIDE = re.compile(
-    r"\s(?:since|because|as|given that|seeing as)\s+(?P<st>i(?:'m|'ve|\s)[^,;.!?]+)", re.I
+    r"(?:\s|^)(?:since|because|as|given that|seeing as|(?:just\s+)?like\s+how)\s+"
+    r"(?P<st>(?:i(?:'m|'ve|\s)|(?=[^,;.!?]*\bme\b))[^,;.!?]+)",
+    re.I,
 )
 # "I prefer X - can't stand Y", "I love hiking and can't stand crowds": the speaker
 # stays the subject of a verb phrase that drops it.
