@@ -182,3 +182,10 @@ def test_prefer_to_a_purpose_or_an_idiom_is_no_choice() -> None:
     assert cand.attribute == "choice:driving far|staying close home on weekends"
     (cand,) = extract("I prefer tea to coffee.")  # the choice reading stays
     assert cand.attribute is not None and cand.attribute.startswith("choice:")
+
+
+def test_a_reason_whose_object_is_a_bare_pronoun_is_not_split_off() -> None:
+    got = [c.content for c in extract("I usually prefer vans since I dislike driving them.")]
+    assert got == ["User usually prefers vans since User dislikes driving them."]
+    got = [c.content for c in extract("I'm fine with dogs - can't stand them indoors though.")]
+    assert "User can't stand them indoors though." not in got

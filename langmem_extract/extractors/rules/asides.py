@@ -60,6 +60,13 @@ _ELIDED_SUBJECT = re.compile(
     r"refuse to|tend to avoid|always avoid|usually avoid)\s+[^,;.!?]+)",
     re.I,
 )
+# A reason or a dropped-subject phrase whose object is a bare pronoun names nothing the
+# memory could keep on its own ("since they're too loud", "… and dislike driving them").
+_BARE_PRONOUN = re.compile(
+    r"\b(?:it|them|they|they're|one|ones|he|she|him|her)\b(?!\s+(?:of|who|that)\b)|"
+    r"\b(?:that|this|those|these)\s*$",
+    re.I,
+)
 _QUESTION_PARTS = re.compile(r"\s*(?:[,;]|\s-\s)\s*|\s+(?:and|but|so)\s+(?=i\b|i')", re.I)
 _FIRST_PERSON_STATEMENT = re.compile(
     r"^(?:i|i'm|i've)\b(?!\s*(?:'d|would|could|might|should|wonder|was wondering|want to know|"
@@ -104,10 +111,10 @@ def asides(text: str) -> Iterator[tuple[str, str]]:
         for m in _SINCE_LEAD.finditer(sentence):
             yield m.group(0).strip(" ,"), m.group("st").strip()
         for m in _REASON_INSIDE.finditer(sentence):
-            if not _SINCE_LEAD.search(m.group(0)):  # "…, since I …" is read above
-                yield m.group(0).strip(), m.group("st").strip()
+            if not _SINCE_LEAD.search(m.group(0)) and not _BARE_PRONOUN.search(m.group("st")):
+                yield m.group(0).strip(), m.group("st").strip()  # "…, since I …" is read above
         m = _ELIDED_SUBJECT.match(sentence)
-        if m:
+        if m and not _BARE_PRONOUN.search(m.group("vp")):
             yield m.group("vp").strip(), f"I {m.group('vp').strip()}"
         if sentence.endswith("?"):
             for part in _QUESTION_PARTS.split(sentence.rstrip("?")):
