@@ -63,7 +63,7 @@ _ELIDED_SUBJECT = re.compile(
 # A reason or a dropped-subject phrase whose object is a bare pronoun names nothing the
 # memory could keep on its own ("since they're too loud", "… and dislike driving them").
 _BARE_PRONOUN = re.compile(
-    r"\b(?:it|them|they|they're|one|ones|he|she|him|her)\b(?!\s+(?:of|who|that)\b)|"
+    r"\b(?:it|them|they|they're|one|he|she|him|her)\b(?!\s+(?:of|who|that)\b)|"
     r"\b(?:that|this|those|these)\s*$",
     re.I,
 )
