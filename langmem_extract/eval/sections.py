@@ -273,6 +273,15 @@ def prefeval_markdown(r: dict[str, Any]) -> str:
         "![PrefEval recall](prefeval_recall.png)",
         "",
     ]
+    meta = r.get("meta", {})
+    if meta.get("load_average"):
+        end = meta.get("load_average_end") or [None]
+        out += [
+            f"Machine: {meta.get('cpus', '?')} CPUs, load average {fmt(meta['load_average'][0], 2)} "
+            f"at the start and {fmt(end[0], 2) if end[0] is not None else '–'} at the end "
+            "(the machine is shared: latencies depend on it, recall does not).",
+            "",
+        ]
     return "\n".join(out)
 
 

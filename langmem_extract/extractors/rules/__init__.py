@@ -9,8 +9,12 @@
   which no family matched ("Next Friday is my sister's wedding");
 * :mod:`~langmem_extract.extractors.rules.patterns`: the regexes those families use;
 * :mod:`~langmem_extract.extractors.rules.implied`: preferences said in passing (aversions,
-  values, constraints, habits, traits), refining what the families found;
-* :mod:`~langmem_extract.extractors.rules.asides`: statements inside lead-ins and questions;
+  values, constraints, habits, traits), refining what the families found, with
+  :mod:`~langmem_extract.extractors.rules.stances` (objections, lost appeal, comparisons,
+  extraposed values) and :mod:`~langmem_extract.extractors.rules.shapes` (the regex pieces
+  both share);
+* :mod:`~langmem_extract.extractors.rules.asides`: statements inside lead-ins, questions,
+  reasons said mid-sentence and verb phrases that drop the speaker;
 * :mod:`~langmem_extract.extractors.rules.grammar`: English helpers (third person, verb
   agreement, phrase trimming), with :mod:`~langmem_extract.extractors.rules.verbs` (the
   verb lexicon agreement needs);

@@ -45,6 +45,28 @@ _SINCE_LEAD = re.compile(
     r"(?P<st>i(?:'m|'ve|\s)[^,;.!?]+)",
     re.I,
 )
+# "I usually prefer board games since I tend to avoid loud ones": the reason is a
+# preference of its own, said mid-sentence without a comma.
+_REASON_INSIDE = re.compile(
+    r"(?:\s|^)(?:since|because|as|given that|seeing as|(?:just\s+)?like\s+how)\s+"
+    r"(?P<st>(?:i(?:'m|'ve|\s)|(?=[^,;.!?]*\bme\b))[^,;.!?]+)",
+    re.I,
+)
+# "I prefer X - can't stand Y", "I love hiking and can't stand crowds": the speaker
+# stays the subject of a verb phrase that drops it.
+_ELIDED_SUBJECT = re.compile(
+    r"^i(?:'m|'ve|\s)[^?]*?(?:\s[-\u2013\u2014]+\s*|,?\s+(?:and|but)\s+)(?P<vp>(?:really\s+|just\s+|"
+    r"absolutely\s+|totally\s+)?(?:can't|cannot|can never|could never|don't|do not|never|"
+    r"refuse to|tend to avoid|always avoid|usually avoid)\s+[^,;.!?]+)",
+    re.I,
+)
+# A reason or a dropped-subject phrase whose object is a bare pronoun names nothing the
+# memory could keep on its own ("since they're too loud", "… and dislike driving them").
+_BARE_PRONOUN = re.compile(
+    r"\b(?:it|them|they|they're|one|he|she|him|her)\b(?!\s+(?:of|who|that)\b)|"
+    r"\b(?:that|this|those|these)\s*$",
+    re.I,
+)
 _QUESTION_PARTS = re.compile(r"\s*(?:[,;]|\s-\s)\s*|\s+(?:and|but|so)\s+(?=i\b|i')", re.I)
 _FIRST_PERSON_STATEMENT = re.compile(
     r"^(?:i|i'm|i've)\b(?!\s*(?:'d|would|could|might|should|wonder|was wondering|want to know|"
@@ -88,6 +110,12 @@ def asides(text: str) -> Iterator[tuple[str, str]]:
             yield m.group(0).strip(" ,"), f"I'm {m.group('np').strip()}"
         for m in _SINCE_LEAD.finditer(sentence):
             yield m.group(0).strip(" ,"), m.group("st").strip()
+        for m in _REASON_INSIDE.finditer(sentence):
+            if not _SINCE_LEAD.search(m.group(0)) and not _BARE_PRONOUN.search(m.group("st")):
+                yield m.group(0).strip(), m.group("st").strip()  # "…, since I …" is read above
+        m = _ELIDED_SUBJECT.match(sentence)
+        if m and not _BARE_PRONOUN.search(m.group("vp")):
+            yield m.group("vp").strip(), f"I {m.group('vp').strip()}"
         if sentence.endswith("?"):
             for part in _QUESTION_PARTS.split(sentence.rstrip("?")):
                 part = part.strip()

@@ -27,10 +27,22 @@ pattern is anchored on the speaker ("I …", "… to me", "for me") in the indic
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from langmem_extract.extractors.rules.families import Hit, classify_clause
 from langmem_extract.extractors.rules.grammar import PAST_IRREGULAR, norm_key, object_phrase
+from langmem_extract.extractors.rules.shapes import (
+    ADV,
+    DEGREE,
+    I_AM,
+    I_HAVE,
+    MAX_OBJECT_WORDS,
+    NEG_ADJ,
+    POS_ADJ,
+    TRAIT_NOUN,
+    Family,
+    shape,
+)
+from langmem_extract.extractors.rules.stances import STANCE_FAMILIES
 from langmem_extract.schema import (
     Attribute,
     AttributeFamily,
@@ -40,150 +52,101 @@ from langmem_extract.schema import (
     keyed_attribute,
 )
 
-#: Longest object kept, in words: a preference names a thing, not a story.
-MAX_OBJECT_WORDS = 16
-
-_ADV = (
-    r"(?:(?:really|truly|just|also|generally|personally|honestly|definitely|absolutely|still|"
-    r"kind of|kinda|pretty much|somewhat|secretly|genuinely|totally|completely|simply|"
-    r"especially|particularly|actually|always|usually|deeply|strongly|firmly|sincerely|"
-    r"wholeheartedly|passionately|(?!only\b|family\b|early\b|ugly\b|holy\b)[a-z]{3,}ly)\s+)*"
-)
-_DEGREE = r"(?:(?:so|very|really|super|quite|pretty|incredibly|extremely|a bit|rather|kind of|kinda|too|a little|fairly)\s+)*"
-_I_AM = r"i(?:'m| am)\s+"
-_I_HAVE = r"i(?:'ve| have)\s+"
-_NEG_ADJ = (
-    r"boring|tedious|dull|overwhelming|exhausting|draining|stressful|annoying|irritating|"
-    r"off-putting|unappealing|uncomfortable|unbearable|overrated|pointless|frustrating|"
-    r"distressing|disorienting|gross|disgusting|unpleasant|intimidating|nauseating|"
-    r"nerve-wracking|tiresome|repetitive|depressing|stuffy|claustrophobic|anxious|nervous|"
-    r"sick|queasy|dizzy|stressed|uneasy|miserable|sad|bored|tense|uncomfortable"
-)
-_POS_ADJ = (
-    r"relaxing|soothing|calming|fascinating|inspiring|rewarding|energizing|energising|"
-    r"therapeutic|enjoyable|fun|refreshing|satisfying|comforting|peaceful|exciting|thrilling|"
-    r"captivating|delightful|invigorating|meditative|happy|calm|relaxed|alive|at peace|"
-    r"grounded|motivated|excited"
-)
-_TRAIT_NOUN = (
-    r"person|type|lover|enthusiast|fanatic|buff|junkie|aficionado|connoisseur|nut|geek|nerd|"
-    r"addict|fiend|purist|snob|foodie|homebody|night owl|early bird|early riser|introvert|"
-    r"extrovert|minimalist|bookworm|couch potato|creature of habit|traditionalist|devotee|"
-    r"advocate|believer|proponent|supporter|champion"
-)
-
-
-@dataclass(frozen=True)
-class _Family:
-    """One shape of preference talk: a regex with an ``obj`` group and what it means."""
-
-    name: str  # aversion, attraction, value, diet, budget, constraint, habit, trait
-    pattern: re.Pattern[str]
-    polarity: str  # "yes" or "no"; a ``neg`` group or a negative adjective flips it to "no"
-    inferred: bool = False  # read off a behaviour or circumstance, not a stated feeling
-    whole: bool = False  # the content runs to the end of the match, not of the object
-    subject_first: bool = False  # the object comes before the verb ("X is important to me")
-
-
-def _f(name: str, pattern: str, polarity: str = "yes", **kw: bool) -> _Family:
-    return _Family(name, re.compile(pattern, re.I), polarity, **kw)
-
-
 # fmt: off
-_FAMILIES: tuple[_Family, ...] = (
+_FAMILIES: tuple[Family, ...] = (
     # "I have a strong aversion to X", "I've got a real soft spot for X"
-    _f("aversion", rf"^(?:{_I_HAVE}|i've got\s+|i\s+)(?:always\s+)?(?:had|have|got|)\s*"
+    shape("aversion", rf"^(?:{I_HAVE}|i've got\s+|i\s+)(?:always\s+)?(?:had|have|got|)\s*"
        r"(?:a|an|this|some|such an?)\s+(?:[\w-]+\s+){0,2}?"
        r"(?:aversion|dislike|distaste|hatred|loathing|fear|phobia|intolerance|sensitivity)\s+"
        r"(?:to|of|for|against|toward|towards|around)\s+(?P<obj>.+)", "no"),
-    _f("attraction", rf"^(?:{_I_HAVE}|i've got\s+|i\s+)(?:always\s+)?(?:had|have|got|)\s*"
+    shape("attraction", rf"^(?:{I_HAVE}|i've got\s+|i\s+)(?:always\s+)?(?:had|have|got|)\s*"
        r"(?:a|an|this|some|such an?)\s+(?:[\w-]+\s+){0,2}?"
        r"(?:soft spot|weakness|passion|love|fondness|penchant|thing|taste|preference|"
        r"appreciation|affinity|liking|craving|enthusiasm|fascination|interest|commitment|"
        r"belief|dedication|obsession|love affair)\s+(?:for|in|with|to)\s+(?P<obj>.+)"),
     # "I'm averse to X", "I'm wary of X", "I'm uncomfortable around X", "I'm not one for X"
-    _f("aversion", rf"^{_I_AM}{_ADV}(?:averse\s+to|wary\s+of|(?:deathly\s+|terribly\s+|really\s+)?"
+    shape("aversion", rf"^{I_AM}{ADV}(?:averse\s+to|wary\s+of|(?:deathly\s+|terribly\s+|really\s+)?"
        r"(?:afraid|scared|terrified|fearful)\s+of|uncomfortable\s+(?:with|around|in)|"
        r"not\s+(?:very\s+|really\s+)?comfortable\s+(?:with|around|in)|put\s+off\s+by|"
        r"turned\s+off\s+by|fed\s+up\s+with|opposed\s+to|against|intolerant\s+(?:to|of)|"
        r"sensitive\s+to|not\s+(?:big\s+on|keen\s+on|fond\s+of|one\s+for|much\s+(?:for|into)))"
        r"\s+(?P<obj>.+)", "no"),
     # "I can't stand/bear/tolerate/handle X", "I just can't do mornings"
-    _f("aversion", rf"^i\s+{_ADV}(?:can't|cannot|can not|could never|can never)\s+{_ADV}"
+    shape("aversion", rf"^i\s+{ADV}(?:can't|cannot|can not|could never|can never)\s+{ADV}"
        r"(?:stand|bear|tolerate|handle|stomach|abide|deal with|digest|get behind|"
        r"get used to|get into(?!\s+(?:the|my|your|his|her|our|their|a|an)\b))\s+(?P<obj>.+)",
        "no"),
     # "I don't do well with X", "I do best in X"
-    _f("aversion", rf"^i\s+{_ADV}(?:don't|do not)\s+(?:really\s+)?do\s+(?:well|great|too well)\s+"
+    shape("aversion", rf"^i\s+{ADV}(?:don't|do not)\s+(?:really\s+)?do\s+(?:well|great|too well)\s+"
        r"(?:with|in|around|on|at)\s+(?P<obj>.+)", "no", inferred=True),
     # "I learn best through hands-on practice", "I focus better in the morning"
-    _f("habit", rf"^i\s+{_ADV}(?:learn|work|study|focus|concentrate|sleep|think|remember things|"
+    shape("habit", rf"^i\s+{ADV}(?:learn|work|study|focus|concentrate|sleep|think|remember things|"
        r"understand things|retain (?:information|things)|absorb (?:information|things))\s+"
        r"(?:best|better|most effectively|more easily|well)\s+(?P<obj>(?:when|with|in|by|through|"
        r"at|if|from|on|using|after|before|while)\b.+)", inferred=True),
     # "I struggle with long lectures", "I have trouble focusing in noisy rooms"
-    _f("constraint", rf"^i\s+{_ADV}(?:struggle|have (?:a lot of\s+|some\s+)?trouble|"
+    shape("constraint", rf"^i\s+{ADV}(?:struggle|have (?:a lot of\s+|some\s+)?trouble|"
        r"have a hard time|find it (?:hard|difficult))\s+(?:with\s+|to\s+)?(?P<obj>.+)", "no",
        inferred=True),
     # "I have bad knees", "I have a weak back"
-    _f("constraint", r"^i\s+have\s+(?:a\s+)?(?:bad|weak|sore|injured|dodgy|bum|arthritic|"
+    shape("constraint", r"^i\s+have\s+(?:a\s+)?(?:bad|weak|sore|injured|dodgy|bum|arthritic|"
        r"sensitive|recovering)\s+(?P<obj>knees?|back|hips?|ankles?|shoulders?|wrists?|joints?|"
        r"stomach|skin|eyes|ears|neck|feet)\b", "no", inferred=True, whole=True),
     # "I refuse to X", "I'd never X", "you'll never catch me X"
-    _f("aversion", r"^(?:i\s+(?:flat(?:ly)?\s+|absolutely\s+)?refuse\s+to|i(?:'d| would)\s+never|"
+    shape("aversion", r"^(?:i\s+(?:flat(?:ly)?\s+|absolutely\s+)?refuse\s+to|i(?:'d| would)\s+never|"
        r"you(?:'ll| will) never catch me|you won't catch me)\s+(?P<obj>.+)", "no"),
     # "I've always been drawn to X", "I've long been fascinated by X"
-    _f("attraction", rf"^{_I_HAVE}(?:always\s+|long\s+|also\s+|forever\s+|really\s+|"
-       rf"(?P<neg2>never\s+(?:really\s+)?))*been\s+{_DEGREE}"
+    shape("attraction", rf"^{I_HAVE}(?:always\s+|long\s+|also\s+|forever\s+|really\s+|"
+       rf"(?P<neg2>never\s+(?:really\s+)?))*been\s+{DEGREE}"
        r"(?:drawn|attracted|fascinated|captivated|intrigued|enchanted|obsessed|hooked|"
        r"interested|passionate|fond|keen|partial|devoted|in love|(?P<neg>wary|afraid|scared|"
        r"terrified|averse|opposed|one)|an?\s+(?:big\s+|huge\s+|firm\s+|strong\s+)?"
        r"(?:fan|believer|advocate|sucker|supporter)|(?=into\b))\s*"
        r"(?:to|by|with|in|about|of|on|for|into)\s+(?P<obj>.+)"),
     # "I've recently gotten into X", "I've become obsessed with X"
-    _f("attraction", rf"^{_I_HAVE}(?:recently\s+|really\s+|also\s+|lately\s+)*(?:gotten|got|"
-       rf"become|grown)\s+{_DEGREE}(?:into|fond of|obsessed with|interested in|hooked on|"
+    shape("attraction", rf"^{I_HAVE}(?:recently\s+|really\s+|also\s+|lately\s+)*(?:gotten|got|"
+       rf"become|grown)\s+{DEGREE}(?:into|fond of|obsessed with|interested in|hooked on|"
        r"attached to)\s+(?P<obj>.+)"),
     # "I've had bad experiences with X"
-    _f("aversion", rf"^{_I_HAVE}had\s+(?:some\s+|a few\s+|a couple of\s+|too many\s+|a\s+)?"
+    shape("aversion", rf"^{I_HAVE}had\s+(?:some\s+|a few\s+|a couple of\s+|too many\s+|a\s+)?"
        r"(?:really\s+)?(?:bad|terrible|awful|horrible|negative|unpleasant|rough)\s+"
        r"experiences?\s+with\s+(?P<obj>.+)", "no", inferred=True),
     # "I've always loved X", "I've never liked X"
-    _f("attraction", rf"^{_I_HAVE}(?:always|long|forever|(?P<neg>never))\s+"
+    shape("attraction", rf"^{I_HAVE}(?:always|long|forever|(?P<neg>never))\s+"
        r"(?:loved|liked|enjoyed|adored|preferred|appreciated|admired|been into)\s+(?P<obj>.+)"),
-    _f("aversion", rf"^{_I_HAVE}(?:always|long|forever)\s+(?:hated|disliked|avoided|detested|"
+    shape("aversion", rf"^{I_HAVE}(?:always|long|forever)\s+(?:hated|disliked|avoided|detested|"
        r"loathed|dreaded)\s+(?P<obj>.+)", "no"),
     # "I'm drawn to X", "I'm hooked on X", "I'm all about X", "I'm a firm believer in X"
-    _f("attraction", rf"^{_I_AM}{_ADV}(?:{_DEGREE})(?:drawn|attracted|fascinated|captivated|"
+    shape("attraction", rf"^{I_AM}{ADV}(?:{DEGREE})(?:drawn|attracted|fascinated|captivated|"
        r"intrigued|enchanted|hooked|addicted|devoted|partial|committed|dedicated|all|"
        r"an?\s+(?:big\s+|huge\s+|firm\s+|strong\s+|great\s+|true\s+|total\s+)?"
        r"(?:believer|advocate|proponent|supporter|champion|sucker))\s+"
        r"(?:to|by|with|in|on|of|for|about)\s+(?P<obj>.+)"),
     # "I'm a great lover of X", "I'm a big admirer of X"
-    _f("attraction", rf"^{_I_AM}{_ADV}an?\s+(?:(?:big|huge|great|true|real|lifelong|avid|keen)\s+)?"
+    shape("attraction", rf"^{I_AM}{ADV}an?\s+(?:(?:big|huge|great|true|real|lifelong|avid|keen)\s+)?"
        r"(?:lover|admirer|enthusiast|devotee|connoisseur|fan)\s+of\s+(?P<obj>.+)"),
     # "I gravitate towards X", "I thrive on X", "I swear by X", "I live for X"
-    _f("attraction", rf"^i\s+{_ADV}(?:tend to\s+)?(?:(?:gravitate|lean)\s+(?:towards?|to)|"
+    shape("attraction", rf"^i\s+{ADV}(?:tend to\s+)?(?:(?:gravitate|lean)\s+(?:towards?|to)|"
        r"tend\s+towards?)\s+(?P<obj>.+)"),
-    _f("attraction", rf"^i\s+{_ADV}(?:live for|swear by|thrive on|thrive in|crave|relish|"
+    shape("attraction", rf"^i\s+{ADV}(?:live for|swear by|thrive on|thrive in|crave|relish|"
        r"can't get enough of|cannot get enough of|can't live without|couldn't live without|"
        r"never say no to|can never say no to|can't resist|cannot resist)\s+(?P<obj>.+)"),
     # "Nothing beats X", "there's nothing like X", "you can't beat X"
-    _f("attraction", r"^(?:(?:for me,?\s+)?nothing\s+(?:quite\s+)?(?:beats|compares to|"
+    shape("attraction", r"^(?:(?:for me,?\s+)?nothing\s+(?:quite\s+)?(?:beats|compares to|"
        r"tops|comes close to)|there(?:'s| is)\s+nothing\s+(?:quite\s+|better\s+|I love more\s+)?"
        r"(?:like|than)|you\s+can't\s+beat|can't beat|nothing makes me (?:happier|"
        r"more relaxed) than)\s+(?P<obj>.+)"),
-    _f("aversion", r"^(?:there(?:'s| is)\s+nothing\s+i\s+(?:hate|dislike|dread)\s+more\s+than|"
+    shape("aversion", r"^(?:there(?:'s| is)\s+nothing\s+i\s+(?:hate|dislike|dread)\s+more\s+than|"
        r"nothing\s+(?:bothers|annoys|irritates|frustrates|stresses)\s+me\s+(?:out\s+)?more\s+"
        r"than)\s+(?P<obj>.+)", "no"),
     # "I firmly believe in X", "I value X", "I care deeply about X", "I prioritise X"
-    _f("value", rf"^i\s+{_ADV}(?:believe in|value|prioriti[sz]e|care\s+(?:a lot\s+|deeply\s+|"
+    shape("value", rf"^i\s+{ADV}(?:believe in|value|prioriti[sz]e|care\s+(?:a lot\s+|deeply\s+|"
        r"so much\s+|a great deal\s+)?about|place\s+(?:a\s+)?(?:high|great|huge|big|lot of)\s+"
        r"(?:value|importance|emphasis)\s+on|put\s+(?:a\s+)?(?:high\s+|great\s+|huge\s+|big\s+|"
        r"lot of\s+)?(?:value|importance|emphasis|priority)\s+on|make\s+(?:it\s+)?a\s+"
        r"(?:point|priority)\s+(?:of|to)|stand for|advocate for|champion)\s+(?P<obj>.+)"),
     # "X is really important to me", "X matters a lot to me", "X is a deal-breaker for me"
-    _f("value", r"^(?P<obj>.+?)\s+(?:(?:is|are|has always been|have always been)\s+(?:(?:really|"
+    shape("value", r"^(?P<obj>.+?)\s+(?:(?:is|are|has always been|have always been)\s+(?:(?:really|"
        r"very|so|extremely|incredibly|super|deeply|hugely|always|most)\s+)*(?:important|"
        r"essential|crucial|key|a (?:top\s+|high\s+|big\s+|real\s+)?priority|non-negotiable|"
        r"a must(?:-have)?|everything|(?P<neg>a deal-?breaker|a no-go|off-limits|off the table|"
@@ -191,145 +154,146 @@ _FAMILIES: tuple[_Family, ...] = (
        r"matters?\s+(?:a lot\s+|so much\s+|a great deal\s+)?|means\s+(?:a lot|so much|"
        r"everything|the world))\s+(?:to|for)\s+me\b", subject_first=True),
     # "X is not my thing", "X isn't for me", "X is my happy place"
-    _f("aversion", r"^(?P<obj>.+?)\s+(?:is|are|was|were)(?:n't|\s+not)\s+(?:really\s+|exactly\s+|"
+    shape("aversion", r"^(?P<obj>.+?)\s+(?:is|are|was|were)(?:n't|\s+not)\s+(?:really\s+|exactly\s+|"
        r"quite\s+|just\s+)?(?:my\s+(?:thing|cup of tea|style|scene|jam|vibe|kind of thing)|"
        r"for me)\b", "no", subject_first=True),
-    _f("attraction", r"^(?P<obj>.+?)\s+(?:is|are)\s+(?:totally\s+|really\s+|definitely\s+|"
+    shape("attraction", r"^(?P<obj>.+?)\s+(?:is|are)\s+(?:totally\s+|really\s+|definitely\s+|"
        r"always\s+|more\s+)?(?:(?:one of\s+)?my\s+(?:thing|jam|happy place|go-to|comfort zone|"
        r"guilty pleasures?|weakness|cup of tea|vibe|kind of thing|style|speed|pace|scene)|"
        r"right up my alley)\b", subject_first=True),
-    _f("attraction", r"^(?P<obj>.+?)\s+(?:really\s+|always\s+|just\s+)?(?:works?\s+(?:best|"
+    shape("attraction", r"^(?P<obj>.+?)\s+(?:really\s+|always\s+|just\s+)?(?:works?\s+(?:best|"
        r"better|well)\s+for\s+me|helps?\s+me\s+(?:focus|learn|relax|concentrate|remember|"
        r"unwind|sleep|recharge|stay motivated))\b", subject_first=True),
     # "Crowds stress me out", "Long drives bore me", "Gardening calms me down"
-    _f("attraction", r"^(?P<obj>.+?)\s+(?:really\s+|always\s+|just\s+|totally\s+|tends? to\s+)?"
+    shape("attraction", r"^(?P<obj>.+?)\s+(?:really\s+|always\s+|just\s+|totally\s+|tends? to\s+)?"
        r"(?:(?P<neg>stress(?:es)? me out|bores? me|puts? me off|freaks? me out|scares? me|"
        r"terrif(?:y|ies) me|drains? me|overwhelms? me|annoys? me|irritates? me|bothers? me|"
        r"gross(?:es)? me out|gives? me (?:a headache|headaches|anxiety|the creeps|hives|"
        r"migraines|heartburn))|relax(?:es)? me|calms? me(?: down)?|energi[sz]es? me|"
        r"inspires? me|excites? me|fascinates? me|recharges? me)\b", subject_first=True),
     # "For me, comfort is key"
-    _f("value", r"^for me,?\s+(?P<obj>.+?)\s+(?:is|are)\s+(?:really\s+|always\s+|absolutely\s+)?"
+    shape("value", r"^for me,?\s+(?P<obj>.+?)\s+(?:is|are)\s+(?:really\s+|always\s+|absolutely\s+)?"
        r"(?:key|essential|everything|a must|non-negotiable|important|crucial|the priority|"
        r"a priority|the most important thing)\b", subject_first=True),
-    _f("attraction", r"^(?P<obj>.+?)\s+(?:really\s+|just\s+|always\s+|(?P<neg>(?:doesn't|don't|"
+    shape("attraction", r"^(?P<obj>.+?)\s+(?:really\s+|just\s+|always\s+|(?P<neg>(?:doesn't|don't|"
        r"does not|do not|never)\s+(?:really\s+)?))?(?:(?:appeals?|speaks?|resonates?|agrees?|"
        r"sits? well)\s+(?:to|with)\s+me|(?:interests?|excites?)\s+me)\b", subject_first=True),
     # "Hiking is something I really enjoy", "Golf isn't something I care about"
-    _f("attraction", r"^(?P<obj>.+?)\s+(?:is|are)(?P<neg>n't|\s+not)?\s+(?:really\s+)?"
+    shape("attraction", r"^(?P<obj>.+?)\s+(?:is|are)(?P<neg>n't|\s+not)?\s+(?:really\s+)?"
        r"(?:something|anything|a thing)\s+(?:that\s+)?I\s+(?:(?:really|truly|genuinely|"
        r"always)\s+)?(?:enjoy|like|love|value|care (?:for|about)|'m (?:into|interested in)|"
        r"am (?:into|interested in)|look forward to)\b", subject_first=True),
     # "I'm happiest outdoors", "I feel most at home in small towns"
-    _f("attraction", rf"^(?:{_I_AM}(?:always\s+)?|i\s+(?:always\s+)?feel\s+)(?:happiest|most "
+    shape("attraction", rf"^(?:{I_AM}(?:always\s+)?|i\s+(?:always\s+)?feel\s+)(?:happiest|most "
        r"(?:relaxed|comfortable|alive|at home|at ease|at peace)|at my (?:best|happiest)|in my "
        r"element)\s+(?P<obj>(?:when|with|in|on|at|outdoors|outside|around|by)\b.*)",
        whole=True),
     # "I'm always up for X", "I'm much more into X", "I could watch X all day"
-    _f("attraction", rf"^{_I_AM}{_ADV}(?:(?:up|game|down)\s+for|(?:much\s+|a lot\s+|far\s+)?"
+    shape("attraction", rf"^{I_AM}{ADV}(?:(?:up|game|down)\s+for|(?:much\s+|a lot\s+|far\s+)?"
        r"more\s+(?:into|drawn to|interested in|of a fan of))\s+(?P<obj>.+)"),
-    _f("attraction", r"^i\s+could\s+(?:happily\s+)?(?:eat|watch|listen to|read|play|drink|"
+    shape("attraction", r"^i\s+could\s+(?:happily\s+)?(?:eat|watch|listen to|read|play|drink|"
        r"spend hours (?:on|in|with)?)\s*(?P<obj>.+?)\s+(?:all day|every day|forever|for hours|"
        r"all the time|on repeat|every single day)\b", whole=True),
     # "I've grown to love X", "I've come to appreciate X", "I've learned to avoid X"
-    _f("attraction", rf"^{_I_HAVE}(?:really\s+|slowly\s+|also\s+)*(?:grown|come|learned|learnt)"
+    shape("attraction", rf"^{I_HAVE}(?:really\s+|slowly\s+|also\s+)*(?:grown|come|learned|learnt)"
        r"\s+to\s+(?:love|appreciate|enjoy|like|value|prefer|(?P<neg>hate|dislike|avoid|dread|"
        r"distrust))\s+(?P<obj>.+)"),
     # "I find X relaxing" / "I find X overwhelming"
-    _f("attraction", rf"^i(?:\s+|'ve\s+|\s+have\s+)(?:always\s+|generally\s+|usually\s+)*"
-       rf"(?:(?<=have )|(?<='ve )|(?<=always )|(?<=generally )|(?<=usually ))?{_ADV}"
-       rf"(?:find|(?<=always )found)\s+(?P<obj>.+?)\s+(?:to be\s+)?{_DEGREE}"
-       rf"(?:(?P<neg>{_NEG_ADJ})|{_POS_ADJ})\b", whole=True),
+    shape("attraction", rf"^i(?:\s+|'ve\s+|\s+have\s+)(?:always\s+|generally\s+|usually\s+)*"
+       rf"(?:(?<=have )|(?<='ve )|(?<=always )|(?<=generally )|(?<=usually ))?{ADV}"
+       rf"(?:find|(?<=always )found)\s+(?P<obj>.+?)\s+(?:to be\s+)?{DEGREE}(?:more\s+)?"
+       rf"(?:(?P<neg>{NEG_ADJ})|{POS_ADJ})\b", whole=True),
     # "Flying makes me anxious", "Being outdoors makes me happy"
-    _f("attraction", rf"^(?P<obj>.+?)\s+(?:always\s+|really\s+|just\s+|tends? to\s+)?"
-       rf"(?:makes?|gets?)\s+me\s+{_DEGREE}(?:(?P<neg>{_NEG_ADJ})|{_POS_ADJ})\b",
+    shape("attraction", rf"^(?P<obj>.+?)\s+(?:always\s+|really\s+|just\s+|tends? to\s+)?"
+       rf"(?:makes?|gets?)\s+me\s+(?:feel\s+)?{DEGREE}(?:(?P<neg>{NEG_ADJ})|{POS_ADJ})\b",
        subject_first=True),
-    _f("attraction", rf"^i\s+{_ADV}get\s+{_DEGREE}(?:excited|enthusiastic|a (?:real\s+)?thrill|"
+    shape("attraction", rf"^i\s+{ADV}get\s+{DEGREE}(?:excited|enthusiastic|a (?:real\s+)?thrill|"
        r"a kick)\s+(?:about|by|from|out of|when)\s+(?P<obj>.+)"),
     # "I get seasick", "I get anxious in crowds"
-    _f("constraint", rf"^i\s+{_ADV}(?:get|feel|become)\s+{_DEGREE}(?P<obj>(?:sea|car|air|"
+    shape("constraint", rf"^i\s+{ADV}(?:get|feel|become)\s+{DEGREE}(?P<obj>(?:sea|car|air|"
        r"motion|travel)\s*sick(?:ness)?|claustrophobic|(?:anxious|nervous|overwhelmed|"
        r"uncomfortable|queasy|dizzy|stressed)\s+(?:in|around|on|when|with|about|during|"
        r"by)\s+.+)", "no", inferred=True),
     # "I suffer from migraines", "I was diagnosed with celiac disease"
-    _f("constraint", r"^i\s+(?:suffer from|live with|(?:was|have been|'ve been)\s+diagnosed "
+    shape("constraint", r"^i\s+(?:suffer from|live with|(?:was|have been|'ve been)\s+diagnosed "
        r"with)\s+(?P<obj>.+)", "no", inferred=True),
     # "I follow a plant-based diet", "I'm on a low-carb diet", "I keep kosher"
-    _f("diet", rf"^i(?:'m| am)?\s+{_ADV}(?:follow(?:ing)?|eat(?:ing)?|stick(?:ing)? to|"
+    shape("diet", rf"^i(?:'m| am)?\s+{ADV}(?:follow(?:ing)?|eat(?:ing)?|stick(?:ing)? to|"
        r"keep(?:ing)? to|maintain(?:ing)?|on|(?:try|trying) to (?:follow|eat|stick to))\s+"
        r"(?:a|an)\s+(?:(?:strict|strictly|mostly|mainly|largely|fully|entirely|primarily|"
        r"very)\s+)?(?P<obj>[\w-]+(?:\s+[\w-]+){0,2}?)\s+(?:diet|lifestyle|eating plan)\b",
        whole=True),
-    _f("diet", rf"^my\s+diet\s+is\s+{_ADV}(?P<obj>[\w-]+(?:\s+[\w-]+)?)$", whole=True),
-    _f("diet", rf"^i\s+{_ADV}(?:keep|eat|eat only|only eat)\s+(?P<obj>kosher|halal|"
+    shape("diet", rf"^my\s+diet\s+is\s+{ADV}(?P<obj>[\w-]+(?:\s+[\w-]+)?)$", whole=True),
+    shape("diet", rf"^i\s+{ADV}(?:keep|eat|eat only|only eat)\s+(?P<obj>kosher|halal|"
        r"plant-based|organic)\b", whole=True),
     # "I'm on a tight budget", "my budget is limited", "I can't afford X"
-    _f("budget", rf"^{_I_AM}{_ADV}(?:on|working with|sticking to|living on|working on)\s+"
-       rf"(?:a|an)\s+{_DEGREE}(?P<obj>tight|limited|strict|small|fixed|modest|shoestring|low|"
+    shape("budget", rf"^{I_AM}{ADV}(?:on|working with|sticking to|living on|working on)\s+"
+       rf"(?:a|an)\s+{DEGREE}(?P<obj>tight|limited|strict|small|fixed|modest|shoestring|low|"
        r"lean|student|restricted)\s+budget\b", "no", inferred=True, whole=True),
-    _f("budget", rf"^my\s+budget\s+is\s+{_DEGREE}(?P<obj>tight|limited|small|modest|low|fixed|"
+    shape("budget", rf"^my\s+budget\s+is\s+{DEGREE}(?P<obj>tight|limited|small|modest|low|fixed|"
        r"restricted)\b", "no", inferred=True, whole=True),
-    _f("budget", r"^money(?:'s| is)\s+(?:\w+\s+)?(?P<obj>tight)\b", "no", inferred=True,
+    shape("budget", r"^money(?:'s| is)\s+(?:\w+\s+)?(?P<obj>tight)\b", "no", inferred=True,
        whole=True),
-    _f("budget", r"^i\s+(?:really\s+)?(?:can't|cannot|can not)\s+(?:really\s+)?afford\s+"
+    shape("budget", r"^i\s+(?:really\s+)?(?:can't|cannot|can not)\s+(?:really\s+)?afford\s+"
        r"(?!to\b)(?P<obj>.+)", "no", inferred=True),
     # "I'm particular about X", "I'm very conscious of X"
-    _f("value", rf"^{_I_AM}{_DEGREE}(?:particular|picky|fussy|careful|conscious|mindful|"
+    shape("value", rf"^{I_AM}{DEGREE}(?:particular|picky|fussy|careful|conscious|mindful|"
        r"serious)\s+(?:about|of|with|when it comes to)\s+(?P<obj>.+)"),
-    _f("value", rf"^{_I_AM}{_DEGREE}(?P<obj>(?:eco|health|budget|cost|price|environmentally|"
+    shape("value", rf"^{I_AM}{DEGREE}(?P<obj>(?:eco|health|budget|cost|price|environmentally|"
        r"environment|safety|privacy|style|fashion|quality)[- ]conscious)\b", whole=True),
     # "I have a severe nut allergy", "I have a gluten intolerance"
-    _f("allergy", r"^i\s+have\s+(?:an?\s+)?(?:(?:severe|mild|bad|serious|slight|strong|"
+    shape("allergy", r"^i\s+have\s+(?:an?\s+)?(?:(?:severe|mild|bad|serious|slight|strong|"
        r"life-threatening|deadly)\s+)?(?P<obj>[\w-]+(?:\s+[\w-]+)?)\s+(?:allergy|allergies|"
        r"intolerance|sensitivity)\b", "no", whole=True),
     # "I'm trying to cut down on sugar", "I've given up meat", "I'm trying to eat more greens"
-    _f("constraint", rf"^i\s+{_ADV}(?:need|have|must)\s+(?:to\s+)?(?:avoid|stay\s+away\s+from|"
+    shape("constraint", rf"^i\s+{ADV}(?:need|have|must)\s+(?:to\s+)?(?:avoid|stay\s+away\s+from|"
        r"steer\s+clear\s+of|limit|watch|be\s+careful\s+(?:with|about))\s+(?P<obj>.+)", "no"),
-    _f("constraint", rf"^(?:{_I_AM}{_ADV}(?:trying|working|attempting|doing my best)\s+to\s+|"
-       rf"i\s+{_ADV}(?:try|want)\s+to\s+)(?:cut\s+(?:down|back)\s+on|avoid|limit|"
+    shape("constraint", rf"^(?:{I_AM}{ADV}(?:trying|working|attempting|doing my best)\s+to\s+|"
+       rf"i\s+{ADV}(?:try|want)\s+to\s+)(?:cut\s+(?:down|back)\s+on|avoid|limit|"
        r"reduce|quit|stay\s+away\s+from|give\s+up|eat\s+less|drink\s+less|stop\s+eating|"
        r"stop\s+drinking|steer\s+clear\s+of|watch)\s+(?P<obj>.+)", "no", inferred=True),
-    _f("constraint", rf"^(?:{_I_HAVE}|i\s+)(?:recently\s+|just\s+|also\s+|completely\s+)?"
+    shape("constraint", rf"^(?:{I_HAVE}|i\s+)(?:recently\s+|just\s+|also\s+|completely\s+)?"
        r"(?:cut\s+out|given\s+up|gave\s+up|quit|stopped\s+eating|stopped\s+drinking|"
        r"cut\s+back\s+on|sworn\s+off|swore\s+off)\s+(?P<obj>.+)", "no", inferred=True),
-    _f("constraint", rf"^{_I_AM}{_ADV}(?:trying|working|attempting)\s+to\s+(?:eat|drink|get|"
+    shape("constraint", rf"^{I_AM}{ADV}(?:trying|working|attempting)\s+to\s+(?:eat|drink|get|"
        r"include|add|be|live|shop|travel|dress|stay)\s+more\s+(?P<obj>.+)", inferred=True),
     # "I only wear natural fabrics", "I mostly shop second-hand"
-    _f("habit", r"^i\s+(?:(?:usually|generally|pretty much|almost|now|also)\s+)?(?:only|mostly|"
+    shape("habit", r"^i\s+(?:(?:usually|generally|pretty much|almost|now|also)\s+)?(?:only|mostly|"
        r"mainly|exclusively|primarily|strictly)\s+(?P<obj>(?:eat|wear|buy|use|watch|drink|read|"
        r"fly|stay|shop|listen|play|cook|travel|drive|book|order|choose|go for|stick to|stick "
        r"with)\b.+)", inferred=True),
     # "I usually cycle to work", "I never eat after 8", "I'm used to early mornings"
-    _f("habit", r"^i\s+(?:also\s+|just\s+|still\s+|pretty much\s+|almost\s+)?(?:usually|always|"
+    shape("habit", r"^i\s+(?:also\s+|just\s+|still\s+|pretty much\s+|almost\s+)?(?:usually|always|"
        r"often|normally|typically|generally|tend to|regularly|mostly|frequently|"
        r"(?P<neg>never|rarely|seldom|hardly ever|almost never))\s+(?P<obj>.+)", inferred=True),
-    _f("habit", rf"^(?:{_I_AM}{_ADV}(?:used|accustomed)\s+to|{_I_AM}in the habit of|"
+    shape("habit", rf"^(?:{I_AM}{ADV}(?:used|accustomed)\s+to|{I_AM}in the habit of|"
        r"i\s+make\s+(?:it\s+)?a\s+(?:point|habit)\s+(?:of|to)|i\s+(?:always\s+)?make\s+sure\s+"
        r"(?:to|that i|i))\s+(?P<obj>.+)", inferred=True),
-    _f("habit", r"^(?:every|each)\s+(?:single\s+)?(?:day|morning|evening|night|week|weekend|"
+    shape("habit", r"^(?:every|each)\s+(?:single\s+)?(?:day|morning|evening|night|week|weekend|"
        r"summer|winter|year|month)\s*,?\s+i\s+(?:usually\s+|always\s+)?(?P<obj>.+)",
        inferred=True, whole=True),
-    _f("habit", r"^i\s+(?!(?:was|were|had|did|went|would|could|should|will|'ll|might)\b)"
+    shape("habit", r"^i\s+(?!(?:was|were|had|did|went|would|could|should|will|'ll|might)\b)"
        r"(?P<obj>\w+\s.+?)\s+(?:every\s+(?:single\s+)?(?:day|morning|evening|night|week|"
        r"weekend|month|summer|winter|year)|(?:once|twice|(?:two|three|four|five|a few|several)"
        r"\s+times)\s+a\s+(?:day|week|month|year)|most\s+(?:days|mornings|evenings|weekends)|"
        r"on\s+weekends|daily|weekly)\b", inferred=True, whole=True),
     # "I'm someone who needs quiet mornings", "I'm the kind of traveller who packs light"
-    _f("trait", rf"^{_I_AM}(?P<neg>not\s+)?(?:(?:really|definitely|very much|just|always|"
+    shape("trait", rf"^{I_AM}(?P<neg>not\s+)?(?:(?:really|definitely|very much|just|always|"
        r"generally)\s+)?(?:someone|somebody|a person|one of those people|the (?:kind|type|sort) of [\w-]+)\s+"
        r"(?:who|that)\s+(?P<obj>.+)", inferred=True),
     # "I'm a visual learner", "I'm a picky eater", "I'm a light sleeper"
-    _f("trait", rf"^{_I_AM}(?P<neg>not\s+)?(?:really\s+|definitely\s+|more of\s+|kind of\s+)?"
+    shape("trait", rf"^{I_AM}(?P<neg>not\s+)?(?:really\s+|definitely\s+|more of\s+|kind of\s+)?"
        r"(?:a|an)\s+(?P<obj>(?:[\w-]+\s+){1,2}(?:learner|eater|sleeper|reader|traveler|"
        r"traveller|thinker|planner|shopper|spender|saver|cook|walker|riser))"
        r"(?=\s*(?:[,;]|$|\s+(?:and|but|so|because|since|who)\b))", inferred=True),
     # "I'm a morning person", "I'm a huge coffee lover", "I'm not a beach person"
-    _f("trait", rf"^{_I_AM}(?P<neg>not\s+(?:really\s+|exactly\s+)?(?:much of\s+)?)?(?:more of\s+|"
+    shape("trait", rf"^{I_AM}(?:just\s+|honestly\s+|simply\s+)?(?P<neg>not\s+(?:really\s+|"
+       r"exactly\s+)?(?:much of\s+)?)?(?:more of\s+|"
        r"definitely\s+|really\s+|very much\s+|totally\s+|such\s+|kind of\s+|kinda\s+|"
        r"a bit of\s+|quite\s+|always been\s+)?(?:a|an)\s+(?P<obj>(?:[\w-]+\s+){0,3}?"
-       rf"(?:{_TRAIT_NOUN}))(?:\s+at heart)?(?=\s*(?:[,;]|$|\s+(?:and|but|so|because|since)\b))",
+       rf"(?:{TRAIT_NOUN}))(?:\s+at heart)?(?=\s*(?:[,;]|$|\s+(?:and|but|so|because|since)\b))",
        inferred=True),
-    _f("trait", rf"^{_I_AM}{_DEGREE}(?P<obj>outdoorsy|adventurous|introverted|extroverted|"
+    shape("trait", rf"^{I_AM}{DEGREE}(?P<obj>outdoorsy|adventurous|introverted|extroverted|"
        r"frugal|thrifty|sporty|artsy|crafty|spontaneous|(?P<neg>squeamish|claustrophobic|"
        r"risk-averse))\b", inferred=True, whole=True),
 )
@@ -371,7 +335,7 @@ _EPISTEMIC = re.compile(
     r"i(?:'ve| have)\s+(?:always\s+|recently\s+|also\s+)*(?:realized|realised|noticed|found|"
     r"discovered|learned|learnt|come to realize|come to realise)|i\s+(?:realized|realised|"
     r"noticed|discovered|(?:do\s+)?(?:think|feel(?:\s+like)?|guess|believe|know|suppose|"
-    r"find)))(?:\s*,?\s*(?:that\s+)?(?=(?:i|i'm|i've|my|nothing|there's)\b)|$)",
+    r"find))|(?:it|this|that)\s+reminds\s+me\s+(?:of\s+)?(?:how|that))(?:\s*,?\s*(?:that\s+)?(?=(?:i|i'm|i've|my|nothing|there's)\b)|$)",
     re.I,
 )
 _TRANSIENT = re.compile(
@@ -416,7 +380,7 @@ def implied_preference(clause: str) -> Hit | None:
     text = _SOFTENER.sub("", clause.strip().rstrip(".!"))
     if _HYPOTHETICAL.match(text) or _HYPOTHETICAL_INSIDE.search(text):
         return None
-    for family in _FAMILIES:
+    for family in (*_FAMILIES, *STANCE_FAMILIES):
         m = family.pattern.match(text)
         if m is None:
             continue
@@ -475,7 +439,7 @@ def _unwrap(clause: str) -> str | None:
     return inner[0].upper() + inner[1:] if inner else None
 
 
-def _hit(family: _Family, m: re.Match[str], text: str) -> Hit | None:
+def _hit(family: Family, m: re.Match[str], text: str) -> Hit | None:
     raw = m.group("obj")
     if family.subject_first:
         obj = raw.strip(" ,")
@@ -583,7 +547,7 @@ _TRAIT_HEAD = re.compile(
 )
 
 
-def _key_phrase(family: _Family, obj: str) -> str:
+def _key_phrase(family: Family, obj: str) -> str:
     """The object a conflict key names: "huge coffee lover" → "coffee"."""
     obj = re.split(r",\s*(?:especially|particularly|such as|including|notably|mainly|mostly|even)\b", obj)[0]
     obj = re.sub(

@@ -89,7 +89,7 @@ PATTERNS = {
         re.I,
     ),
     "prefer_over": re.compile(
-        r"^i\s+(?:generally\s+|usually\s+|much\s+|really\s+|definitely\s+|strongly\s+|always\s+|would\s+)?prefer\s+(.+?)\s+(?:over|to|rather than|instead of|more than|than)\s+(.+)",
+        r"^i\s+(?:generally\s+|usually\s+|much\s+|really\s+|definitely\s+|strongly\s+|always\s+|would\s+)?prefer\s+((?:(?!\b(?:since|because|as|so|but|while|though|although|due)\b).)+?)(?<!\bclose)(?<!\bnext)(?<!\bcloser)\s+(?:over|to(?!\s+(?:avoid|keep|help|make|get|save|stay|be|reduce|relax|unwind|decompress|prevent|ensure|minimi[sz]e|maximi[sz]e|protect|stop|start|focus|clear)\b)|rather than|instead of|more than|than)\s+(.+)",
         re.I,
     ),
     "rather": re.compile(r"^i(?:'d| would)\s+(?:much\s+)?rather\s+(.+?)(?:\s+than\s+(.+))?$", re.I),
