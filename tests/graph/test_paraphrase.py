@@ -17,7 +17,13 @@ from langmem_extract.graph.paraphrase import (
 from langmem_extract.graph.state import DEFAULT_SIMILARITY_THRESHOLD
 from langmem_extract.schema import Action
 from tests.graph.helpers import active
-from tests.graph.paraphrase_pairs import DIFFERENT, SAME, decisions
+from tests.graph.paraphrase_pairs import (
+    DIFFERENT,
+    HELDOUT2_DIFFERENT,
+    HELDOUT2_SAME,
+    SAME,
+    decisions,
+)
 
 NS = ("memories", "paraphrase")
 
@@ -26,6 +32,12 @@ def test_the_labelled_set_is_large_and_balanced() -> None:
     assert len(SAME) + len(DIFFERENT) >= 150
     assert min(len(SAME), len(DIFFERENT)) >= 60
     assert len(set(SAME) | set(DIFFERENT)) == len(SAME) + len(DIFFERENT)
+
+
+def test_the_second_held_out_set_is_balanced_and_new() -> None:
+    pairs = set(HELDOUT2_SAME) | set(HELDOUT2_DIFFERENT)
+    assert len(HELDOUT2_SAME) == len(HELDOUT2_DIFFERENT) and len(pairs) >= 60
+    assert not pairs & (set(SAME) | set(DIFFERENT))
 
 
 def test_merge_precision_on_the_labelled_set(e5_embeddings: Embeddings) -> None:

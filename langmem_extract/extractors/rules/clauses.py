@@ -30,7 +30,8 @@ _LEADING_FILLER = re.compile(
     r"anyway|anyways|honestly|haha|lol|wow|um|uh|hmm|plus|fyi|guess what|you know what|"
     r"just so you know|for (?:the )?record|for context|fun fact|also worth noting|"
     r"to be honest|tbh|good news|great news|sure|thanks|thank you|omg|woohoo|ah|aw|aww)"
-    r"\b[,!.:]*\s*|(?!actually\b)[a-z]+ly,\s*|(?:due to|because of|given|as (?:a|an)|for (?:ethical|health|religious|medical|environmental) reasons)\b[^,]{0,80},\s*)+",
+    r"\b[,!.:]*\s*|(?:thanks|thank you)(?: so much)? for (?:asking|sharing|the \w+|your \w+)[,!.]+\s*|"
+    r"(?!actually\b)[a-z]+ly,\s*|(?:due to|because of|given|as (?:a|an)|for (?:ethical|health|religious|medical|environmental) reasons)\b[^,]{0,80},\s*)+",
     re.I,
 )
 _CORRECTION_LEAD = re.compile(
@@ -67,13 +68,59 @@ def split_clauses(text: str) -> list[tuple[str, bool]]:
     """Split a message into clauses, stripping fillers; flag correction markers."""
     out: list[tuple[str, bool]] = []
     for sentence in _SENTENCE_SPLIT.split(text):
-        for raw in _lead_ins_joined(_CLAUSE_SPLIT.split(sentence)):
+        for raw in _lead_ins_joined(_clause_parts(sentence)):
             clause, correction = _strip_lead(raw.strip(" \t\"'()*-"))
-            clause = _TRAILING.sub("", clause).strip()
+            clause = _TAG_QUESTION.sub("", _TRAILING.sub("", clause)).strip()
             clause = _restore_subject(clause)
             if clause:
                 out.append((clause[0].upper() + clause[1:], correction))
     return out
+
+
+# "…, shouldn't I" / "…, isn't it": a tag question asks nothing new.
+_TAG_QUESTION = re.compile(
+    r",?\s+(?:isn't|aren't|wasn't|weren't|don't|doesn't|didn't|haven't|hasn't|hadn't|"
+    r"shouldn't|wouldn't|couldn't|can't|won't)\s+(?:I|you|we|it|they|he|she|there)\s*[?!.]*$"
+)
+# A verb of a clause's own: a finite form, so "My teammates believing in me and my love …
+# keep me going" is one subject, not two clauses.
+_FINITE = re.compile(
+    r"\b(?:am|is|are|was|were|has|have|had|do|does|did|will|would|can|could|should|may|"
+    r"might|must|I'm|I've|I'll|I'd|it's|that's|[a-z]+n't|[a-z]{3,}ed)\b|"
+    r"\b(?:I|we|you|they|he|she)\s+[a-z]+",
+)
+# A prepositional phrase closing the left part of a comma split belongs to the clause
+# after it: "so with hard work, we can make it" → "with hard work, we can make it".
+_PREP_TAIL = re.compile(
+    r"(?:,?\s+(?:so|and|but)\s+|\s+)(?P<tail>(?:with|through|after|by|despite|without)\s+"
+    r"[^,]{3,60})$"
+)
+
+
+def _clause_parts(sentence: str) -> list[str]:
+    """The clauses of one sentence: split before a new first-person subject, except
+    after a subject that has no verb yet ("My sister and my mom live here") or where the
+    left part ends in a phrase leading into the next clause."""
+    parts: list[str] = []
+    last = 0
+    for m in _CLAUSE_SPLIT.finditer(sentence):
+        left = sentence[last : m.start()]
+        if not left.strip():
+            continue
+        joiner = m.group(0).strip(" ,").lower()
+        if joiner in {"and", "or"} and not _FINITE.search(left) and len(left.split()) > 1:
+            continue  # a coordinated subject: "my teammates … and my love for … keep me"
+        tail = _PREP_TAIL.search(left) if not joiner else None
+        if tail and not _FINITE.search(tail.group("tail")):
+            if len(left[: tail.start()].split()) <= 3:
+                continue  # "I'm sure with my hard work, I can …": one statement
+            parts.append(left[: tail.start()])
+            last += tail.start("tail")  # the phrase opens the next clause
+            continue
+        parts.append(re.sub(r"(?:\s*[-—–,]\s*|\s+)even$", "", left))  # "… again - even though"
+        last = m.end()
+    parts.append(sentence[last:])
+    return [p for p in parts if p.strip()]
 
 
 _LEAD_IN = re.compile(

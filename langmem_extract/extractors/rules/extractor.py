@@ -211,8 +211,12 @@ class RuleExtractor:
                 named or clause, correction, subject, ref, message, [*earlier, *out], addressee,
                 to_assistant, prior_text, inherited, context_text,
             )  # fmt: skip
-            if named is None and cand is not None and cand.type not in PREFERENCE_LIKE_TYPES:
-                cand = None  # "they" names nobody; a stated preference is kept all the same
+            if (
+                named is None
+                and cand is not None
+                and (cand.type not in PREFERENCE_LIKE_TYPES or _THEY.search(cand.content))
+            ):
+                cand = None  # "they" names nobody; a preference is kept when it does not say it
             if cand is None:
                 if _fallback_worthy(clause, self.min_generic_words):
                     unmatched.append((clause, named))
@@ -336,7 +340,7 @@ class RuleExtractor:
             if not hit.rewritten and hit.content == body:
                 content = finish(agree(third_person(clause, subject, addressee), subject))
             else:
-                content = finish(f"{content.rstrip('.')} {time_ref.phrase}")
+                content = finish(f"{content.rstrip('.')} {_mid(time_ref.phrase)}")
         elif time_ref is not None:
             event_time = time_ref.when
             signals.append("dated")
@@ -401,6 +405,21 @@ class RuleExtractor:
         )
 
 
+def _mid(phrase: str) -> str:
+    """A time phrase said first ("Last week, …") moved to the end: "… last week"."""
+    return (
+        phrase[:1].lower() + phrase[1:]
+        if re.match(r"(?:Last|Next|This|In|On)\b", phrase)
+        else phrase
+    )
+
+
+def _bare_brackets(text: str) -> str:
+    """Brackets a referent added ("They [my turtles]") dropped; a photo caption kept."""
+    return re.sub(r"\[(?!shares\b)([^\]]*)\]", r"\1", text)
+
+
+_THEY = re.compile(r"\b(?:[Tt]hey|[Tt]hem|[Tt]hey're|[Tt]hey've)\b")
 # Praise, thanks and wishes aimed at the other person say nothing about the speaker.
 _SMALL_TALK = re.compile(
     r"^(?:that(?:'s| is| was| sounds| must)|this (?:is|was|sounds)|it(?:'s| is) (?:so |really )?"
@@ -436,9 +455,7 @@ def _fallback_candidate(
     2023"), and the first one dates the memory; otherwise the message's time does."""
     context_text = earlier[0]
     names = tuple(n for n in (subject, addressee) if n)
-    grounded = [
-        ground_text(named.replace("[", "").replace("]", ""), ref) for _, named in clauses if named
-    ]
+    grounded = [ground_text(_bare_brackets(named), ref) for _, named in clauses if named]
     said = " ".join(
         well_formed(
             resolve_pronouns(
