@@ -82,6 +82,36 @@ def test_look_alikes_are_not_paraphrases_however_close_their_vectors(a: str, b: 
     assert not is_paraphrase(Statement(a), Statement(b), 0.999, 0.93)
 
 
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("User lives with their parents.", "User lives near their parents."),
+        ("User works with their brother.", "User works for their brother."),
+        ("User sits behind the manager.", "User sits beside the manager."),
+        ("User cooks for friends.", "User cooks with friends."),
+    ],
+)
+def test_another_preposition_is_another_relation(a: str, b: str) -> None:
+    # the vectors as close as can be: the preposition decides
+    assert not is_paraphrase(Statement(a), Statement(b), 0.999, 0.93)
+
+
+def test_one_relation_stated_and_learning_as_studying_still_merge() -> None:
+    # the same preposition, or one text stating none, leaves the words to decide
+    assert is_paraphrase(
+        Statement("User lives with their parents."),
+        Statement("User lives with their parents!"),
+        0.99,
+        0.93,
+    )
+    assert is_paraphrase(
+        Statement("User's timezone is PST."), Statement("User is in the PST timezone."), 0.99, 0.93
+    )
+    assert is_paraphrase(
+        Statement("User is learning Welsh."), Statement("User is studying Welsh."), 0.99, 0.93
+    )
+
+
 def test_attribute_keys_fold_spelling_and_known_equivalents() -> None:
     assert canonical_attribute("favorite:colour") == canonical_attribute("favourite:color")
     assert same_value("a flat", "an apartment") and not same_value("Leeds", "York")

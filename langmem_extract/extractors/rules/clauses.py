@@ -26,11 +26,13 @@ _CLAUSE_SPLIT = re.compile(
 _LEADING_FILLER = re.compile(
     r"^(?:(?:please\s+)?(?:remember|note|keep in mind|bear in mind|don't forget|do not forget)"
     r"(?:\s+that)?(?=\s+(?:i|i'm|i've|my|we)\b)\s*|"
+    r"(?:thanks|thank you)(?: so much)? for (?:asking|sharing|(?:the|your|all the|all your)"
+    r"(?:\s+\w+){1,3})(?:[,!.]+\s*|$)|"
     r"(?:oh|well|so|also|and|but|hey|hi|hello|yeah|yep|yup|yes|ok|okay|btw|by the way|"
     r"anyway|anyways|honestly|haha|lol|wow|um|uh|hmm|plus|fyi|guess what|you know what|"
     r"just so you know|for (?:the )?record|for context|fun fact|also worth noting|"
     r"to be honest|tbh|good news|great news|sure|thanks|thank you|omg|woohoo|ah|aw|aww)"
-    r"\b[,!.:]*\s*|(?:thanks|thank you)(?: so much)? for (?:asking|sharing|the \w+|your \w+)[,!.]+\s*|"
+    r"\b[,!.:]*\s*|"
     r"(?!actually\b)[a-z]+ly,\s*|(?:due to|because of|given|as (?:a|an)|for (?:ethical|health|religious|medical|environmental) reasons)\b[^,]{0,80},\s*)+",
     re.I,
 )
@@ -96,6 +98,15 @@ _PREP_TAIL = re.compile(
     r"[^,]{3,60})$"
 )
 
+# A lead whose clause goes on past the comma: "I'm sure if I keep pushing, I'll make it".
+_COMPLEMENT_LEAD = re.compile(
+    r"^(?:I'm|I am|I was)\s+(?:so\s+|really\s+|pretty\s+)?(?:sure|certain|confident|positive|"
+    r"convinced)\b.*\b(?:if|when|once|with|as long as|because)\b|"
+    r"^I\s+(?:just\s+|really\s+)?(?:think|know|bet|guess|hope|believe|feel|knew|thought|figured)"
+    r"\s+(?:that\s+)?(?:if|when|once|as long as)\b",
+    re.I,
+)
+
 
 def _clause_parts(sentence: str) -> list[str]:
     """The clauses of one sentence: split before a new first-person subject, except
@@ -108,12 +119,14 @@ def _clause_parts(sentence: str) -> list[str]:
         if not left.strip():
             continue
         joiner = m.group(0).strip(" ,").lower()
-        if joiner in {"and", "or"} and not _FINITE.search(left) and len(left.split()) > 1:
+        if (joiner in {"and", "or"} and not _FINITE.search(left) and len(left.split()) > 1) or (
+            re.search(r"\b(?:and|,)\s+me$", left)  # ", and me and my team had a blast"
+        ):
             continue  # a coordinated subject: "my teammates … and my love for … keep me"
+        if not joiner and _COMPLEMENT_LEAD.match(left.strip()):
+            continue  # "I'm sure if I keep pushing, I'll get there": one statement
         tail = _PREP_TAIL.search(left) if not joiner else None
         if tail and not _FINITE.search(tail.group("tail")):
-            if len(left[: tail.start()].split()) <= 3:
-                continue  # "I'm sure with my hard work, I can …": one statement
             parts.append(left[: tail.start()])
             last += tail.start("tail")  # the phrase opens the next clause
             continue

@@ -254,8 +254,11 @@ def resolve_plural(clause: str, here: str, before: str = "") -> str | None:
             return f"{clause[: m.start()]}{said}{clause[m.end() :]}"
         if phrases:
             break
-    # A lone "their" ("wildlife and their habitats") reads on its own; "they"/"them" do not.
-    if all(p.group(0).lower() in {"their", "theirs"} for p in _PLURAL_PRONOUN.finditer(clause)):
+    # A lone "their" ("wildlife and their habitats") reads on its own; "they"/"them" do not,
+    # nor a "Their" that opens the clause ("Their encouragement keeps me going").
+    if m.start() > 0 and all(
+        p.group(0).lower() in {"their", "theirs"} for p in _PLURAL_PRONOUN.finditer(clause)
+    ):
         return clause
     return None
 
@@ -317,3 +320,25 @@ def bracket_referents(
 
 def _antecedents_in(text: str, subject: str, addressee: str | None) -> bool:
     return bool(antecedents(text, subject, addressee))
+
+
+_THEY = re.compile(r"\b(?:[Tt]hey|[Tt]hem|[Tt]hey're|[Tt]hey've)\b")
+# A pronoun the earlier turns gave no name to: no "[…]" after it.
+_OPENS_UNNAMED = re.compile(
+    r"^(?:They|They're|They've|They'll|Their|She|He|Her|His)\b(?!'?\w*\s*\[)"
+)
+
+
+def says_they(text: str) -> bool:
+    """``text`` says "they"/"them" (a plural that needs a name)."""
+    return bool(_THEY.search(text))
+
+
+def opens_unnamed(quote: str) -> bool:
+    """A quote opening with a pronoun no earlier turn named ("They always support me")."""
+    return bool(_OPENS_UNNAMED.match(quote))
+
+
+def unbracketed(text: str) -> str:
+    """Brackets a referent added ("They [my turtles]") dropped; a photo caption kept."""
+    return re.sub(r"\[(?!shares\b)([^\]]*)\]", r"\1", text)

@@ -224,6 +224,34 @@ _PAST_CUE = re.compile(
 _PREPOSITIONS = frozenset(["before", "after", "around", "about", "during", "since", "until"])
 
 
+_BARE_AUX = frozenset(
+    [
+        "can",
+        "could",
+        "will",
+        "would",
+        "do",
+        "did",
+        "am",
+        "was",
+        "have",
+        "had",
+        "should",
+        "must",
+        "might",
+        "may",
+    ]
+)
+
+
+def _bare_aux(match: re.Match[str]) -> bool:
+    """ "I" with nothing after it but an auxiliary: "… however I can." """
+    verb = match.groupdict().get("verb")
+    return (
+        bool(verb) and verb.lower() in _BARE_AUX and not match.string[match.end() :].strip(" .!?")
+    )
+
+
 # "our" before what everyone around shares is "the" ("stick up for the community"); before
 # a household's own, the speaker's ("cherish Melanie's family").
 _SHARED = (
@@ -272,8 +300,7 @@ def third_person(text: str, subject: str, addressee: str | None = None) -> str:
         # "they" right after the subject ("User thinks they might"); further on, the name
         # again ("… proud of how far Caroline has come"), which no other "they" can take.
         later = _named(len(done), done) and (
-            len(done[done.index(subject) :].split()) <= 4
-            or len(match.string[match.end() :].split()) <= 1  # "… when they can."
+            len(done[done.index(subject) :].split()) <= 4 or _bare_aux(match)  # "… when they can."
         )
         for i, (_, third, plural) in enumerate(_I_CONTRACTION_FORMS):
             if match.group(f"c{i}"):
@@ -317,7 +344,13 @@ def third_person(text: str, subject: str, addressee: str | None = None) -> str:
 
     out = re.sub(r"\b[Mm]y\b", _owner, out)
     out = re.sub(r"\b(?:me|Me)\b", subject, out)  # "let them know" would name nobody
-    out = re.sub(r"\b(?:myself|ourselves)\b", "themselves", out, flags=re.I)
+    out = re.sub(r"\bmyself\b", "themselves", out, flags=re.I)
+    # "ourselves" with no group named is anyone: "so freeing to express oneself"
+    out = re.sub(
+        r"\b[Oo]urselves\b",
+        lambda m: "themselves" if _group_before(m, subject) else "oneself",
+        out,
+    )
     out = re.sub(
         r"\bmine\b", lambda m: "theirs" if _named(m.start(), m.string) else f"{subject}'s", out
     )
@@ -471,6 +504,15 @@ def _is_present_third(word: str) -> bool:
         if base and low.endswith("s") and is_base_verb(base) and _conjugate(base) == low:
             return True
     return False
+
+
+def mid_sentence(phrase: str) -> str:
+    """A time phrase said first ("Last week, …") moved to the end: "… last week"."""
+    return (
+        phrase[:1].lower() + phrase[1:]
+        if re.match(r"(?:Last|Next|This|In|On)\b", phrase)
+        else phrase
+    )
 
 
 def finish(text: str) -> str:

@@ -224,6 +224,8 @@ def _finite(word: str) -> bool:
     low = word.lower()
     if low in _AUX or low in PAST_IRREGULAR or low in _PAST_MORE or low.endswith("n't"):
         return True
+    if low in {"sounds", "seems", "looks", "feels"}:
+        return True
     if len(low) > 4 and low.endswith("ed"):
         return True
     if low.endswith("ies") and low[:-3] + "y" in BASE_VERBS:
