@@ -11,7 +11,7 @@ from langmem_extract.extractors.base import ExtractContext
 from langmem_extract.extractors.rules import RuleExtractor, third_person
 from langmem_extract.extractors.rules.clauses import split_clauses
 from langmem_extract.extractors.rules.coreference import resolve_plural
-from langmem_extract.extractors.rules.grammar import agree
+from langmem_extract.extractors.rules.grammar import agree, clean_text
 from langmem_extract.extractors.rules.wellformed import well_formed
 from langmem_extract.messages import normalize_messages
 from langmem_extract.schema import Candidate
@@ -231,3 +231,59 @@ def test_learning_a_subject_is_a_study_and_near_is_no_address() -> None:
     assert not [c for c in chat(("Ada", "I'm learning to swim.")) if c.attribute == "studies"]
     (place,) = [c for c in chat(("Ada", "I live near Porto.")) if c.attribute == "location"]
     assert place.value == "Porto"
+
+
+def test_myself_before_the_name_is_the_name_and_prefixed_pasts_stay() -> None:
+    assert third_person("There's nothing like seeing myself improve.", "Ada") == (
+        "There's nothing like seeing Ada improve."
+    )
+    assert third_person("I retook the driving test.", "Ada") == "Ada retook the driving test."
+    assert third_person("I overslept again.", "Ada") == "Ada overslept again."
+    # controls: after the name, "themselves"; a present verb still agrees
+    assert third_person("I pushed myself hard.", "Ada") == "Ada pushed themselves hard."
+    assert third_person("I restore old radios.", "Ada") == "Ada restores old radios."
+
+
+def test_a_day_as_subject_and_a_dropped_aux_before_gonna() -> None:
+    assert clean_text("Tomorrow's gonna be a long day.") == "Tomorrow is gonna be a long day."
+    assert agree("Ada has been saving hard and gonna buy a van.", "Ada") == (
+        "Ada has been saving hard and is gonna buy a van."
+    )
+    # control: a possessive "tomorrow's" stays
+    assert clean_text("Tomorrow's weather looks grim.") == "Tomorrow's weather looks grim."
+
+
+def test_so_much_keeps_its_so_and_a_dropped_wont_gets_its_subject() -> None:
+    assert clauses("So much fun to paint with you.") == ["So much fun to paint with you"]
+    assert clauses("Won't let the weather stop me.") == ["I won't let the weather stop me"]
+    # control: a filler "so" still goes
+    assert clauses("So I adopted a cat.") == ["I adopted a cat"]
+
+
+def test_asking_back_and_a_bare_trailing_name_are_dropped() -> None:
+    assert clauses("I'm all about these pastries, let me know what you think!") == [
+        "I'm all about these pastries"
+    ]
+    assert well_formed("Ada loves the idea Bo.", ("Ada", "Bo")) == "Ada loves the idea."
+    # control: a name after a preposition is an object
+    assert well_formed("Ada went to the market with Bo.", ("Ada", "Bo")) == (
+        "Ada went to the market with Bo."
+    )
+    assert not said_by("Ada", "Bo, awesome news that you got the flat!")
+
+
+def test_a_verb_or_an_interjection_is_no_antecedent_for_them() -> None:
+    # "reminds" is a verb, so "them" must be named from the message: nobody, so None
+    assert resolve_plural("That photo reminds me of the support from them", "Hi.", "") is None
+    assert (
+        resolve_plural(
+            "They've been with me for years",
+            "Cheers for the tip. These are my lucky running shoes. ",
+            "",
+        )
+        == "My lucky running shoes have been with me for years"
+    )
+    # control: a plural noun after a determiner names them
+    assert resolve_plural("I love my plants and water them daily", "", "") == (
+        "I love my plants and water them daily"
+    )

@@ -28,7 +28,7 @@ _LEADING_FILLER = re.compile(
     r"(?:\s+that)?(?=\s+(?:i|i'm|i've|my|we)\b)\s*|"
     r"(?:thanks|thank you)(?: so much)? for (?:asking|sharing|(?:the|your|all the|all your)"
     r"(?:\s+\w+){1,3})(?:[,!.]+\s*|$)|"
-    r"(?:oh|well|so|also|and|but|hey|hi|hello|yeah|yep|yup|yes|ok|okay|btw|by the way|"
+    r"(?:oh|well|so(?!\s+(?:much|many|far|long|little|few)\b)|also|and|but|hey|hi|hello|yeah|yep|yup|yes|ok|okay|btw|by the way|"
     r"anyway|anyways|honestly|haha|lol|wow|um|uh|hmm|plus|fyi|guess what|you know what|"
     r"just so you know|for (?:the )?record|for context|fun fact|also worth noting|"
     r"to be honest|tbh|good news|great news|sure|thanks|thank you|omg|woohoo|ah|aw|aww)"
@@ -60,7 +60,7 @@ _SUBJECTLESS = re.compile(
     r"visited|trying|planning|hoping|thinking|working|looking|getting|starting|researching|"
     r"heading|learning|reading|painting|writing|taking|doing|spending|considering|saving|"
     r"training|practicing|practising|volunteering|studying|preparing|organizing|organising|"
-    r"signed|decided|picked|adopted|met|finally|recently|still|even|"
+    r"signed|decided|picked|adopted|met|finally|recently|still|even|won't|can't|couldn't|"
     r"[a-z]+ed(?=\s+(?:my|a|an|the|some|our|this|these|those)\b))\b",
     re.I,
 )
@@ -73,6 +73,7 @@ def split_clauses(text: str) -> list[tuple[str, bool]]:
         for raw in _lead_ins_joined(_clause_parts(sentence)):
             clause, correction = _strip_lead(raw.strip(" \t\"'()*-"))
             clause = _TAG_QUESTION.sub("", _TRAILING.sub("", clause)).strip()
+            clause = _ASK_BACK.sub("", clause).strip()
             clause = _restore_subject(clause)
             if clause:
                 out.append((clause[0].upper() + clause[1:], correction))
@@ -84,6 +85,8 @@ _TAG_QUESTION = re.compile(
     r",?\s+(?:isn't|aren't|wasn't|weren't|don't|doesn't|didn't|haven't|hasn't|hadn't|"
     r"shouldn't|wouldn't|couldn't|can't|won't)\s+(?:I|you|we|it|they|he|she|there)\s*[?!.]*$"
 )
+# ", let me know what you think": a request to the listener, nothing about the speaker.
+_ASK_BACK = re.compile(r"(?:,|\s+[-—–])\s+(?:let me know|lmk|tell me)\b.*$", re.I)
 # A verb of a clause's own: a finite form, so "My teammates believing in me and my love …
 # keep me going" is one subject, not two clauses.
 _FINITE = re.compile(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from langmem_extract.extractors.rules.relations import Relation, relation_mentions
+from langmem_extract.extractors.rules.verbs import is_base_verb
 
 _PRONOUN = re.compile(r"\b(?:[Ss]he|[Hh]e|[Hh]ers?|[Hh]im|[Hh]is)\b")
 _GENDER = {"she": "f", "her": "f", "hers": "f", "he": "m", "him": "m", "his": "m"}
@@ -197,7 +198,7 @@ def _in_caption(text: str, pos: int) -> bool:
 _PLURAL_PRONOUN = re.compile(r"\b(?:[Tt]hey(?:'re|'ve|'ll|'d)?|[Tt]hem|[Tt]heir|[Tt]heirs)\b")
 # A plural noun phrase that "they" can name: "my turtles", "the kids", "your parents".
 _PLURAL_NP = re.compile(
-    r"\b(?P<det>[Mm]y|[Yy]our|[Oo]ur|[Tt]he|[Tt]hese|[Tt]hose)\s+(?P<noun>(?:[a-z]+\s+)?"
+    r"\b(?P<det>[Mm]y|[Yy]our|[Oo]ur|[Tt]he|[Tt]hese|[Tt]hose)\s+(?P<noun>(?:[a-z]+\s+){0,2}"
     r"(?:[a-z]{2,}[^s\W's]s|people|children|kids|folks|family|team|parents|guys))\b"
     # a bare plural opening a sentence: "Books guide me. They're a huge part of my journey"
     r"|(?:^|(?<=[.!?]\s))(?P<det2>)(?P<bare>[A-Z][a-z]+[^s\W's]s)\s+(?!of\b)[a-z]+"
@@ -206,6 +207,14 @@ _NOT_PLURAL = frozenset(
     [
         "this",
         "thus",
+        "cheers",
+        "thanks",
+        "congrats",
+        "kudos",
+        "props",
+        "always",
+        "sometimes",
+        "perhaps",
         "plus",
         "bus",
         "gas",
@@ -240,7 +249,7 @@ def resolve_plural(clause: str, here: str, before: str = "") -> str | None:
     m = _PLURAL_PRONOUN.search(clause)
     if not m:
         return clause
-    if any(w not in _NOT_PLURAL for w in _COLLECTIVE.findall(clause[: m.start()])):
+    if _own_plural(clause[: m.start()]):
         return clause  # "I love my kids and spend time with them"
     for source, swap in ((here, False), (before, True)):
         phrases = _plural_phrases(source)
@@ -263,12 +272,32 @@ def resolve_plural(clause: str, here: str, before: str = "") -> str | None:
     return None
 
 
+_DETERMINER = re.compile(
+    r"(?:the|my|your|our|his|her|their|these|those|some|many|all|of|and|,|new|old|two|three|few)\s+$",
+    re.I,
+)
+
+
+def _own_plural(text: str) -> bool:
+    """``text`` names a plural itself: "my kids", "people", not a verb ("… reminds me")."""
+    for p in _COLLECTIVE.finditer(text):
+        word = p.group(0)
+        if word in _NOT_PLURAL:
+            continue
+        stem = word[:-2] if word.endswith("es") and is_base_verb(word[:-2]) else word[:-1]
+        if is_base_verb(stem) and not _DETERMINER.search(text[: p.start()]):
+            continue  # "that picture … reminds me of … them": a verb
+        return True
+    return False
+
+
 def _plural_phrases(text: str) -> set[tuple[str, str]]:
     """The plural noun phrases of ``text``: (determiner, noun), "" for a bare plural."""
     out = set()
     for p in _PLURAL_NP.finditer(text):
         if p.group("bare"):
-            out.add(("", p.group("bare").lower()))
+            if p.group("bare").lower() not in _NOT_PLURAL:  # "Cheers for the tip"
+                out.add(("", p.group("bare").lower()))
         elif p.group("noun").split()[-1] not in _NOT_PLURAL:
             out.add((p.group("det").lower(), p.group("noun")))
     return out

@@ -422,7 +422,8 @@ _SMALL_TALK = re.compile(
     r"keep (?:it up|going|up the)|you(?:'re| are) (?:so |really |doing )?"
     r"(?:great|awesome|amazing|welcome|right|the best|inspiring|brave)|you got this|"
     r"have (?:fun|a (?:great|good|nice))|take care|see you|talk (?:soon|later)|bye|"
-    r"can't wait|cannot wait|no (?:prob|problem|worries)|wishing you|hope you|lucky (?:you|u)\b)",
+    r"can't wait|cannot wait|no (?:prob|problem|worries)|wishing you|hope you|lucky (?:you|u)\b|"
+    r"(?:awesome|great|good|amazing|wonderful|fantastic|exciting) news\b)",
     re.I,
 )
 

@@ -139,7 +139,17 @@ ADVERBS = (
 
 def clean_text(text: str) -> str:
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
-    return text.replace("\u201d", '"').strip()
+    text = text.replace("\u201d", '"').strip()
+    # "Tomorrow's gonna be a blast": the day is the subject, "'s" its verb
+    return _DAY_IS.sub(
+        lambda m: f"{m.group(1)} {'was' if m.group(1).lower() == 'yesterday' else 'is'}", text
+    )
+
+
+_DAY_IS = re.compile(
+    r"\b([Tt]omorrow|[Tt]oday|[Tt]onight|[Yy]esterday)'s(?=\s+(?:gonna|going|a|an|the|so|such|my|"
+    r"our|really|just|been|be|gonna|definitely|totally|all|about)\b)"
+)
 
 
 def _conjugate(verb: str) -> str:
@@ -151,6 +161,9 @@ def _conjugate(verb: str) -> str:
         return special[low]
     if low in {"learnt", "dreamt", "burnt", "spelt", "leapt", "knelt", "dealt", "meant", "spent"}:
         return verb
+    prefix = re.match(r"(?:re|over|under|mis|out|with|fore|up)(?=[a-z]{3,})", low)
+    if prefix and low[prefix.end() :] in PAST_IRREGULAR:
+        return verb  # "retook", "overslept", "mistook"
     if (
         low in _MODALS
         or low in PAST_IRREGULAR
@@ -344,7 +357,12 @@ def third_person(text: str, subject: str, addressee: str | None = None) -> str:
 
     out = re.sub(r"\b[Mm]y\b", _owner, out)
     out = re.sub(r"\b(?:me|Me)\b", subject, out)  # "let them know" would name nobody
-    out = re.sub(r"\bmyself\b", "themselves", out, flags=re.I)
+    out = re.sub(
+        r"\bmyself\b",
+        lambda m: "themselves" if subject in m.string[: m.start()] else subject,
+        out,
+        flags=re.I,
+    )  # "There's nothing like seeing John get better"
     # "ourselves" with no group named is anyone: "so freeing to express oneself"
     out = re.sub(
         r"\b[Oo]urselves\b",
@@ -474,6 +492,7 @@ def agree(text: str, subject: str) -> str:
         return f"{m.group(1)} {_conjugate(m.group(2))}"
 
     text = _COORD_VERB.sub(_fix, text)
+    text = re.sub(r"\b(and|but) (gonna|going to)\b", r"\1 is \2", text)  # "has been … and gonna"
     head = re.match(rf"{re.escape(subject)}\s+(?:(?i:{ADVERBS})\s+)*([a-z]+)", text)
     if not head or not _is_present_third(head.group(1)):
         return text  # only a present-tense head verb makes "and write" agree

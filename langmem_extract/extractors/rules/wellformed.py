@@ -329,6 +329,10 @@ def well_formed(text: str, names: tuple[str, ...] = ()) -> str | None:
         body = body[:1].upper() + body[1:]
         # "…, Maria." / "…, Jon <3" speaks to them
         body = re.sub(rf",\s+{re.escape(name)}(?:\W|<3)*$", "", body)
+        # "… love the thought Nate!": a name after a noun phrase, no comma
+        body = re.sub(
+            rf"(\b(?:the|a|an|this|that)\s+[a-z]+)\s+{re.escape(name)}(?:\W|<3)*$", r"\1", body
+        )
     words = re.findall(r"[A-Za-z][\w'-]*", body)
     if len(words) < 3:
         return None
