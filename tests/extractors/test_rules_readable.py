@@ -278,10 +278,10 @@ def test_a_verb_or_an_interjection_is_no_antecedent_for_them() -> None:
     assert (
         resolve_plural(
             "They've been with me for years",
-            "Cheers for the tip. These are my lucky running shoes. ",
+            "Cheers for the tip. These are my running shoes. ",
             "",
         )
-        == "My lucky running shoes have been with me for years"
+        == "My running shoes have been with me for years"
     )
     # control: a plural noun after a determiner names them
     assert resolve_plural("I love my plants and water them daily", "", "") == (
