@@ -260,6 +260,12 @@ message's rule memories, no coreference, relation or well-formedness step), run 
 labelled. Evidence coverage and PrefEval figures of the current extractor are in
 [rule_extractor.md](rule_extractor.md): 1064/1106 LoCoMo evidence turns yield a memory
 before and after, PrefEval explicit 492/505 and persona 502/505 before and after.
+
+LoCoMo on conv-26 (`eval locomo --conversations conv-26`, the shipped hybrid retriever),
+bc6dd81 → *after*: evidence coverage 127/133 = 0.955 → 0.955, hit@10 (categories 1-4)
+117/150 = 0.780 → 116/150 = 0.773, hit@5 0.687 → 0.693, hit@10 category 5 0.596 → 0.617,
+memories 490 → 484 ("said:" fallbacks 87 → 86). The one question lost at hit@10 was not
+traced; PrefEval was not re-run for this round.
 """
 
 
