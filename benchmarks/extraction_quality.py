@@ -237,7 +237,7 @@ longer blind. The *held-out* sample (seed {SEEDS["held-out"]}) was labelled once
 after the last change of that round (bc6dd81): 17/200 = 0.085.
 
 The next round read the junk of the dev and check samples, fixed its general causes and
-labelled *check 2* (seed {SEEDS["check 2"]}) once, blind, on an intermediate version (ecaf1ec):
+labelled *check 2* (seed {SEEDS["check 2"]}) once, blind, on an intermediate version (aba5924):
 20/200 = 0.100 (unresolved "them"/"her" in quotes and clauses, a wrong plural antecedent,
 "Tomorrow's gonna" dated to "'s gonna", a conjugated "retook", fragments). Its junk then
 led to a second round of general fixes, so it is no longer blind. *Held-out 2* (seed
