@@ -287,3 +287,11 @@ def test_a_verb_or_an_interjection_is_no_antecedent_for_them() -> None:
     assert resolve_plural("I love my plants and water them daily", "", "") == (
         "I love my plants and water them daily"
     )
+
+
+def test_a_named_subject_with_its_verb_still_splits_before_my() -> None:
+    # "Sarah left" has its verb: "my new manager is Tom" is a clause of its own
+    assert clauses("Sarah left, and my new manager is Tom.") == [
+        "Sarah left",
+        "My new manager is Tom",
+    ]

@@ -111,6 +111,17 @@ _COMPLEMENT_LEAD = re.compile(
 )
 
 
+def _verbless_subject(left: str) -> bool:
+    """ "My teammates believing in me": a noun phrase with no finite verb ("Sarah left" has one)."""
+    words = left.split()
+    return (
+        len(words) > 1
+        and bool(re.match(r"(?:[Mm]y|[Oo]ur|[Tt]he)\b", left.strip()))
+        and not _FINITE.search(left)
+        and not any(w.lower().strip(",.") in PAST_IRREGULAR for w in words)
+    )
+
+
 def _clause_parts(sentence: str) -> list[str]:
     """The clauses of one sentence: split before a new first-person subject, except
     after a subject that has no verb yet ("My sister and my mom live here") or where the
@@ -122,7 +133,7 @@ def _clause_parts(sentence: str) -> list[str]:
         if not left.strip():
             continue
         joiner = m.group(0).strip(" ,").lower()
-        if (joiner in {"and", "or"} and not _FINITE.search(left) and len(left.split()) > 1) or (
+        if (joiner in {"and", "or"} and _verbless_subject(left)) or (
             re.search(r"\b(?:and|,)\s+me$", left)  # ", and me and my team had a blast"
         ):
             continue  # a coordinated subject: "my teammates … and my love for … keep me"
