@@ -266,8 +266,9 @@ before and after, PrefEval explicit 492/505 and persona 502/505 before and after
 LoCoMo on conv-26 (`eval locomo --conversations conv-26`, the shipped hybrid retriever),
 bc6dd81 → *after*: evidence coverage 127/133 = 0.955 → 0.955, hit@10 (categories 1-4)
 117/150 = 0.780 → 116/150 = 0.773, hit@5 0.687 → 0.693, hit@10 category 5 0.596 → 0.617,
-memories 490 → 484 ("said:" fallbacks 87 → 86). The one question lost at hit@10 was not
-traced; PrefEval was not re-run for this round.
+memories 490 → 484 ("said:" fallbacks 87 → 86), measured at 2e525b4, before the last split
+fix (which changed 4 of conv-26's memories and added one). The one question lost at hit@10
+was not traced; PrefEval was not re-run for this round.
 """
 
 
