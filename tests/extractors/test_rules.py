@@ -95,7 +95,7 @@ def test_two_statements_in_one_message() -> None:
          "User just joined a new activist group on Tuesday, 2 May 2023.", datetime(2023, 5, 2)),
         ("On May 3 I adopted a puppy.", "User adopted a puppy on 3 May 2023.", datetime(2023, 5, 3)),
         ("Last week we visited my parents in Lyon.",
-         "User and others visited their parents in Lyon in the week of 1 May 2023.", datetime(2023, 5, 1)),
+         "User and others visited User's parents in Lyon in the week of 1 May 2023.", datetime(2023, 5, 1)),
     ],
 )  # fmt: skip
 def test_dated_events_resolve_against_the_message_time(

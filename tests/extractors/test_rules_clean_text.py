@@ -176,7 +176,7 @@ def test_resolve_pronouns_uses_gender_from_the_relation() -> None:
         ("I told you I was busy", "Jo", "Bo", "Jo told Bo Jo was busy."),
         ("Cool that you get to immerse yourself", "Jo", "Bo", "Cool that Bo gets to immerse themselves."),
         ("I saw your photo of you two", "Jo", "Bo", "Jo saw Bo's photo of Bo and others."),
-        ("I gotta tell you about my week", "Jo", "Bo", "Jo has to tell Bo about their week."),
+        ("I gotta tell you about my week", "Jo", "Bo", "Jo has to tell Bo about Jo's week."),
         ("I read it a while back", "Jo", None, "Jo read it a while back."),
         ("I tend to just stick with tea", "Jo", None, "Jo tends to just stick with tea."),
         ("I believe in us", "Jo", None, "Jo believes in Jo and others."),

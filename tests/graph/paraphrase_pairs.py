@@ -238,6 +238,85 @@ HELDOUT_DIFFERENT: list[tuple[str, str]] = [
     ("I go swimming every week.", "I go swimming every day."),
 ]
 
+# A second held-out set, written after the preposition rule and the learning/studying
+# phrasing were added and frozen (committed) before it was first run; run once for the
+# published figure, never used to change the rules.
+HELDOUT2_SAME: list[tuple[str, str]] = [
+    ("I'm a teacher.", "I work as a teacher."),
+    ("I reside in Lisbon.", "I live in Lisbon."),
+    ("I adore swimming.", "I love swimming."),
+    ("I can't stand spiders.", "I hate spiders."),
+    ("My favourite season is autumn.", "My favorite season is autumn."),
+    ("Keep responses short.", "Keep your answers brief."),
+    ("I don't eat meat.", "I'm a vegetarian."),
+    ("I'm allergic to cashews.", "I have a cashew allergy."),
+    ("I enjoy gardening.", "I like gardening."),
+    ("I'm studying chemistry.", "I'm learning chemistry."),
+    ("My mum lives in Cork.", "My mom lives in Cork."),
+    ("I have four kids.", "I have four children."),
+    ("I love old films.", "I love old movies."),
+    ("I'm fond of jazz.", "I like jazz."),
+    ("I'm based in Oslo.", "I live in Oslo."),
+    ("I really enjoy baking bread.", "I enjoy baking bread."),
+    ("Please reply in French.", "Always answer in French."),
+    ("I'm a big fan of chess.", "I like chess."),
+    ("I'm teetotal.", "I don't drink alcohol."),
+    ("My dad is a plumber.", "My father is a plumber."),
+    ("I own a bicycle.", "I have a bicycle."),
+    ("I love my apartment.", "I love my flat."),
+    ("I'm on a vegan diet.", "I don't eat animal products."),
+    ("I'm employed as a chef.", "I work as a chef."),
+    ("My favourite fruit is mango.", "My favorite fruit is mango."),
+    ("I'd rather have short answers.", "I prefer short answers."),
+    ("I'm vegetarian.", "I avoid eating meat."),
+    ("I work from home.", "I work remotely."),
+    ("I have a dog.", "I've got a dog."),
+    ("My wife is a dentist.", "My wife works as a dentist."),
+    ("I'm afraid of heights.", "I'm scared of heights."),
+    ("I moved to Leeds.", "I relocated to Leeds."),
+]
+HELDOUT2_DIFFERENT: list[tuple[str, str]] = [
+    # negation
+    ("I like olives.", "I don't like olives."),
+    ("I eat fish.", "I never eat fish."),
+    ("I drink coffee.", "I don't drink coffee."),
+    # another person
+    ("I live in Lyon.", "My sister lives in Lyon."),
+    ("I'm a dentist.", "My wife is a dentist."),
+    ("I love hiking.", "My son loves hiking."),
+    ("I play the violin.", "My daughter plays the violin."),
+    # another object
+    ("I love tennis.", "I love golf."),
+    ("I'm allergic to peanuts.", "I'm allergic to shellfish."),
+    ("I hate spiders.", "I hate snakes."),
+    ("I have a cat.", "I have a rabbit."),
+    ("I'm learning Spanish.", "I'm learning Greek."),
+    # another preposition
+    ("I work with my brother.", "I work for my brother."),
+    ("I live above a bakery.", "I live next to a bakery."),
+    ("I walk to work.", "I walk from work."),
+    ("I had lunch with my boss.", "I had lunch without my boss."),
+    ("I sit behind my manager.", "I sit beside my manager."),
+    ("I grew up near Dublin.", "I grew up in Dublin."),
+    # another quantity
+    ("I have two dogs.", "I have three dogs."),
+    ("I run 5 km every day.", "I run 10 km every day."),
+    ("I drink one coffee a day.", "I drink four coffees a day."),
+    ("I go running twice a week.", "I go running once a week."),
+    # another tense
+    ("I live in Madrid.", "I used to live in Madrid."),
+    ("I play football.", "I played football as a kid."),
+    ("I'm a smoker.", "I was a smoker."),
+    ("I work at a bank.", "I will work at a bank."),
+    # another value, order or detail
+    ("My favourite colour is red.", "My favourite colour is blue."),
+    ("Always answer in German.", "Always answer in Dutch."),
+    ("I prefer tea over coffee.", "I prefer coffee over tea."),
+    ("Keep summaries short.", "Keep summaries detailed."),
+    ("I'm moving to Berlin in May.", "I'm moving to Berlin in June."),
+    ("I like cooking for my friends.", "I like cooking with my friends."),
+]
+
 
 def _input(text: str, ns: tuple[str, ...]) -> dict[str, Any]:
     if text.startswith("User"):  # as the remember tool gives a memory

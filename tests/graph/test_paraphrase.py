@@ -17,7 +17,13 @@ from langmem_extract.graph.paraphrase import (
 from langmem_extract.graph.state import DEFAULT_SIMILARITY_THRESHOLD
 from langmem_extract.schema import Action
 from tests.graph.helpers import active
-from tests.graph.paraphrase_pairs import DIFFERENT, SAME, decisions
+from tests.graph.paraphrase_pairs import (
+    DIFFERENT,
+    HELDOUT2_DIFFERENT,
+    HELDOUT2_SAME,
+    SAME,
+    decisions,
+)
 
 NS = ("memories", "paraphrase")
 
@@ -26,6 +32,12 @@ def test_the_labelled_set_is_large_and_balanced() -> None:
     assert len(SAME) + len(DIFFERENT) >= 150
     assert min(len(SAME), len(DIFFERENT)) >= 60
     assert len(set(SAME) | set(DIFFERENT)) == len(SAME) + len(DIFFERENT)
+
+
+def test_the_second_held_out_set_is_balanced_and_new() -> None:
+    pairs = set(HELDOUT2_SAME) | set(HELDOUT2_DIFFERENT)
+    assert len(HELDOUT2_SAME) == len(HELDOUT2_DIFFERENT) and len(pairs) >= 60
+    assert not pairs & (set(SAME) | set(DIFFERENT))
 
 
 def test_merge_precision_on_the_labelled_set(e5_embeddings: Embeddings) -> None:
@@ -68,6 +80,36 @@ def test_paraphrases_reduce_to_the_same_words(a: str, b: str) -> None:
 )
 def test_look_alikes_are_not_paraphrases_however_close_their_vectors(a: str, b: str) -> None:
     assert not is_paraphrase(Statement(a), Statement(b), 0.999, 0.93)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("User lives with their parents.", "User lives near their parents."),
+        ("User works with their brother.", "User works for their brother."),
+        ("User sits behind the manager.", "User sits beside the manager."),
+        ("User cooks for friends.", "User cooks with friends."),
+    ],
+)
+def test_another_preposition_is_another_relation(a: str, b: str) -> None:
+    # the vectors as close as can be: the preposition decides
+    assert not is_paraphrase(Statement(a), Statement(b), 0.999, 0.93)
+
+
+def test_one_relation_stated_and_learning_as_studying_still_merge() -> None:
+    # the same preposition, or one text stating none, leaves the words to decide
+    assert is_paraphrase(
+        Statement("User lives with their parents."),
+        Statement("User lives with their parents!"),
+        0.99,
+        0.93,
+    )
+    assert is_paraphrase(
+        Statement("User's timezone is PST."), Statement("User is in the PST timezone."), 0.99, 0.93
+    )
+    assert is_paraphrase(
+        Statement("User is learning Welsh."), Statement("User is studying Welsh."), 0.99, 0.93
+    )
 
 
 def test_attribute_keys_fold_spelling_and_known_equivalents() -> None:

@@ -26,11 +26,14 @@ _CLAUSE_SPLIT = re.compile(
 _LEADING_FILLER = re.compile(
     r"^(?:(?:please\s+)?(?:remember|note|keep in mind|bear in mind|don't forget|do not forget)"
     r"(?:\s+that)?(?=\s+(?:i|i'm|i've|my|we)\b)\s*|"
-    r"(?:oh|well|so|also|and|but|hey|hi|hello|yeah|yep|yup|yes|ok|okay|btw|by the way|"
+    r"(?:thanks|thank you)(?: so much)? for (?:asking|sharing|(?:the|your|all the|all your)"
+    r"(?:\s+\w+){1,3})(?:[,!.]+\s*|$)|"
+    r"(?:oh|well|so(?!\s+(?:much|many|far|long|little|few)\b)|also|and|but|hey|hi|hello|yeah|yep|yup|yes|ok|okay|btw|by the way|"
     r"anyway|anyways|honestly|haha|lol|wow|um|uh|hmm|plus|fyi|guess what|you know what|"
     r"just so you know|for (?:the )?record|for context|fun fact|also worth noting|"
     r"to be honest|tbh|good news|great news|sure|thanks|thank you|omg|woohoo|ah|aw|aww)"
-    r"\b[,!.:]*\s*|(?!actually\b)[a-z]+ly,\s*|(?:due to|because of|given|as (?:a|an)|for (?:ethical|health|religious|medical|environmental) reasons)\b[^,]{0,80},\s*)+",
+    r"\b[,!.:]*\s*|"
+    r"(?!actually\b)[a-z]+ly,\s*|(?:due to|because of|given|as (?:a|an)|for (?:ethical|health|religious|medical|environmental) reasons)\b[^,]{0,80},\s*)+",
     re.I,
 )
 _CORRECTION_LEAD = re.compile(
@@ -57,7 +60,7 @@ _SUBJECTLESS = re.compile(
     r"visited|trying|planning|hoping|thinking|working|looking|getting|starting|researching|"
     r"heading|learning|reading|painting|writing|taking|doing|spending|considering|saving|"
     r"training|practicing|practising|volunteering|studying|preparing|organizing|organising|"
-    r"signed|decided|picked|adopted|met|finally|recently|still|even|"
+    r"signed|decided|picked|adopted|met|finally|recently|still|even|won't|can't|couldn't|"
     r"[a-z]+ed(?=\s+(?:my|a|an|the|some|our|this|these|those)\b))\b",
     re.I,
 )
@@ -67,13 +70,84 @@ def split_clauses(text: str) -> list[tuple[str, bool]]:
     """Split a message into clauses, stripping fillers; flag correction markers."""
     out: list[tuple[str, bool]] = []
     for sentence in _SENTENCE_SPLIT.split(text):
-        for raw in _lead_ins_joined(_CLAUSE_SPLIT.split(sentence)):
+        for raw in _lead_ins_joined(_clause_parts(sentence)):
             clause, correction = _strip_lead(raw.strip(" \t\"'()*-"))
-            clause = _TRAILING.sub("", clause).strip()
+            clause = _TAG_QUESTION.sub("", _TRAILING.sub("", clause)).strip()
+            clause = _ASK_BACK.sub("", clause).strip()
             clause = _restore_subject(clause)
             if clause:
                 out.append((clause[0].upper() + clause[1:], correction))
     return out
+
+
+# "…, shouldn't I" / "…, isn't it": a tag question asks nothing new.
+_TAG_QUESTION = re.compile(
+    r",?\s+(?:isn't|aren't|wasn't|weren't|don't|doesn't|didn't|haven't|hasn't|hadn't|"
+    r"shouldn't|wouldn't|couldn't|can't|won't)\s+(?:I|you|we|it|they|he|she|there)\s*[?!.]*$"
+)
+# ", let me know what you think": a request to the listener, nothing about the speaker.
+_ASK_BACK = re.compile(r"(?:,|\s+[-—–])\s+(?:let me know|lmk|tell me)\b.*$", re.I)
+# A verb of a clause's own: a finite form, so "My teammates believing in me and my love …
+# keep me going" is one subject, not two clauses.
+_FINITE = re.compile(
+    r"\b(?:am|is|are|was|were|has|have|had|do|does|did|will|would|can|could|should|may|"
+    r"might|must|I'm|I've|I'll|I'd|it's|that's|[a-z]+n't|[a-z]{3,}ed)\b|"
+    r"\b(?:I|we|you|they|he|she)\s+[a-z]+",
+)
+# A prepositional phrase closing the left part of a comma split belongs to the clause
+# after it: "so with hard work, we can make it" → "with hard work, we can make it".
+_PREP_TAIL = re.compile(
+    r"(?:,?\s+(?:so|and|but)\s+|\s+)(?P<tail>(?:with|through|after|by|despite|without)\s+"
+    r"[^,]{3,60})$"
+)
+
+# A lead whose clause goes on past the comma: "I'm sure if I keep pushing, I'll make it".
+_COMPLEMENT_LEAD = re.compile(
+    r"^(?:I'm|I am|I was)\s+(?:so\s+|really\s+|pretty\s+)?(?:sure|certain|confident|positive|"
+    r"convinced)\b.*\b(?:if|when|once|with|as long as|because)\b|"
+    r"^I\s+(?:just\s+|really\s+)?(?:think|know|bet|guess|hope|believe|feel|knew|thought|figured)"
+    r"\s+(?:that\s+)?(?:if|when|once|as long as)\b",
+    re.I,
+)
+
+
+def _verbless_subject(left: str) -> bool:
+    """ "My teammates believing in me": a noun phrase with no finite verb ("Sarah left" has one)."""
+    words = left.split()
+    return (
+        len(words) > 1
+        and bool(re.match(r"(?:[Mm]y|[Oo]ur|[Tt]he)\b", left.strip()))
+        and not _FINITE.search(left)
+        and not any(w.lower().strip(",.") in PAST_IRREGULAR for w in words)
+    )
+
+
+def _clause_parts(sentence: str) -> list[str]:
+    """The clauses of one sentence: split before a new first-person subject, except
+    after a subject that has no verb yet ("My sister and my mom live here") or where the
+    left part ends in a phrase leading into the next clause."""
+    parts: list[str] = []
+    last = 0
+    for m in _CLAUSE_SPLIT.finditer(sentence):
+        left = sentence[last : m.start()]
+        if not left.strip():
+            continue
+        joiner = m.group(0).strip(" ,").lower()
+        if (joiner in {"and", "or"} and _verbless_subject(left)) or (
+            re.search(r"\b(?:and|,)\s+me$", left)  # ", and me and my team had a blast"
+        ):
+            continue  # a coordinated subject: "my teammates … and my love for … keep me"
+        if not joiner and _COMPLEMENT_LEAD.match(left.strip()):
+            continue  # "I'm sure if I keep pushing, I'll get there": one statement
+        tail = _PREP_TAIL.search(left) if not joiner else None
+        if tail and not _FINITE.search(tail.group("tail")):
+            parts.append(left[: tail.start()])
+            last += tail.start("tail")  # the phrase opens the next clause
+            continue
+        parts.append(re.sub(r"(?:\s*[-—–,]\s*|\s+)even$", "", left))  # "… again - even though"
+        last = m.end()
+    parts.append(sentence[last:])
+    return [p for p in parts if p.strip()]
 
 
 _LEAD_IN = re.compile(

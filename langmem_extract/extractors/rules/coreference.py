@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from langmem_extract.extractors.rules.relations import Relation, relation_mentions
+from langmem_extract.extractors.rules.verbs import is_base_verb
 
 _PRONOUN = re.compile(r"\b(?:[Ss]he|[Hh]e|[Hh]ers?|[Hh]im|[Hh]is)\b")
 _GENDER = {"she": "f", "her": "f", "hers": "f", "he": "m", "him": "m", "his": "m"}
@@ -206,6 +207,14 @@ _NOT_PLURAL = frozenset(
     [
         "this",
         "thus",
+        "cheers",
+        "thanks",
+        "congrats",
+        "kudos",
+        "props",
+        "always",
+        "sometimes",
+        "perhaps",
         "plus",
         "bus",
         "gas",
@@ -240,7 +249,7 @@ def resolve_plural(clause: str, here: str, before: str = "") -> str | None:
     m = _PLURAL_PRONOUN.search(clause)
     if not m:
         return clause
-    if any(w not in _NOT_PLURAL for w in _COLLECTIVE.findall(clause[: m.start()])):
+    if _own_plural(clause[: m.start()]):
         return clause  # "I love my kids and spend time with them"
     for source, swap in ((here, False), (before, True)):
         phrases = _plural_phrases(source)
@@ -254,10 +263,32 @@ def resolve_plural(clause: str, here: str, before: str = "") -> str | None:
             return f"{clause[: m.start()]}{said}{clause[m.end() :]}"
         if phrases:
             break
-    # A lone "their" ("wildlife and their habitats") reads on its own; "they"/"them" do not.
-    if all(p.group(0).lower() in {"their", "theirs"} for p in _PLURAL_PRONOUN.finditer(clause)):
+    # A lone "their" ("wildlife and their habitats") reads on its own; "they"/"them" do not,
+    # nor a "Their" that opens the clause ("Their encouragement keeps me going").
+    if m.start() > 0 and all(
+        p.group(0).lower() in {"their", "theirs"} for p in _PLURAL_PRONOUN.finditer(clause)
+    ):
         return clause
     return None
+
+
+_DETERMINER = re.compile(
+    r"(?:the|my|your|our|his|her|their|these|those|some|many|all|of|and|,|new|old|two|three|few)\s+$",
+    re.I,
+)
+
+
+def _own_plural(text: str) -> bool:
+    """``text`` names a plural itself: "my kids", "people", not a verb ("… reminds me")."""
+    for p in _COLLECTIVE.finditer(text):
+        word = p.group(0)
+        if word in _NOT_PLURAL:
+            continue
+        stem = word[:-2] if word.endswith("es") and is_base_verb(word[:-2]) else word[:-1]
+        if is_base_verb(stem) and not _DETERMINER.search(text[: p.start()]):
+            continue  # "that picture … reminds me of … them": a verb
+        return True
+    return False
 
 
 def _plural_phrases(text: str) -> set[tuple[str, str]]:
@@ -265,7 +296,8 @@ def _plural_phrases(text: str) -> set[tuple[str, str]]:
     out = set()
     for p in _PLURAL_NP.finditer(text):
         if p.group("bare"):
-            out.add(("", p.group("bare").lower()))
+            if p.group("bare").lower() not in _NOT_PLURAL:  # "Cheers for the tip"
+                out.add(("", p.group("bare").lower()))
         elif p.group("noun").split()[-1] not in _NOT_PLURAL:
             out.add((p.group("det").lower(), p.group("noun")))
     return out
@@ -317,3 +349,25 @@ def bracket_referents(
 
 def _antecedents_in(text: str, subject: str, addressee: str | None) -> bool:
     return bool(antecedents(text, subject, addressee))
+
+
+_THEY = re.compile(r"\b(?:[Tt]hey|[Tt]hem|[Tt]hey're|[Tt]hey've)\b")
+# A pronoun the earlier turns gave no name to: no "[…]" after it.
+_OPENS_UNNAMED = re.compile(
+    r"^(?:They|They're|They've|They'll|Their|She|He|Her|His)\b(?!'?\w*\s*\[)"
+)
+
+
+def says_they(text: str) -> bool:
+    """``text`` says "they"/"them" (a plural that needs a name)."""
+    return bool(_THEY.search(text))
+
+
+def opens_unnamed(quote: str) -> bool:
+    """A quote opening with a pronoun no earlier turn named ("They always support me")."""
+    return bool(_OPENS_UNNAMED.match(quote))
+
+
+def unbracketed(text: str) -> str:
+    """Brackets a referent added ("They [my turtles]") dropped; a photo caption kept."""
+    return re.sub(r"\[(?!shares\b)([^\]]*)\]", r"\1", text)

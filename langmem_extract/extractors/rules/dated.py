@@ -32,7 +32,7 @@ _FIRST_PERSON = re.compile(
 
 
 def time_as_subject(body: str, time_ref: TimeRef) -> Hit | None:
-    """"is my sister's wedding" (the time expression was the subject): an event. Tried
+    """ "is my sister's wedding" (the time expression was the subject): an event. Tried
     before the families, which would read the bare copula as a statement of the user's."""
     m = _TIME_IS.match(body.strip())
     if m is None:

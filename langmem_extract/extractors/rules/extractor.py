@@ -22,8 +22,11 @@ from langmem_extract.extractors.rules.asides import TOPIC_MARK, asides
 from langmem_extract.extractors.rules.clauses import split_clauses
 from langmem_extract.extractors.rules.coreference import (
     bracket_referents,
+    opens_unnamed,
     resolve_plural,
     resolve_pronouns,
+    says_they,
+    unbracketed,
 )
 from langmem_extract.extractors.rules.dated import dated_statement, time_as_subject
 from langmem_extract.extractors.rules.families import (
@@ -32,7 +35,13 @@ from langmem_extract.extractors.rules.families import (
     correction_of_previous,
     substantive,
 )
-from langmem_extract.extractors.rules.grammar import agree, clean_text, finish, third_person
+from langmem_extract.extractors.rules.grammar import (
+    agree,
+    clean_text,
+    finish,
+    mid_sentence,
+    third_person,
+)
 from langmem_extract.extractors.rules.implied import refine
 from langmem_extract.extractors.rules.patterns import (
     CONTENT_WORD,
@@ -214,8 +223,12 @@ class RuleExtractor:
                 named or clause, correction, subject, ref, message, [*earlier, *out], addressee,
                 to_assistant, prior_text, inherited, context_text,
             )  # fmt: skip
-            if named is None and cand is not None and cand.type not in PREFERENCE_LIKE_TYPES:
-                cand = None  # "they" names nobody; a stated preference is kept all the same
+            if (
+                named is None
+                and cand is not None
+                and (cand.type not in PREFERENCE_LIKE_TYPES or says_they(cand.content))
+            ):
+                cand = None  # "they" names nobody; a preference is kept when it does not say it
             if cand is None:
                 if _fallback_worthy(clause, self.min_generic_words):
                     unmatched.append((clause, named))
@@ -339,7 +352,7 @@ class RuleExtractor:
             if not hit.rewritten and hit.content == body:
                 content = finish(agree(third_person(clause, subject, addressee), subject))
             else:
-                content = finish(f"{content.rstrip('.')} {time_ref.phrase}")
+                content = finish(f"{content.rstrip('.')} {mid_sentence(time_ref.phrase)}")
         elif time_ref is not None:
             event_time = time_ref.when
             signals.append("dated")
@@ -412,17 +425,21 @@ _SMALL_TALK = re.compile(
     r"keep (?:it up|going|up the)|you(?:'re| are) (?:so |really |doing )?"
     r"(?:great|awesome|amazing|welcome|right|the best|inspiring|brave)|you got this|"
     r"have (?:fun|a (?:great|good|nice))|take care|see you|talk (?:soon|later)|bye|"
-    r"can't wait|cannot wait|no (?:prob|problem|worries)|wishing you|hope you)",
+    r"can't wait|cannot wait|no (?:prob|problem|worries)|wishing you|hope you|lucky (?:you|u)\b|"
+    r"(?:awesome|great|good|amazing|wonderful|fantastic|exciting) news\b)",
     re.I,
 )
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in CONTENT_WORD.findall(text) if w.lower() not in GENERIC_STOP]
 
 
 def _fallback_worthy(clause: str, min_words: int) -> bool:
     """A clause no rule matched but still worth remembering: not small talk, not tiny."""
     if _SMALL_TALK.match(clause) or not substantive(clause, min_words + FALLBACK_EXTRA_WORDS):
         return False
-    content = [w for w in CONTENT_WORD.findall(clause) if w.lower() not in GENERIC_STOP]
-    return len(content) >= FALLBACK_MIN_CONTENT_WORDS
+    return len(_content_words(clause)) >= FALLBACK_MIN_CONTENT_WORDS
 
 
 def _fallback_candidate(
@@ -439,9 +456,7 @@ def _fallback_candidate(
     2023"), and the first one dates the memory; otherwise the message's time does."""
     context_text = earlier[0]
     names = tuple(n for n in (subject, addressee) if n)
-    grounded = [
-        ground_text(named.replace("[", "").replace("]", ""), ref) for _, named in clauses if named
-    ]
+    grounded = [ground_text(unbracketed(named), ref) for _, named in clauses if named]
     said = " ".join(
         well_formed(
             resolve_pronouns(
@@ -459,7 +474,10 @@ def _fallback_candidate(
         words = " ".join(finish(ground_text(c, ref)[0]) for c, _ in clauses)
         if len(re.sub(r"\[[^\]]*\]", "", words).split()) < 3:
             return None  # a shared photo and nothing said
-        said = '"' + bracket_referents(words, subject, addressee, earlier) + '"'
+        quoted = bracket_referents(words, subject, addressee, earlier)
+        if opens_unnamed(quoted) and len(_content_words(re.sub(r"\[[^\]]*\]", "", quoted))) < 4:
+            return None  # "They must have felt so appreciated": who, and little else
+        said = f'"{quoted}"'
         signals.append("quote")
     when = f"On {ref.day} {ref:%B %Y}, " if ref is not None else ""
     if said.startswith(f"{subject} "):

@@ -439,7 +439,7 @@ def _generic_statement(s: str, min_generic_words: int) -> Hit | None:
     m = PATTERNS["my_x_is"].match(s)
     if m and len(m.group(1).split()) <= 3 and not re.search(r"\s[A-Z]", m.group(1)):
         what = m.group(1).strip().lower()  # "my sister Ana is …" is no attribute
-        val = object_phrase(m.group(2))
+        val = object_phrase(m.group(3))
         if val and not re.match(
             r"^(?:so|very|really|too|pretty|kinda|a bit|great|good|fine|ok|okay|awesome|amazing|nice|the best)\b",
             val,
@@ -447,7 +447,7 @@ def _generic_statement(s: str, min_generic_words: int) -> Hit | None:
         ):
             return Hit(
                 MemoryType.FACT,
-                f"{{s}}'s {what} is {val}",
+                f"{{s}}'s {what} {'are' if m.group('are') else 'is'} {val}",
                 norm_key(what) or None,
                 val,
                 rewritten=True,

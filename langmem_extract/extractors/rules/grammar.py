@@ -139,7 +139,17 @@ ADVERBS = (
 
 def clean_text(text: str) -> str:
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
-    return text.replace("\u201d", '"').strip()
+    text = text.replace("\u201d", '"').strip()
+    # "Tomorrow's gonna be a blast": the day is the subject, "'s" its verb
+    return _DAY_IS.sub(
+        lambda m: f"{m.group(1)} {'was' if m.group(1).lower() == 'yesterday' else 'is'}", text
+    )
+
+
+_DAY_IS = re.compile(
+    r"\b([Tt]omorrow|[Tt]oday|[Tt]onight|[Yy]esterday)'s(?=\s+(?:gonna|going|a|an|the|so|such|my|"
+    r"our|really|just|been|be|gonna|definitely|totally|all|about)\b)"
+)
 
 
 def _conjugate(verb: str) -> str:
@@ -151,6 +161,9 @@ def _conjugate(verb: str) -> str:
         return special[low]
     if low in {"learnt", "dreamt", "burnt", "spelt", "leapt", "knelt", "dealt", "meant", "spent"}:
         return verb
+    prefix = re.match(r"(?:re|over|under|mis|out|with|fore|up)(?=[a-z]{3,})", low)
+    if prefix and low[prefix.end() :] in PAST_IRREGULAR:
+        return verb  # "retook", "overslept", "mistook"
     if (
         low in _MODALS
         or low in PAST_IRREGULAR
@@ -224,6 +237,53 @@ _PAST_CUE = re.compile(
 _PREPOSITIONS = frozenset(["before", "after", "around", "about", "during", "since", "until"])
 
 
+_BARE_AUX = frozenset(
+    [
+        "can",
+        "could",
+        "will",
+        "would",
+        "do",
+        "did",
+        "am",
+        "was",
+        "have",
+        "had",
+        "should",
+        "must",
+        "might",
+        "may",
+    ]
+)
+
+
+def _bare_aux(match: re.Match[str]) -> bool:
+    """ "I" with nothing after it but an auxiliary: "… however I can." """
+    verb = match.groupdict().get("verb")
+    return (
+        bool(verb) and verb.lower() in _BARE_AUX and not match.string[match.end() :].strip(" .!?")
+    )
+
+
+# "our" before what everyone around shares is "the" ("stick up for the community"); before
+# a household's own, the speaker's ("cherish Melanie's family").
+_SHARED = (
+    r"community|neighbou?rhood|area|city|town|country|nation|state|society|world|planet|"
+    r"future|environment|military|government|infrastructure|education|schools?|streets|"
+    r"neighbou?rs|communities|generation|culture|democracy|economy|region"
+)
+_HOUSEHOLD = (
+    r"family|fam|kids|children|son|daughter|home|house|apartment|parents|dog|cat|pets?|"
+    r"wedding|marriage|relationship|anniversary|baby|garden|car|trip|vacation|honeymoon"
+)
+# Others a later "they"/"their" could name as well as the subject: a plural noun phrase,
+# another person's name, people in general.
+_OTHER_PEOPLE = re.compile(
+    r"\b(?:others|people|everyone|everybody|folks|kids|family|team|friends|"
+    r"(?:'s|the|my|your|our|these|those|some|other|all|many)\s+(?:[a-z]+\s+)?[a-z]+[^s'\W]s)\b"
+)
+
+
 def third_person(text: str, subject: str, addressee: str | None = None) -> str:
     """Rewrite a first-person clause so it stands alone: "I love my dog" → "User loves their dog".
 
@@ -232,7 +292,6 @@ def third_person(text: str, subject: str, addressee: str | None = None) -> str:
     prefer tea", "… when they can"), unless the addressee was named since.
     """
     out = text
-    starts_with_self = bool(re.match(r"^\s*(?:I\b|I'|[Mm]y\b|[Ww]e\b|[Ww]e')|\{s\}", text))
     if addressee:
         out = _you_rewritten(out, addressee)
     for pattern, repl in _WE_CONTRACTIONS:
@@ -245,10 +304,17 @@ def third_person(text: str, subject: str, addressee: str | None = None) -> str:
         before = current[:pos]
         if plural or subject not in before or f"{subject} and others" in before:
             return False
-        return not addressee or addressee not in before[before.index(subject) :]
+        since = before[before.index(subject) + len(subject) :]
+        if _OTHER_PEOPLE.search(since):
+            return False  # "John's teammates believing in John and their love": whose?
+        return not addressee or addressee not in since
 
     def _subject(match: re.Match[str], done: str) -> str:
-        later = _named(len(done), done)
+        # "they" right after the subject ("User thinks they might"); further on, the name
+        # again ("… proud of how far Caroline has come"), which no other "they" can take.
+        later = _named(len(done), done) and (
+            len(done[done.index(subject) :].split()) <= 4 or _bare_aux(match)  # "… when they can."
+        )
         for i, (_, third, plural) in enumerate(_I_CONTRACTION_FORMS):
             if match.group(f"c{i}"):
                 return f"they {plural}" if later else f"{subject} {third}"
@@ -286,18 +352,44 @@ def third_person(text: str, subject: str, addressee: str | None = None) -> str:
     def _owner(match: re.Match[str]) -> str:
         if match.start() == 0 or match.string[: match.start()].strip() == "":
             return f"{subject}'s"
-        named = _named(match.start(), match.string)
         # "their" reads well once the subject has been named; otherwise name the owner.
-        return "their" if (named or starts_with_self) else f"{subject}'s"
+        return "their" if _named(match.start(), match.string) else f"{subject}'s"
 
     out = re.sub(r"\b[Mm]y\b", _owner, out)
     out = re.sub(r"\b(?:me|Me)\b", subject, out)  # "let them know" would name nobody
-    out = re.sub(r"\b(?:myself|ourselves)\b", "themselves", out, flags=re.I)
+    out = re.sub(
+        r"\bmyself\b",
+        lambda m: "themselves" if subject in m.string[: m.start()] else subject,
+        out,
+        flags=re.I,
+    )  # "There's nothing like seeing John get better"
+    # "ourselves" with no group named is anyone: "so freeing to express oneself"
+    out = re.sub(
+        r"\b[Oo]urselves\b",
+        lambda m: "themselves" if _group_before(m, subject) else "oneself",
+        out,
+    )
     out = re.sub(
         r"\bmine\b", lambda m: "theirs" if _named(m.start(), m.string) else f"{subject}'s", out
     )
     out = re.sub(r"^\s*Our\b", f"{subject}'s", out)  # "Our team won" → "Tim's team won"
-    out = re.sub(r"\b[Oo]ur\b", "their", out)
+    # "their" names a group only after "User and others"; else "our" says who it includes
+    # ("Maria's kids are Maria and others' future").
+    out = re.sub(r"\b[Oo]ur(?=\s+(?:\w+\s+)?(?:" + _SHARED + r")\b)", "the", out)
+    out = re.sub(
+        r"\b[Oo]ur(?=\s+(?:\w+\s+)?(?:" + _HOUSEHOLD + r")\b)",
+        lambda m: "their" if _group_before(m, subject) else f"{subject}'s",
+        out,
+    )
+    out = re.sub(
+        r"\b[Oo]ur\b",
+        lambda m: "their" if _group_before(m, subject) else f"{subject} and others'",
+        out,
+    )
+    both = f"both {subject} and {addressee}" if addressee else f"{subject} and others"
+    out = re.sub(r"\bboth of us\b", both, out)  # "… to both of us"
+    out = re.sub(r"\bus (?:all|both)\b", f"{subject} and others", out)  # "push us all"
+    out = re.sub(r"\b(?:all|each|some|many|most|none) of us\b", f"{subject} and others", out)
     out = re.sub(r"\bours\b", "theirs", out)
     out = re.sub(
         r"\b[Uu]s\b",
@@ -310,6 +402,12 @@ def third_person(text: str, subject: str, addressee: str | None = None) -> str:
     )
     out = _WE_VERB.sub(f"{subject} and others", out)
     return finish(out)
+
+
+def _group_before(match: re.Match[str], subject: str) -> bool:
+    """A group ("we", "User and others") is named before ``match``: "our" is "their"."""
+    before = match.string[: match.start()]
+    return f"{subject} and others" in before or bool(re.search(r"\b[Ww]e\b", before))
 
 
 def _you_rewritten(text: str, addressee: str) -> str:
@@ -363,32 +461,52 @@ _MODAL_LEAD = re.compile(
 )
 
 
+# A subject of another clause between the head verb and "and …": the verb after "and"
+# is that clause's ("…, they're a great escape and get …", "there's so much to see and try").
+_OTHER_CLAUSE = re.compile(
+    r"\b(?:they|we|it|he|she|you|that|which|who|there|they're|there's|it's|that's)\b"
+)
+# "like" before a clause or a comparison is a preposition ("… and like they got a new life").
+_LIKE_AS = re.compile(
+    r"\s+(?:I|you|he|she|we|they|it|it's|they're|"
+    r"[A-Z][a-z]+\s+(?:\w+ed|got|was|is|had|has|did|can|could|would|will|made|went|felt|knew))\b"
+)
+
+
 def agree(text: str, subject: str) -> str:
     """Coordinated verbs share the subject: "User has X and prefer Y" → "… and prefers Y"."""
     if not text.startswith(subject) or text.startswith(f"{subject} and others"):
         return text  # "User and others get creative and have a blast": plural
 
     def _fix(m: re.Match[str]) -> str:
-        if _INFINITIVE_LEAD.search(text[: m.start()]) or _MODAL_LEAD.search(
-            text[: m.start()]
+        lead = text[: m.start()]
+        if (
+            _INFINITIVE_LEAD.search(lead)
+            or _MODAL_LEAD.search(lead)
+            or re.search(r"\bto\s+(?:[\w']+\s+){0,6}$", lead)  # "so much to explore and try"
+            or _OTHER_CLAUSE.search(lead[len(subject) :])  # "… heard there's … and try"
         ):  # "decided to go and make": infinitive
             return m.group(0)
+        if m.group(2) == "like" and _LIKE_AS.match(text[m.end() :]):
+            return m.group(0)  # "felt inspired and like they got …": no verb
         return f"{m.group(1)} {_conjugate(m.group(2))}"
 
     text = _COORD_VERB.sub(_fix, text)
+    text = re.sub(r"\b(and|but) (gonna|going to)\b", r"\1 is \2", text)  # "has been … and gonna"
     head = re.match(rf"{re.escape(subject)}\s+(?:(?i:{ADVERBS})\s+)*([a-z]+)", text)
     if not head or not _is_present_third(head.group(1)):
         return text  # only a present-tense head verb makes "and write" agree
 
     def _fix_any(m: re.Match[str]) -> str:
         lead = text[: m.start()]
-        if re.search(r"[,;:-]|\b(?:they|we|it|he|she|you|that|which|who)\b", lead[head.end() :]):
+        if re.search(r"[,;:-]", lead[head.end() :]) or _OTHER_CLAUSE.search(lead[head.end() :]):
             return m.group(0)  # "…, they're a great escape and get …": another subject
         if (
             not is_base_verb(m.group(2))
             or _INFINITIVE_LEAD.search(lead)
             or _MODAL_LEAD.search(lead)
             or re.search(r"\bto\s+(?:[\w']+\s+){0,6}$", lead)  # "to guide and mentor"
+            or (m.group(2) == "like" and _LIKE_AS.match(text[m.end() :]))
         ):
             return m.group(0)
         return f"{m.group(1)} {_conjugate(m.group(2))}"
@@ -405,6 +523,15 @@ def _is_present_third(word: str) -> bool:
         if base and low.endswith("s") and is_base_verb(base) and _conjugate(base) == low:
             return True
     return False
+
+
+def mid_sentence(phrase: str) -> str:
+    """A time phrase said first ("Last week, …") moved to the end: "… last week"."""
+    return (
+        phrase[:1].lower() + phrase[1:]
+        if re.match(r"(?:Last|Next|This|In|On)\b", phrase)
+        else phrase
+    )
 
 
 def finish(text: str) -> str:

@@ -32,7 +32,7 @@ PATTERNS = {
         re.I,
     ),
     "live": re.compile(
-        r"^i\s+(?:currently\s+|now\s+|still\s+)?(?:live|reside|stay)\s+(?:in|at|near)\s+(.+)|^i(?:'m| am)\s+(?:now\s+|currently\s+)?(?:based|living|located)\s+(?:in|at|out of)\s+(.+)|^i(?:'ve| have)?\s*(?:just\s+|recently\s+)?(?:moved|relocated)\s+(?:back\s+)?to\s+(.+)|^my\s+(?:home|city|location)\s+is\s+(?:now\s+)?(?:in\s+)?(.+)",
+        r"^i\s+(?:currently\s+|now\s+|still\s+)?(?:live|reside|stay)\s+(?:in|at|near(?!\s+(?:my|our|his|her|their|the|a|an)\b))\s+(.+)|^i(?:'m| am)\s+(?:now\s+|currently\s+)?(?:based|living|located)\s+(?:in|at|out of)\s+(.+)|^i(?:'ve| have)?\s*(?:just\s+|recently\s+)?(?:moved|relocated)\s+(?:back\s+)?to\s+(.+)|^my\s+(?:home|city|location)\s+is\s+(?:now\s+)?(?:in\s+)?(.+)",
         re.I,
     ),
     "from": re.compile(
@@ -71,13 +71,13 @@ PATTERNS = {
         r"^my\s+(wife|husband|partner|spouse|boyfriend|girlfriend|fianc[eé]e?|son|daughter|kids?|children|mom|mum|mother|dad|father|brother|sister|sibling|grandma|grandmother|grandpa|grandfather|aunt|uncle|cousin|niece|nephew|best friend|friend|boss|manager|colleague|coworker|roommate|dog|cat|pet|puppy|kitten)(?:'s|\s+is|\s+are)\s+(?:(?:called|named)\s+)?(.+)",
         re.I,
     ),
-    "my_x_is": re.compile(r"^my\s+([\w\s-]{2,30}?)\s+(?:is|are)\s+(?:now\s+)?(.+)", re.I),
+    "my_x_is": re.compile(r"^my\s+([\w\s-]{2,30}?)\s+(?:is|(?P<are>are))\s+(?:now\s+)?(.+)", re.I),
     "speak": re.compile(
         r"^i\s+(?:speak|am fluent in|'m fluent in)\s+(.+)|^i(?:'m| am)\s+(?:a\s+)?(?:native|fluent)\s+(\w+)\s+speaker",
         re.I,
     ),
     "study": re.compile(
-        r"^i(?:'m| am)\s+(?:currently\s+)?(?:studying|majoring in|doing a (?:degree|masters?|phd|bachelor'?s?) in)\s+(.+)|^i\s+(?:study|major in)\s+(.+)",
+        r"^i(?:'m| am)\s+(?:currently\s+)?(?:studying|learning(?!\s+(?:to|how|about|that|from|more|so|a lot|lots)\b)|majoring in|doing a (?:degree|masters?|phd|bachelor'?s?) in)\s+(.+)|^i\s+(?:study|major in)\s+(.+)",
         re.I,
     ),
     "decision": re.compile(

@@ -224,6 +224,8 @@ def _finite(word: str) -> bool:
     low = word.lower()
     if low in _AUX or low in PAST_IRREGULAR or low in _PAST_MORE or low.endswith("n't"):
         return True
+    if low in {"sounds", "seems", "looks", "feels"}:
+        return True
     if len(low) > 4 and low.endswith("ed"):
         return True
     if low.endswith("ies") and low[:-3] + "y" in BASE_VERBS:
@@ -297,6 +299,19 @@ _NOT_BEFORE_VERB = frozenset(
 )
 
 
+# A subject, a verb and nothing but a pronoun or "one" for an object: what it is stays in
+# the turn before.
+_ONLY_PRONOUN_OBJECT = re.compile(
+    r"^\S+\s+(?:(?:\w+n't|not|never|will|would|can|could|just|really|totally|"
+    r"definitely|also|still|has|have|had|is|was)\s+){0,3}\w+\s+(?:it|that|this|them|one|"
+    r"those|these)(?:\s+(?:in ages|in years|in a while|again|yet|before|too|either|"
+    r"anymore|for a while|for sure|at all))?$",
+    re.I,
+)
+# A gerund subject split from its verb by a comma.
+_GERUND_COMMA = re.compile(r"^([A-Z][a-z]+ing\b[^,]{3,80}),\s+(sounds|seems|looks|feels|is|was)\b")
+
+
 def well_formed(text: str, names: tuple[str, ...] = ()) -> str | None:
     """``text`` tidied (a trailing vocative naming one of ``names`` dropped), or None when it
     is not a clause with a subject and a verb, or says nothing beyond a pronoun."""
@@ -314,6 +329,10 @@ def well_formed(text: str, names: tuple[str, ...] = ()) -> str | None:
         body = body[:1].upper() + body[1:]
         # "…, Maria." / "…, Jon <3" speaks to them
         body = re.sub(rf",\s+{re.escape(name)}(?:\W|<3)*$", "", body)
+        # "… love the thought Nate!": a name after a noun phrase, no comma
+        body = re.sub(
+            rf"(\b(?:the|a|an|this|that)\s+[a-z]+)\s+{re.escape(name)}(?:\W|<3)*$", r"\1", body
+        )
     words = re.findall(r"[A-Za-z][\w'-]*", body)
     if len(words) < 3:
         return None
@@ -321,7 +340,9 @@ def well_formed(text: str, names: tuple[str, ...] = ()) -> str | None:
     second = words[1].lower()
     if first in _SUBJECTLESS or (first in BASE_VERBS and second in _OBJECT_START):
         return None  # "Dance floors help" has a subject; "Check out my painting" has none
-    if first in _SUBORDINATE and "," not in body:
+    if (first in _SUBORDINATE or (first == "even" and second in {"though", "if", "when"})) and (
+        "," not in body
+    ):
         return None  # "Whenever Caroline hears this jam": no main clause
     if first in {"they", "they're", "they've", "them"} or (
         first in {"these", "those"} and not caption
@@ -353,6 +374,9 @@ def well_formed(text: str, names: tuple[str, ...] = ()) -> str | None:
     ]
     if not content and re.search(r"\b(?:it|that|this|them|some|one|those|these)\b", body, re.I):
         return None  # "John got it.", "Tim hasn't read that yet"
+    if names and _ONLY_PRONOUN_OBJECT.match(body) and body.split()[0] in names:
+        return None  # "Maria won't forget that.", "John hasn't had one in ages"
+    body = _GERUND_COMMA.sub(r"\1 \2", body)  # "Adding NYC to the list, sounds great"
     if said.startswith(body) and not said[len(body) :].strip(".!?… "):
         return text  # nothing dropped
     return f"{body}.{caption}." if caption else f"{body}."
