@@ -129,7 +129,7 @@ def test_a_reason_said_mid_sentence_is_a_preference_of_its_own() -> None:
     got = implied("I usually pick board games since I find video games too overstimulating.")
     assert [(c.content, c.attribute, c.value) for c in got] == [
         (
-            "User usually picks board games since they find video games too overstimulating.",
+            "User usually picks board games since User finds video games too overstimulating.",
             "likes:pick board games",
             "yes",
         ),

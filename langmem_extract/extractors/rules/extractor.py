@@ -45,8 +45,12 @@ from langmem_extract.extractors.rules.grammar import (
 from langmem_extract.extractors.rules.implied import refine
 from langmem_extract.extractors.rules.patterns import (
     CONTENT_WORD,
+    CORRECTION_INLINE,
+    EMPHASIS,
     GENERIC_STOP,
+    HEDGE,
     MENTIONS_SELF,
+    QUESTION,
     TRIVIAL,
 )
 from langmem_extract.extractors.rules.relations import relation_candidates
@@ -72,25 +76,6 @@ FALLBACK_MAX_CLAUSES = 3
 #: this many content words: it has no rule vouching for it.
 FALLBACK_EXTRA_WORDS = 2
 FALLBACK_MIN_CONTENT_WORDS = 3
-
-# Tone of a clause, and questions (which state nothing).
-_CORRECTION_INLINE = re.compile(
-    r"\b(?:actually|now|anymore|no longer|these days|instead|not any more|recently moved)\b",
-    re.I,
-)
-_HEDGE = re.compile(
-    r"\b(?:maybe|perhaps|probably|i think|i guess|might|possibly|sort of|kind of|kinda)\b", re.I
-)
-_EMPHASIS = re.compile(
-    r"\b(?:always|never|really|absolutely|definitely|strongly|seriously|extremely|must|"
-    r"important|crucial|please make sure)\b|!",
-    re.I,
-)
-_QUESTION = re.compile(
-    r"\?\s*$|^(?:do|does|did|can|could|would|will|should|is|are|was|were|what|why|how|where|"
-    r"when|who|which|have|has)\b",
-    re.I,
-)
 
 
 class RuleExtractor:
@@ -212,9 +197,7 @@ class RuleExtractor:
         unmatched: list[tuple[str, str | None]] = []
         for clause, correction in split_clauses(clean_text(message.content)):
             # A clause carrying a (redacted) secret yields no memory at all.
-            if _QUESTION.search(re.sub(r"\s*\[[^\]]*\]$", "", clause)) or contains_redaction(
-                clause
-            ):
+            if QUESTION.search(re.sub(r"\s*\[[^\]]*\]$", "", clause)) or contains_redaction(clause):
                 continue
             here = message.content.split(clause[:20])[0]
             prior_text = f"{context_text}\n{here}"
@@ -522,14 +505,14 @@ def _tone_signals(clause: str, correction: bool, hit: Hit) -> list[str]:
     out = []
     # "I live in Berlin now" changes a single-valued fact just as "actually, …" does.
     single_valued = bool(hit.attribute) and ":" not in (hit.attribute or "")
-    inline = (single_valued and bool(_CORRECTION_INLINE.search(clause))) or bool(
+    inline = (single_valued and bool(CORRECTION_INLINE.search(clause))) or bool(
         hit.attribute and re.search(r"\b(?:anymore|any more|no longer)\b", clause, re.I)
     )
     if correction or inline or "change" in hit.signals:
         out.append("correction")
-    if _HEDGE.search(clause):
+    if HEDGE.search(clause):
         out.append("hedge")
-    if _EMPHASIS.search(clause):
+    if EMPHASIS.search(clause):
         out.append("emphasis")
     return out
 

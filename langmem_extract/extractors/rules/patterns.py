@@ -265,3 +265,22 @@ GENERIC_STOP = frozenset(
         "still",
     ]
 )
+
+# Tone of a clause, and questions (which state nothing).
+CORRECTION_INLINE = re.compile(
+    r"\b(?:actually|now|anymore|no longer|these days|instead|not any more|recently moved)\b",
+    re.I,
+)
+HEDGE = re.compile(
+    r"\b(?:maybe|perhaps|probably|i think|i guess|might|possibly|sort of|kind of|kinda)\b", re.I
+)
+EMPHASIS = re.compile(
+    r"\b(?:always|never|really|absolutely|definitely|strongly|seriously|extremely|must|"
+    r"important|crucial|please make sure)\b|!",
+    re.I,
+)
+QUESTION = re.compile(
+    r"\?\s*$|^(?:do|does|did|can|could|would|will|should|is|are|was|were|what|why|how|where|"
+    r"when|who|which|have|has)\b",
+    re.I,
+)
