@@ -20,6 +20,7 @@ from langgraph.store.base import BaseStore
 
 from langmem_extract.errors import InvalidInputError
 from langmem_extract.schema import MAX_MESSAGES, Memory, MemoryStatus
+from langmem_extract.vector_cache import cached
 
 EMBEDDERS = ("e5", "openai")
 EXTRACTORS = ("rules", "llm")
@@ -94,7 +95,9 @@ class RecordingEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         if self.reuse_queries and text in self._queries:
             return self._queries[text]
-        vector = self.base.embed_query(text)
+        # Recall embeds the query once and its store search finds that vector in scope
+        # (langmem_extract.turn_vectors.embed_query), as with the product's embedder.
+        vector = cached(self, "query", [text], lambda t: [self.base.embed_query(t[0])])[0]
         self._queries[text] = vector
         return vector
 
