@@ -5,7 +5,8 @@ pipeline (``langmem-extract eval locomo --db PATH`` leaves one; the ingest now s
 vector per logged evidence turn) and asks every question with evidence of
 ``MemoryRetriever(k=10)`` as shipped, twice on the same store and process: with the turn
 vectors loaded, and with the namespace index's vectors emptied (the ranking before
-them). hit@5 and hit@10 over categories 1–4, category-5 hit@10, and p50/p95 per query.
+them). hit@5 and hit@10 over categories 1–4, category-5 hit@10, and p50/p95 per query;
+then the ranking step alone with and without the query's vector, interleaved.
 
 Ingest (``--ingest-sessions N``): the first N sessions of the first conversation ingested
 into two fresh in-memory stores, with turn vectors and without (the dedup node asked for
@@ -32,6 +33,7 @@ from langmem_extract.eval.data import load_locomo, resolve_data_dir
 from langmem_extract.eval.locomo import session_messages
 from langmem_extract.eval.metrics import hit_at_k, mean, percentile
 from langmem_extract.eval.pipeline import EvalConfig, Pipeline, make_embeddings, open_eval_store
+from langmem_extract.recall import RecallPlan, calibration_for
 from langmem_extract.recall_index import index_for
 
 
@@ -79,9 +81,36 @@ def recall(args: argparse.Namespace, conversations: list[Any]) -> None:
             with index.lock:
                 index.vectors = vectors
                 index._matrix = None
+            print(f"{conv.sample_id} hybrid step alone (pool fetched): " + _step(store, index, conv))
     if len(conversations) > 1:
         for mode, rows in totals.items():
             print(_line(f"all {mode} turn vectors", rows))
+
+
+def _step(store: Any, index: Any, conv: Any) -> str:
+    """The ranking step alone, with and without the query vector, interleaved question by
+    question on pools already fetched (the query is embedded once either way)."""
+    namespace = ("locomo", conv.sample_id)
+    timed: dict[str, list[float]] = {"with": [], "without": []}
+    for q in conv.qa:
+        if not q.evidence:
+            continue
+        plan = RecallPlan(q.question, namespace, k=10)
+        plan.calibration = calibration_for(store)
+        pool: list = []
+        for offset, limit in plan.pages():
+            page = store.search(namespace, **plan.search_args(offset, limit))
+            if plan.take(page, limit, pool):
+                break
+        vector = store.embeddings.embed_query(q.question)
+        for mode, given in (("with", vector), ("without", None)):
+            start = time.perf_counter()
+            plan.rank_hybrid(pool, index, given)
+            timed[mode].append((time.perf_counter() - start) * 1000)
+    return "; ".join(
+        f"{mode} turn vectors p50 {percentile(t, 50):.1f} ms, p95 {percentile(t, 95):.1f} ms"
+        for mode, t in timed.items()
+    )
 
 
 class _Counter:

@@ -125,6 +125,7 @@ class NamespaceIndex:
         self._docs: dict[str, str] = {}  # lexical document id -> its indexed text
         self.vectors: dict[str, Any] = {}  # turn key -> unit vector (turn_vectors)
         self._matrix: tuple[list[str], Any] | None = None
+        self._matrix_shape: int | None = None
         self._read_at = 0.0
         self._reading = False
         #: More memories under the prefix than MAX_INDEXED_MEMORIES: recall ranks densely.
@@ -196,10 +197,14 @@ class NamespaceIndex:
                 self._refresh()
 
     def _refresh(self, *, reload_missing: bool = False) -> None:
-        self._matrix = None
         self._sync_sessions(reload_missing)
         self._link()
         self._sync_documents()
+        # The turn matrix is rebuilt only when what it holds may have changed (a
+        # background re-read every RESYNC_SECONDS usually changes nothing).
+        shape = hash((tuple(self.turns), tuple(self.vectors), frozenset(self.blocked)))
+        if shape != self._matrix_shape:
+            self._matrix, self._matrix_shape = None, shape
 
     def _sync_sessions(self, reload_missing: bool) -> None:
         """Load sessions newly referenced and drop those no longer referenced; with
@@ -319,16 +324,19 @@ class NamespaceIndex:
             if len(dims) > 1:  # vectors of two sizes: keep the most common
                 common = max(dims, key=lambda d: sum(self.vectors[k].shape[0] == d for k in keys))
                 keys = [k for k in keys if self.vectors[k].shape[0] == common]
-            rows = []
-            for key in keys:
-                row = self.vectors[key].copy()
+            if not keys:
+                self._matrix = (keys, None)
+                return self._matrix
+            where = {key: i for i, key in enumerate(keys)}
+            base = np.stack([self.vectors[key] for key in keys])
+            rows = base.copy()
+            for i, key in enumerate(keys):
                 for near in self.neighbours(key, CONTEXT_WIDTH):
-                    vector = self.vectors.get(near.key)
-                    if near.key != key and near.key not in self.blocked and vector is not None \
-                            and vector.shape == row.shape:  # fmt: skip
-                        row += NEIGHBOUR_WEIGHT * vector
-                rows.append(row / max(float(np.linalg.norm(row)), 1e-12))
-            self._matrix = (keys, np.stack(rows) if rows else None)
+                    j = where.get(near.key)  # never a blocked turn: not in ``keys``
+                    if j is not None and j != i:
+                        rows[i] += NEIGHBOUR_WEIGHT * base[j]
+            rows /= np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+            self._matrix = (keys, rows)
         return self._matrix
 
     def neighbours(self, key: str, width: int = 1) -> list[TurnRecord]:
