@@ -7,6 +7,7 @@ away, while another memory is the nearer one by its own text.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import re
 from collections.abc import Iterator
@@ -22,7 +23,12 @@ from langmem_extract.embeddings import HashingEmbeddings
 from langmem_extract.evidence import evidence_session
 from langmem_extract.memories import forget_memory, purge_memories
 from langmem_extract.message_log import message_log_for
-from langmem_extract.recall import RecallPlan, calibration_for, recall_memories
+from langmem_extract.recall import (
+    RecallPlan,
+    arecall_memories,
+    calibration_for,
+    recall_memories,
+)
 from langmem_extract.recall_index import NamespaceIndex, index_for
 from langmem_extract.schema import MEMORY_INDEX_FIELDS
 from langmem_extract.turn_vectors import (
@@ -123,6 +129,8 @@ def test_a_turns_dense_match_beats_a_near_miss_memory(concept_store: BaseStore) 
     ranked = recall_memories(concept_store, query, NS, k=3)
     assert ranked[0].memory.content == "Ann got the keys to a new house."
     assert ranked[0].observation is False
+    again = asyncio.run(arecall_memories(concept_store, query, NS, k=3))
+    assert [r.memory.id for r in again] == [r.memory.id for r in ranked]
 
 
 def plan_memory(item):  # type: ignore[no-untyped-def]
