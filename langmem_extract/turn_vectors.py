@@ -12,6 +12,11 @@ computed at query time:
 * the persist node stores the vectors of the turns that reached the message log
   (:func:`save_turn_vectors`), after :func:`~langmem_extract.evidence.log_evidence`.
 
+Only an embedder that reuses vectors (:mod:`langmem_extract.vector_cache`: ``E5Embeddings``,
+``HashingEmbeddings``, any embedder wrapped in ``ReusingEmbeddings``) takes part: recall
+embeds the query once and the store's search reuses that vector; with another embedder
+turns are ranked lexically only, as before.
+
 They live as store items under ``("turn_vectors", <session digest>)`` keyed by message
 id, with no index of their own, in any LangGraph store (DuckDB, PostgreSQL, in-memory):
 the value holds the float32 vector (base64) and the embedder it came from
@@ -36,7 +41,7 @@ from typing import Any
 import numpy as np
 from langgraph.store.base import BaseStore, GetOp, PutOp
 
-from langmem_extract.vector_cache import VectorCache, vector_scope
+from langmem_extract.vector_cache import VectorCache, reuses_vectors, vector_scope
 
 __all__ = [
     "TURN_VECTOR_ROOT",
@@ -85,8 +90,14 @@ def embedder_key(embeddings: Any) -> str | None:
 
 
 def store_embedder(store: BaseStore) -> Any:
-    """The embedder behind ``store``'s index (None without one)."""
-    return getattr(store, "embeddings", None)
+    """The embedder behind ``store``'s index when it reuses a query's vector (consults
+    :mod:`langmem_extract.vector_cache`), else None: with any other embedder, ranking
+    turns would embed every query twice, so turns are neither embedded nor ranked.
+    ``ReusingEmbeddings`` makes any LangChain embedder take part."""
+    embeddings = getattr(store, "embeddings", None)
+    if reuses_vectors(embeddings) or getattr(embeddings, "reuses_query_vectors", False) is True:
+        return embeddings
+    return None
 
 
 def _encode(vector: Sequence[float]) -> str:
@@ -191,9 +202,7 @@ def rank_turns(
 
 def embed_query(store: BaseStore, query: str) -> tuple[list[float] | None, Any]:
     """The query's vector from the store's embedder, and a scope in which the store's
-    own search finds it already embedded (one model call per query when the embedder
-    consults :mod:`langmem_extract.vector_cache`, as ``E5Embeddings`` does; else the
-    store embeds it again)."""
+    own search finds it already embedded: one model call per query."""
     embeddings = store_embedder(store)
     if embeddings is None:
         return None, nullcontext()
@@ -201,6 +210,6 @@ def embed_query(store: BaseStore, query: str) -> tuple[list[float] | None, Any]:
         vector = list(embeddings.embed_query(query))
     except Exception:  # the store's own search reports a failing embedder
         return None, nullcontext()
-    cache = VectorCache(embeddings)  # consulted only by embedders that route through it
+    cache = VectorCache(embeddings)
     cache.queries[query] = vector
     return vector, vector_scope(cache)

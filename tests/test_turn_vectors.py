@@ -220,3 +220,22 @@ def test_an_index_without_vectors_ranks_as_before(concept_store: BaseStore) -> N
     index = NamespaceIndex(concept_store, NS)
     index.load()
     assert index.turn_matrix() == ([], None)
+
+
+def test_an_embedder_that_cannot_reuse_the_query_vector_ranks_turns_lexically() -> None:
+    class Plain(Concepts):
+        reuses_vectors = False
+
+        def embed_query(self, text: str) -> list[float]:  # no vector cache
+            return self._many([text])[0]
+
+    emb = Plain()
+    with open_store(":memory:", embeddings=emb) as store:
+        extract_memories([say("t1", "The movers come on Saturday.")], store=store, namespace=NS,
+                         candidates=[cand("Ann got the keys to a new house.", "t1")])  # fmt: skip
+        # No turn vector is made: recall could only use it by embedding each query twice.
+        assert load_turn_vectors(store, evidence_session(NS)) == {}
+        index_for(store, NS)
+        emb.calls.clear()
+        assert recall_memories(store, "When do the removals happen?", NS, k=2)
+        assert emb.calls == [["When do the removals happen?"]]

@@ -78,6 +78,9 @@ class RecordingEmbeddings(Embeddings):
     answer and its figures stay those of the wrapped embedder.
     """
 
+    #: Consults the vector cache for queries (see embed_query): recall ranks turns.
+    reuses_query_vectors = True
+
     def __init__(self, base: Embeddings) -> None:
         self.base = base
         self.dims = getattr(base, "dims", None)
@@ -96,7 +99,9 @@ class RecordingEmbeddings(Embeddings):
         if self.reuse_queries and text in self._queries:
             return self._queries[text]
         # Recall embeds the query once and its store search finds that vector in scope
-        # (langmem_extract.turn_vectors.embed_query), as with the product's embedder.
+        # (langmem_extract.turn_vectors.embed_query), as with the product's embedder;
+        # reuses_query_vectors below says so. Passages are not reused (reuses_vectors is
+        # unset), so ingest embeds as it always did here, turns in a call of their own.
         vector = cached(self, "query", [text], lambda t: [self.base.embed_query(t[0])])[0]
         self._queries[text] = vector
         return vector
