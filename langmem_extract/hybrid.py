@@ -5,7 +5,7 @@ and the conversation turns they come from.
 
 * the dense ranking: the store's ranking of memories (cosine; the pool
   :class:`~langmem_extract.recall.RecallPlan` fetched), in which a memory citing a turn
-  (or a turn no memory covers) ranks by that turn's cosine when it is the higher one
+  ranks by that turn's cosine when it is the higher one
   (the turns' vectors are stored when they are logged, :mod:`langmem_extract.turn_vectors`;
   one dense view, so the words a memory came from count without outvoting the lexical
   ranking: counted as a ranking of its own, the turns' cosine gave conv-26 hit@5 0.760,
@@ -101,11 +101,11 @@ def fuse(
     observations (``None``: none may). ``period`` (a time the query names) or ``when``
     (the query asks for a date) add the time ranking. ``turn_ranking`` (turn key, cosine),
     best first, is the dense ranking of the evidence turns
-    (:func:`~langmem_extract.turn_vectors.rank_turns`): a memory citing a turn, or the
-    turn's observation, ranks densely by that turn's cosine when it beats its own.
+    (:func:`~langmem_extract.turn_vectors.rank_turns`): a memory citing a turn ranks
+    densely by that turn's cosine when it beats its own.
     """
     out: dict[str, Fused] = {}
-    ranking = _dense(dense, _by_turn(turn_ranking, index, keep, keep_turn, pool), pool)
+    ranking = _dense(dense, _by_turn(turn_ranking, index, keep, pool), pool)
     for (hit, _), rank in zip(ranking, tied_ranks([c for _, c in ranking]), strict=True):
         out.setdefault(hit.key, hit).fused += 1.0 / (FUSION_K + rank)
     lexical = _lexical(query, index, keep, keep_turn, pool)
@@ -162,25 +162,21 @@ def _by_turn(
     turn_ranking: Sequence[tuple[str, float]],
     index: NamespaceIndex,
     keep: Callable[[Memory], bool],
-    keep_turn: Callable[[TurnRecord], bool] | None,
     pool: int,
 ) -> list[tuple[Fused, float]]:
     """The dense turn ranking (cut at ``pool`` turns) read as candidates with their
-    turn's cosine: the memories citing each turn, or the turn's observation; a memory
-    counts once, at its best turn."""
+    turn's cosine: the memories citing each turn; a memory counts once, at its best turn.
+    A turn no memory covers is not made an observation here: by meaning alone an
+    assistant's "Noted, enjoy Lisbon!" came back for "what should I cook for dinner?"
+    (tests/integrations/test_chat_history.py); observations still come lexically."""
     out: list[tuple[Fused, float]] = []
     seen: set[str] = set()
     for key, cosine in turn_ranking[:pool]:
-        if key in index.cited_by:
-            for memory_id in sorted(index.cited_by[key]):
-                memory = index.memories.get(memory_id)
-                if memory is not None and memory_id not in seen and keep(memory):
-                    seen.add(memory_id)
-                    out.append((Fused(0.0, memory=memory), cosine))
-        elif key not in index.blocked and keep_turn is not None:
-            turn = index.turns.get(key)
-            if turn is not None and keep_turn(turn):
-                out.append((Fused(0.0, turn=turn), cosine))
+        for memory_id in sorted(index.cited_by.get(key, ())):
+            memory = index.memories.get(memory_id)
+            if memory is not None and memory_id not in seen and keep(memory):
+                seen.add(memory_id)
+                out.append((Fused(0.0, memory=memory), cosine))
     return out
 
 
