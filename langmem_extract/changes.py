@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,13 +24,14 @@ __all__ = ["Change", "notify", "subscribe"]
 class Change:
     """What one write changed. ``memories``: ``Memory`` objects put; ``deleted``:
     ``(namespace, key)`` pairs deleted; ``session`` with ``messages`` appended to it (or,
-    with ``cleared``, emptied)."""
+    with ``cleared``, emptied), or with ``vectors`` (message id → turn vector) stored."""
 
     memories: Sequence[Any] = ()
     deleted: Sequence[tuple[tuple[str, ...], str]] = ()
     session: str | None = None
     messages: Sequence[Any] = field(default_factory=tuple)
     cleared: bool = False
+    vectors: Mapping[str, Any] = field(default_factory=dict)
 
 
 Listener = Callable[[Change], None]

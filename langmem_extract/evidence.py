@@ -8,6 +8,11 @@ one, under the namespace's own evidence session (:func:`evidence_session`). Appe
 idempotent by message id, so a message keeps its id and chat history, which logs the
 whole session itself, is not duplicated.
 
+The turns are embedded as they are logged (:mod:`langmem_extract.turn_vectors`): dedup
+asks :func:`turns_to_log` which turns of the request will be logged without a vector yet
+and embeds them in its own batched call; :func:`log_evidence` stores the vectors of those
+that reached the log. Dropping turns drops their vectors.
+
 Recall reaches these turns through the memories that cite them: a memory's evidence
 session is :func:`memory_session`, so a namespace's turns are found in the sessions of
 its memories and nowhere else (the same namespace rule as the memories themselves).
@@ -21,15 +26,26 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langgraph.store.base import BaseStore
 
+from langmem_extract.changes import Change, notify
 from langmem_extract.message_log import message_log_for
 from langmem_extract.schema import ChatMessage, Memory
+from langmem_extract.turn_vectors import (
+    drop_turn_vectors,
+    load_turn_vectors,
+    save_turn_vectors,
+    store_embedder,
+    turn_text,
+    turns_to_embed,
+)
 
 __all__ = [
     "drop_evidence",
+    "embed_turns",
     "evidence_messages",
     "evidence_session",
     "log_evidence",
     "memory_session",
+    "turns_to_log",
 ]
 
 #: Prefix of the message-log session that holds a namespace's evidence when the request
@@ -71,19 +87,63 @@ def evidence_messages(messages: Sequence[ChatMessage], cited: Iterable[str]) -> 
     return [_as_message(m) for m in messages if m.id in wanted]
 
 
+def _logged_text(message: ChatMessage) -> str:
+    """The text of ``message`` as the log keeps it (redacted), speaker first."""
+    from langmem_extract.redact import redact_secrets
+
+    return turn_text(message.name or None, redact_secrets(message.content)[0])
+
+
+def turns_to_log(store: BaseStore, request: Any, candidates: Sequence[Any]) -> dict[str, str]:
+    """The turns of ``request`` (an ``ExtractionRequest``) that may be logged and have no
+    vector yet, message id → text: those ``candidates`` cite and, for a request with a
+    ``session_id`` (a chat session that logs every turn), all its messages."""
+    if store_embedder(store) is None:
+        return {}
+    cited = {sid for cand in candidates for sid in cand.source_message_ids}
+    wanted = {
+        m.id: _logged_text(m)
+        for m in request.messages
+        if m.id and m.content and (request.session_id is not None or m.id in cited)
+    }
+    return turns_to_embed(store, evidence_session(request.namespace, request.session_id), wanted)
+
+
+def embed_turns(store: BaseStore, turns: dict[str, str]) -> dict[str, list[float]]:
+    """Vectors of ``turns`` (message id → text) from the store's embedder, in one call."""
+    embeddings = store_embedder(store)
+    if embeddings is None or not turns:
+        return {}
+    texts = list(dict.fromkeys(turns.values()))
+    vectors = dict(zip(texts, embeddings.embed_documents(texts), strict=True))
+    return {mid: vectors[text] for mid, text in turns.items()}
+
+
 def log_evidence(
     store: BaseStore,
     namespace: Sequence[str],
     session_id: str | None,
     messages: Sequence[ChatMessage],
     cited: Iterable[str],
+    vectors: dict[str, list[float]] | None = None,
 ) -> int:
-    """Append the cited ``messages`` to the evidence session; returns how many were new."""
+    """Append the cited ``messages`` to the evidence session; returns how many were new.
+
+    ``vectors`` (message id → turn vector) are stored for the turns now in the session:
+    the cited ones and, in a chat session, those the chat history logged itself.
+    """
     evidence = evidence_messages(messages, cited)
-    if not evidence:
-        return 0
+    session = evidence_session(namespace, session_id)
     log = message_log_for(store)
-    return len(log.append(evidence_session(namespace, session_id), evidence))
+    added = len(log.append(session, evidence)) if evidence else 0
+    if vectors:
+        logged = {str(m.id) for m in evidence}
+        if session_id is not None and set(vectors) - logged:
+            logged |= {str(m.id) for m in log.load(session, last=2 * len(messages) + 1)}
+        kept = {mid: vec for mid, vec in vectors.items() if mid in logged}
+        if save_turn_vectors(store, session, kept):
+            notify(store, Change(session=session, vectors=kept))
+    return added
 
 
 def drop_evidence(
@@ -105,7 +165,12 @@ def drop_evidence(
     remaining = [m for m in messages if str(m.id) not in drop]
     if len(remaining) == len(messages):
         return 0
-    log.clear(session)
+    vectors = load_turn_vectors(store, session)
+    log.clear(session)  # drops the session's turn vectors too
     if remaining:
         log.append(session, remaining)
+        kept = {str(m.id): vectors[str(m.id)] for m in remaining if str(m.id) in vectors}
+        if save_turn_vectors(store, session, kept):
+            notify(store, Change(session=session, vectors=kept))
+    drop_turn_vectors(store, session, drop)
     return len(messages) - len(remaining)

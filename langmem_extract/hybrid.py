@@ -3,8 +3,15 @@ and the conversation turns they come from.
 
 :func:`fuse` takes, for one query,
 
-* the store's dense ranking of memories (cosine; the pool
-  :class:`~langmem_extract.recall.RecallPlan` fetched), and
+* the dense ranking: the store's ranking of memories (cosine; the pool
+  :class:`~langmem_extract.recall.RecallPlan` fetched), in which a memory citing a turn
+  ranks by that turn's cosine when it is the higher one
+  (the turns' vectors are stored when they are logged, :mod:`langmem_extract.turn_vectors`;
+  one dense view, so the words a memory came from count without outvoting the lexical
+  ranking: counted as a ranking of its own, the turns' cosine gave conv-26 hit@5 0.760,
+  hit@10 0.827, category 5 0.723, against 0.727, 0.820, 0.787 this way, and put "User
+  loves hiking." above the current "User moved to Denver" in
+  tests/graph/test_conflicts.py), and
 * the BM25 ranking of the namespace's lexical documents
   (:class:`~langmem_extract.recall_index.NamespaceIndex`): each active memory's content
   followed by the evidence turns it cites and their neighbours, and each turn no memory
@@ -87,20 +94,22 @@ def fuse(
     pool: int = HYBRID_POOL,
     period: Period | None = None,
     when: bool = False,
+    turn_ranking: Sequence[tuple[str, float]] = (),
 ) -> list[Fused]:
     """Fused candidates for ``query``, best first (ties by key).
 
     ``dense`` is the store's ranking (memory, cosine), already filtered; ``keep`` filters
     memories found only lexically; ``keep_turn`` decides which uncovered turns may be
     observations (``None``: none may). ``period`` (a time the query names) or ``when``
-    (the query asks for a date) add the time ranking.
+    (the query asks for a date) add the time ranking. ``turn_ranking`` (turn key, cosine),
+    best first, is the dense ranking of the evidence turns
+    (:func:`~langmem_extract.turn_vectors.rank_turns`): a memory citing a turn ranks
+    densely by that turn's cosine when it beats its own.
     """
     out: dict[str, Fused] = {}
-    dense = list(dense[:pool])
-    for (memory, cosine), rank in zip(dense, tied_ranks([c or 0.0 for _, c in dense]), strict=True):
-        hit = out.setdefault(memory.id, Fused(0.0, memory=memory))
-        hit.fused += 1.0 / (FUSION_K + rank)
-        hit.cosine = cosine
+    ranking = _dense(dense, _by_turn(turn_ranking, index, keep, pool), pool)
+    for (hit, _), rank in zip(ranking, tied_ranks([c for _, c in ranking]), strict=True):
+        out.setdefault(hit.key, hit).fused += 1.0 / (FUSION_K + rank)
     lexical = _lexical(query, index, keep, keep_turn, pool)
     for (hit, _), rank in zip(lexical, passage_ranks(lexical), strict=True):
         out.setdefault(hit.key, hit).fused += 1.0 / (FUSION_K + rank)
@@ -158,6 +167,44 @@ def _passage(hit: Fused) -> tuple[object, ...]:
         memory = hit.memory
         return (tuple(memory.namespace), memory.session_id, frozenset(memory.source_message_ids))
     return ("turn", hit.turn.key)  # type: ignore[union-attr]
+
+
+def _dense(
+    dense: Sequence[tuple[Memory, float | None]], turned: Sequence[tuple[Fused, float]], pool: int
+) -> list[tuple[Fused, float]]:
+    """The dense ranking, cut at ``pool``: each candidate by the higher of its own cosine
+    and that of its best turn (``turned``), so the memory is found by its paraphrase or
+    by the words it came from, as one dense view beside the lexical one."""
+    best: dict[str, tuple[Fused, float]] = {}
+    for memory, cosine in dense[:pool]:
+        best[memory.id] = (Fused(0.0, memory=memory, cosine=cosine), cosine or 0.0)
+    for hit, cosine in turned:
+        held = best.get(hit.key)
+        if held is None or held[1] < cosine:
+            best[hit.key] = (held[0] if held is not None else hit, cosine)
+    return sorted(best.values(), key=lambda pair: (-pair[1], pair[0].key))[:pool]
+
+
+def _by_turn(
+    turn_ranking: Sequence[tuple[str, float]],
+    index: NamespaceIndex,
+    keep: Callable[[Memory], bool],
+    pool: int,
+) -> list[tuple[Fused, float]]:
+    """The dense turn ranking (cut at ``pool`` turns) read as candidates with their
+    turn's cosine: the memories citing each turn; a memory counts once, at its best turn.
+    A turn no memory covers is not made an observation here: by meaning alone an
+    assistant's "Noted, enjoy Lisbon!" came back for "what should I cook for dinner?"
+    (tests/integrations/test_chat_history.py); observations still come lexically."""
+    out: list[tuple[Fused, float]] = []
+    seen: set[str] = set()
+    for key, cosine in turn_ranking[:pool]:
+        for memory_id in sorted(index.cited_by.get(key, ())):
+            memory = index.memories.get(memory_id)
+            if memory is not None and memory_id not in seen and keep(memory):
+                seen.add(memory_id)
+                out.append((Fused(0.0, memory=memory), cosine))
+    return out
 
 
 def tied_ranks(values: Sequence[float]) -> list[int]:

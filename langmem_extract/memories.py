@@ -380,10 +380,12 @@ def purge_memories(
     sessions = sorted({*(m.session_id for m in found.values() if m.session_id), *session_ids})
     if sessions:
         from langmem_extract.message_log import check_session_id, message_log_for
+        from langmem_extract.turn_vectors import drop_turn_vectors
 
         log = message_log or message_log_for(store)
         for session in sessions:
             log.clear(check_session_id(session))
+            drop_turn_vectors(store, session)  # a log of the caller's own may not
     return PurgeResult(
         memories=len(found),
         namespaces=sorted({format_namespace(ns) for ns, _ in found}),

@@ -17,6 +17,8 @@ a typed ``[REDACTED:<kind>]`` marker. Ids, types, names and tool-call ids are ke
 are, so a message keeps its id. ``redact=False`` (``message_log_for(store, redact=False)``,
 ``MemoryChatHistory(..., redact_transcript=False)``) stores the raw text for users who
 must keep raw logs; the memory graph redacts its own input either way.
+
+Clearing a session also deletes its turn vectors (:mod:`langmem_extract.turn_vectors`).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from langmem_extract.messages import json_text
 from langmem_extract.namespaces import validate_namespace
 from langmem_extract.store._messages import MessageRow, MessageTable
 from langmem_extract.store._validate import check_session_id
+from langmem_extract.turn_vectors import drop_turn_vectors
 
 __all__ = [
     "MESSAGE_LOG_NAMESPACE",
@@ -182,6 +185,7 @@ class TableMessageLog(MessageLog):
 
     def clear(self, session_id: str) -> None:
         self.store.clear_messages(check_session_id(session_id))
+        drop_turn_vectors(self.store, session_id)  # type: ignore[arg-type]
         notify(self.store, Change(session=session_id, cleared=True))
 
     async def aappend(self, session_id: str, messages: Sequence[BaseMessage]) -> list[BaseMessage]:
@@ -199,6 +203,7 @@ class TableMessageLog(MessageLog):
 
     async def aclear(self, session_id: str) -> None:
         await self.store.aclear_messages(check_session_id(session_id))
+        await asyncio.to_thread(drop_turn_vectors, self.store, session_id)  # type: ignore[arg-type]
         notify(self.store, Change(session=session_id, cleared=True))
 
 
@@ -279,6 +284,7 @@ class ItemsMessageLog(MessageLog):
             page = self.store.search(namespace, limit=_PAGE)
             keys = [(tuple(i.namespace), i.key) for i in page]
             if not keys:
+                drop_turn_vectors(self.store, session_id)
                 notify(self.store, Change(session=session_id, cleared=True))
                 return
             self.store.batch([PutOp(ns, key, None) for ns, key in keys])

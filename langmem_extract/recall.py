@@ -60,6 +60,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -75,6 +76,7 @@ from langmem_extract.namespaces import NamespaceLike, parse_namespace
 from langmem_extract.recall_index import NamespaceIndex, TurnRecord, index_for
 from langmem_extract.schema import DEFAULT_NAMESPACE, Memory, MemoryStatus, MemoryType
 from langmem_extract.temporal import asks_when, query_period
+from langmem_extract.turn_vectors import embed_query, rank_turns
 
 __all__ = [
     "CALIBRATIONS",
@@ -245,31 +247,42 @@ class RecallPlan:
         """The ``k`` best memories in ``store``, best first."""
         self.calibration = calibration_for(store)
         pool: list[tuple[SearchItem, Memory]] = []
-        for offset, limit in self.pages():
-            page = store.search(self.namespace, **self.search_args(offset, limit))
-            if self.take(page, limit, pool):
-                break
-        if self.hybrid and self.query:
-            index = index_for(store, self.namespace)
-            if not index.too_large:
-                return self.rank_hybrid(pool, index)
+        index = index_for(store, self.namespace) if self.hybrid and self.query else None
+        vector, scope = self._query_vector(store, index)
+        with scope:
+            for offset, limit in self.pages():
+                page = store.search(self.namespace, **self.search_args(offset, limit))
+                if self.take(page, limit, pool):
+                    break
+        if index is not None and not index.too_large:
+            return self.rank_hybrid(pool, index, vector)
         return self.rank(pool)
 
     async def arun(self, store: BaseStore) -> list[RecalledMemory]:
         """Async :meth:`run`."""
         self.calibration = calibration_for(store)
         pool: list[tuple[SearchItem, Memory]] = []
-        for offset, limit in self.pages():
-            page = await store.asearch(self.namespace, **self.search_args(offset, limit))
-            if self.take(page, limit, pool):
-                break
+        index = None
         if self.hybrid and self.query:
             index = await asyncio.to_thread(index_for, store, self.namespace)
-            if not index.too_large:
-                return self.rank_hybrid(pool, index)
+        vector, scope = await asyncio.to_thread(self._query_vector, store, index)
+        with scope:
+            for offset, limit in self.pages():
+                page = await store.asearch(self.namespace, **self.search_args(offset, limit))
+                if self.take(page, limit, pool):
+                    break
+        if index is not None and not index.too_large:
+            return self.rank_hybrid(pool, index, vector)
         return self.rank(pool)
 
     # -- the steps
+
+    def _query_vector(self, store: BaseStore, index: NamespaceIndex | None) -> tuple[Any, Any]:
+        """The query's vector when the index holds turn vectors to rank, with the scope in
+        which the store's search reuses it (:func:`~langmem_extract.turn_vectors.embed_query`)."""
+        if index is None or index.too_large or not index.vectors or self.query is None:
+            return None, nullcontext()
+        return embed_query(store, self.query)
 
     def store_filter(self) -> dict[str, Any]:
         # Only operators every LangGraph store supports ($eq, $gte) are pushed down;
@@ -358,19 +371,25 @@ class RecallPlan:
         return scored[: self.k]
 
     def rank_hybrid(
-        self, pool: Sequence[tuple[SearchItem, Memory]], index: NamespaceIndex
+        self,
+        pool: Sequence[tuple[SearchItem, Memory]],
+        index: NamespaceIndex,
+        query_vector: Sequence[float] | None = None,
     ) -> list[RecalledMemory]:
-        """Order by the fused rankings (:mod:`langmem_extract.hybrid`) in place of the
-        pool-relative similarity; ``score`` stays the calibrated cosine. A result the
-        dense search did not fetch gets the pool's lowest cosine, a bound on its own."""
+        """Order by the fused rankings (:mod:`langmem_extract.hybrid`; with
+        ``query_vector``, the dense ranking of turns too) in place of the pool-relative
+        similarity; ``score`` stays the calibrated cosine. A result the dense search did
+        not fetch gets the pool's lowest cosine, a bound on its own."""
         assert self.query is not None
         dense = [(memory, item.score) for item, memory in pool]
         bound = min((c for _, c in dense if c is not None), default=None)
+        depth = max(2 * self.k, HYBRID_POOL)
         with index.lock:
+            turns = rank_turns(*index.turn_matrix(), query_vector, depth) if query_vector else []
             fused = fuse(
-                self.query, dense, index, self.keep, self._keep_turn(),
-                pool=max(2 * self.k, HYBRID_POOL),
+                self.query, dense, index, self.keep, self._keep_turn(), pool=depth,
                 period=query_period(self.query, self.now), when=asks_when(self.query),
+                turn_ranking=turns,
             )  # fmt: skip
         ws, wi, wr = self.weights
         # By fused rank, not min-max of the fused values: reciprocal ranks of neighbours

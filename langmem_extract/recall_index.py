@@ -12,7 +12,9 @@ namespace prefix. It holds:
   each active memory's ``content`` followed by the turns it cites and their neighbours
   (:data:`CONTEXT_WIDTH` either side; document expansion: the memory is found by the
   words of the conversation it came from, not only by its own paraphrase), and each
-  turn no memory cites, with its neighbours, as an observation document.
+  turn no memory cites, with its neighbours, as an observation document;
+* the turns' dense vectors, stored when they were logged
+  (:mod:`langmem_extract.turn_vectors`), as one matrix for :meth:`NamespaceIndex.turn_matrix`.
 
 Sync is incremental. The index is read from the store once; after that every write this
 process makes through the library tells it what changed (:mod:`langmem_extract.changes`:
@@ -40,6 +42,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 from langgraph.store.base import BaseStore
 
 from langmem_extract.changes import Change, subscribe
@@ -49,10 +52,12 @@ from langmem_extract.memories import iter_memories
 from langmem_extract.message_log import message_log_for
 from langmem_extract.messages import parse_timestamp
 from langmem_extract.schema import Memory, MemoryStatus
+from langmem_extract.turn_vectors import load_turn_vectors, turn_text
 
 __all__ = [
     "CONTEXT_WIDTH",
     "MAX_INDEXED_MEMORIES",
+    "NEIGHBOUR_WEIGHT",
     "OBSERVATION_PREFIX",
     "RESYNC_SECONDS",
     "NamespaceIndex",
@@ -63,6 +68,12 @@ __all__ = [
 #: Turns either side of a cited turn that join a memory's lexical document: an answer
 #: often sits in the reply next to the words a question shares with the conversation.
 CONTEXT_WIDTH = 1
+#: Weight of each neighbour's vector added to a turn's for the dense turn ranking (the
+#: dense twin of the lexical context). Chosen on conv-26 among 0, 0.25, 0.5, 0.75 and 1
+#: (with the turns as a ranking of their own): hit@5 0.713 / 0.733 / 0.747 / 0.733 / 0.720,
+#: hit@10 0.820 / 0.847 / 0.820 / 0.813 / 0.807, category 5 0.660 / 0.723 / 0.745 / 0.745 /
+#: 0.766.
+NEIGHBOUR_WEIGHT = 0.5
 #: Lexical document id prefix of an uncovered turn.
 OBSERVATION_PREFIX = "turn:"
 #: How often an index re-reads the store in the background (writes by other processes
@@ -92,7 +103,7 @@ class TurnRecord:
 
     @property
     def text(self) -> str:
-        return f"{self.speaker}: {self.content}" if self.speaker else self.content
+        return turn_text(self.speaker, self.content)
 
 
 def turn_key(session: str, message_id: str) -> str:
@@ -112,6 +123,9 @@ class NamespaceIndex:
         self.cited_by: dict[str, set[str]] = {}  # turn key -> active memory ids
         self.blocked: set[str] = set()  # turn keys cited only by inactive memories
         self._docs: dict[str, str] = {}  # lexical document id -> its indexed text
+        self.vectors: dict[str, Any] = {}  # turn key -> unit vector (turn_vectors)
+        self._matrix: tuple[list[str], Any] | None = None
+        self._matrix_shape: int | None = None
         self._read_at = 0.0
         self._reading = False
         #: More memories under the prefix than MAX_INDEXED_MEMORIES: recall ranks densely.
@@ -171,6 +185,8 @@ class NamespaceIndex:
                 if tuple(namespace[: len(self.prefix)]) == self.prefix:
                     touched |= self.memories.pop(key, None) is not None
             if change.session is not None and change.session in self.session_turns:
+                if change.vectors:
+                    self._add_vectors(change.session, change.vectors)
                 if change.cleared:
                     self._drop_session(change.session)
                 else:
@@ -184,6 +200,11 @@ class NamespaceIndex:
         self._sync_sessions(reload_missing)
         self._link()
         self._sync_documents()
+        # The turn matrix is rebuilt only when what it holds may have changed (a
+        # background re-read every RESYNC_SECONDS usually changes nothing).
+        shape = hash((tuple(self.turns), tuple(self.vectors), frozenset(self.blocked)))
+        if shape != self._matrix_shape:
+            self._matrix, self._matrix_shape = None, shape
 
     def _sync_sessions(self, reload_missing: bool) -> None:
         """Load sessions newly referenced and drop those no longer referenced; with
@@ -207,10 +228,20 @@ class NamespaceIndex:
         self._drop_session(session)
         self.session_turns[session] = []
         self._append_turns(session, log.load(session))
+        self._add_vectors(session, load_turn_vectors(self.store, session))
+
+    def _add_vectors(self, session: str, vectors: Any) -> None:
+        for message_id, vector in vectors.items():
+            unit = np.asarray(vector, dtype="float32")
+            norm = float(np.linalg.norm(unit))
+            if norm > 0:
+                self.vectors[turn_key(session, str(message_id))] = unit / norm
+        self._matrix = None
 
     def _drop_session(self, session: str) -> None:
         for key in self.session_turns.pop(session, ()):
             self.turns.pop(key, None)
+            self.vectors.pop(key, None)
 
     def _append_turns(self, session: str, messages: Iterable[Any]) -> None:
         keys = self.session_turns.setdefault(session, [])
@@ -281,6 +312,32 @@ class NamespaceIndex:
         return [t.text for t in ordered]
 
     # -- reads
+
+    def turn_matrix(self) -> tuple[list[str], Any]:
+        """The keys of the rankable turns with a vector (cited by an active memory or
+        uncovered; never one only inactive memories cite) and, as unit rows, each turn's
+        vector plus :data:`NEIGHBOUR_WEIGHT` times its neighbours' (``None`` when there
+        are none). Hold :attr:`lock` while using it."""
+        if self._matrix is None:
+            keys = [k for k in self.turns if k in self.vectors and k not in self.blocked]
+            dims = {self.vectors[k].shape[0] for k in keys}
+            if len(dims) > 1:  # vectors of two sizes: keep the most common
+                common = max(dims, key=lambda d: sum(self.vectors[k].shape[0] == d for k in keys))
+                keys = [k for k in keys if self.vectors[k].shape[0] == common]
+            if not keys:
+                self._matrix = (keys, None)
+                return self._matrix
+            where = {key: i for i, key in enumerate(keys)}
+            base = np.stack([self.vectors[key] for key in keys])
+            rows = base.copy()
+            for i, key in enumerate(keys):
+                for near in self.neighbours(key, CONTEXT_WIDTH):
+                    j = where.get(near.key)  # never a blocked turn: not in ``keys``
+                    if j is not None and j != i:
+                        rows[i] += NEIGHBOUR_WEIGHT * base[j]
+            rows /= np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+            self._matrix = (keys, rows)
+        return self._matrix
 
     def neighbours(self, key: str, width: int = 1) -> list[TurnRecord]:
         """The turns within ``width`` positions of ``key`` in its session, in order."""

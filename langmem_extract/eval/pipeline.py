@@ -20,6 +20,7 @@ from langgraph.store.base import BaseStore
 
 from langmem_extract.errors import InvalidInputError
 from langmem_extract.schema import MAX_MESSAGES, Memory, MemoryStatus
+from langmem_extract.vector_cache import cached
 
 EMBEDDERS = ("e5", "openai")
 EXTRACTORS = ("rules", "llm")
@@ -77,6 +78,9 @@ class RecordingEmbeddings(Embeddings):
     answer and its figures stay those of the wrapped embedder.
     """
 
+    #: Consults the vector cache for queries (see embed_query): recall ranks turns.
+    reuses_query_vectors = True
+
     def __init__(self, base: Embeddings) -> None:
         self.base = base
         self.dims = getattr(base, "dims", None)
@@ -94,7 +98,11 @@ class RecordingEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         if self.reuse_queries and text in self._queries:
             return self._queries[text]
-        vector = self.base.embed_query(text)
+        # Recall embeds the query once and its store search finds that vector in scope
+        # (langmem_extract.turn_vectors.embed_query), as with the product's embedder;
+        # reuses_query_vectors below says so. Passages are not reused (reuses_vectors is
+        # unset), so ingest embeds as it always did here, turns in a call of their own.
+        vector = cached(self, "query", [text], lambda t: [self.base.embed_query(t[0])])[0]
         self._queries[text] = vector
         return vector
 

@@ -12,7 +12,9 @@ against the store.
 
 Every candidate is embedded once, as a passage, in one batched call through the store's
 embedder; the similarity searches and the write reuse those vectors
-(:mod:`langmem_extract.vector_cache`), and the vectors go to persist in the state.
+(:mod:`langmem_extract.vector_cache`), and the vectors go to persist in the state. The
+turns persist will log that have no vector yet join that call
+(:mod:`langmem_extract.turn_vectors`).
 
 A candidate whose evidence (source message ids) is already recorded on a superseded
 memory with the same text is a re-run of old evidence: it merges into that memory
@@ -21,7 +23,7 @@ rather than resurrecting it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import nullcontext
 from typing import Any
 
@@ -29,6 +31,7 @@ from langchain_core.embeddings import Embeddings
 from langgraph.runtime import Runtime
 from langgraph.store.base import BaseStore, SearchItem, SearchOp
 
+from langmem_extract.evidence import embed_turns, turns_to_log
 from langmem_extract.graph.conflicts import ConflictModel, cosine
 from langmem_extract.graph.lookups import find_conflict, find_duplicate, same_namespace
 from langmem_extract.graph.paraphrase import Statement, is_paraphrase, same_value
@@ -73,22 +76,26 @@ class _Deduper:
 
     # -- one embedding per candidate
 
-    def embed_candidates(self, candidates: Sequence[Candidate], writes: bool) -> None:
+    def embed_candidates(
+        self, candidates: Sequence[Candidate], writes: bool, turns: Mapping[str, str]
+    ) -> dict[str, list[float]]:
         """Embed every candidate as a passage in one call: through the store's embedder
         when it reuses vectors (the searches and the write then use these), else through
-        the graph's ``embeddings`` for the in-batch comparison only."""
+        the graph's ``embeddings`` for the in-batch comparison only. The ``turns`` to be
+        logged without a vector yet (message id → text) join the store embedder's call
+        (:mod:`langmem_extract.turn_vectors`); returns their vectors by message id."""
         texts = list(dict.fromkeys(c.content for c in candidates))
-        if not texts:
-            return
+        turn_texts = [t for t in dict.fromkeys(turns.values()) if t not in texts] if writes else []
         searches = self.options.semantic_dedup and not self.semantic_off
-        if self.cache is not None and (writes or searches):
+        if self.cache is not None and (writes or searches) and (texts or turn_texts):
             with vector_scope(self.cache):
-                self.vectors = dict(
-                    zip(texts, self.cache.owner.embed_documents(texts), strict=True)
-                )
+                vectors = self.cache.owner.embed_documents(texts + turn_texts)
+            self.vectors = dict(zip(texts, vectors[: len(texts)], strict=True))
             self.cache.search_as_passages(texts)
-        elif searches and self.embeddings is not None:
+            return {mid: self.cache.passages[text] for mid, text in turns.items() if writes}
+        if texts and searches and self.embeddings is not None:
             self.vectors = dict(zip(texts, self.embeddings.embed_documents(texts), strict=True))
+        return embed_turns(self.store, turns) if writes else {}
 
     # -- similarity in the store (exact and conflict lookups: graph/lookups.py)
 
@@ -228,13 +235,15 @@ def make_dedup_node(
         live = [c for c in candidates if c.action != Action.SKIP]
         if live and options.semantic_dedup:
             deduper.check_store()
-        deduper.embed_candidates(live, writes=not request.dry_run)
+        turns = {} if request.dry_run else turns_to_log(store, request, live)
+        turn_vectors = deduper.embed_candidates(live, not request.dry_run, turns)
         deduper.prefetch_similar(live)
         out = [c if c.action == Action.SKIP else deduper.decide(c) for c in candidates]
         # persist writes with the same vectors (graph/persist.py): one embedding each.
         return {
             "candidates": out,
             "passage_vectors": deduper.cache.passages if deduper.cache else {},
+            "turn_vectors": turn_vectors,
         }
 
     return dedup

@@ -361,6 +361,7 @@ def make_persist_node(resolve_store: StoreResolver) -> Callable[..., dict[str, A
                 "candidates": final,
                 "result": _result(state, final, items),
                 "passage_vectors": {},
+                "turn_vectors": {},
             }
         store = resolve_store(runtime.store)
         with namespace_lock(store, request.namespace):
@@ -377,8 +378,10 @@ def make_persist_node(resolve_store: StoreResolver) -> Callable[..., dict[str, A
                 )  # fmt: skip
         # Outside the namespace lock: the log has its own; recall reaches cited turns here.
         log_evidence(store, request.namespace, request.session_id, request.messages,
-                     _cited(plan.final, plan.items))  # fmt: skip
+                     _cited(plan.final, plan.items), state.get("turn_vectors"))  # fmt: skip
         result = _result(state, plan.final, plan.items)
-        return {"candidates": plan.final, "result": result, "passage_vectors": {}}
+        return {
+            "candidates": plan.final, "result": result, "passage_vectors": {}, "turn_vectors": {},
+        }  # fmt: skip
 
     return persist

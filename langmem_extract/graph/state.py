@@ -77,6 +77,8 @@ class MemoryGraphState(MemoryGraphInput, total=False):
     started_at: float
     passage_vectors: dict[str, list[float]]
     """Candidate texts embedded by dedup with the store's embedder, reused by persist."""
+    turn_vectors: dict[str, list[float]]
+    """Vectors of the turns persist logs (message id → vector), embedded by dedup."""
     result: ExtractionResult
 
 

@@ -64,11 +64,12 @@ def test_a_capture_of_new_memories_makes_one_embedder_call(backend: str) -> None
     emb.calls.clear()
     r = extract_memories([{"id": "t", "role": "user", "content": TURN}], store=store, namespace=NS)
     assert r.stored == 3 and r.deduplicated == 0
-    # One call: the three candidates as passages; the similarity searches and the write
-    # reused those vectors (before, the searches embedded them as queries and the write
-    # embedded them again).
+    # One call: the three candidates as passages, and the turn they cite for recall's
+    # dense turn ranking (langmem_extract.turn_vectors); the similarity searches and the
+    # write reused those vectors (before, the searches embedded them as queries and the
+    # write embedded them again).
     assert len(emb.calls) == 1
-    assert sorted(emb.calls[0]) == sorted(c.content for c in r.candidates)
+    assert sorted(emb.calls[0]) == sorted([*(c.content for c in r.candidates), TURN])
     # The vectors written are the model's own: a search by the stored text finds each.
     for cand in r.candidates:
         hit = store.search(NS, query=cand.content, limit=1)[0]
@@ -82,7 +83,8 @@ def test_an_exact_duplicate_costs_nothing_more() -> None:
         emb.calls.clear()
         r = extract_memories([{"id": "t1", "role": "user", "content": "I love hiking."}],
                              store=store, namespace=NS)  # fmt: skip
-        assert r.deduplicated == 1 and emb.calls == [["User loves hiking."]]
+        # The candidate and the new turn it cites (logged with its vector), in one call.
+        assert r.deduplicated == 1 and emb.calls == [["User loves hiking.", "I love hiking."]]
 
 
 def test_a_reinforced_memory_costs_one_more_call_and_no_text_is_embedded_twice() -> None:
@@ -99,7 +101,7 @@ def test_a_reinforced_memory_costs_one_more_call_and_no_text_is_embedded_twice()
         assert len(emb.calls) == 2 and emb.calls[1] == ["User loves hiking."]
         texts = Counter(t for call in emb.calls for t in call)
         assert all(n == 1 for n in texts.values()), texts
-        assert set(emb.calls[0]) == {c.content for c in r.candidates}
+        assert set(emb.calls[0]) == {*(c.content for c in r.candidates), turn}
 
 
 def test_async_capture_reuses_the_vectors_too() -> None:
@@ -132,7 +134,8 @@ def test_an_embedder_that_does_not_reuse_still_works() -> None:
         r = extract_memories([{"role": "user", "content": TURN}], store=store, namespace=NS)
         assert r.stored == 3
         # Without reuse: the searches embed each text (one query at a time, as this
-        # embedder has no embed_queries), then the write embeds them all again.
+        # embedder has no embed_queries), then the write embeds them all again; the
+        # logged turn is not embedded (recall could not reuse its query's vector).
         assert Counter(t for call in emb.calls for t in call) == Counter(
             2 * [c.content for c in r.candidates]
         )

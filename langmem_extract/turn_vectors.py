@@ -1,0 +1,215 @@
+"""Turn vectors: the evidence turns embedded once, when they are logged, for dense recall.
+
+Recall ranks the logged turns densely as well as lexically (:mod:`langmem_extract.hybrid`):
+a question often shares meaning, not words, with the sentence that answers it, and the
+memory extracted from that sentence may paraphrase it away. The turn vectors are never
+computed at query time:
+
+* the memory graph's dedup node adds the texts of the turns it will log (those its
+  candidates cite and, for a request with a ``session_id``, the request's messages) that
+  have no vector yet to the one batched embedder call it already makes for the candidates
+  (:func:`turns_to_embed`), and
+* the persist node stores the vectors of the turns that reached the message log
+  (:func:`save_turn_vectors`), after :func:`~langmem_extract.evidence.log_evidence`.
+
+Only an embedder that reuses vectors (:mod:`langmem_extract.vector_cache`: ``E5Embeddings``,
+``HashingEmbeddings``, any embedder wrapped in ``ReusingEmbeddings``) takes part: recall
+embeds the query once and the store's search reuses that vector; with another embedder
+turns are ranked lexically only, as before.
+
+They live as store items under ``("turn_vectors", <session digest>)`` keyed by message
+id, with no index of their own, in any LangGraph store (DuckDB, PostgreSQL, in-memory):
+the value holds the float32 vector (base64) and the embedder it came from
+(:func:`embedder_key`), so vectors of another model are never compared with a query.
+The session id is hashed into the namespace label (a session id may hold ``.``, which
+namespace labels may not).
+
+Clearing a session (the log's ``clear``, ``forget``, ``purge``) drops its vectors with
+its turns (:func:`drop_turn_vectors`): a forgotten fact never comes back as a raw turn,
+nor as the vector of one. :class:`~langmem_extract.recall_index.NamespaceIndex` loads the
+vectors of its sessions with the turns and :func:`rank_turns` ranks them by cosine.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import nullcontext
+from typing import Any
+
+import numpy as np
+from langgraph.store.base import BaseStore, GetOp, PutOp
+
+from langmem_extract.vector_cache import VectorCache, reuses_vectors, vector_scope
+
+__all__ = [
+    "TURN_VECTOR_ROOT",
+    "drop_turn_vectors",
+    "embed_query",
+    "embedder_key",
+    "load_turn_vectors",
+    "rank_turns",
+    "save_turn_vectors",
+    "turn_text",
+    "turns_to_embed",
+    "vector_namespace",
+]
+
+#: Namespace root of the turn-vector items.
+TURN_VECTOR_ROOT = "turn_vectors"
+_PAGE = 1000
+
+
+def vector_namespace(session: str) -> tuple[str, str]:
+    """The namespace holding ``session``'s turn vectors."""
+    return (TURN_VECTOR_ROOT, hashlib.sha256(session.encode("utf-8")).hexdigest()[:32])
+
+
+def turn_text(speaker: str | None, content: str) -> str:
+    """The text a turn is embedded (and lexically indexed) as: the speaker leads."""
+    return f"{speaker}: {content}" if speaker else content
+
+
+def embedder_key(embeddings: Any) -> str | None:
+    """Which model made a vector: the embedder's class, with its model or variant name,
+    seen through wrappers (``ReusingEmbeddings``, the eval's recording wrapper)."""
+    if embeddings is None:
+        return None
+    for _ in range(4):
+        inner = getattr(embeddings, "inner", None) or getattr(embeddings, "base", None)
+        if inner is None or isinstance(inner, str):
+            break
+        embeddings = inner
+    name = type(embeddings).__name__
+    for attr in ("variant", "model", "model_name"):
+        value = getattr(embeddings, attr, None)
+        if isinstance(value, str):
+            return f"{name}:{value}"
+    return name
+
+
+def store_embedder(store: BaseStore) -> Any:
+    """The embedder behind ``store``'s index when it reuses a query's vector (consults
+    :mod:`langmem_extract.vector_cache`), else None: with any other embedder, ranking
+    turns would embed every query twice, so turns are neither embedded nor ranked.
+    ``ReusingEmbeddings`` makes any LangChain embedder take part."""
+    embeddings = getattr(store, "embeddings", None)
+    if reuses_vectors(embeddings) or getattr(embeddings, "reuses_query_vectors", False) is True:
+        return embeddings
+    return None
+
+
+def _encode(vector: Sequence[float]) -> str:
+    return base64.b64encode(np.asarray(vector, dtype="<f4").tobytes()).decode("ascii")
+
+
+def _decode(text: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text), dtype="<f4")
+
+
+def existing(store: BaseStore, session: str, message_ids: Sequence[str]) -> set[str]:
+    """The ``message_ids`` that already have a vector in ``session``."""
+    if not message_ids:
+        return set()
+    namespace = vector_namespace(session)
+    items = store.batch([GetOp(namespace, mid) for mid in message_ids])
+    return {mid for mid, item in zip(message_ids, items, strict=True) if item is not None}
+
+
+def turns_to_embed(store: BaseStore, session: str, turns: Mapping[str, str]) -> dict[str, str]:
+    """Of ``turns`` (message id → text), those without a vector yet (one store read)."""
+    if store_embedder(store) is None or not turns:
+        return {}
+    have = existing(store, session, list(turns))
+    return {mid: text for mid, text in turns.items() if mid not in have}
+
+
+def save_turn_vectors(
+    store: BaseStore, session: str, vectors: Mapping[str, Sequence[float]]
+) -> int:
+    """Store ``vectors`` (message id → vector) for ``session``; returns how many."""
+    key = embedder_key(store_embedder(store))
+    if not vectors or key is None:
+        return 0
+    namespace = vector_namespace(session)
+    value = {mid: {"v": _encode(vec), "model": key} for mid, vec in vectors.items()}
+    store.batch([PutOp(namespace, mid, v, index=False) for mid, v in value.items()])
+    return len(vectors)
+
+
+def load_turn_vectors(store: BaseStore, session: str) -> dict[str, np.ndarray]:
+    """``session``'s turn vectors (message id → unit float32 vector) made by the store's
+    current embedder; vectors of another model are left out."""
+    key = embedder_key(store_embedder(store))
+    if key is None:
+        return {}
+    namespace = vector_namespace(session)
+    out: dict[str, np.ndarray] = {}
+    offset = 0
+    while True:
+        page = store.search(namespace, limit=_PAGE, offset=offset)
+        for item in page:
+            value = item.value
+            if tuple(item.namespace) != namespace or value.get("model") != key:
+                continue
+            vector = _decode(value["v"])
+            norm = float(np.linalg.norm(vector))
+            if norm > 0:
+                out[item.key] = vector / norm
+        if len(page) < _PAGE:
+            return out
+        offset += _PAGE
+
+
+def drop_turn_vectors(
+    store: BaseStore, session: str, message_ids: Iterable[str] | None = None
+) -> None:
+    """Delete ``session``'s vectors: those of ``message_ids``, or all of them."""
+    namespace = vector_namespace(session)
+    if message_ids is not None:
+        keys = [str(m) for m in message_ids]
+    else:
+        keys = []
+        offset = 0
+        while True:
+            page = store.search(namespace, limit=_PAGE, offset=offset)
+            keys.extend(item.key for item in page if tuple(item.namespace) == namespace)
+            if len(page) < _PAGE:
+                break
+            offset += _PAGE
+    if keys:
+        store.batch([PutOp(namespace, key, None) for key in keys])
+
+
+def rank_turns(
+    keys: Sequence[str], matrix: np.ndarray | None, query_vector: Sequence[float], pool: int
+) -> list[tuple[str, float]]:
+    """The ``pool`` turns (``keys``, rows of unit ``matrix``) most similar to the query,
+    as (turn key, cosine), best first."""
+    if matrix is None or not len(keys):
+        return []
+    query = np.asarray(query_vector, dtype="float32")
+    norm = float(np.linalg.norm(query))
+    if norm == 0.0 or query.shape[0] != matrix.shape[1]:
+        return []
+    sims = matrix @ (query / norm)
+    top = min(pool, len(keys))
+    best = np.argpartition(-sims, top - 1)[:top]
+    best = best[np.lexsort((best, -sims[best]))]
+    return [(keys[i], float(sims[i])) for i in best]
+
+
+def embed_query(store: BaseStore, query: str) -> tuple[list[float] | None, Any]:
+    """The query's vector from the store's embedder, and a scope in which the store's
+    own search finds it already embedded: one model call per query."""
+    embeddings = store_embedder(store)
+    if embeddings is None:
+        return None, nullcontext()
+    try:
+        vector = list(embeddings.embed_query(query))
+    except Exception:  # the store's own search reports a failing embedder
+        return None, nullcontext()
+    cache = VectorCache(embeddings)
+    cache.queries[query] = vector
+    return vector, vector_scope(cache)
