@@ -5,8 +5,7 @@ a question often shares meaning, not words, with the sentence that answers it, a
 memory extracted from that sentence may paraphrase it away. The turn vectors are never
 computed at query time:
 
-* the memory graph's dedup node adds the texts of the turns it will log (those its
-  candidates cite and, for a request with a ``session_id``, the request's messages) that
+* the memory graph's dedup node adds the texts of the turns its candidates cite that
   have no vector yet to the one batched embedder call it already makes for the candidates
   (:func:`turns_to_embed`), and
 * the persist node stores the vectors of the turns that reached the message log

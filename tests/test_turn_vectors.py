@@ -239,3 +239,14 @@ def test_an_embedder_that_cannot_reuse_the_query_vector_ranks_turns_lexically() 
         emb.calls.clear()
         assert recall_memories(store, "When do the removals happen?", NS, k=2)
         assert emb.calls == [["When do the removals happen?"]]
+
+
+def test_a_chat_session_embeds_only_the_turns_its_memories_cite() -> None:
+    with open_store(":memory:", embeddings=HashingEmbeddings()) as store:
+        turns = [say("c1", "I moved to Porto."),
+                 {"id": "c2", "role": "assistant", "content": "Porto is lovely in spring."},
+                 say("c3", "Thanks, see you tomorrow.")]  # fmt: skip
+        r = extract_memories(turns, store=store, namespace=NS, session_id="chat-2")
+        assert r.stored == 1
+        # The cited user turn has its vector; the reply and the small talk cite nothing.
+        assert sorted(load_turn_vectors(store, "chat-2")) == ["c1"]
