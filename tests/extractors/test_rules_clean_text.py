@@ -203,3 +203,19 @@ def test_third_person(text: str, subject: str, addressee: str | None, expected: 
 )
 def test_well_formed(text: str, expected: str | None) -> None:
     assert well_formed(text, ("Jo", "Maria", "Jon")) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Carla is my boss.", "relation:manager"),
+        ("My boss Carla is strict.", "relation:manager"),
+        ("Ana is my wife.", "relation:partner"),
+        ("Tom is my husband.", "relation:partner"),
+        ("Bea is my sister.", "relation:sister:bea"),
+    ],
+)
+def test_a_named_relation_uses_the_same_role_key_as_a_role_change(text: str, key: str) -> None:
+    # One key per role (slots.ROLE_KEYS): "Carla is my boss" and "my new manager is Tom"
+    # name one relation, and so do "Ana is my wife" and "Tom is my husband".
+    assert [r.attribute for r in relation_mentions(text)] == [key]

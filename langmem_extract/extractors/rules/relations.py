@@ -6,7 +6,8 @@ their relation to the speaker; the extractor turns each into a relationship memo
 uses the same mentions as antecedents for "she"/"her" (a sister is female).
 
 Attribute keys: a role one holds once at a time (wife, boss, manager, …) is keyed by the
-role, ``relation:boss`` = "Ana", so a new boss supersedes the old one; a role held by
+role, ``relation:manager`` = "Ana" for a boss (one key per role, ``slots.ROLE_KEYS``),
+so a new boss or manager supersedes the old one; a role held by
 many (sister, friend, cousin, dog, …) is keyed by role and name,
 ``relation:sister:ana``, so a second sister is a second memory, not a change.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from langmem_extract.extractors.rules.slots import ROLE_KEYS
 from langmem_extract.schema import (
     AttributeFamily,
     Candidate,
@@ -164,8 +166,8 @@ class Relation:
     @property
     def attribute(self) -> str:
         role = self.role.lower()
-        if role in _SINGLE:
-            return keyed_attribute(AttributeFamily.RELATION, role)
+        if role in _SINGLE:  # one key per role: "boss" is "manager", "wife" is "partner"
+            return keyed_attribute(AttributeFamily.RELATION, ROLE_KEYS.get(role, role))
         return keyed_attribute(AttributeFamily.RELATION, f"{role}:{self.name.lower()}")
 
     @property

@@ -217,7 +217,9 @@ _FOR_SOMEONE = re.compile(r"\bfor\s+(?:my|our|his|her|their|a)\s+\w+", re.I)
 
 # -- one person per role
 
-_ROLES = {
+#: A role one person holds at a time → the key its relation memory uses (``relation:<key>``):
+#: "My boss is Carla" and "my new manager is Tom" both key ``relation:manager``.
+ROLE_KEYS = {
     "manager": "manager", "boss": "manager", "supervisor": "manager", "line manager": "manager",
     "team lead": "manager", "husband": "partner", "wife": "partner", "spouse": "partner",
     "partner": "partner", "boyfriend": "partner", "girlfriend": "partner",
@@ -225,7 +227,7 @@ _ROLES = {
     "landlord": "landlord", "landlady": "landlord", "therapist": "therapist",
     "doctor": "doctor", "gp": "doctor", "dentist": "dentist",
 }  # fmt: skip
-_ROLE = r"(?i:" + "|".join(sorted(_ROLES, key=len, reverse=True)) + r")"
+_ROLE = r"(?i:" + "|".join(sorted(ROLE_KEYS, key=len, reverse=True)) + r")"
 _NAME = r"([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)"
 _ROLE_IS = (
     re.compile(
@@ -486,7 +488,7 @@ def _vehicle(s: str) -> Hit | None:
 def _relation(s: str) -> Hit | None:
     m = _ROLE_LEFT.match(s)
     if m:
-        role = _ROLES[m.group(1).lower()]
+        role = ROLE_KEYS[m.group(1).lower()]
         who = f" {m.group(2)}" if m.group(2) else ""
         return Hit(
             MemoryType.RELATIONSHIP, f"{{s}}'s {m.group(1).lower()}{who} {m.group('verb').lower()}",
@@ -498,7 +500,7 @@ def _relation(s: str) -> Hit | None:
     if m:
         word = m.group("role") or "manager"
         name = next((g for g in m.groups() if g and g != word), None)
-        role = _ROLES[word.lower()]
+        role = ROLE_KEYS[word.lower()]
         value = name or "(new)"
         text = f"{{s}}'s {word.lower()} is {name}" if name else f"{{s}} has a new {word.lower()}"
         return Hit(
