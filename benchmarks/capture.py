@@ -125,7 +125,9 @@ def single_text_p50(emb: E5Embeddings, texts: list[str]) -> float:
     return statistics.median(times) * 1000
 
 
-def capture_run(emb: E5Embeddings, memories: int, turns: int, counter: _Counter) -> dict:
+def capture_run(
+    emb: E5Embeddings, memories: int, turns: int, counter: _Counter, **graph_options: bool
+) -> dict:
     from langmem_extract.integrations.chat_history import MemoryChatHistory
 
     with tempfile.TemporaryDirectory() as tmp, open_store(Path(tmp) / "m.duckdb",
@@ -139,7 +141,9 @@ def capture_run(emb: E5Embeddings, memories: int, turns: int, counter: _Counter)
         ]  # fmt: skip
         write_memories(store, seed, namespace=NS)
         stored = len(store.search(NS, filter={"status": "active"}, limit=100_000))
-        history = MemoryChatHistory(store, "bench-session", namespace=NS, mode="sync")
+        history = MemoryChatHistory(
+            store, "bench-session", namespace=NS, mode="sync", **graph_options
+        )
         pairs = _turns(turns)
         history.add_messages([HumanMessage(pairs[0][0]), AIMessage(pairs[0][1])])  # warm-up
         times, calls, texts = [], 0, 0
@@ -161,7 +165,7 @@ def capture_run(emb: E5Embeddings, memories: int, turns: int, counter: _Counter)
     }
 
 
-def locomo_ingest(emb: E5Embeddings, conversations: int) -> dict | None:
+def locomo_ingest(emb: E5Embeddings, conversations: int, **graph_options: bool) -> dict | None:
     try:
         from langmem_extract.eval.data import load_locomo
         from langmem_extract.eval.locomo import session_messages
@@ -176,7 +180,7 @@ def locomo_ingest(emb: E5Embeddings, conversations: int) -> dict | None:
                 start = time.perf_counter()
                 extract_memories(
                     session_messages(session), store=store, namespace=("locomo", conv.sample_id),
-                    metadata={"reference_time": session.timestamp.isoformat()},
+                    metadata={"reference_time": session.timestamp.isoformat()}, **graph_options,
                 )  # fmt: skip
                 seconds += time.perf_counter() - start
                 turns += len(session.turns)
@@ -195,17 +199,24 @@ def main() -> None:
     parser.add_argument("--ingest", type=int, default=1, help="LoCoMo conversations")
     parser.add_argument("--label", default="after")
     parser.add_argument("--json", type=Path, help="append the result to this JSON Lines file")
+    parser.add_argument(
+        "--no-turn-vectors",
+        action="store_true",
+        help="capture with the graph option turn_vectors=False",
+    )
     args = parser.parse_args()
+    options = {"turn_vectors": False} if args.no_turn_vectors else {}
     counter = _Counter()
     emb = E5Embeddings()
     load0 = os.getloadavg()[0]
     texts = [u for u, _ in _turns(60)]
     single = single_text_p50(emb, texts)
-    cap = capture_run(emb, args.memories, args.turns, counter)
+    cap = capture_run(emb, args.memories, args.turns, counter, **options)
     single_after = single_text_p50(emb, texts)
-    ingest = locomo_ingest(emb, args.ingest) if args.ingest else None
+    ingest = locomo_ingest(emb, args.ingest, **options) if args.ingest else None
     result = {
         "label": args.label,
+        "turn_vectors": not args.no_turn_vectors,
         "load_start": round(load0, 2),
         "load_end": round(os.getloadavg()[0], 2),
         "single_text_p50_ms": round(single, 2),

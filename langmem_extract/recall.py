@@ -76,7 +76,7 @@ from langmem_extract.namespaces import NamespaceLike, parse_namespace
 from langmem_extract.recall_index import NamespaceIndex, TurnRecord, index_for
 from langmem_extract.schema import DEFAULT_NAMESPACE, Memory, MemoryStatus, MemoryType
 from langmem_extract.temporal import asks_when, query_period
-from langmem_extract.turn_vectors import embed_query, rank_turns
+from langmem_extract.turn_vectors import check_switch, embed_query, rank_turns
 
 __all__ = [
     "CALIBRATIONS",
@@ -205,6 +205,7 @@ class RecallPlan:
         recency_half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
         include_superseded: bool = False,
         hybrid: bool = True,
+        turn_vectors: bool = True,
     ) -> None:
         check_k(k)
         _check_weights(weights)
@@ -227,6 +228,7 @@ class RecallPlan:
         self.namespace = tuple(namespace)
         self.k = k
         self.hybrid = bool(hybrid)
+        self.turn_vectors = check_switch("turn_vectors", turn_vectors)
         self.fetch_k = max(fetch_k or max(4 * k, 20), k)
         self.types = _type_set(types)
         self.category = category
@@ -280,9 +282,9 @@ class RecallPlan:
     def _query_vector(self, store: BaseStore, index: NamespaceIndex | None) -> tuple[Any, Any]:
         """The query's vector when the index holds turn vectors to rank, with the scope in
         which the store's search reuses it (:func:`~langmem_extract.turn_vectors.embed_query`)."""
-        if index is None or index.too_large or not index.vectors or self.query is None:
+        if not self.turn_vectors or index is None or index.too_large or self.query is None:
             return None, nullcontext()
-        return embed_query(store, self.query)
+        return embed_query(store, self.query, index)
 
     def store_filter(self) -> dict[str, Any]:
         # Only operators every LangGraph store supports ($eq, $gte) are pushed down;
@@ -461,7 +463,7 @@ def recall_memories(
     ``namespaces.default_namespace(user_id)``; ``type`` one type, a comma-separated string or
     several. ``options`` are the other :class:`RecallPlan` options (``weights``,
     ``since``, ``until``, ``time_field``, ``score_threshold``, ``fetch_k``,
-    ``recency_half_life_days``).
+    ``recency_half_life_days``, ``turn_vectors``: off ignores the stored turn vectors).
 
     Raises:
         InvalidInputError: an empty query, ``k`` outside 1-:data:`MAX_RECALL_K`, or a

@@ -27,12 +27,21 @@ Clearing a session (the log's ``clear``, ``forget``, ``purge``) drops its vector
 its turns (:func:`drop_turn_vectors`): a forgotten fact never comes back as a raw turn,
 nor as the vector of one. :class:`~langmem_extract.recall_index.NamespaceIndex` loads the
 vectors of its sessions with the turns and :func:`rank_turns` ranks them by cosine.
+
+The switch: the graph option ``turn_vectors=False`` (``GraphOptions``) makes capture embed
+and store none, and the recall option ``turn_vectors=False`` (``RecallPlan``,
+``MemoryRetriever``) ignores those stored. A turn logged without a vector of the current
+embedder (before they existed, with the switch off, with another model) is embedded later
+by :func:`~langmem_extract.turn_backfill.backfill_turn_vectors`; the first recall over a
+namespace logs once how many of its cited turns lack one (:func:`embed_query`).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import logging
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import nullcontext
 from typing import Any
@@ -40,10 +49,12 @@ from typing import Any
 import numpy as np
 from langgraph.store.base import BaseStore, GetOp, PutOp
 
+from langmem_extract.errors import InvalidInputError
 from langmem_extract.vector_cache import VectorCache, reuses_vectors, vector_scope
 
 __all__ = [
     "TURN_VECTOR_ROOT",
+    "check_switch",
     "drop_turn_vectors",
     "embed_query",
     "embedder_key",
@@ -58,6 +69,15 @@ __all__ = [
 #: Namespace root of the turn-vector items.
 TURN_VECTOR_ROOT = "turn_vectors"
 _PAGE = 1000
+
+logger = logging.getLogger(__name__)
+
+
+def check_switch(name: str, value: Any) -> bool:
+    """An on/off option (``turn_vectors``): ``True`` or ``False``, else a typed error."""
+    if not isinstance(value, bool):
+        raise InvalidInputError(f"{name} must be True or False, got {value!r}")
+    return value
 
 
 def vector_namespace(session: str) -> tuple[str, str]:
@@ -108,12 +128,21 @@ def _decode(text: str) -> np.ndarray:
 
 
 def existing(store: BaseStore, session: str, message_ids: Sequence[str]) -> set[str]:
-    """The ``message_ids`` that already have a vector in ``session``."""
-    if not message_ids:
-        return set()
+    """The ``message_ids`` that already have a vector of the store's current embedder in
+    ``session`` (a vector of another model is as good as none: it is never ranked)."""
+    key = embedder_key(store_embedder(store))
     namespace = vector_namespace(session)
-    items = store.batch([GetOp(namespace, mid) for mid in message_ids])
-    return {mid for mid, item in zip(message_ids, items, strict=True) if item is not None}
+    ids = list(message_ids)
+    have: set[str] = set()
+    for start in range(0, len(ids), _PAGE):
+        chunk = ids[start : start + _PAGE]
+        items = store.batch([GetOp(namespace, mid) for mid in chunk])
+        have.update(
+            mid
+            for mid, item in zip(chunk, items, strict=True)
+            if item is not None and item.value.get("model") == key
+        )
+    return have
 
 
 def turns_to_embed(store: BaseStore, session: str, turns: Mapping[str, str]) -> dict[str, str]:
@@ -199,12 +228,18 @@ def rank_turns(
     return [(keys[i], float(sims[i])) for i in best]
 
 
-def embed_query(store: BaseStore, query: str) -> tuple[list[float] | None, Any]:
+def embed_query(store: BaseStore, query: str, index: Any = None) -> tuple[list[float] | None, Any]:
     """The query's vector from the store's embedder, and a scope in which the store's
-    own search finds it already embedded: one model call per query."""
+    own search finds it already embedded: one model call per query. With the recall
+    ``index`` (a :class:`~langmem_extract.recall_index.NamespaceIndex`), none when it
+    holds no turn vector (nothing to rank them against)."""
     embeddings = store_embedder(store)
     if embeddings is None:
         return None, nullcontext()
+    if index is not None:
+        _note_missing(index, embeddings)
+        if not index.vectors:
+            return None, nullcontext()
     try:
         vector = list(embeddings.embed_query(query))
     except Exception:  # the store's own search reports a failing embedder
@@ -212,3 +247,27 @@ def embed_query(store: BaseStore, query: str) -> tuple[list[float] | None, Any]:
     cache = VectorCache(embeddings)
     cache.queries[query] = vector
     return vector, vector_scope(cache)
+
+
+_noted: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _note_missing(index: Any, embeddings: Any) -> None:
+    """Log once per index (the first query over a namespace in the process) how many of
+    its cited turns have no vector of the current embedder: they are ranked lexically
+    only until :func:`~langmem_extract.turn_backfill.backfill_turn_vectors` embeds them.
+    One pass over the cited turn keys (set lookups)."""
+    if index in _noted:
+        return
+    _noted.add(index)
+    with index.lock:
+        cited = [key for key in index.cited_by if key in index.turns]
+        missing = sum(1 for key in cited if key not in index.vectors)
+    if missing:
+        logger.warning(
+            "%d of %d cited turns under %s have no turn vector of %s and are ranked "
+            "lexically only; `langmem-extract backfill-turn-vectors` embeds them "
+            "(recall with turn_vectors=False skips this check)",
+            missing, len(cited), "/".join(index.prefix) or "every namespace",
+            embedder_key(embeddings),
+        )  # fmt: skip

@@ -6,7 +6,8 @@ line on stderr and exit with a code from :class:`ExitCode` (documented in docs/c
 
 Layout: :mod:`._common` (app, options, output, errors, store), :mod:`._progress`
 (progress on stderr), :mod:`.extract`,
-:mod:`.memories` (recall, list, show, forget, export, import, stats); ``demo`` and the
+:mod:`.memories` (recall, list, show, forget, export, import, stats), :mod:`.turns`
+(backfill-turn-vectors); ``demo`` and the
 ``eval`` group (:mod:`langmem_extract.eval.cli`) are mounted here.
 """
 
@@ -22,6 +23,7 @@ from langmem_extract import __version__
 # Importing the command modules registers their commands on ``app``, in help order.
 from langmem_extract.cli import extract as _extract  # noqa: F401
 from langmem_extract.cli import memories as _memories  # noqa: F401
+from langmem_extract.cli import turns as _turns  # noqa: F401
 from langmem_extract.cli._common import (
     DEFAULT_DB,
     ExitCode,

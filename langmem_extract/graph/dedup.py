@@ -235,7 +235,8 @@ def make_dedup_node(
         live = [c for c in candidates if c.action != Action.SKIP]
         if live and options.semantic_dedup:
             deduper.check_store()
-        turns = {} if request.dry_run else turns_to_log(store, request, live)
+        off = request.dry_run or not options.turn_vectors
+        turns = {} if off else turns_to_log(store, request, live)
         turn_vectors = deduper.embed_candidates(live, not request.dry_run, turns)
         deduper.prefetch_similar(live)
         out = [c if c.action == Action.SKIP else deduper.decide(c) for c in candidates]

@@ -112,6 +112,8 @@ class GraphOptions:
     max_messages: int = MAX_MESSAGES
     search_limit: int = 5
     semantic_dedup: bool = True
+    turn_vectors: bool = True
+    """Embed and store the vectors of the cited turns (:mod:`langmem_extract.turn_vectors`)."""
 
     @classmethod
     def from_kwargs(cls, options: Mapping[str, Any]) -> GraphOptions:
@@ -133,10 +135,11 @@ class GraphOptions:
             value = getattr(opts, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise InvalidInputError(f"{name} must be an integer >= 1, got {value!r}")
-        if not isinstance(opts.semantic_dedup, bool):
-            raise InvalidInputError(
-                f"semantic_dedup must be True or False, got {opts.semantic_dedup!r}"
-            )
+        for name in ("semantic_dedup", "turn_vectors"):
+            if not isinstance(getattr(opts, name), bool):
+                raise InvalidInputError(
+                    f"{name} must be True or False, got {getattr(opts, name)!r}"
+                )
         return opts
 
 

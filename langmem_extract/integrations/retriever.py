@@ -57,6 +57,7 @@ OVERRIDABLE = frozenset(
         "score_threshold",
         "include_superseded",
         "hybrid",
+        "turn_vectors",
         "weights",
         "user_id",
         "agent_id",
@@ -110,6 +111,9 @@ class MemoryRetriever(BaseRetriever):
     hybrid: bool = True
     """Fuse dense and BM25 rankings over memories with the evidence turns in the message
     log (:mod:`langmem_extract.hybrid`); ``False``: the store's dense ranking alone."""
+    turn_vectors: bool = True
+    """Rank the evidence turns densely by their stored vectors
+    (:mod:`langmem_extract.turn_vectors`); ``False`` ignores them (lexical evidence only)."""
 
     _templated: bool = PrivateAttr(default=False)
 
