@@ -34,6 +34,7 @@ import io
 import json
 import logging
 import os
+import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,9 +49,14 @@ from langmem_extract.lexical import ANALYSIS_VERSION, BM25Index
 from langmem_extract.memories import _is_memory_value, iter_memories, memory_from_item
 from langmem_extract.recall_records import MemoryRecord
 from langmem_extract.schema import Memory, MemoryStatus
-from langmem_extract.store.item_versions import commit_state, count_items, item_versions
+from langmem_extract.store.item_versions import (
+    commit_state,
+    count_items,
+    database_path,
+    item_versions,
+)
 
-__all__ = ["FORMAT", "Listing", "lexical_file", "read_listing"]
+__all__ = ["FORMAT", "Listing", "drop_files", "lexical_file", "lexical_files", "read_listing"]
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +67,21 @@ FORMAT = 1
 def lexical_file(path: str, file_id: str, prefix: tuple[str, ...]) -> Path:
     """Where the lexical file of ``prefix`` in the database at ``path`` is kept."""
     return Path(f"{path}.lexical-{FORMAT}-{file_id}-{_digest(prefix)}.zip")
+
+
+def lexical_files(path: str | Path) -> list[Path]:
+    """Every lexical file of the database at ``path`` (any prefix, format or file id)."""
+    db = Path(path)
+    return sorted(db.parent.glob(f"{db.name}.lexical-*"))
+
+
+def drop_files(store: BaseStore) -> None:
+    """Remove the lexical files of ``store``'s database (they hold memory and turn texts:
+    ``forget``, ``purge`` and compaction remove them; the next recall builds anew)."""
+    path = database_path(store)
+    for old in lexical_files(path) if path else []:
+        with contextlib.suppress(OSError):
+            old.unlink()
 
 
 def _digest(prefix: tuple[str, ...]) -> str:
@@ -107,6 +128,9 @@ class Listing:
         tmp = self._target.with_name(f".{self._target.name}.{os.getpid()}.tmp")
         try:
             with open(tmp, "wb") as fh:
+                # Readable by whoever may read the database, no one else.
+                db = self._target.with_name(self._target.name.split(".lexical-")[0])
+                os.chmod(tmp, stat.S_IMODE(os.stat(db).st_mode))
                 with zipfile.ZipFile(fh, "w", zipfile.ZIP_STORED) as zf:
                     for name, body in members.items():
                         if isinstance(body, bytes):

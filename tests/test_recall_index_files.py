@@ -130,7 +130,7 @@ def _values(store: BaseStore) -> dict[str, object]:
     return {item.key: item.value for item in store.search(NS, limit=1000)}
 
 
-def test_inserts_supersedes_forgets_and_deletes_read_only_what_changed(
+def test_inserts_supersedes_and_deletes_read_only_what_changed(
     tmp_path: Path, reads: list[str]
 ) -> None:
     db = tmp_path / "m.duckdb"
@@ -143,7 +143,6 @@ def test_inserts_supersedes_forgets_and_deletes_read_only_what_changed(
         remember(store, [{"id": "t5", "role": "user", "content": "I love tiramisu."}],
                  [cand("User loves tiramisu.", "t5")])  # fmt: skip
         by_content = {v["content"]: k for k, v in _values(store).items()}  # type: ignore[index]
-        forget_memory(store, by_content["User has a cat named Miso."], NS)
         store.delete(NS, by_content["User drinks green tea."])
         message_log_for(store).append("chat-2", [])  # no change: documents stay
         after = _values(store)
@@ -161,6 +160,22 @@ def test_inserts_supersedes_forgets_and_deletes_read_only_what_changed(
     with opened(db) as store:  # the file was brought up to date: nothing to read now
         index = loaded(store)
         assert reads == []
+        assert_same(index, from_scratch(store))
+
+
+def test_forget_and_purge_remove_the_file_holding_the_text(tmp_path: Path) -> None:
+    db = tmp_path / "m.duckdb"
+    with opened(db) as store:
+        fill(store)
+        loaded(store)
+        assert b"Miso" in b"".join(p.read_bytes() for p in lexical_files(db))
+        miso = next(k for k, v in _values(store).items() if "Miso" in v["content"])  # type: ignore[index]
+        forget_memory(store, miso, NS)
+        assert lexical_files(db) == []
+    with opened(db, read_only=True) as store:
+        index = loaded(store)
+        assert not any("Miso" in text for text in index.documents().values())
+        assert b"Miso" not in b"".join(p.read_bytes() for p in lexical_files(db))
         assert_same(index, from_scratch(store))
 
 

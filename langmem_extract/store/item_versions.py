@@ -19,7 +19,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["CommitState", "commit_state", "count_items", "item_versions"]
+__all__ = ["CommitState", "commit_state", "count_items", "database_path", "item_versions"]
 
 #: Items under a prefix: the namespace itself or any below it (labels never hold ``.``).
 COUNT_UNDER_PREFIX = "SELECT count(*) FROM store WHERE prefix = ? OR starts_with(prefix, ?)"
@@ -45,6 +45,12 @@ def _duckdb_store(store: Any) -> Any | None:
 def _params(prefix: Sequence[str]) -> list[str]:
     joined = ".".join(prefix)
     return [joined, joined + "."]
+
+
+def database_path(store: Any) -> str | None:
+    """The database file of a file-backed ``DuckDBStore``."""
+    duck = _duckdb_store(store)
+    return None if duck is None else str(duck.path)
 
 
 def commit_state(store: Any) -> CommitState | None:
