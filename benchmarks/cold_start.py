@@ -144,7 +144,9 @@ def _once(args: list[str], root: Path = ROOT) -> tuple[float, float]:
     """Wall and CPU seconds (user + system, all threads) of one fresh process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(args, env=_env(root), capture_output=True, text=True)
+    # From the checkout's directory: ``python -c`` puts the working directory first on
+    # sys.path, ahead of PYTHONPATH.
+    done = subprocess.run(args, env=_env(root), cwd=root, capture_output=True, text=True)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
@@ -356,10 +358,14 @@ def _loads(values: Any) -> str:
 
 
 def write_report(args, db, results, phases, embed, load_before, load_after, side) -> None:  # type: ignore[no-untyped-def]
-    command = "python benchmarks/cold_start.py " + " ".join(
-        f"--{k} {v}"
-        for k, v in (("memories", args.memories), ("runs", args.runs), ("busy", args.busy))
-    ) + (" --other <a checkout of the code before>" if args.other else "")
+    command = (
+        "python benchmarks/cold_start.py "
+        + " ".join(
+            f"--{k} {v}"
+            for k, v in (("memories", args.memories), ("runs", args.runs), ("busy", args.busy))
+        )
+        + (" --other <a checkout of the code before>" if args.other else "")
+    )
     lines = [
         "## Latest run",
         "",
