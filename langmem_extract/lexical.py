@@ -141,8 +141,11 @@ class BM25Index:
         lengths, terms, ptr = data["lengths"], data["terms"], data["ptr"]
         if len(lengths) != len(doc_ids) or len(ptr) != len(terms) + 1:
             raise InvalidInputError("saved BM25 lists do not match the document ids")
-        if len(data["docs"]) != len(data["tfs"]) or (len(terms) and ptr[-1] != len(data["docs"])):
+        docs = data["docs"]
+        if len(docs) != len(data["tfs"]) or (len(terms) and ptr[-1] != len(docs)):
             raise InvalidInputError("saved BM25 postings are not whole")
+        if len(docs) and not 0 <= min(docs) <= max(docs) < len(doc_ids):
+            raise InvalidInputError("saved BM25 postings name documents that are not there")
         index = cls()
         lengths = [int(n) for n in lengths]
         index._lengths = dict(zip(doc_ids, lengths, strict=True))

@@ -16,7 +16,10 @@ namespace prefix. It holds:
 * the turns' dense vectors, stored when they were logged
   (:mod:`langmem_extract.turn_vectors`), as one matrix for :meth:`NamespaceIndex.turn_matrix`.
 
-Sync is incremental. The index is read from the store once; after that every write this
+Sync is incremental. The index is read once: for a DuckDB file, from the lexical file kept
+beside it and the items changed since (:mod:`langmem_extract.recall_index_files`; the
+memories as light records, :mod:`langmem_extract.recall_records`), else from the store.
+After that every write this
 process makes through the library tells it what changed (:mod:`langmem_extract.changes`:
 the memories ``write_memories`` put or deleted, the messages a log appended), and it
 applies just that. For writes by other processes it re-reads the store in a background

@@ -86,6 +86,10 @@ def test_export_needs_every_document_once() -> None:
         index.export(["a"])
     with pytest.raises(InvalidInputError):
         BM25Index.restore(["a"], index.export(["a", "b"]))
+    saved = index.export(["a", "b"])
+    saved["docs"] = [d + 5 for d in saved["docs"]]  # positions past the documents
+    with pytest.raises(InvalidInputError):
+        BM25Index.restore(["a", "b"], saved)
 
 
 def test_rare_term_outranks_common_terms() -> None:
