@@ -19,6 +19,10 @@ the machine load (``os.getloadavg``) and the figures, below the page's hand-writ
 Timings follow the machine's load; CPU times much less so.
 
     .venv/bin/python benchmarks/cold_start.py [--memories 10000] [--runs 7] [--busy 2] [--out DIR]
+        [--other CHECKOUT]
+
+``--other`` also times ``recall`` on another checkout (``git worktree add /tmp/before
+<commit>``), alternating fresh processes with this one on the same file.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = "from langmem_extract.cli import main; main()"
@@ -124,9 +129,9 @@ def build_store(path: Path, n: int) -> None:
 # ----------------------------------------------------------------------------- timing
 
 
-def _env() -> dict[str, str]:
+def _env(root: Path = ROOT) -> dict[str, str]:
     env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONPATH"] = str(root) + os.pathsep + env.get("PYTHONPATH", "")
     env.pop("LANGMEM_DB", None)
     # Timed as installed: from bytecode, as a package's .pyc files are (see main).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -135,19 +140,50 @@ def _env() -> dict[str, str]:
     return env
 
 
+def _once(args: list[str], root: Path = ROOT) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, all threads) of one fresh process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    # From the checkout's directory: ``python -c`` puts the working directory first on
+    # sys.path, ahead of PYTHONPATH.
+    done = subprocess.run(args, env=_env(root), cwd=root, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"{shlex.join(args)} failed: {done.stderr.strip()}")
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
+def _summary(walls: list[float], cpus: list[float]) -> dict[str, float]:
+    return {
+        "median_s": round(statistics.median(walls), 3),
+        "min_s": round(min(walls), 3),
+        "cpu_median_s": round(statistics.median(cpus), 3),
+    }
+
+
+def compare(args: list[str], runs: int, roots: dict[str, Path]) -> dict[str, dict[str, float]]:
+    """The same command on each checkout, alternating fresh processes (so every side sees
+    the same load), ``runs`` each after one warm-up each."""
+    for root in roots.values():
+        _once(args, root)  # warms the page cache (and writes the files a checkout keeps)
+    got: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in roots}
+    for _ in range(runs):
+        for name, root in roots.items():
+            wall, cpu = _once(args, root)
+            got[name][0].append(wall)
+            got[name][1].append(cpu)
+    return {name: _summary(*times) for name, times in got.items()}
+
+
 def time_process(args: list[str], runs: int) -> dict[str, float]:
     """Wall time and CPU time (user + system, all threads) of ``runs`` fresh processes."""
     subprocess.run(args, env=_env(), capture_output=True)  # warm the page cache
     walls, cpus = [], []
     for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        done = subprocess.run(args, env=_env(), capture_output=True, text=True)
-        walls.append(time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-        if done.returncode != 0:
-            raise SystemExit(f"{shlex.join(args)} failed: {done.stderr.strip()}")
+        wall, cpu = _once(args)
+        walls.append(wall)
+        cpus.append(cpu)
     return {
         "median_s": round(statistics.median(walls), 3),
         "min_s": round(min(walls), 3),
@@ -173,7 +209,7 @@ store._get_cache()  # the store's start-up: its mirror, from the mirror files or
 marks.append((time.perf_counter(), time.process_time()))
 from langmem_extract.namespaces import DEFAULT_NAMESPACE
 from langmem_extract.recall_index import index_for
-index_for(store, tuple(DEFAULT_NAMESPACE))  # recall's lexical index over every memory
+index_for(store, tuple(DEFAULT_NAMESPACE))  # recall's lexical index (its file, or every memory)
 marks.append((time.perf_counter(), time.process_time()))
 hits = recall_memories(store, "where does my sister live", None, k=5)
 marks.append((time.perf_counter(), time.process_time()))
@@ -232,13 +268,17 @@ def main() -> None:
     parser.add_argument("--busy", type=int, default=2, help="busy-loop processes for the "
                         "embedder thread figures (0: none)")  # fmt: skip
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "lme-cold")
+    parser.add_argument("--other", type=Path, default=None,
+                        help="another checkout: `recall` on both, alternating, side by side")  # fmt: skip
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks",
                         help="directory cold_start.md is written into")  # fmt: skip
     args = parser.parse_args()
 
     args.work.mkdir(parents=True, exist_ok=True)
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "langmem_extract")],
-                   env=_env(), check=True)  # fmt: skip
+    roots = {"this": ROOT, **({"other": args.other.resolve()} if args.other else {})}
+    for root in roots.values():
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(root / "langmem_extract")],
+                       env=_env(root), check=True)  # fmt: skip
     db = args.work / f"cold-{args.memories}.duckdb"
     if not db.exists():
         print(f"building {db} ...", file=sys.stderr)
@@ -288,6 +328,12 @@ def main() -> None:
     phases = recall_phases(db, args.runs)
     print("recall phases (median):", json.dumps(phases))
     load_after = os.getloadavg()
+    side: dict[str, Any] = {}
+    if args.other:
+        side["load_before"] = os.getloadavg()
+        side["rows"] = compare(cases["langmem-extract recall"], args.runs, roots)
+        side["load_after"] = os.getloadavg()
+        print("side by side:", json.dumps(side))
 
     embed: dict[str, dict[str, dict[str, float]]] = {}
     for label, busy in (("as is", 0), (f"+{args.busy} busy loops", args.busy)):
@@ -304,13 +350,21 @@ def main() -> None:
                 p.wait()
         print(label, json.dumps(embed[label]))
 
-    write_report(args, db, results, phases, embed, load_before, load_after)
+    write_report(args, db, results, phases, embed, load_before, load_after, side)
 
 
-def write_report(args, db, results, phases, embed, load_before, load_after) -> None:  # type: ignore[no-untyped-def]
-    command = "python benchmarks/cold_start.py " + " ".join(
-        f"--{k} {v}"
-        for k, v in (("memories", args.memories), ("runs", args.runs), ("busy", args.busy))
+def _loads(values: Any) -> str:
+    return " / ".join(f"{x:.2f}" for x in values)
+
+
+def write_report(args, db, results, phases, embed, load_before, load_after, side) -> None:  # type: ignore[no-untyped-def]
+    command = (
+        "python benchmarks/cold_start.py "
+        + " ".join(
+            f"--{k} {v}"
+            for k, v in (("memories", args.memories), ("runs", args.runs), ("busy", args.busy))
+        )
+        + (" --other <a checkout of the code before>" if args.other else "")
     )
     lines = [
         "## Latest run",
@@ -338,7 +392,7 @@ def write_report(args, db, results, phases, embed, load_before, load_after) -> N
         "Where a fresh `recall` process spends its time (median of the runs, seconds):",
         "",
         "| | imports (CLI, recall, store) | open store | load embedder | first embedding | "
-        "store start-up (its mirror) | recall's lexical index (reads every memory) | "
+        "store start-up (its mirror) | recall's lexical index (its file, or every memory) | "
         "recall (ranking) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
         *(
@@ -377,6 +431,19 @@ def write_report(args, db, results, phases, embed, load_before, load_after) -> N
                 f"{'threads=None (default)' if setting == 'auto' else 'engine default'} | "
                 f"{row['query_p50_ms']:.1f} | {row['batch_per_text_ms']:.1f} |"
             )
+    if side:
+        lines += [
+            "",
+            f"`langmem-extract recall` on this checkout and on `--other` ({args.other.name}),"
+            f" alternating fresh processes, {args.runs} runs each after a warm-up each; load"
+            f" average {_loads(side['load_before'])} before, {_loads(side['load_after'])}"
+            " after:",
+            "",
+            "| checkout | median s | fastest s | CPU s |",
+            "|---|---:|---:|---:|",
+            *(f"| {name} | {r['median_s']:.3f} | {r['min_s']:.3f} | {r['cpu_median_s']:.3f} |"
+              for name, r in side["rows"].items()),
+        ]  # fmt: skip
     args.out.mkdir(parents=True, exist_ok=True)
     page = args.out / "cold_start.md"
     existing = page.read_text(encoding="utf-8") if page.exists() else ""

@@ -11,6 +11,8 @@ load before and after. Alternating keeps both sides under the same load::
 
     git worktree add /tmp/before <old commit>
     OMP_NUM_THREADS=1 python benchmarks/open_compare.py --other /tmp/before --size 100000
+
+Without ``--other`` it times this checkout alone (the 1M figure: ``--size 1000000``).
 """
 
 from __future__ import annotations
@@ -49,7 +51,8 @@ def _run(root: Path, db: Path, queries: Path) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--other", type=Path, required=True, help="the other checkout")
+    parser.add_argument("--other", type=Path, default=None,
+                        help="the other checkout (default: this one alone)")  # fmt: skip
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=4)
     parser.add_argument("--work", type=Path, default=Path("/tmp/lme-open-compare"))
@@ -65,7 +68,9 @@ def main() -> None:
         vecs = store_speed.make_vectors("clustered", args.size, seed=args.size)
         np.save(queries, store_speed.make_queries(vecs, 1, seed=1, near=True))
         store_speed.bulk_fill(src, vecs)
-    roots = {"this": ROOT, "other": args.other.resolve()}
+    roots = {"this": ROOT}
+    if args.other is not None:
+        roots["other"] = args.other.resolve()
     dbs = {}
     for name in roots:
         dbs[name] = args.work / f"{name}-{args.size}.duckdb"
@@ -91,6 +96,10 @@ def main() -> None:
         if again:
             med = statistics.median(r["open_to_answer_s"] for r in again)
             print(f"| {name} | again, median | {med:.3f} | | | | |")
+    for name, db in dbs.items():
+        sizes = {p.name[len(db.name) :] or "db": round(p.stat().st_size / 1e6, 1)
+                 for p in sorted(db.parent.glob(db.name + "*"))}  # fmt: skip
+        print(f"{name}: files MB {json.dumps(sizes)}")
 
 
 if __name__ == "__main__":

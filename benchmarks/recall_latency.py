@@ -57,7 +57,7 @@ def main() -> None:
         first = time.perf_counter() - start
         index = index_for(store, namespace)
         turns = sum(len(keys) for keys in index.session_turns.values())
-        active = sum(1 for m in index.memories.values() if m.status.value == "active")
+        active = sum(1 for m in index.memories.records.values() if m.status.value == "active")
         timed: dict[str, list[float]] = {"hybrid": [], "dense": []}
         for question in questions:
             for name, retriever in (("hybrid", hybrid), ("dense", dense)):

@@ -132,7 +132,9 @@ def _lexical(
     """The lexical ranking, filtered, as fresh candidates with their BM25 scores (cut at
     ``pool``)."""
     out: list[tuple[Fused, float]] = []
-    for doc_id, score in index.lexical.search(query, pool * 3):
+    found = index.lexical.search(query, pool * 3)
+    index.prefetch(d for d, _ in found if not d.startswith(OBSERVATION_PREFIX))
+    for doc_id, score in found:
         if doc_id.startswith(OBSERVATION_PREFIX):
             turn = index.turns.get(doc_id[len(OBSERVATION_PREFIX) :])
             if turn is not None and keep_turn is not None and keep_turn(turn):
@@ -198,6 +200,7 @@ def _by_turn(
     (tests/integrations/test_chat_history.py); observations still come lexically."""
     out: list[tuple[Fused, float]] = []
     seen: set[str] = set()
+    index.prefetch(m for key, _ in turn_ranking[:pool] for m in index.cited_by.get(key, ()))
     for key, cosine in turn_ranking[:pool]:
         for memory_id in sorted(index.cited_by.get(key, ())):
             memory = index.memories.get(memory_id)

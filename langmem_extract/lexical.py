@@ -32,15 +32,19 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 import snowballstemmer
 
 from langmem_extract.errors import InvalidInputError
 
-__all__ = ["BM25Index", "stem", "tokenize"]
+__all__ = ["ANALYSIS_VERSION", "BM25Index", "stem", "tokenize"]
 
 K1 = 1.5
 B = 0.75
+#: Bump whenever :func:`tokenize` changes what it returns: term counts saved by an older
+#: analysis (``recall_index_files``) are then never reused.
+ANALYSIS_VERSION = 1
 
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 #: A common English stop-word list (function words only).
@@ -85,6 +89,9 @@ class BM25Index:
         self._lengths: dict[str, int] = {}
         self._postings: dict[str, dict[str, int]] = {}  # term -> doc id -> tf
         self._total = 0
+        #: A restored index's document ids, term positions and saved lists (postings
+        #: not built yet).
+        self._saved: tuple[list[str], dict[str, int], dict[str, Any]] | None = None
 
     def __len__(self) -> int:
         return len(self._lengths)
@@ -101,16 +108,83 @@ class BM25Index:
             raise InvalidInputError("a BM25 document needs a string id and string text")
         self.remove(doc_id)
         counts = Counter(tokenize(text))
-        self._terms[doc_id] = counts
+        self._own_terms()[doc_id] = counts
         length = sum(counts.values())
         self._lengths[doc_id] = length
         self._total += length
         for term, tf in counts.items():
             self._postings.setdefault(term, {})[doc_id] = tf
 
+    def export(self, doc_ids: list[str]) -> dict[str, Any]:
+        """The index over ``doc_ids`` (every indexed document, in a chosen order), for
+        :meth:`restore` in another process: each document's length, the terms, and their
+        postings as flat lists (``ptr[i]:ptr[i + 1]`` of ``docs`` and ``tfs`` are term
+        ``i``'s document positions and term frequencies)."""
+        if set(doc_ids) != set(self._lengths) or len(doc_ids) != len(self._lengths):
+            raise InvalidInputError("export needs every indexed document id once")
+        self._own_terms()  # every posting built
+        where = {doc_id: i for i, doc_id in enumerate(doc_ids)}
+        terms, ptr, docs, tfs = list(self._postings), [0], [], []
+        for posting in self._postings.values():
+            docs.extend(where[d] for d in posting)
+            tfs.extend(posting.values())
+            ptr.append(len(docs))
+        lengths = [self._lengths[d] for d in doc_ids]
+        return {"lengths": lengths, "terms": terms, "ptr": ptr, "docs": docs, "tfs": tfs}
+
+    @classmethod
+    def restore(cls, doc_ids: list[str], data: dict[str, Any]) -> BM25Index:
+        """The index :meth:`export` gave for ``doc_ids`` (its lists, or numpy arrays of
+        them). A term's postings are built when a query first reads it, and each
+        document's own counts (needed only to replace or remove it) on the first write:
+        building every term's dict cost 0.03 s per 10,000 documents, a query reads a few."""
+        lengths, terms, ptr = data["lengths"], data["terms"], data["ptr"]
+        if len(lengths) != len(doc_ids) or len(ptr) != len(terms) + 1:
+            raise InvalidInputError("saved BM25 lists do not match the document ids")
+        docs = data["docs"]
+        if len(docs) != len(data["tfs"]) or (len(terms) and ptr[-1] != len(docs)):
+            raise InvalidInputError("saved BM25 postings are not whole")
+        if len(docs) and not 0 <= min(docs) <= max(docs) < len(doc_ids):
+            raise InvalidInputError("saved BM25 postings name documents that are not there")
+        index = cls()
+        lengths = [int(n) for n in lengths]
+        index._lengths = dict(zip(doc_ids, lengths, strict=True))
+        index._total = sum(lengths)
+        index._saved = (doc_ids, {term: i for i, term in enumerate(terms)}, data)
+        index._terms = None  # type: ignore[assignment]
+        return index
+
+    def _posting(self, term: str) -> dict[str, int] | None:
+        """``term``'s postings (after :meth:`restore`, built on first use)."""
+        posting = self._postings.get(term)
+        if posting is None and self._saved is not None:
+            doc_ids, term_at, data = self._saved
+            i = term_at.get(term)
+            if i is not None:
+                lo, hi = int(data["ptr"][i]), int(data["ptr"][i + 1])
+                docs, tfs = _ints(data["docs"][lo:hi]), _ints(data["tfs"][lo:hi])
+                posting = self._postings[term] = dict(zip(map(doc_ids.__getitem__, docs),
+                                                          tfs, strict=True))  # fmt: skip
+        return posting
+
+    def _own_terms(self) -> dict[str, Counter[str]]:
+        if self._saved is not None:  # restored: every posting before the first write
+            for term in self._saved[1]:
+                self._posting(term)
+            self._saved = None
+        if self._terms is None:  # restored: derive each document's counts once
+            terms: dict[str, Counter[str]] = {doc_id: Counter() for doc_id in self._lengths}
+            for term, posting in self._postings.items():
+                for doc_id, tf in posting.items():
+                    terms[doc_id][term] = tf
+            self._terms = terms
+        return self._terms
+
     def remove(self, doc_id: str) -> None:
         """Forget ``doc_id`` (nothing happens when it is not indexed)."""
-        counts = self._terms.pop(doc_id, None)
+        if doc_id not in self._lengths:
+            return
+        counts = self._own_terms().pop(doc_id, None)
         if counts is None:
             return
         self._total -= self._lengths.pop(doc_id)
@@ -128,7 +202,7 @@ class BM25Index:
         avg = self._total / n or 1.0
         out: dict[str, float] = {}
         for term in set(tokenize(query)):
-            posting = self._postings.get(term)
+            posting = self._posting(term)
             if not posting:
                 continue
             idf = math.log(1.0 + (n - len(posting) + 0.5) / (len(posting) + 0.5))
@@ -147,3 +221,7 @@ class BM25Index:
             keep = set(allowed)
             scored = {d: s for d, s in scored.items() if d in keep}
         return heapq.nsmallest(k, scored.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
+def _ints(values: Any) -> list[int]:
+    return values.tolist() if hasattr(values, "tolist") else [int(v) for v in values]

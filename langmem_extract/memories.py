@@ -299,7 +299,16 @@ def forget_memory(
             if tuple(m.namespace) == namespace_ and m.status != MemoryStatus.FORGOTTEN
         ]
         drop_evidence(store, namespace_, memory.source_message_ids, others)
+    _drop_lexical_files(store)
     return memory
+
+
+def _drop_lexical_files(store: BaseStore) -> None:
+    # Recall's lexical file beside a DuckDB file holds memory and turn texts: it goes
+    # with what was forgotten or purged (the next recall builds it again).
+    from langmem_extract.recall_index_files import drop_files
+
+    drop_files(store)
 
 
 def _tombstone(memory: Memory, entry: HistoryEntry) -> Memory:
@@ -386,6 +395,7 @@ def purge_memories(
         for session in sessions:
             log.clear(check_session_id(session))
             drop_turn_vectors(store, session)  # a log of the caller's own may not
+    _drop_lexical_files(store)
     return PurgeResult(
         memories=len(found),
         namespaces=sorted({format_namespace(ns) for ns, _ in found}),

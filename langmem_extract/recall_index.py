@@ -16,7 +16,10 @@ namespace prefix. It holds:
 * the turns' dense vectors, stored when they were logged
   (:mod:`langmem_extract.turn_vectors`), as one matrix for :meth:`NamespaceIndex.turn_matrix`.
 
-Sync is incremental. The index is read from the store once; after that every write this
+Sync is incremental. The index is read once: for a DuckDB file, from the lexical file kept
+beside it and the items changed since (:mod:`langmem_extract.recall_index_files`; the
+memories as light records, :mod:`langmem_extract.recall_records`), else from the store.
+After that every write this
 process makes through the library tells it what changed (:mod:`langmem_extract.changes`:
 the memories ``write_memories`` put or deleted, the messages a log appended), and it
 applies just that. For writes by other processes it re-reads the store in a background
@@ -46,12 +49,13 @@ import numpy as np
 from langgraph.store.base import BaseStore
 
 from langmem_extract.changes import Change, subscribe
-from langmem_extract.evidence import memory_session
 from langmem_extract.lexical import BM25Index
 from langmem_extract.memories import iter_memories
 from langmem_extract.message_log import message_log_for
 from langmem_extract.messages import parse_timestamp
-from langmem_extract.schema import Memory, MemoryStatus
+from langmem_extract.recall_index_files import read_listing
+from langmem_extract.recall_records import MemoryRecord, MemoryView
+from langmem_extract.schema import MemoryStatus
 from langmem_extract.turn_vectors import load_turn_vectors, turn_text
 
 __all__ = [
@@ -116,7 +120,8 @@ class NamespaceIndex:
     def __init__(self, store: BaseStore, prefix: Sequence[str]) -> None:
         self.store = store
         self.prefix = tuple(prefix)
-        self.memories: dict[str, Memory] = {}
+        #: Memory id → ``Memory``: light records, full memories read on demand.
+        self.memories = MemoryView(store)
         self.lexical = BM25Index()
         self.turns: dict[str, TurnRecord] = {}
         self.session_turns: dict[str, list[str]] = {}  # session -> turn keys in order
@@ -137,14 +142,28 @@ class NamespaceIndex:
     # -- sync
 
     def load(self) -> None:
-        """Read the prefix's memories (and their sessions) from the store."""
+        """Read the prefix's memories (and their sessions): from the lexical file and what
+        changed since (:mod:`langmem_extract.recall_index_files`), else from the store."""
+        listing = read_listing(self.store, self.prefix, MAX_INDEXED_MEMORIES)
+        if listing is not None:
+            if listing.too_large:
+                self.too_large = True
+                return
+            with self.lock:
+                self.memories.reset(listing.records, listing.full)
+                if listing.lexical is not None:  # as saved; _refresh re-indexes what differs
+                    self.lexical, self._docs = listing.lexical, dict(listing.docs)
+                self._refresh(reload_missing=True)
+                listing.save(self.memories.records, self._docs, self.lexical)
+                self._read_at = time.monotonic()
+            return
         listed = {m.id: m for m in itertools.islice(iter_memories(self.store, self.prefix),
                                                     MAX_INDEXED_MEMORIES + 1)}  # fmt: skip
         if len(listed) > MAX_INDEXED_MEMORIES:
             self.too_large = True
             return
         with self.lock:
-            self.memories = listed
+            self.memories.reset({k: MemoryRecord.of(m) for k, m in listed.items()}, listed)
             self._refresh(reload_missing=True)
             self._read_at = time.monotonic()
 
@@ -163,7 +182,7 @@ class NamespaceIndex:
             with self.lock:
                 # A change applied meanwhile is newer than this listing: keep it, read later.
                 if self._changes == changes_seen:
-                    self.memories = listed
+                    self.memories.reset({k: MemoryRecord.of(m) for k, m in listed.items()}, listed)
                     self._refresh(reload_missing=True)
                 self._read_at = time.monotonic()
         except Exception:  # a failed background read leaves the index as it was
@@ -211,8 +230,8 @@ class NamespaceIndex:
         ``reload_missing``, re-read a known session that lacks a cited turn (appended by
         another process: this process's appends arrive as change notices)."""
         wanted: dict[str, set[str]] = {}
-        for memory in self.memories.values():
-            wanted.setdefault(memory_session(memory), set()).update(memory.source_message_ids)
+        for memory in self.memories.records.values():
+            wanted.setdefault(memory.session, set()).update(memory.source_message_ids)
         for session in set(self.session_turns) - set(wanted):
             self._drop_session(session)
         log = message_log_for(self.store)
@@ -264,8 +283,10 @@ class NamespaceIndex:
     def _link(self) -> None:
         cited: dict[str, set[str]] = {}
         blocked: set[str] = set()
-        for memory in self.memories.values():
-            session = memory_session(memory)
+        for memory in self.memories.records.values():
+            if not memory.source_message_ids:
+                continue
+            session = memory.session
             for message_id in memory.source_message_ids:
                 key = turn_key(session, message_id)
                 if memory.status == MemoryStatus.ACTIVE:
@@ -278,6 +299,8 @@ class NamespaceIndex:
     def _sync_documents(self) -> None:
         """Apply to the BM25 index only the documents whose text changed."""
         docs = self.documents()
+        if docs == self._docs:  # as indexed (a load from the lexical file, usually)
+            return
         for doc_id in set(self._docs) - set(docs):
             self.lexical.remove(doc_id)
         for doc_id, text in docs.items():
@@ -290,11 +313,13 @@ class NamespaceIndex:
         their neighbours (document expansion), and each uncovered turn with its neighbours
         (``turn:`` + its key)."""
         docs: dict[str, str] = {}
-        for memory in self.memories.values():
+        for memory in self.memories.records.values():
             if memory.status != MemoryStatus.ACTIVE:
                 continue
-            session = memory_session(memory)
-            context = self.context(turn_key(session, m) for m in memory.source_message_ids)
+            if not memory.source_message_ids:  # no turns: the content alone
+                docs[memory.id] = memory.content
+                continue
+            context = self.context(turn_key(memory.session, m) for m in memory.source_message_ids)
             docs[memory.id] = "\n".join([memory.content, *context])
         for key in self.turns:
             if key not in self.cited_by and key not in self.blocked:
@@ -312,6 +337,10 @@ class NamespaceIndex:
         return [t.text for t in ordered]
 
     # -- reads
+
+    def prefetch(self, memory_ids: Iterable[str]) -> None:
+        """Read in one batch the full memories of ``memory_ids`` (before ``memories.get``)."""
+        self.memories.prefetch(memory_ids)
 
     def turn_matrix(self) -> tuple[list[str], Any]:
         """The keys of the rankable turns with a vector (cited by an active memory or

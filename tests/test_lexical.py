@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -47,6 +48,48 @@ def test_incremental_equals_rebuild(operations, query) -> None:
     for doc_id in want:
         assert math.isclose(got[doc_id], want[doc_id], rel_tol=1e-12)
     assert index.search(query, 3) == fresh.search(query, 3)
+
+
+@settings(max_examples=150, deadline=None)
+@given(ops, ops, st.lists(st.sampled_from(WORDS), min_size=1, max_size=4).map(" ".join))
+def test_restored_index_equals_rebuild_then_and_after_writes(before, after, query) -> None:
+    """An index exported in one process and restored in another scores as a rebuild, and
+    keeps doing so under the writes that follow (its postings built lazily)."""
+    index, docs = BM25Index(), {}
+    for round_, operations in enumerate((before, after)):
+        for op, doc_id, text in operations:
+            if op == "add":
+                index.add(doc_id, text)
+                docs[doc_id] = text
+            else:
+                index.remove(doc_id)
+                docs.pop(doc_id, None)
+        if round_ == 0:
+            order = sorted(index.ids(), reverse=True)
+            index = BM25Index.restore(order, json.loads(json.dumps(index.export(order))))
+            fresh = rebuilt(docs)
+            assert index.scores(query) == pytest.approx(fresh.scores(query), rel=1e-12)
+    fresh = rebuilt(docs)
+    assert index.ids() == set(docs)
+    got, want = index.scores(query), fresh.scores(query)
+    assert got.keys() == want.keys()
+    for doc_id in want:
+        assert math.isclose(got[doc_id], want[doc_id], rel_tol=1e-12)
+    assert index.search(query, 3) == fresh.search(query, 3)
+
+
+def test_export_needs_every_document_once() -> None:
+    index = BM25Index()
+    index.add("a", "cat dog")
+    index.add("b", "dog")
+    with pytest.raises(InvalidInputError):
+        index.export(["a"])
+    with pytest.raises(InvalidInputError):
+        BM25Index.restore(["a"], index.export(["a", "b"]))
+    saved = index.export(["a", "b"])
+    saved["docs"] = [d + 5 for d in saved["docs"]]  # positions past the documents
+    with pytest.raises(InvalidInputError):
+        BM25Index.restore(["a", "b"], saved)
 
 
 def test_rare_term_outranks_common_terms() -> None:

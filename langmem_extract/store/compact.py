@@ -5,8 +5,9 @@ not overwrite them: after ``forget`` or a history ``clear()`` and a ``CHECKPOINT
 deleted text can still be read from the file with a hex editor until new data lands on
 those blocks. :func:`compact_database` copies the live data into a fresh file (``COPY FROM
 DATABASE``) and replaces the old one, so only live rows remain. It also removes the
-file's vector snapshots (``_duckdb_load``): a stale one may hold vectors of deleted rows;
-the next open writes a fresh one. The store must be closed.
+file's vector snapshots (``_duckdb_load``) and recall's lexical files
+(``recall_index_files``): a stale one may hold vectors or texts of deleted rows; the next
+open (or recall) writes a fresh one. The store must be closed.
 """
 
 from __future__ import annotations
@@ -76,4 +77,6 @@ def compact_database(path: str | Path) -> int:
     Path(str(source) + ".wal").unlink(missing_ok=True)
     for snapshot in snapshot_files(str(source)):
         snapshot.unlink(missing_ok=True)
+    for lexical in source.parent.glob(source.name + ".lexical-*"):
+        lexical.unlink(missing_ok=True)  # recall's lexical files hold memory texts too
     return source.stat().st_size
