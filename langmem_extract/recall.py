@@ -278,11 +278,9 @@ class RecallPlan:
     # -- the steps
 
     def _query_vector(self, store: BaseStore, index: NamespaceIndex | None) -> tuple[Any, Any]:
-        """The query's vector when the index holds turn vectors to rank, with the scope in
-        which the store's search reuses it (:func:`~langmem_extract.turn_vectors.embed_query`)."""
-        if index is None or index.too_large or not index.vectors or self.query is None:
-            return None, nullcontext()
-        return embed_query(store, self.query)
+        """The query's vector (for the turn ranking) and the scope in which the store's
+        search reuses it (:func:`~langmem_extract.turn_vectors.embed_query`)."""
+        return embed_query(store, self.query) if self.query else (None, nullcontext())
 
     def store_filter(self) -> dict[str, Any]:
         # Only operators every LangGraph store supports ($eq, $gte) are pushed down;

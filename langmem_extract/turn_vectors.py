@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 from langgraph.store.base import BaseStore, GetOp, PutOp
 
+from langmem_extract.query_vectors import recent_query_vector
 from langmem_extract.vector_cache import VectorCache, reuses_vectors, vector_scope
 
 __all__ = [
@@ -201,12 +202,13 @@ def rank_turns(
 
 def embed_query(store: BaseStore, query: str) -> tuple[list[float] | None, Any]:
     """The query's vector from the store's embedder, and a scope in which the store's
-    own search finds it already embedded: one model call per query."""
+    own search finds it already embedded: one model call per query, none for a question
+    asked again recently (:mod:`langmem_extract.query_vectors`)."""
     embeddings = store_embedder(store)
     if embeddings is None:
         return None, nullcontext()
     try:
-        vector = list(embeddings.embed_query(query))
+        vector = recent_query_vector(embeddings, query)
     except Exception:  # the store's own search reports a failing embedder
         return None, nullcontext()
     cache = VectorCache(embeddings)
