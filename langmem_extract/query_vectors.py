@@ -27,7 +27,7 @@ from langmem_extract.vector_cache import cache_in_scope
 
 __all__ = ["RECENT_QUERIES", "forget_query_vectors", "recent_query_vector"]
 
-#: Question vectors kept per embedder (a 384-d vector as a list is about 9 KB).
+#: Question vectors kept per embedder (a 384-d vector as a list of floats is about 12 KB).
 RECENT_QUERIES = 128
 
 _lock = threading.Lock()
