@@ -6,7 +6,8 @@ what changed, so the copy is updated in place instead of re-read from the store:
 ``write_memories`` sends the memories it put and the keys it deleted, the message log the
 messages it appended (as stored, redacted) and the sessions it cleared. Writes by other
 processes (or raw ``store.put`` calls) send nothing; the index re-reads the store for
-those in the background every ``RESYNC_SECONDS``.
+those in the background every ``RESYNC_SECONDS``, unless the store counts its commits
+(:func:`commit_count`) and the count has not moved.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Change", "notify", "subscribe"]
+__all__ = ["Change", "commit_count", "notify", "subscribe"]
 
 
 @dataclass(frozen=True)
@@ -56,3 +57,11 @@ def notify(store: Any, change: Change) -> None:
         listener = ref()
         if listener is not None:
             listener(change)
+
+
+def commit_count(store: Any) -> int | None:
+    """How many writes ``store`` has committed, when it counts every write to what it
+    reads (``DuckDBStore.commit_count``: DuckDB admits one writing process per file);
+    ``None`` for a store others may write to unseen (PostgreSQL, LangGraph's stores)."""
+    count = getattr(store, "commit_count", None)
+    return count if isinstance(count, int) and not isinstance(count, bool) else None

@@ -280,11 +280,13 @@ class RecallPlan:
     # -- the steps
 
     def _query_vector(self, store: BaseStore, index: NamespaceIndex | None) -> tuple[Any, Any]:
-        """The query's vector when the index holds turn vectors to rank, with the scope in
-        which the store's search reuses it (:func:`~langmem_extract.turn_vectors.embed_query`)."""
-        if not self.turn_vectors or index is None or index.too_large or self.query is None:
+        """The query's vector for the turn ranking (none with turn vectors off) and the scope
+        in which the store's search reuses it (:func:`.turn_vectors.embed_query`)."""
+        if not self.query:
             return None, nullcontext()
-        return embed_query(store, self.query, index)
+        turns = self.turn_vectors and index is not None and not index.too_large
+        vector, scope = embed_query(store, self.query, index if turns else None)
+        return (vector if turns else None), scope
 
     def store_filter(self) -> dict[str, Any]:
         # Only operators every LangGraph store supports ($eq, $gte) are pushed down;

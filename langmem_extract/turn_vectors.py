@@ -50,6 +50,7 @@ import numpy as np
 from langgraph.store.base import BaseStore, GetOp, PutOp
 
 from langmem_extract.errors import InvalidInputError
+from langmem_extract.query_vectors import recent_query_vector
 from langmem_extract.vector_cache import VectorCache, reuses_vectors, vector_scope
 
 __all__ = [
@@ -230,18 +231,17 @@ def rank_turns(
 
 def embed_query(store: BaseStore, query: str, index: Any = None) -> tuple[list[float] | None, Any]:
     """The query's vector from the store's embedder, and a scope in which the store's
-    own search finds it already embedded: one model call per query. With the recall
-    ``index`` (a :class:`~langmem_extract.recall_index.NamespaceIndex`), none when it
-    holds no turn vector (nothing to rank them against)."""
+    own search finds it already embedded: one model call per query, none for a question
+    asked again recently (:mod:`langmem_extract.query_vectors`). With the recall ``index``
+    (a :class:`~langmem_extract.recall_index.NamespaceIndex`), logs once how many of its
+    cited turns lack a vector."""
     embeddings = store_embedder(store)
     if embeddings is None:
         return None, nullcontext()
     if index is not None:
         _note_missing(index, embeddings)
-        if not index.vectors:
-            return None, nullcontext()
     try:
-        vector = list(embeddings.embed_query(query))
+        vector = recent_query_vector(embeddings, query)
     except Exception:  # the store's own search reports a failing embedder
         return None, nullcontext()
     cache = VectorCache(embeddings)

@@ -99,6 +99,11 @@ def _cache_for(owner: Any) -> VectorCache | None:
         return live[0] if len(live) == 1 and live[0].owner is owner else None
 
 
+def cache_in_scope(owner: Any) -> bool:
+    """Whether a cache for ``owner`` answers its calls here (a capture's scope)."""
+    return _cache_for(owner) is not None
+
+
 def cached(
     owner: Any,
     kind: Kind,

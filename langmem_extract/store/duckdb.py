@@ -134,6 +134,7 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
         self._cache: StoreCache | None = None
         self._setup_done = False
         self._dirty = False  # written since the mirror was loaded (see close)
+        self._commits = 0  # write batches committed by this object (see commit_count)
         self._sweeper: threading.Thread | None = None
         self._sweeper_stop = threading.Event()
         self.index_config: DuckDBIndexConfig | None
@@ -454,6 +455,7 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
             if plan.puts or refresh:
                 write_batch(self.conn, cache, plan.puts, docs, refresh, now)
                 self._dirty = self._dirty or bool(plan.puts)
+                self._commits += 1
             return results
 
     # -- the optional HNSW index (see _hnsw) ------------------------------------------
@@ -487,6 +489,7 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
         with self._lock:
             self._check_open()
             self._ensure_setup()
+            self._commits += 1
             return insert_messages(self.conn, session_id, rows)
 
     def load_messages(self, session_id: str, *, last: int | None = None) -> list[dict[str, Any]]:
@@ -512,6 +515,14 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
             self._check_open()
             self._ensure_setup()
             self.conn.execute(_duckdb_sql.DELETE_MESSAGES, [session_id])
+            self._commits += 1
+
+    @property
+    def commit_count(self) -> int | None:
+        """Writes committed through this store: as DuckDB admits one writing process per
+        file, what it reads changes only when this does. ``None`` under a TTL (items
+        expire without a write). Readers key their copies on it (``recall_index``)."""
+        return None if self.ttl_config else self._commits
 
     # -- TTL -------------------------------------------------------------------------
 
@@ -529,6 +540,7 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
             docs = np.zeros((0, self._dims or 0), np.float32)
             write_batch(self.conn, cache, puts, docs, {}, now)
             self._dirty = True
+            self._commits += 1
             return len(expired)
 
     async def asweep_ttl(self) -> int:
