@@ -19,7 +19,11 @@ this module widens it, for :mod:`graph.dedup`:
    sushi" → "I don't eat fish anymore"); one about a member replaces the category's only
    with a change cue; and a stated switch ("I switched to coffee", "… instead of tea")
    replaces the liked object of the same kind (:data:`KINDS`), or the one it names.
-3. **Someone else's fact is not the user's.** A candidate whose content is about the
+3. **Unkeyed changes by family** (:mod:`graph.change_family`): a statement no rule keyed
+   that says the subject's own change, whose masked wording is nearest a family's
+   prototypes and that names a new value, replaces the active fact of that family; a
+   status of no partner ("single", "divorced") also ends the stored partner.
+4. **Someone else's fact is not the user's.** A candidate whose content is about the
    subject's relative or friend ("User's sister lives in Denver") loses its attribute,
    so it can never supersede (nor be merged by key into) the subject's own fact.
 """
@@ -34,12 +38,14 @@ from collections.abc import Callable, Sequence
 from langchain_core.embeddings import Embeddings
 from langgraph.store.base import BaseStore, SearchItem
 
-from langmem_extract.graph.lookups import same_namespace
+from langmem_extract.graph import change_family
+from langmem_extract.graph.lookups import find_conflict, same_namespace
 from langmem_extract.schema import (
     Attribute,
     AttributeFamily,
     Candidate,
     MemoryStatus,
+    MemoryType,
     keyed_attribute,
     normalize_text,
 )
@@ -104,6 +110,11 @@ PROTOTYPES: dict[str, tuple[str, ...]] = {
 #: tell a head noun from its modifier ("birthday party" scores 0.930 to "birthday").
 ATTRIBUTE_SIMILARITY = 0.885
 ATTRIBUTE_MARGIN = 0.03
+#: Two preference objects are one in other words at this cosine (E5 queries): "horror
+#: films"/"horror movies" 0.994, while different objects of one kind stay below it
+#: ("sci-fi novels"/"science fiction books" 0.944, "thriller"/"crime novels" 0.933,
+#: "tea"/"green tea" 0.923, "dark"/"milk chocolate" 0.896).
+OBJECT_SIMILARITY = 0.96
 
 #: Objects of one kind: a stated switch to one replaces a liked other.
 KINDS: dict[str, frozenset[str]] = {
@@ -167,6 +178,7 @@ _LABEL_VECTORS: weakref.WeakKeyDictionary[Embeddings, dict[str, list[float]]] = 
 )
 
 _CHANGE_SIGNALS = frozenset({"change", "correction", "switch"})
+_NO_PARTNER = frozenset({"single", "divorced", "separated", "widowed"})
 #: Same-subject preference memories read per preference candidate.
 PREFERENCE_POOL = 50
 
@@ -298,6 +310,44 @@ class ConflictModel:
             return family
         return None
 
+    # -- 3: unkeyed changes by family
+
+    def family_conflict(self, cand: Candidate) -> tuple[SearchItem, Candidate, str] | None:
+        """The active fact of one value that ``cand`` changes though no rule keyed it, the
+        candidate keyed to that family, and why (:mod:`graph.change_family`)."""
+        if cand.attribute == Attribute.RELATIONSHIP_STATUS.value:
+            return self._partner_ended(cand)
+        if cand.attribute or cand.type == MemoryType.INSTRUCTION or self.embeddings is None:
+            return None
+        changed = bool(_CHANGE_SIGNALS & set(cand.signals))
+        shape = change_family.change_shape(cand.content, cand.subject, changed)
+        if shape is None:
+            return None
+        family = change_family.statement_family(shape, self._embed, cosine)
+        if family is None:
+            return None
+        keyed = cand.model_copy(update={"attribute": family})
+        item = find_conflict(self.store, self.ns, keyed)
+        if item is None:
+            return None
+        value = change_family.new_value(family, shape, item.value.get("value"), self._embed, cosine)
+        if value is None:
+            return None
+        keyed = keyed.model_copy(update={"value": value or None})
+        return item, keyed, f"{family} changed (by family) from {item.value.get('value')!r}"
+
+    def _partner_ended(self, cand: Candidate) -> tuple[SearchItem, Candidate, str] | None:
+        """ "We broke up", "I'm divorced now": the stored partner is no longer one (only
+        when no stored status is there to supersede instead)."""
+        if (cand.value or "").lower() not in _NO_PARTNER or find_conflict(
+            self.store, self.ns, cand
+        ):
+            return None
+        item = find_conflict(self.store, self.ns, cand.model_copy(update={"attribute": _PARTNER}))
+        if item is None:
+            return None
+        return item, cand, f"partner {item.value.get('value')!r} ended: {cand.value}"
+
     # -- 2: preferences
 
     def preference_conflict(self, cand: Candidate) -> tuple[SearchItem, str] | None:
@@ -326,9 +376,27 @@ class ConflictModel:
             if not same_namespace(item, self.ns):
                 continue
             reason = _replaces(obj, polarity, changed, replaces, "switch" in cand.signals, item)
+            if reason is None and changed:
+                reason = self._same_object(cand.attribute or "", polarity, item)
             if reason is not None:
                 return item, reason
         return None
+
+    def _same_object(self, attribute: str, polarity: str, item: SearchItem) -> str | None:
+        """The stored opposite taste names the same object in other words ("horror films"
+        and "horror movies"): their E5 cosine reaches :data:`OBJECT_SIMILARITY`. The
+        objects are compared as said ("movies" is not singular "movy")."""
+        prefix = f"{AttributeFamily.LIKES.value}:"
+        theirs = str(item.value.get("attribute") or "")
+        old = (item.value.get("value") or "").lower()
+        if not theirs.startswith(prefix) or old == polarity or old not in {"yes", "no"}:
+            return None
+        obj, other = _label(attribute[len(prefix) :]), _label(theirs[len(prefix) :])
+        if other == obj or self.embeddings is None:
+            return None
+        a, b = self._embed([obj, other])
+        score = cosine(a, b)
+        return f"{obj} is {other} ({score:.2f})" if score >= OBJECT_SIMILARITY else None
 
 
 def _replaces(
@@ -341,6 +409,10 @@ def _replaces(
     if other in named and old == "yes":
         return f"{other} replaced by {obj}"
     if polarity != old:
+        # "I've given up chocolate" covers "I love milk chocolate" (not "peanut butter")
+        words = other.split()
+        if other.endswith(f" {obj}") and words[-len(obj.split()) - 1] not in _NOT_OF_KIND:
+            return f"{obj} ({polarity}) covers {other} ({old})"
         if (members := _category(obj)) and _in(other, members):
             return f"{obj} ({polarity}) covers {other} ({old})"
         if (members := _category(other)) and _in(obj, members) and changed:

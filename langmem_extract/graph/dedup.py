@@ -191,6 +191,11 @@ class _Deduper:
         if related is not None:
             self._remember(cand, fp, key)
             return _supersede(cand, related[0].key, related[1])
+        changed = self.conflicts.family_conflict(cand)
+        if changed is not None:
+            item, keyed, reason = changed
+            self._remember(keyed, fp, _conflict_key(keyed))
+            return _supersede(keyed, item.key, reason)
         similar = self._similar_in_store(cand)
         if similar is not None:
             return _merge(cand, similar[0].key, similar[1], "near-duplicate of a stored memory")

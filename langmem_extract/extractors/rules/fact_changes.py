@@ -77,7 +77,9 @@ _INTO = re.compile(
     r"(?:flat|house|home|apartment|place|condo|studio)\s+in\s+(?P<place>[A-Z].+)$"
     r"|^(?:moved\s+)?(?:in)?to\s+(?P<place2>[A-Z][\w .'-]*)$",
 )
-_JOINED = re.compile(r"^(?i:i\s+(?:have\s+)?(?:joined|went to|moved to))\s+(?P<org>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,2})$")
+_JOINED = re.compile(
+    r"^(?i:i\s+(?:have\s+)?(?:joined|went to|moved to))\s+(?P<org>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,2})$"
+)
 # Not the speaker's present fact: a hypothetical, a wish, a plan.
 _UNREAL = re.compile(
     r"\b(?:if|would|wouldn't|could|might|i may|should|wish|wished|hope|hoping|plan|planning|"

@@ -24,7 +24,7 @@ PATTERNS = {
     "call_me": re.compile(r"^(?:please\s+)?(?:call me|address me as|refer to me as)\s+(.+)", re.I),
     "name_short": re.compile(r"^[Ii](?:'m| am)\s+([A-Z][a-z]{2,})$"),
     "age": re.compile(
-        r"^i(?:'m| am)\s+(\d{1,3})(?:\s+years?\s+old|\s*(?:yo|y/o)\b|$)|^i\s+(?:just\s+)?turned\s+(\d{1,3})\b",
+        r"^i(?:'m| am)\s+(?:(?:now|finally|officially|already)\s+)?(\d{1,3})(?:\s+years?\s+old|\s*(?:yo|y/o)\b|$)|^i\s+(?:just\s+)?turned\s+(\d{1,3})\b",
         re.I,
     ),
     "timezone": re.compile(

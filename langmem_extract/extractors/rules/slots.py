@@ -263,7 +263,13 @@ _GAVE_UP = re.compile(
     r"(?!\s+(?:by|at|in|off|over|to|for|around|into|through|back)\b)\s+"
     r"(?:eating\s+|drinking\s+|using\s+|all\s+(?:my\s+)?|my\s+)?(.+?)(?:\s+out)?"
     r"(?:\s+(?:completely|entirely|for good|altogether))?$"
-    r"|^i(?:'m| am)\s+(?:now\s+)?off\s+(.+)",
+    r"|^i(?:'m| am)\s+(?:now\s+)?off\s+(.+)"
+    # a taste that faded: "I've gone off jazz", "I've lost interest in golf"
+    r"|^i(?:'ve| have)?\s+(?:just\s+|kind of\s+|completely\s+|totally\s+)?"
+    r"(?:gone off|went off|lost interest in|lost my taste for|fallen out of love with|"
+    r"fell out of love with|grown tired of|got tired of|gotten tired of|gone cold on)"
+    r"(?!\s+(?:on|to|with|at|for|and|in|the idea)\b)\s+(.+?)"
+    r"(?:\s+(?:completely|entirely|for good|altogether))?$",
     re.I,
 )
 _SWITCHED = re.compile(
