@@ -199,7 +199,10 @@ class RuleExtractor:
             # A clause carrying a (redacted) secret yields no memory at all.
             if QUESTION.search(re.sub(r"\s*\[[^\]]*\]$", "", clause)) or contains_redaction(clause):
                 continue
+            # the text before the clause (split_clauses capitalised its first letter)
             here = message.content.split(clause[:20])[0]
+            if here == message.content and clause[:1].isupper():
+                here = message.content.split(clause[:1].lower() + clause[1:20])[0]
             prior_text = f"{context_text}\n{here}"
             named = resolve_plural(clause, here, context_text)  # "They eat insects": who?
             cand = self._candidate(

@@ -132,7 +132,7 @@ ADVERBS = (
     r"absolutely|definitely|generally|mostly|kinda|honestly|truly|only|even|currently|now|"
     r"recently|finally|normally|typically|tend to|do|genuinely|no longer|not|also|"
     r"still|even|sometimes|barely|hardly|almost|particularly|especially|"
-    r"seriously|certainly|mainly|rarely|occasionally|already|personally|"
+    r"seriously|certainly|mainly|rarely|occasionally|already|personally|sort of|kind of|"
     r"(?!(?:apply|reply|supply|rely|imply|comply|multiply|ally)\b)[a-z]{3,}ly)"
 )
 
@@ -284,6 +284,14 @@ _OTHER_PEOPLE = re.compile(
 )
 
 
+# A thought or a certainty of the subject's, right after the name: "User thinks they …".
+_THINKS = re.compile(
+    r"^\s+(?:\w+\s+)?(?:(?:is|was)\s+(?:\w+\s+)?(?:sure|certain|confident|afraid|worried)|"
+    r"thinks|thought|believes|believed|hopes|hoped|knows|knew|guesses|guessed|figures|figured|"
+    r"feels|wishes|wished|suspects|doubts|bets)\s+(?:that\s+)?$"
+)
+
+
 def third_person(text: str, subject: str, addressee: str | None = None) -> str:
     """Rewrite a first-person clause so it stands alone: "I love my dog" → "User loves their dog".
 
@@ -312,8 +320,10 @@ def third_person(text: str, subject: str, addressee: str | None = None) -> str:
     def _subject(match: re.Match[str], done: str) -> str:
         # "they" right after the subject ("User thinks they might"); further on, the name
         # again ("… proud of how far Caroline has come"), which no other "they" can take.
+        # Elsewhere "they" reads as somebody else ("Tim felt like they belonged").
         later = _named(len(done), done) and (
-            len(done[done.index(subject) :].split()) <= 4 or _bare_aux(match)  # "… when they can."
+            bool(_THINKS.match(done[done.index(subject) + len(subject) :]))
+            or _bare_aux(match)  # "… when they can."
         )
         for i, (_, third, plural) in enumerate(_I_CONTRACTION_FORMS):
             if match.group(f"c{i}"):
@@ -356,7 +366,8 @@ def third_person(text: str, subject: str, addressee: str | None = None) -> str:
         return "their" if _named(match.start(), match.string) else f"{subject}'s"
 
     out = re.sub(r"\b[Mm]y\b", _owner, out)
-    out = re.sub(r"\b(?:me|Me)\b", subject, out)  # "let them know" would name nobody
+    # "let them know" would name nobody; "me-time" is a word of its own
+    out = re.sub(r"(?<!-)\b(?:me|Me)\b(?!-)", subject, out)
     out = re.sub(
         r"\bmyself\b",
         lambda m: "themselves" if subject in m.string[: m.start()] else subject,
@@ -537,6 +548,7 @@ def mid_sentence(phrase: str) -> str:
 def finish(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip(" ,;:-")
     text = re.sub(r"[.!?…]+$", "", text).strip()
+    text = re.sub(r"\b(and|but|so|or) It(?='s\b|\b)", r"\1 it", text)  # "… and It's made"
     if not text:
         return ""
     return text[0].upper() + text[1:] + "."
