@@ -244,3 +244,36 @@ def test_a_turn_with_a_predicate_plural_does_not_name_itself() -> None:
     )
     assert "Dune and Foundation are still Lea's favorites." in got
     assert not any("their favorites" in c for c in got)
+
+
+def test_a_quoted_they_looks_back_while_the_turns_go_on_saying_they() -> None:
+    earlier = (  # newest first: three turns of "they" after "my hamsters" was said
+        "Do you have a favorite among their toys?",
+        "They love the wheel. They run all night.",
+        "What do they do all day?",
+        "I let my hamsters out this morning.",
+    )
+    assert bracket_referents("I love watching them climb.", "Lea", "Max", earlier) == (
+        "I love watching them [my hamsters] climb."
+    )
+    # look-alike: a turn between that stops saying "they" ends the search
+    earlier = (
+        "Do you have a favorite among their toys?",
+        "The weather was great today.",
+        "What do they do all day?",
+        "I let my hamsters out this morning.",
+    )
+    assert bracket_referents("I love watching them climb.", "Lea", "Max", earlier) == (
+        "I love watching them climb."
+    )
+
+
+def test_a_chat_about_pets_names_them_in_the_quote() -> None:
+    got = chat(
+        ("Max", "I took my hamsters out to play today."),
+        ("Lea", "Fun! Did they have a good time?"),
+        ("Max", "They did, they ran around for an hour."),
+        ("Lea", "Cute! What do they like to eat?"),
+        ("Max", "Seeds, mostly. I love seeing them nibble on sunflower seeds, it's so cute!"),
+    )
+    assert any("them [my hamsters]" in c for c in got), got

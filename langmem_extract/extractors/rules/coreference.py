@@ -432,12 +432,14 @@ def bracket_referents(
     quote: str, subject: str, addressee: str | None, earlier: tuple[str, ...]
 ) -> str:
     """A verbatim quote with its first "she"/"he"/"they" followed by the one referent the
-    earlier turns name: "She [Jean] had a tough time", "They [my turtles] look tired"."""
+    earlier turns (newest first) name: "She [Jean] had a tough time", "They [my turtles]
+    look tired". A person is looked for in the last two turns; a plural further back
+    while the turns between go on saying "they"."""
     out = quote
     m = _PRONOUN.search(out)
     if m and not _antecedents_in(quote[: m.start()], subject, addressee):
         word = m.group(0).lower()
-        for source in earlier:
+        for source in earlier[:2]:
             people = [
                 p for p in antecedents(source, subject, addressee) if p[1] in (None, _GENDER[word])
             ]
@@ -450,6 +452,8 @@ def bracket_referents(
     m = _PLURAL_PRONOUN.search(out)
     if m and not _COLLECTIVE.search(out[: m.start()]):
         for swap, source in enumerate(earlier):
+            if swap > 1 and not _PLURAL_PRONOUN.search(earlier[swap - 1]):
+                break  # further back only while each turn goes on saying "they"
             phrases = _replied_phrases(source)
             if not phrases and _UNPARSED_PLURAL.search(source):
                 break  # they are what the turn named, in words not read here
