@@ -277,3 +277,24 @@ def test_a_chat_about_pets_names_them_in_the_quote() -> None:
         ("Max", "Seeds, mostly. I love seeing them nibble on sunflower seeds, it's so cute!"),
     )
     assert any("them [my hamsters]" in c for c in got), got
+
+
+def test_a_speakers_short_name_is_not_another_person() -> None:
+    got = chat(
+        ("Max", "That's lovely, Mel!"),
+        ("Melanie", "I'll never forget the day my youngest took her first steps."),
+    )
+    assert not any("Mel's" in c for c in got), got
+    # look-alike: a name that is not the speaker's own still resolves "her"
+    got = chat(
+        ("Max", "I saw Ana at the market today."),
+        ("Melanie", "I haven't seen her since the summer party."),
+    )
+    assert any("seen Ana since" in c for c in got), got
+
+
+def test_a_collective_noun_takes_an_apostrophe_s() -> None:
+    got = chat(("Max", "Here's a pic of my family. Their love gives me strength."))
+    assert "Max's family's love gives Max strength." in got
+    got = chat(("Max", "I adore my cousins. Their jokes make me laugh."))
+    assert "Max's cousins' jokes make Max laugh." in got

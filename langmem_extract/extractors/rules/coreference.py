@@ -23,7 +23,7 @@ _AFTER_OBJECT = re.compile(
     r"^(?:\s*(?:[.,;:!?)\]]|$)|\s+(?:and|or|but|to|for|with|at|in|on|about|after|before|from|up|"
     r"out|back|again|too|today|yesterday|tomorrow|tonight|so|because|that|when|if|as|than|"
     r"a|an|the|some|more|much|every|last|this|how|what|feel|know|into|over|down|off|while|"
-    r"around|through|all)\b)"
+    r"around|through|all|since|until|till|yet|there|here|lately|anymore|now|later|soon)\b)"
 )
 _UNNAMED_KIN = re.compile(
     r"\b[Mm]y\s+(?P<rel>(?:(?:older|younger|little|big|baby|twin)\s+)?(?:wife|husband|girlfriend|"
@@ -150,6 +150,8 @@ def antecedents(text: str, subject: str, addressee: str | None) -> list[tuple[st
             continue
         if name in _NOT_PEOPLE or name in {subject, addressee} or name in found:
             continue
+        if any(n and len(name) >= 3 and n.startswith(name) for n in (subject, addressee)):
+            continue  # "Mel" for Melanie: a speaker's short name is nobody else
         found[name] = (name, None)
     return list(found.values())
 
@@ -422,7 +424,7 @@ def _plural_form(pronoun: str, det: str, noun: str) -> str:
     low = pronoun.lower()
     phrase = f"{det} {noun}".strip()
     if low in {"their", "theirs"}:
-        phrase += "'"
+        phrase += "'" if phrase.endswith("s") else "'s"  # "my family's love"
     elif "'" in low:
         phrase += {"'re": " are", "'ve": " have", "'ll": " will", "'d": " would"}[low[4:]]
     return phrase[0].upper() + phrase[1:] if pronoun[0].isupper() else phrase
