@@ -284,14 +284,6 @@ _OTHER_PEOPLE = re.compile(
 )
 
 
-# A thought or a certainty of the subject's, right after the name: "User thinks they …".
-_THINKS = re.compile(
-    r"^\s+(?:\w+\s+)?(?:(?:is|was)\s+(?:\w+\s+)?(?:sure|certain|confident|afraid|worried)|"
-    r"thinks|thought|believes|believed|hopes|hoped|knows|knew|guesses|guessed|figures|figured|"
-    r"feels|wishes|wished|suspects|doubts|bets)\s+(?:that\s+)?$"
-)
-
-
 def third_person(text: str, subject: str, addressee: str | None = None) -> str:
     """Rewrite a first-person clause so it stands alone: "I love my dog" → "User loves their dog".
 
@@ -320,10 +312,8 @@ def third_person(text: str, subject: str, addressee: str | None = None) -> str:
     def _subject(match: re.Match[str], done: str) -> str:
         # "they" right after the subject ("User thinks they might"); further on, the name
         # again ("… proud of how far Caroline has come"), which no other "they" can take.
-        # Elsewhere "they" reads as somebody else ("Tim felt like they belonged").
         later = _named(len(done), done) and (
-            bool(_THINKS.match(done[done.index(subject) + len(subject) :]))
-            or _bare_aux(match)  # "… when they can."
+            len(done[done.index(subject) :].split()) <= 4 or _bare_aux(match)  # "… when they can."
         )
         for i, (_, third, plural) in enumerate(_I_CONTRACTION_FORMS):
             if match.group(f"c{i}"):
