@@ -309,7 +309,7 @@ The *before* row is the extractor at commit 0b3f6c1 (the "said:" fallback beside
 message's rule memories, no coreference, relation or well-formedness step), run with
 `--record before` from a checkout of that commit; its *check* sample is only partly
 labelled. The *previous round* row is the *after* row of the second round, as recorded
-then (held-out 3 was not drawn yet). Evidence coverage and PrefEval figures of the current extractor are in
+then (held-out 3 was not drawn yet). Evidence coverage and PrefEval figures of the second round's extractor are in
 [rule_extractor.md](rule_extractor.md): 1064/1106 LoCoMo evidence turns yield a memory
 before and after, PrefEval explicit 492/505 and persona 502/505 before and after.
 
@@ -322,15 +322,19 @@ was not traced; PrefEval was not re-run for that round.
 
 Third round (55f9228/8b10493 against c596607): the extractor's memories cite 652/684 LoCoMo
 evidence turns of categories 1-4 (0.953) before and after, at every step (the evidence
-ids among all memories' source turns, computed from the extractor's output: the same
-652/684 the five-conversation `eval locomo` run reports for c596607's store);
+ids among all memories' source turns, computed from the extractor's output, which gives
+the 652/684 of the published five-conversation `eval locomo` run in locomo.md);
 `benchmarks/rule_extractor.py` gives 1065/1106 evidence turns yielding a memory, PrefEval
 explicit 501/505 and persona 503/505 conversations with a preference-like memory, before
 and after. `eval prefeval` at 55f9228 (load average 8-11): persona recall 0.523 under the
 strict rule, explicit 0.980, with 10.71 and 1.14 memories per conversation, the same as
 the run of the merged previous round (0.523, 0.980, 10.71, 1.14). A five-conversation `eval locomo` run was started but stopped
-after 30 minutes at a load average of 9-11 (six sessions' test suites), so hit@10 (hybrid
-and dense-only) was not re-measured for this round.
+after 30 minutes at a load average of 9-11 (six sessions' test suites); instead
+`eval locomo --conversations conv-26` ran side by side on c596607 and 8b10493 (load
+average 3-5): hit@10 (categories 1-4) 0.807 and 0.807, dense only 0.687 and 0.687, hit@5
+0.740 and 0.740, category 5 hit@10 0.809 and 0.809, evidence coverage 127/133 both,
+memories 485 → 483 ("said:" fallbacks 86 → 89). On all five conversations the rule
+extractor gives 2974 → 2970 memories (fallbacks 600 → 603).
 """
 
 
