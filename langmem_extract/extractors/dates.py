@@ -442,6 +442,8 @@ def find_time_expression(
         for m in pattern.finditer(clause):
             if past is None:
                 past = is_past(clause)
+            if kind == "rel_in" and _DURATION_LEAD.search(clause[: m.start()]):
+                continue  # "haven't slept in 3 days": how long, not when
             resolved = _resolve(kind, m, ref, past)
             if resolved is None:
                 if unresolved is None and ref is None and kind not in _ABSOLUTE:
@@ -451,6 +453,14 @@ def find_time_expression(
                 continue
             return make_time_ref(clause, m.start(), m.end(), *resolved, kind)
     return unresolved
+
+
+# "in N days" after a negated perfect or a "first/best … in" is a span of time, not a date.
+_DURATION_LEAD = re.compile(
+    r"\b(?:haven't|hasn't|hadn't|have not|has not|had not|(?:first|best|worst|longest|"
+    r"most)\s+\w+)\b(?:(?!\b(?:will|'ll|going to|gonna|but|and)\b)[^,.;!?])*$",
+    re.I,
+)
 
 
 #: Languages :func:`find_time_expression` grounds.

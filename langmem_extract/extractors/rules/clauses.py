@@ -49,6 +49,12 @@ _VOCATIVE = re.compile(
     r"^(?:(?:hey|hi|hello|thanks|thank you|congrats|wow|yeah|oh|aw+|ok|okay|sure|yes|yep|haha|lol|omg)"
     r"(?:,?\s+(?:so much|a lot|again))?(?:,?\s+[A-Z][a-z]+)?[,!.]+\s*|[A-Z][a-z]+,\s+(?=[a-zI])(?![Mm]y\s+[\w ]+,))"
 )
+# A feeling said without "I'm": "Not surprised at all", "Not sure it'll work".
+_NOT_FEELING = re.compile(
+    r"^not\s+(?:(?:at all|really|too|that|so|very)\s+)?(?:surprised|sure|certain|convinced|"
+    r"interested|impressed|worried|bothered|scared|afraid|ready|kidding|shocked|thrilled)\b",
+    re.I,
+)
 _GERUND_SUBJECT = re.compile(
     r"^\w+ing(?:'s\b|\b[^,]*?\b(?:is|was|are|were|isn't|wasn't|can|could|will|would|has|had|sounds|"
     r"seems|makes|helps|gives|takes|feels|keeps|brings|means|needs|lets|reminds|shows|"
@@ -61,6 +67,7 @@ _SUBJECTLESS = re.compile(
     r"heading|learning|reading|painting|writing|taking|doing|spending|considering|saving|"
     r"training|practicing|practising|volunteering|studying|preparing|organizing|organising|"
     r"signed|decided|picked|adopted|met|finally|recently|still|even|won't|can't|couldn't|"
+    r"haven't|didn't|"
     r"[a-z]+ed(?=\s+(?:my|a|an|the|some|our|this|these|those)\b))\b",
     re.I,
 )
@@ -75,11 +82,17 @@ def split_clauses(text: str) -> list[tuple[str, bool]]:
             clause = _TAG_QUESTION.sub("", _TRAILING.sub("", clause)).strip()
             clause = _ASK_BACK.sub("", clause).strip()
             clause = _restore_subject(clause)
+            if clause.startswith("I "):  # "I haven't called in days, wanted to say hi"
+                clause = _DROPPED_AFTER_COMMA.sub(r" and \1", clause)
             if clause:
                 out.append((clause[0].upper() + clause[1:], correction))
     return out
 
 
+# A second verb of the same subject after a comma: "…, wanted to let you know …".
+_DROPPED_AFTER_COMMA = re.compile(
+    r",\s+((?:just\s+|also\s+)?(?:wanted|decided|thought|figured|needed|hoped)\s+(?:to|I'd)\b)"
+)
 # "…, shouldn't I" / "…, isn't it": a tag question asks nothing new.
 _TAG_QUESTION = re.compile(
     r",?\s+(?:isn't|aren't|wasn't|weren't|don't|doesn't|didn't|haven't|hasn't|hadn't|"
@@ -202,6 +215,8 @@ def _keep_i(match: re.Match[str]) -> str:
 
 def _restore_subject(clause: str) -> str:
     """Chat drops the subject ("Been reading a lot", "Started a new job"): put "I" back."""
+    if _NOT_FEELING.match(clause):
+        return "I'm " + clause[0].lower() + clause[1:]  # "Not surprised at all that …"
     m = _SUBJECTLESS.match(clause)
     if not m:
         return clause
@@ -224,7 +239,8 @@ def _restore_subject(clause: str) -> str:
         # "Been ages since we talked" is about the time, not the speaker.
         time = re.match(
             r"been (?:ages|forever|a while|so long|too long|a long time|"
-            r"(?:a|quite a|such a) (?:\w+ )?(?:week|day|month|year|ride))\b",
+            r"(?:a|quite a|such a) (?:\w+ )?(?:week|day|month|year|ride|road|journey|trip|time|"
+            r"process|struggle|battle|climb|rollercoaster|roller coaster|adventure|season))\b",
             clause,
         )
         return ("It's " if time else "I've ") + clause

@@ -23,7 +23,7 @@ _AFTER_OBJECT = re.compile(
     r"^(?:\s*(?:[.,;:!?)\]]|$)|\s+(?:and|or|but|to|for|with|at|in|on|about|after|before|from|up|"
     r"out|back|again|too|today|yesterday|tomorrow|tonight|so|because|that|when|if|as|than|"
     r"a|an|the|some|more|much|every|last|this|how|what|feel|know|into|over|down|off|while|"
-    r"around|through|all)\b)"
+    r"around|through|all|since|until|till|yet|there|here|lately|anymore|now|later|soon)\b)"
 )
 _UNNAMED_KIN = re.compile(
     r"\b[Mm]y\s+(?P<rel>(?:(?:older|younger|little|big|baby|twin)\s+)?(?:wife|husband|girlfriend|"
@@ -150,6 +150,8 @@ def antecedents(text: str, subject: str, addressee: str | None) -> list[tuple[st
             continue
         if name in _NOT_PEOPLE or name in {subject, addressee} or name in found:
             continue
+        if any(n and len(name) >= 3 and n.startswith(name) for n in (subject, addressee)):
+            continue  # "Mel" for Melanie: a speaker's short name is nobody else
         found[name] = (name, None)
     return list(found.values())
 
@@ -198,10 +200,15 @@ def _in_caption(text: str, pos: int) -> bool:
 _PLURAL_PRONOUN = re.compile(r"\b(?:[Tt]hey(?:'re|'ve|'ll|'d)?|[Tt]hem|[Tt]heir|[Tt]heirs)\b")
 # A plural noun phrase that "they" can name: "my turtles", "the kids", "your parents".
 _PLURAL_NP = re.compile(
-    r"\b(?P<det>[Mm]y|[Yy]our|[Oo]ur|[Tt]he|[Tt]hese|[Tt]hose)\s+(?P<noun>(?:[a-z]+\s+)?"
+    r"\b(?P<det>[Mm]y|[Yy]our|[Oo]ur|[Tt]he|[Tt]hese|[Tt]hose)\s+(?P<noun>"
+    r"(?:(?:favou?rite|new|old|little|own|best)\s+)?(?:[a-z]+\s+)?"
     r"(?:[a-z]{2,}[^s\W's]s|people|children|kids|folks|family|team|parents|guys))\b"
     # a bare plural opening a sentence: "Books guide me. They're a huge part of my journey"
     r"|(?:^|(?<=[.!?]\s))(?P<det2>)(?P<bare>[A-Z][a-z]+[^s\W's]s)\s+(?!of\b)[a-z]+"
+    # two names joined: "Are Harry Potter and GoT still your favorites?"
+    r"|\b(?P<names>(?<![A-Z][a-z]\s)(?<![A-Z][a-z]{2}\s)(?<![A-Z][a-z]{3}\s)(?<![A-Z][a-z]{4}\s)"
+    r"[A-Z][\w']+(?:\s+[A-Z][\w']+)*"
+    r"\s+and\s+(?!I\b)[A-Z][\w']+(?:\s+(?:of\s+)?[A-Z][\w']+)*)"
 )
 _NOT_PLURAL = frozenset(
     [
@@ -232,6 +239,9 @@ _NOT_PLURAL = frozenset(
         "years",
         "weeks",
         "months",
+        "favorites",
+        "favourites",
+        "faves",
     ]
 )
 _COLLECTIVE = re.compile(
@@ -252,9 +262,11 @@ def resolve_plural(clause: str, here: str, before: str = "") -> str | None:
     if _own_plural(clause[: m.start()]):
         return clause  # "I love my kids and spend time with them"
     for source, swap in ((here, False), (before, True)):
-        phrases = _plural_phrases(source)
+        phrases = _replied_phrases(source)
         if len(phrases) == 1:
             det, noun = phrases.pop()
+            if _SPEECH_AFTER.match(clause[m.end() :]) and not _PEOPLE.search(noun):
+                return None  # "They asked for tips": people, not "your interests"
             if swap:  # the other speaker's "my turtles" are "your turtles" here
                 det = {"my": "your", "your": "my", "our": "your"}.get(det, det)
             det = "the" if det in {"these", "those"} else det
@@ -272,6 +284,16 @@ def resolve_plural(clause: str, here: str, before: str = "") -> str | None:
     return None
 
 
+# What only people do: "they said", "they asked me", "they invited us".
+_SPEECH_AFTER = re.compile(
+    r"\s+(?:\w+ly\s+|also\s+|just\s+)?(?:said|asked|told|invited|texted|called|replied|"
+    r"thanked|promised|suggested|agreed|offered|apologi[sz]ed)\b"
+)
+_PEOPLE = re.compile(
+    r"\b(?:people|children|kids|folks|family|team|parents|guys|friends|girls|boys|men|women|"
+    r"sisters|brothers|sons|daughters|cousins|neighbou?rs|colleagues|fans|members|"
+    r"\w+(?:ers|ors|ists|ians|ents|mates|ees))$"
+)
 _DETERMINER = re.compile(
     r"(?:the|my|your|our|his|her|their|these|those|some|many|all|of|and|,|new|old|two|three|few)\s+$",
     re.I,
@@ -282,8 +304,8 @@ def _own_plural(text: str) -> bool:
     """``text`` names a plural itself: "my kids", "people", not a verb ("… reminds me")."""
     for p in _COLLECTIVE.finditer(text):
         word = p.group(0)
-        if word in _NOT_PLURAL:
-            continue
+        if word in _NOT_PLURAL or re.match(r"\s+of\s*$", text[p.end() :]):
+            continue  # "pictures of them": what they are pictures of is named elsewhere
         stem = word[:-2] if word.endswith("es") and is_base_verb(word[:-2]) else word[:-1]
         if is_base_verb(stem) and not _DETERMINER.search(text[: p.start()]):
             continue  # "that picture … reminds me of … them": a verb
@@ -292,22 +314,117 @@ def _own_plural(text: str) -> bool:
 
 
 def _plural_phrases(text: str) -> set[tuple[str, str]]:
-    """The plural noun phrases of ``text``: (determiner, noun), "" for a bare plural."""
+    """The plural noun phrases of ``text``: (determiner, noun), "" for a bare plural.
+
+    Not a verb read as a plural: "Sounds great", "your friendship means a lot"."""
     out = set()
     for p in _PLURAL_NP.finditer(text):
-        if p.group("bare"):
-            if p.group("bare").lower() not in _NOT_PLURAL:  # "Cheers for the tip"
-                out.add(("", p.group("bare").lower()))
-        elif p.group("noun").split()[-1] not in _NOT_PLURAL:
+        if p.group("names"):
+            words = p.group("names").split()
+            while words[0] in _NOT_PEOPLE or words[0] in _ASKING:  # "Are Ana and Ben …?"
+                words = words[1:]
+            if "and" in words[1:-1]:
+                out.add(("", " ".join(words)))
+        elif p.group("bare"):
+            bare, after = p.group("bare").lower(), p.group(0).split()[-1]
+            if (
+                bare not in _NOT_PLURAL
+                and not (  # "Cheers for the tip", "Brings back …"
+                    bare in _VERB_OPENERS or (is_base_verb(bare[:-1]) and after in _VERB_NEXT)
+                )
+            ):
+                out.add(("", bare))
+        elif p.group("noun").split()[-1] not in _NOT_PLURAL and not (
+            " " in p.group("noun") and _OBJECT_NEXT.match(text[p.end() :])
+        ):
             out.add((p.group("det").lower(), p.group("noun")))
     return out
+
+
+# A verb that opens small talk and looks like a plural noun: "Sounds great!", "Looks fun".
+_VERB_OPENERS = frozenset(
+    ["sounds", "looks", "seems", "feels", "means", "makes", "takes", "gets", "goes", "reminds"]
+)
+_ASKED_OF = re.compile(
+    r"^(?:(?:how|what|where|when|why)\s+)?(?:are|were|do|did|have|has|will|can|could|would)\s+",
+    re.I,
+)
+# A plural subject the phrases above do not catch: "childhood memories can be so powerful".
+_UNPARSED_PLURAL = re.compile(
+    r"\b[a-z]{3,}[^s\W']s\s+(?:can|could|are|were|have|make|bring|take|keep|will|would|seem|"
+    r"look|feel)\b"
+)
+_VERB_NEXT = frozenset(
+    [
+        "back",
+        "like",
+        "great",
+        "good",
+        "fun",
+        "amazing",
+        "awesome",
+        "so",
+        "really",
+        "me",
+        "us",
+        "you",
+        "it",
+        "perfect",
+        "lovely",
+        "nice",
+        "cool",
+        "interesting",
+        "up",
+        "out",
+    ]
+)
+_ASKING = frozenset(
+    [
+        "and",
+        "Are",
+        "Is",
+        "Do",
+        "Does",
+        "Did",
+        "Have",
+        "Has",
+        "Was",
+        "Were",
+        "Will",
+        "Can",
+        "Could",
+        "Would",
+        "How",
+        "What",
+    ]
+)
+# What follows a verb, not a plural noun: "[your friendship] means a lot".
+_OBJECT_NEXT = re.compile(
+    r"\s+(?:a|an|the|my|your|his|her|our|their|me|him|us|them|it|so|that|to|everything|"
+    r"nothing|something|lots?)\b"
+)
+
+
+def _replied_phrases(text: str) -> set[tuple[str, str]]:
+    """The plural phrases of ``text``; of several, the subject of a closing question
+    ("… my hobbies. Are Harry Potter and GoT still your favorites?")."""
+    phrases = _plural_phrases(text)
+    if len(phrases) > 1:
+        said = [s for s in re.split(r"(?<=[.!?])\s+", re.sub(r"\s*\[[^\]]*\]", "", text)) if s]
+        asked = _ASKED_OF.match(said[-1]) if said and said[-1].endswith("?") else None
+        last = _plural_phrases(said[-1][asked.end() :]) if asked else set()
+        if len(last) == 1 and said[-1][asked.end() :].startswith(  # type: ignore[union-attr]
+            tuple(f"{d} {n}".strip() for d, n in last)
+        ):
+            return last
+    return phrases
 
 
 def _plural_form(pronoun: str, det: str, noun: str) -> str:
     low = pronoun.lower()
     phrase = f"{det} {noun}".strip()
     if low in {"their", "theirs"}:
-        phrase += "'"
+        phrase += "'" if phrase.endswith("s") else "'s"  # "my family's love"
     elif "'" in low:
         phrase += {"'re": " are", "'ve": " have", "'ll": " will", "'d": " would"}[low[4:]]
     return phrase[0].upper() + phrase[1:] if pronoun[0].isupper() else phrase
@@ -317,12 +434,14 @@ def bracket_referents(
     quote: str, subject: str, addressee: str | None, earlier: tuple[str, ...]
 ) -> str:
     """A verbatim quote with its first "she"/"he"/"they" followed by the one referent the
-    earlier turns name: "She [Jean] had a tough time", "They [my turtles] look tired"."""
+    earlier turns (newest first) name: "She [Jean] had a tough time", "They [my turtles]
+    look tired". A person is looked for in the last two turns; a plural further back
+    while the turns between go on saying "they"."""
     out = quote
     m = _PRONOUN.search(out)
     if m and not _antecedents_in(quote[: m.start()], subject, addressee):
         word = m.group(0).lower()
-        for source in earlier:
+        for source in earlier[:2]:
             people = [
                 p for p in antecedents(source, subject, addressee) if p[1] in (None, _GENDER[word])
             ]
@@ -335,7 +454,11 @@ def bracket_referents(
     m = _PLURAL_PRONOUN.search(out)
     if m and not _COLLECTIVE.search(out[: m.start()]):
         for swap, source in enumerate(earlier):
-            phrases = _plural_phrases(source)
+            if swap > 1 and not _PLURAL_PRONOUN.search(earlier[swap - 1]):
+                break  # further back only while each turn goes on saying "they"
+            phrases = _replied_phrases(source)
+            if not phrases and _UNPARSED_PLURAL.search(source):
+                break  # they are what the turn named, in words not read here
             if phrases:
                 if len(phrases) == 1:
                     det, noun = phrases.pop()

@@ -76,6 +76,9 @@ FALLBACK_MAX_CLAUSES = 3
 #: this many content words: it has no rule vouching for it.
 FALLBACK_EXTRA_WORDS = 2
 FALLBACK_MIN_CONTENT_WORDS = 3
+# Turns a quoted "they" looks back through while each goes on saying "they" (a talk about
+# "my turtles" runs six turns of "they" in one dev conversation).
+_HISTORY = 8
 
 
 class RuleExtractor:
@@ -135,12 +138,12 @@ class RuleExtractor:
         candidates: list[Candidate] = []
         speakers = {m.name for m in messages if m.role == "user" and m.name}
         has_assistant = any(m.role == "assistant" for m in messages)
-        context_text = older_text = ""
+        context_text, older = "", ()  # the last turn; the ones before it, newest first
         langs: dict[str | None, str] = {}  # each speaker's last language
         for message in messages:
             if message.role != "user":
                 # the last other turn: antecedents for "it"
-                context_text, older_text = message.content, context_text
+                context_text, older = message.content, (context_text, *older)[:_HISTORY]
                 continue
             others = speakers - {message.name}
             # Imperatives between two people ("take a look!") are not instructions to us.
@@ -160,10 +163,10 @@ class RuleExtractor:
                 candidates.extend(
                     self._from_message(
                         part, context, candidates, addressee, to_assistant, context_text,
-                        older_text, lang,
+                        older, lang,
                     )
                 )  # fmt: skip
-            context_text, older_text = message.content, context_text
+            context_text, older = message.content, (context_text, *older)[:_HISTORY]
         return ExtractorOutput(candidates=candidates, tokens_used=0, model=self.model_name)
 
     async def aextract(
@@ -181,7 +184,7 @@ class RuleExtractor:
         addressee: str | None,
         to_assistant: bool,
         context_text: str = "",
-        older_text: str = "",
+        older: tuple[str, ...] = (),
         lang: str = "en",
     ) -> list[Candidate]:
         subject = message.name or "User"
@@ -199,7 +202,10 @@ class RuleExtractor:
             # A clause carrying a (redacted) secret yields no memory at all.
             if QUESTION.search(re.sub(r"\s*\[[^\]]*\]$", "", clause)) or contains_redaction(clause):
                 continue
+            # the text before the clause (split_clauses capitalised its first letter)
             here = message.content.split(clause[:20])[0]
+            if here == message.content and clause[:1].isupper():
+                here = message.content.split(clause[:1].lower() + clause[1:20])[0]
             prior_text = f"{context_text}\n{here}"
             named = resolve_plural(clause, here, context_text)  # "They eat insects": who?
             cand = self._candidate(
@@ -275,7 +281,7 @@ class RuleExtractor:
             # The last resort: only a message that yielded nothing else keeps its words.
             cand = _fallback_candidate(
                 unmatched[: self.max_fallback_clauses], subject, addressee, ref, message,
-                (context_text, older_text),
+                (context_text, *older),
             )  # fmt: skip
             if cand is not None and normalize_text(cand.content) not in seen:
                 out.append(cand)
@@ -431,7 +437,7 @@ def _fallback_candidate(
     addressee: str | None,
     ref: datetime | None,
     message: ChatMessage,
-    earlier: tuple[str, str] = ("", ""),
+    earlier: tuple[str, ...] = ("", ""),
 ) -> Candidate | None:
     """One observed, low-importance episodic memory from the clauses no rule matched.
 

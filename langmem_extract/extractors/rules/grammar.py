@@ -132,7 +132,7 @@ ADVERBS = (
     r"absolutely|definitely|generally|mostly|kinda|honestly|truly|only|even|currently|now|"
     r"recently|finally|normally|typically|tend to|do|genuinely|no longer|not|also|"
     r"still|even|sometimes|barely|hardly|almost|particularly|especially|"
-    r"seriously|certainly|mainly|rarely|occasionally|already|personally|"
+    r"seriously|certainly|mainly|rarely|occasionally|already|personally|sort of|kind of|"
     r"(?!(?:apply|reply|supply|rely|imply|comply|multiply|ally)\b)[a-z]{3,}ly)"
 )
 
@@ -356,7 +356,8 @@ def third_person(text: str, subject: str, addressee: str | None = None) -> str:
         return "their" if _named(match.start(), match.string) else f"{subject}'s"
 
     out = re.sub(r"\b[Mm]y\b", _owner, out)
-    out = re.sub(r"\b(?:me|Me)\b", subject, out)  # "let them know" would name nobody
+    # "let them know" would name nobody; "me-time" is a word of its own
+    out = re.sub(r"(?<!-)\b(?:me|Me)\b(?!-)", subject, out)
     out = re.sub(
         r"\bmyself\b",
         lambda m: "themselves" if subject in m.string[: m.start()] else subject,
@@ -537,6 +538,7 @@ def mid_sentence(phrase: str) -> str:
 def finish(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip(" ,;:-")
     text = re.sub(r"[.!?…]+$", "", text).strip()
+    text = re.sub(r"\b(and|but|so|or) It(?='s\b|\b)", r"\1 it", text)  # "… and It's made"
     if not text:
         return ""
     return text[0].upper() + text[1:] + "."

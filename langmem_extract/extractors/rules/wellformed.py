@@ -308,6 +308,22 @@ _ONLY_PRONOUN_OBJECT = re.compile(
     r"anymore|for a while|for sure|at all))?$",
     re.I,
 )
+# "any"/"some" as the whole object: of what, the turn before said.
+_BARE_QUANTITY = re.compile(
+    r"\b(?:\w+\s+)(?:any|some)(?:\s+(?:more|anymore|either|yet|now|again|too|at all))?$", re.I
+)
+# A comparison with no main clause: "Almost as funny as when …", "Just as good as …".
+_AS_AS = re.compile(r"^(?:(?:almost|nearly|just|about|not quite|not)\s+)?as\s+\w+\s+as\b", re.I)
+# A coordinated part whose only "subject" is a time or place: ", but in July 2023 at that
+# event was one of …" (the spoken "last month at that event was …" grounded).
+_PLACE_AS_SUBJECT = re.compile(
+    r",\s+(?:but|and|so)\s+(?:(?:in|on|at|during)\s+(?:[\w']+\s+){1,3}?)+(?:was|is|were|are)\b.*$"
+)
+# … unless a subject is there: "and in 2020 it was hard", "and in May the office was shut".
+_OWN_SUBJECT = re.compile(
+    r"\b(?:I|he|she|it|we|they|there|who|which)\b|(?<!\bin )(?<!\bon )(?<!\bat )(?<!during )"
+    r"\b(?:the|a|an|my|his|her|our|their|your|this|that)\b"
+)
 # A gerund subject split from its verb by a comma.
 _GERUND_COMMA = re.compile(r"^([A-Z][a-z]+ing\b[^,]{3,80}),\s+(sounds|seems|looks|feels|is|was)\b")
 
@@ -333,6 +349,9 @@ def well_formed(text: str, names: tuple[str, ...] = ()) -> str | None:
         body = re.sub(
             rf"(\b(?:the|a|an|this|that)\s+[a-z]+)\s+{re.escape(name)}(?:\W|<3)*$", r"\1", body
         )
+    lost = _PLACE_AS_SUBJECT.search(body)
+    if lost and not _OWN_SUBJECT.search(lost.group(0).split(" was ")[0].split(" is ")[0]):
+        body = body[: lost.start()]  # ", but in July 2023 at that event was …": no subject
     words = re.findall(r"[A-Za-z][\w'-]*", body)
     if len(words) < 3:
         return None
@@ -376,6 +395,8 @@ def well_formed(text: str, names: tuple[str, ...] = ()) -> str | None:
         return None  # "John got it.", "Tim hasn't read that yet"
     if names and _ONLY_PRONOUN_OBJECT.match(body) and body.split()[0] in names:
         return None  # "Maria won't forget that.", "John hasn't had one in ages"
+    if _BARE_QUANTITY.search(body) or _AS_AS.match(body):
+        return None  # "… doesn't want to get any", "Almost as silly as when …"
     body = _GERUND_COMMA.sub(r"\1 \2", body)  # "Adding NYC to the list, sounds great"
     if said.startswith(body) and not said[len(body) :].strip(".!?… "):
         return text  # nothing dropped
