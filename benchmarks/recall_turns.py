@@ -81,7 +81,9 @@ def recall(args: argparse.Namespace, conversations: list[Any]) -> None:
             with index.lock:
                 index.vectors = vectors
                 index._matrix = None
-            print(f"{conv.sample_id} hybrid step alone (pool fetched): " + _step(store, index, conv))
+            print(
+                f"{conv.sample_id} hybrid step alone (pool fetched): " + _step(store, index, conv)
+            )
     if len(conversations) > 1:
         for mode, rows in totals.items():
             print(_line(f"all {mode} turn vectors", rows))

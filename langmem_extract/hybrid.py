@@ -1,29 +1,23 @@
 """Hybrid ranking: the dense ranking of memories fused with a lexical one over memories
 and the conversation turns they come from.
 
-:func:`fuse` takes, for one query,
+:func:`fuse` takes, for one query, three sources of candidates:
 
 * the dense ranking: the store's ranking of memories (cosine; the pool
-  :class:`~langmem_extract.recall.RecallPlan` fetched), in which a memory citing a turn
-  ranks by that turn's cosine when it is the higher one
-  (the turns' vectors are stored when they are logged, :mod:`langmem_extract.turn_vectors`;
-  one dense view, so the words a memory came from count without outvoting the lexical
-  ranking: counted as a ranking of its own, the turns' cosine gave conv-26 hit@5 0.760,
-  hit@10 0.827, category 5 0.723, against 0.727, 0.820, 0.787 this way, and put "User
-  loves hiking." above the current "User moved to Denver" in
-  tests/graph/test_conflicts.py), and
+  :class:`~langmem_extract.recall.RecallPlan` fetched);
+* the dense ranking of the evidence turns (the turns' vectors are stored when they are
+  logged, :mod:`langmem_extract.turn_vectors`): the memories citing the best turns;
 * the BM25 ranking of the namespace's lexical documents
   (:class:`~langmem_extract.recall_index.NamespaceIndex`): each active memory's content
   followed by the evidence turns it cites and their neighbours, and each turn no memory
   covers (an *observation*),
 
-and merges them by reciprocal-rank fusion (Cormack, Clarke and Büttcher, 2009):
-``fused(x) = sum over rankings of 1 / (FUSION_K + rank(x))`` (equal scores share a rank)
-with the customary, untuned
-``FUSION_K = 60``, each ranking cut at ``pool`` entries. The lexical ranking counts
-passages (:func:`passage_ranks`): memories citing the same turns share one rank. When the query names a period
-or asks *when* (:mod:`langmem_extract.temporal`), a third ranking lists the candidates
-dated inside that period (or dated at all), in fused order.
+each cut at ``pool`` entries, and orders their union by one score,
+:func:`~langmem_extract.fusion.fused_score`: the candidate's cosine gap to the query's
+best memory, its best evidence turn's gap to the best turn, and ``ln(1 + BM25)``,
+weighted as fitted on one LoCoMo conversation, plus a small bonus when the query names a
+period or asks *when* (:mod:`langmem_extract.temporal`) and the candidate is dated within
+it. It replaced reciprocal-rank fusion (``docs/benchmarks/recall_hybrid.md``).
 
 Last (after :mod:`~langmem_extract.recall` blends in importance and recency),
 :func:`novel_first`: a memory all of whose evidence turns are already cited by
@@ -37,33 +31,33 @@ cosine relevance (see :mod:`langmem_extract.recall`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import heapq
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from langmem_extract.recall_index import OBSERVATION_PREFIX, NamespaceIndex, TurnRecord
+from langmem_extract.evidence import memory_session
+from langmem_extract.fusion import DenseContext, fused_score
+from langmem_extract.recall_index import OBSERVATION_PREFIX, NamespaceIndex, TurnRecord, turn_key
 from langmem_extract.schema import Memory, MemoryKind, MemoryType, make_title
 
 Period = tuple[datetime, datetime]
 T = TypeVar("T")
 
 __all__ = [
-    "FUSION_K",
     "HYBRID_POOL",
     "OBSERVATION_CATEGORY",
     "Fused",
     "fuse",
     "novel_first",
     "observation_memory",
-    "passage_ranks",
     "tied_ranks",
 ]
 
 #: Category of an observation document (a raw turn no memory covers).
 OBSERVATION_CATEGORY = "observation"
 
-FUSION_K = 60
 #: Smallest cut of each ranking before fusion (``max(2 * k, HYBRID_POOL)``).
 HYBRID_POOL = 20
 
@@ -94,119 +88,113 @@ def fuse(
     pool: int = HYBRID_POOL,
     period: Period | None = None,
     when: bool = False,
-    turn_ranking: Sequence[tuple[str, float]] = (),
+    turn_cosines: Mapping[str, float] | None = None,
 ) -> list[Fused]:
-    """Fused candidates for ``query``, best first (ties by key).
+    """Fused candidates for ``query``, best first (ties by key); ``fused`` holds each
+    one's :func:`~langmem_extract.fusion.fused_score`.
 
     ``dense`` is the store's ranking (memory, cosine), already filtered; ``keep`` filters
-    memories found only lexically; ``keep_turn`` decides which uncovered turns may be
+    memories found otherwise; ``keep_turn`` decides which uncovered turns may be
     observations (``None``: none may). ``period`` (a time the query names) or ``when``
-    (the query asks for a date) add the time ranking. ``turn_ranking`` (turn key, cosine),
-    best first, is the dense ranking of the evidence turns
-    (:func:`~langmem_extract.turn_vectors.rank_turns`): a memory citing a turn ranks
-    densely by that turn's cosine when it beats its own.
+    (the query asks for a date) add the time bonus. ``turn_cosines`` (turn key → cosine,
+    :func:`~langmem_extract.turn_vectors.turn_cosines`) are the evidence turns' cosines.
+    The candidates are the first ``pool`` of the dense ranking, the memories citing the
+    ``pool`` best turns and the first ``pool`` of the lexical ranking.
     """
+    cosines = {memory.id: cosine for memory, cosine in dense if cosine is not None}
+    context = DenseContext.of(cosines, turn_cosines or {})
     out: dict[str, Fused] = {}
-    ranking = _dense(dense, _by_turn(turn_ranking, index, keep, pool), pool)
-    for (hit, _), rank in zip(ranking, tied_ranks([c for _, c in ranking]), strict=True):
-        out.setdefault(hit.key, hit).fused += 1.0 / (FUSION_K + rank)
-    lexical = _lexical(query, index, keep, keep_turn, pool)
-    for (hit, _), rank in zip(lexical, passage_ranks(lexical), strict=True):
-        out.setdefault(hit.key, hit).fused += 1.0 / (FUSION_K + rank)
-    ranked = sorted(out.values(), key=lambda hit: (-hit.fused, hit.key))
-    if period is not None or when:
-        dated = [hit for hit in ranked if _fits(_event_time(hit), period)][:pool]
-        for rank, hit in enumerate(dated, 1):
-            hit.fused += 1.0 / (FUSION_K + rank)
-        ranked.sort(key=lambda hit: (-hit.fused, hit.key))
-    return ranked
+    for memory, cosine in dense[:pool]:
+        out.setdefault(memory.id, Fused(0.0, memory=memory, cosine=cosine))
+    for hit in _by_turn(context.turn_cosines, index, keep, pool):
+        out.setdefault(hit.key, hit)
+    bm25 = index.lexical.scores(query)
+    for hit in _lexical(bm25, index, keep, keep_turn, pool):
+        out.setdefault(hit.key, hit)
+    timed = period is not None or when
+    for hit in out.values():
+        if hit.memory is not None and hit.cosine is None:
+            hit.cosine = cosines.get(hit.key)
+        hit.fused = fused_score(
+            context,
+            hit.memory.id if hit.memory is not None else None,
+            _turn_keys(hit),
+            bm25.get(hit.key, 0.0),
+            dated=timed and _fits(_event_time(hit), period),
+        )
+    return sorted(out.values(), key=lambda hit: (-hit.fused, hit.key))
 
 
 def _lexical(
-    query: str,
+    scores: Mapping[str, float],
     index: NamespaceIndex,
     keep: Callable[[Memory], bool],
     keep_turn: Callable[[TurnRecord], bool] | None,
     pool: int,
-) -> list[tuple[Fused, float]]:
-    """The lexical ranking, filtered, as fresh candidates with their BM25 scores (cut at
-    ``pool``)."""
-    out: list[tuple[Fused, float]] = []
-    found = index.lexical.search(query, pool * 3)
-    index.prefetch(d for d, _ in found if not d.startswith(OBSERVATION_PREFIX))
-    for doc_id, score in found:
+) -> list[Fused]:
+    """The first ``pool`` lexical documents (by BM25 ``scores``, ties by id) that pass
+    the filters, as fresh candidates. The best ``3 * pool`` are sorted first (filters
+    rarely drop more); all of them only when too few of those pass."""
+    order = heapq.nsmallest(3 * pool, scores.items(), key=_best_first)
+    index.prefetch(d for d, _ in order if not d.startswith(OBSERVATION_PREFIX))
+    out = _passing(order, index, keep, keep_turn, pool)
+    if len(out) < pool and len(order) < len(scores):
+        out = _passing(sorted(scores.items(), key=_best_first), index, keep, keep_turn, pool)
+    return out
+
+
+def _best_first(pair: tuple[str, float]) -> tuple[float, str]:
+    return (-pair[1], pair[0])
+
+
+def _passing(
+    order: Iterable[tuple[str, float]],
+    index: NamespaceIndex,
+    keep: Callable[[Memory], bool],
+    keep_turn: Callable[[TurnRecord], bool] | None,
+    pool: int,
+) -> list[Fused]:
+    out: list[Fused] = []
+    for doc_id, _ in order:
         if doc_id.startswith(OBSERVATION_PREFIX):
             turn = index.turns.get(doc_id[len(OBSERVATION_PREFIX) :])
             if turn is not None and keep_turn is not None and keep_turn(turn):
-                out.append((Fused(0.0, turn=turn), score))
+                out.append(Fused(0.0, turn=turn))
         elif (memory := index.memories.get(doc_id)) is not None and keep(memory):
-            out.append((Fused(0.0, memory=memory), score))
+            out.append(Fused(0.0, memory=memory))
         if len(out) == pool:
             break
     return out
 
 
-def passage_ranks(lexical: Sequence[tuple[Fused, float]]) -> list[int]:
-    """Ranks of the lexical ranking counted in passages, not documents.
-
-    Memories extracted from the same turns have near-identical lexical documents (the same
-    turns and neighbours), so they fill consecutive ranks and push the next passage down
-    by their number rather than by its relevance. Here every candidate citing exactly the
-    same turns takes the score of the best of them, and ranks count distinct scores
-    (1, 1, 2, 3, …; an exact tie still shares a rank). Measured on LoCoMo conv-26: hit@10
-    0.800 → 0.820 (``docs/benchmarks/recall_hybrid.md``).
-    """
-    best: dict[tuple[object, ...], float] = {}
-    values = [best.setdefault(_passage(hit), score) for hit, score in lexical]
-    distinct = sorted(set(values), reverse=True)
-    rank_of = {value: i for i, value in enumerate(distinct, 1)}
-    return [rank_of[value] for value in values]
-
-
-def _passage(hit: Fused) -> tuple[object, ...]:
-    """The turns a candidate stands for (its evidence session and cited message ids)."""
-    if hit.memory is not None:
-        memory = hit.memory
-        return (tuple(memory.namespace), memory.session_id, frozenset(memory.source_message_ids))
-    return ("turn", hit.turn.key)  # type: ignore[union-attr]
-
-
-def _dense(
-    dense: Sequence[tuple[Memory, float | None]], turned: Sequence[tuple[Fused, float]], pool: int
-) -> list[tuple[Fused, float]]:
-    """The dense ranking, cut at ``pool``: each candidate by the higher of its own cosine
-    and that of its best turn (``turned``), so the memory is found by its paraphrase or
-    by the words it came from, as one dense view beside the lexical one."""
-    best: dict[str, tuple[Fused, float]] = {}
-    for memory, cosine in dense[:pool]:
-        best[memory.id] = (Fused(0.0, memory=memory, cosine=cosine), cosine or 0.0)
-    for hit, cosine in turned:
-        held = best.get(hit.key)
-        if held is None or held[1] < cosine:
-            best[hit.key] = (held[0] if held is not None else hit, cosine)
-    return sorted(best.values(), key=lambda pair: (-pair[1], pair[0].key))[:pool]
+def _turn_keys(hit: Fused) -> list[str]:
+    """The turns a candidate cites (an observation: its own)."""
+    if hit.memory is None:
+        return [hit.turn.key]  # type: ignore[union-attr]
+    session = memory_session(hit.memory)
+    return [turn_key(session, message_id) for message_id in hit.memory.source_message_ids]
 
 
 def _by_turn(
-    turn_ranking: Sequence[tuple[str, float]],
+    turn_cosines: Mapping[str, float],
     index: NamespaceIndex,
     keep: Callable[[Memory], bool],
     pool: int,
-) -> list[tuple[Fused, float]]:
-    """The dense turn ranking (cut at ``pool`` turns) read as candidates with their
-    turn's cosine: the memories citing each turn; a memory counts once, at its best turn.
-    A turn no memory covers is not made an observation here: by meaning alone an
+) -> list[Fused]:
+    """The memories citing the ``pool`` turns of highest cosine, best turn first. A
+    turn no memory covers is not made an observation here: by meaning alone an
     assistant's "Noted, enjoy Lisbon!" came back for "what should I cook for dinner?"
     (tests/integrations/test_chat_history.py); observations still come lexically."""
-    out: list[tuple[Fused, float]] = []
+    out: list[Fused] = []
     seen: set[str] = set()
-    index.prefetch(m for key, _ in turn_ranking[:pool] for m in index.cited_by.get(key, ()))
-    for key, cosine in turn_ranking[:pool]:
+    best = heapq.nlargest(pool, turn_cosines, key=turn_cosines.__getitem__)
+    index.prefetch(m for key in best for m in index.cited_by.get(key, ()))
+    for key in best:
         for memory_id in sorted(index.cited_by.get(key, ())):
             memory = index.memories.get(memory_id)
             if memory is not None and memory_id not in seen and keep(memory):
                 seen.add(memory_id)
-                out.append((Fused(0.0, memory=memory), cosine))
+                out.append(Fused(0.0, memory=memory))
     return out
 
 

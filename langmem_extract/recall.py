@@ -28,11 +28,11 @@ Ranking
 -------
 The store's vector search fetches a pool of candidates (``fetch_k``, by default
 ``max(4 * k, 20)``). By default recall is hybrid (:mod:`langmem_extract.hybrid`): that
-dense ranking and a BM25 ranking of the namespace's memories, each expanded with the
-evidence turns it cites (:mod:`langmem_extract.recall_index`), are fused by reciprocal
-rank, with a time ranking when the query names a period or asks *when*
-(:mod:`langmem_extract.temporal`); a turn no memory covers may come back as an
-observation. The fused rank, rescaled to 1 (best) … 0 (last), stands in for
+dense ranking, the cosines of the evidence turns and a BM25 ranking of the namespace's
+memories, each expanded with the turns it cites (:mod:`langmem_extract.recall_index`),
+are fused into one score (:mod:`langmem_extract.fusion`), with a bonus when the query
+names a period or asks *when* (:mod:`langmem_extract.temporal`); a turn no memory covers
+may come back as an observation. The fused rank, rescaled to 1 (best) … 0 (last), stands in for
 ``rel_similarity`` below, and results that only repeat turns cited above move down.
 ``hybrid=False`` orders the pool by the blend alone (``rank_score``)::
 
@@ -76,7 +76,7 @@ from langmem_extract.namespaces import NamespaceLike, parse_namespace
 from langmem_extract.recall_index import NamespaceIndex, TurnRecord, index_for
 from langmem_extract.schema import DEFAULT_NAMESPACE, Memory, MemoryStatus, MemoryType
 from langmem_extract.temporal import asks_when, query_period
-from langmem_extract.turn_vectors import check_switch, embed_query, rank_turns
+from langmem_extract.turn_vectors import check_switch, embed_query, turn_cosines
 
 __all__ = [
     "CALIBRATIONS",
@@ -389,17 +389,17 @@ class RecallPlan:
         bound = min((c for _, c in dense if c is not None), default=None)
         depth = max(2 * self.k, HYBRID_POOL)
         with index.lock:
-            turns = rank_turns(*index.turn_matrix(), query_vector, depth) if query_vector else []
+            turns = turn_cosines(*index.turn_matrix(), query_vector) if query_vector else {}
             fused = fuse(
                 self.query, dense, index, self.keep, self._keep_turn(), pool=depth,
                 period=query_period(self.query, self.now), when=asks_when(self.query),
-                turn_ranking=turns,
+                turn_cosines=turns,
             )  # fmt: skip
         ws, wi, wr = self.weights
-        # By fused rank, not min-max of the fused values: reciprocal ranks of neighbours
-        # differ by ~1/3600, so min-max made the two best near-equal whenever a third came
-        # last, and importance then put "User drinks water" above the exact "User drinks
-        # coffee every morning" (tests/integrations/test_retriever_ranking.py).
+        # By fused rank, not min-max of the fused values: with rank fusion, min-max made
+        # the two best near-equal whenever a third came far behind, and importance put
+        # "User drinks water" above the exact "User drinks coffee every morning"
+        # (tests/integrations/test_retriever_ranking.py).
         relative = _rank_relative([hit.fused for hit in fused])
         scored: list[RecalledMemory] = []
         for hit, rel in zip(fused, relative, strict=True):

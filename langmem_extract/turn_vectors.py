@@ -26,7 +26,8 @@ namespace labels may not).
 Clearing a session (the log's ``clear``, ``forget``, ``purge``) drops its vectors with
 its turns (:func:`drop_turn_vectors`): a forgotten fact never comes back as a raw turn,
 nor as the vector of one. :class:`~langmem_extract.recall_index.NamespaceIndex` loads the
-vectors of its sessions with the turns and :func:`rank_turns` ranks them by cosine.
+vectors of its sessions with the turns and :func:`turn_cosines` scores them against a
+query.
 
 The switch: the graph option ``turn_vectors=False`` (``GraphOptions``) makes capture embed
 and store none, and the recall option ``turn_vectors=False`` (``RecallPlan``,
@@ -60,8 +61,8 @@ __all__ = [
     "embed_query",
     "embedder_key",
     "load_turn_vectors",
-    "rank_turns",
     "save_turn_vectors",
+    "turn_cosines",
     "turn_text",
     "turns_to_embed",
     "vector_namespace",
@@ -211,22 +212,19 @@ def drop_turn_vectors(
         store.batch([PutOp(namespace, key, None) for key in keys])
 
 
-def rank_turns(
-    keys: Sequence[str], matrix: np.ndarray | None, query_vector: Sequence[float], pool: int
-) -> list[tuple[str, float]]:
-    """The ``pool`` turns (``keys``, rows of unit ``matrix``) most similar to the query,
-    as (turn key, cosine), best first."""
+def turn_cosines(
+    keys: Sequence[str], matrix: np.ndarray | None, query_vector: Sequence[float]
+) -> dict[str, float]:
+    """The cosine of the query with every turn (``keys``, rows of unit ``matrix``): the
+    fused score (:mod:`langmem_extract.fusion`) reads the best cited turn of each
+    candidate, wherever that turn ranks."""
     if matrix is None or not len(keys):
-        return []
+        return {}
     query = np.asarray(query_vector, dtype="float32")
     norm = float(np.linalg.norm(query))
     if norm == 0.0 or query.shape[0] != matrix.shape[1]:
-        return []
-    sims = matrix @ (query / norm)
-    top = min(pool, len(keys))
-    best = np.argpartition(-sims, top - 1)[:top]
-    best = best[np.lexsort((best, -sims[best]))]
-    return [(keys[i], float(sims[i])) for i in best]
+        return {}
+    return dict(zip(keys, (matrix @ (query / norm)).tolist(), strict=True))
 
 
 def embed_query(store: BaseStore, query: str, index: Any = None) -> tuple[list[float] | None, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -13,7 +14,16 @@ from langgraph.store.memory import InMemoryStore
 
 from langmem_extract import extract_memories
 from langmem_extract.evidence import evidence_session
-from langmem_extract.hybrid import FUSION_K, fuse
+from langmem_extract.fusion import (
+    TIME_BONUS,
+    W_LEXICAL,
+    W_MEMORY,
+    W_TURN,
+    W_VIEW,
+    DenseContext,
+    fused_score,
+)
+from langmem_extract.hybrid import fuse
 from langmem_extract.integrations.retriever import MemoryRetriever
 from langmem_extract.memories import forget_memory
 from langmem_extract.message_log import message_log_for
@@ -227,23 +237,67 @@ def test_a_namespace_too_large_to_index_ranks_densely(
     assert [h.rank_score for h in hybrid] == pytest.approx([h.rank_score for h in dense])
 
 
-def test_memories_citing_the_same_turn_share_one_lexical_rank() -> None:
-    """Three memories from one turn hold lexical rank 1 together; the next passage is
-    second, not fourth."""
+def test_fused_score_weighs_each_signal_on_its_own_scale() -> None:
+    """The fused score reads gaps to the query's best memory and best turn, so a turn
+    cosine is weighed against turns and a memory's against memories."""
+    dense = DenseContext.of({"a": 0.90, "b": 0.85, "c": 0.80}, {"ta": 0.80, "tb": 0.78, "tc": 0.86})
+    a = fused_score(dense, "a", ["ta"], 0.0)
+    b = fused_score(dense, "b", ["tb"], 0.0)
+    c = fused_score(dense, "c", ["tc"], 0.0)
+    # The nearest memory keeps the lead although its turn is not the best: a turn lifts a
+    # memory, never sinks it below its own wording.
+    assert a == 0.0
+    assert b == pytest.approx((W_MEMORY + W_TURN + W_VIEW) * (0.85 - 0.90))
+    assert c == pytest.approx(W_MEMORY * (0.80 - 0.90) + W_VIEW * (0.86 - 0.90))
+    # c is the farthest memory but cites the best turn: it passes b, nearer by its own
+    # wording, whose turn matches less.
+    assert a > c > b
+    # Lexical evidence lifts a candidate past a dense gap, monotonically.
+    assert fused_score(dense, "b", ["tb"], 5.0) > fused_score(dense, "b", ["tb"], 1.0) > b
+    assert fused_score(dense, "c", ["tc"], 9.0) > a
+    # A memory whose turns have no vector has its own gap in the turn's place; one the
+    # dense search did not fetch stands at the pool's lowest cosine; so does an observation.
+    every = W_MEMORY + W_TURN + W_VIEW
+    assert fused_score(dense, "b", ["none"], 0.0) == pytest.approx(every * (0.85 - 0.90))
+    assert fused_score(dense, "x", [], 0.0) == pytest.approx(every * (0.80 - 0.90))
+    assert fused_score(dense, None, ["tc"], 0.0) == pytest.approx(every * (0.80 - 0.90))
+    # A dated candidate for a question about that time gets the bonus.
+    assert fused_score(dense, "a", ["ta"], 0.0, dated=True) == pytest.approx(a + TIME_BONUS)
+    # Without any dense signal (no embedder) only the lexical term orders.
+    lexical_only = DenseContext.of({}, {})
+    assert fused_score(lexical_only, "a", ["ta"], 2.0) == pytest.approx(W_LEXICAL * math.log(3))
+
+
+def test_fuse_orders_the_union_of_its_sources_by_fused_score() -> None:
+    """Candidates come from the dense pool and the lexical ranking (each cut at
+    ``pool``); each carries its fused score and, when fetched, its own cosine."""
     index = NamespaceIndex(InMemoryStore(), NS)
-    turn = "Alex: I signed up for a pottery class at the community pottery studio."
-    found = {
-        "a1": ("Alex signed up for a pottery class.", "t1", turn),
-        "a2": ("Alex goes to the community pottery studio.", "t1", turn),
-        "a3": ("Alex takes a class.", "t1", turn),
-        "b": ("Alex bought a pottery wheel.", "t2", "Alex: I bought a pottery wheel."),
+    texts = {
+        "pot": "Alex signed up for a pottery class.",
+        "wheel": "Alex bought a pottery wheel.",
+        "tea": "Alex drinks green tea.",
+        "run": "Alex runs on Sundays.",
     }
-    for key, (content, source, text) in found.items():
+    for key, content in texts.items():
         memory = Memory(id=key, content=content, title=content, type=MemoryType.FACT,
-                        namespace=list(NS), source_message_ids=[source])  # fmt: skip
+                        namespace=list(NS), source_message_ids=[f"t-{key}"])  # fmt: skip
         index.memories[key] = memory
-        index.lexical.add(key, f"{content}\n{text}")
-    ranked = fuse("pottery class studio", [], index, lambda m: True, None)
-    by_key = {hit.key: hit.fused for hit in ranked}
-    assert by_key["a1"] == by_key["a2"] == by_key["a3"] == pytest.approx(1 / (FUSION_K + 1))
-    assert by_key["b"] == pytest.approx(1 / (FUSION_K + 2))
+        index.lexical.add(key, content)
+    memories = index.memories
+    dense = [(memories["tea"], 0.91), (memories["run"], 0.90), (memories["wheel"], 0.86)]
+    ranked = fuse("pottery class", dense, index, lambda m: True, None, pool=2)
+    # "wheel" is third densely (cut at 2) but found lexically; "pot" lexically only.
+    assert {hit.key for hit in ranked} == {"tea", "run", "pot", "wheel"}
+    assert [hit.fused for hit in ranked] == sorted((hit.fused for hit in ranked), reverse=True)
+    by_key = {hit.key: hit for hit in ranked}
+    # Found only lexically, "pot" stands at the pool's lowest cosine, as "wheel" does by
+    # its own; both query words put it first of the two. The fetched cosine is kept, none
+    # is invented.
+    assert ranked.index(by_key["pot"]) < ranked.index(by_key["wheel"])
+    assert by_key["pot"].cosine is None and by_key["wheel"].cosine == 0.86
+    assert ranked[0].key == "tea" and ranked[0].cosine == 0.91
+    scores = index.lexical.scores("pottery class")
+    context = DenseContext.of({"tea": 0.91, "run": 0.90, "wheel": 0.86}, {})
+    for hit in ranked:
+        expected = fused_score(context, hit.key, [], scores.get(hit.key, 0.0))
+        assert hit.fused == pytest.approx(expected)

@@ -35,8 +35,8 @@ from langmem_extract.turn_vectors import (
     drop_turn_vectors,
     embedder_key,
     load_turn_vectors,
-    rank_turns,
     save_turn_vectors,
+    turn_cosines,
 )
 from langmem_extract.vector_cache import cached
 from tests.backends import BACKENDS, make_store
@@ -207,13 +207,17 @@ def test_vectors_of_another_embedder_are_not_used() -> None:
         assert load_turn_vectors(store, "s") == {}
 
 
-def test_rank_turns_orders_by_cosine_and_cuts() -> None:
+def test_turn_cosines_score_every_turn_against_the_query() -> None:
     import numpy as np
 
     matrix = np.array([[1.0, 0.0], [0.6, 0.8], [0.0, 1.0]], dtype="float32")
-    assert [k for k, _ in rank_turns(["a", "b", "c"], matrix, [0.0, 2.0], 2)] == ["c", "b"]
-    assert rank_turns(["a"], None, [1.0, 0.0], 5) == []
-    assert rank_turns(["a", "b", "c"], matrix, [1.0, 0.0, 0.0], 5) == []  # wrong size
+    # The query vector need not be unit: it is normalised first.
+    assert turn_cosines(["a", "b", "c"], matrix, [0.0, 2.0]) == pytest.approx(
+        {"a": 0.0, "b": 0.8, "c": 1.0}
+    )
+    assert turn_cosines(["a"], None, [1.0, 0.0]) == {}
+    assert turn_cosines(["a", "b", "c"], matrix, [1.0, 0.0, 0.0]) == {}  # wrong size
+    assert turn_cosines(["a", "b", "c"], matrix, [0.0, 0.0]) == {}  # no direction
 
 
 def test_an_index_without_vectors_ranks_as_before(concept_store: BaseStore) -> None:
