@@ -38,11 +38,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from langmem_extract.schema import Attribute
 
 Embed = Callable[[Sequence[str]], list[list[float]]]
 Cosine = Callable[[Sequence[float], Sequence[float]], float]
+F = TypeVar("F")
 
 _LOCATION = Attribute.LOCATION.value
 _EMPLOYER = Attribute.EMPLOYER.value
@@ -261,19 +263,29 @@ def change_shape(content: str, subject: str, changed: bool = False) -> Shape | N
     return Shape(names, numbers, masked, rest)
 
 
+def ranked_families(
+    text: str, prototypes: Sequence[tuple[F, str]], embed: Embed, cosine: Cosine
+) -> list[tuple[F, float]]:
+    """Each family of ``prototypes`` (family, prototype sentence) with its best cosine to
+    ``text``, best first (ties in the order the families first appear)."""
+    vecs = embed([text, *(p for _, p in prototypes)])
+    best: dict[F, float] = {}
+    for (fam, _), vec in zip(prototypes, vecs[1:], strict=True):
+        best[fam] = max(best.get(fam, -1.0), cosine(vecs[0], vec))
+    return sorted(best.items(), key=lambda kv: kv[1], reverse=True)
+
+
 def statement_family(shape: Shape, embed: Embed, cosine: Cosine) -> str | None:
     """The family of ``shape``'s masked text by its nearest prototype (step 2). A named
     family also needs a name of its kind (:func:`_kind_of_names`) and an employer a word
     of work (:data:`_WORK`): on statements written to probe it, E5 put "User now gets
     groceries from X" and "User has just renewed their X membership" nearest "User works
     at X now", and "User's new bike is a X" nearest "User drives a X now"."""
-    protos = [(f, p) for f, ps in FAMILY_PROTOTYPES.items() for p in ps]
+    protos: list[tuple[str | None, str]] = [
+        (f, p) for f, ps in FAMILY_PROTOTYPES.items() for p in ps
+    ]
     protos += [(None, p) for p in OTHER_PROTOTYPES]
-    vecs = embed([shape.masked, *(p for _, p in protos)])
-    best: dict[str | None, float] = {}
-    for (fam, _), vec in zip(protos, vecs[1:], strict=True):
-        best[fam] = max(best.get(fam, -1.0), cosine(vecs[0], vec))
-    ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)
+    ranked = ranked_families(shape.masked, protos, embed, cosine)
     (family, top), (runner, second) = ranked[0], ranked[1]
     if family is None or top < FAMILY_SIMILARITY:
         return None

@@ -300,11 +300,7 @@ class ConflictModel:
         if self.embeddings is None:
             return None
         protos = [(fam, p) for fam, ps in PROTOTYPES.items() for p in ps]
-        vecs = self._embed([label, *(p for _, p in protos)])
-        best: dict[str, float] = {}
-        for (fam, _), vec in zip(protos, vecs[1:], strict=True):
-            best[fam] = max(best.get(fam, -1.0), cosine(vecs[0], vec))
-        ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)
+        ranked = change_family.ranked_families(label, protos, self._embed, cosine)
         (family, top), (_, second) = ranked[0], ranked[1]
         if top >= ATTRIBUTE_SIMILARITY and top - second >= ATTRIBUTE_MARGIN:
             return family
