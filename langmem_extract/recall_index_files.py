@@ -22,39 +22,47 @@ message log keeps) and only those whose text differs from the saved one are toke
 again (:meth:`~langmem_extract.recall_index.NamespaceIndex.load`). A file is written only
 for a state read between two equal readings of the commit counter, through a flushed
 temporary file and a rename, so a crash leaves the old file or the new one, and a stale
-file is only ever a starting point for those checks. JSON, not pickle: reading it runs
+file is only ever a starting point for those checks. The rename happens under the store's
+lock after checking that no write committed since the state was read: a write that
+erases a text the file holds (a delete, a changed content, a cleared session) removes
+the file under that lock before it commits (:mod:`langmem_extract.store.lexical_files`),
+so no file ever holds a text the committed tables no longer hold. JSON, not pickle: reading it runs
 no code from the file.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import functools
 import io
 import json
 import logging
 import os
 import stat
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from langgraph.store.base import BaseStore, GetOp
+from langgraph.store.base import BaseStore
 
+from langmem_extract.changes import commit_count
 from langmem_extract.errors import InvalidInputError
 from langmem_extract.evidence import evidence_session
 from langmem_extract.lexical import ANALYSIS_VERSION, BM25Index
-from langmem_extract.memories import _is_memory_value, iter_memories, memory_from_item
-from langmem_extract.recall_records import MemoryRecord
+from langmem_extract.recall_records import MemoryRecord, read_changed
 from langmem_extract.schema import Memory, MemoryStatus
 from langmem_extract.store.item_versions import (
     commit_state,
     count_items,
     database_path,
     item_versions,
+    store_lock,
 )
+from langmem_extract.store.lexical_files import digest, purge
+from langmem_extract.store.lexical_files import lexical_files as _lexical_files
 
 __all__ = ["FORMAT", "Listing", "drop_files", "lexical_file", "lexical_files", "read_listing"]
 
@@ -66,26 +74,20 @@ FORMAT = 1
 
 def lexical_file(path: str, file_id: str, prefix: tuple[str, ...]) -> Path:
     """Where the lexical file of ``prefix`` in the database at ``path`` is kept."""
-    return Path(f"{path}.lexical-{FORMAT}-{file_id}-{_digest(prefix)}.zip")
+    return Path(f"{path}.lexical-{FORMAT}-{file_id}-{digest(prefix)}.zip")
 
 
 def lexical_files(path: str | Path) -> list[Path]:
     """Every lexical file of the database at ``path`` (any prefix, format or file id)."""
-    db = Path(path)
-    return sorted(db.parent.glob(f"{db.name}.lexical-*"))
+    return [f for f in _lexical_files(path) if not f.name.startswith(".")]
 
 
 def drop_files(store: BaseStore) -> None:
     """Remove the lexical files of ``store``'s database (they hold memory and turn texts:
     ``forget``, ``purge`` and compaction remove them; the next recall builds anew)."""
     path = database_path(store)
-    for old in lexical_files(path) if path else []:
-        with contextlib.suppress(OSError):
-            old.unlink()
-
-
-def _digest(prefix: tuple[str, ...]) -> str:
-    return hashlib.blake2b("\x1f".join(prefix).encode(), digest_size=8).hexdigest()
+    if path:
+        purge(path)
 
 
 @dataclass
@@ -104,6 +106,28 @@ class Listing:
     _target: Path | None = None
     _head: dict[str, Any] = field(default_factory=dict)
     _versions: dict[tuple[str, str], str] | None = None
+    _store: BaseStore | None = None
+    _state: tuple[str, str, int] | None = None
+    _commits: int | None = None
+    """The store's ``commit_count`` when the listing began (message-log writes too)."""
+
+    def versions(self) -> dict[tuple[str, str], str] | None:
+        """The version of every item under the prefix in the listed state (``None`` when
+        unknown: a commit overtook the listing, or the file no longer holds that state)."""
+        if self._versions is None:
+            self._versions = self.versions_later()()
+        return self._versions
+
+    def versions_later(self) -> Callable[[], dict[tuple[str, str], str] | None]:
+        """What gives :meth:`versions` later without holding this listing's records and
+        index (a matching file's versions are read only if asked: a one-query process
+        never needs them)."""
+        if self._target is None:
+            return lambda: None
+        if self._versions is not None:
+            versions = self._versions
+            return lambda: versions
+        return functools.partial(_read_versions, self._target, self._head.get("gen"))
 
     def save(self, records: dict[str, MemoryRecord], docs: dict[str, str],
              lexical: BM25Index) -> bool:  # fmt: skip
@@ -112,10 +136,8 @@ class Listing:
         whether written."""
         if self._target is None or (not self.changed and docs == self.docs):
             return False
-        if self._versions is None:
-            self._versions = _read_versions(self._target)
-            if self._versions is None:
-                return False
+        if self.versions() is None:
+            return False
         doc_ids = list(docs)
         texts = [None if (r := records.get(d)) is not None and r.content == docs[d] else docs[d]
                  for d in doc_ids]  # fmt: skip
@@ -126,6 +148,7 @@ class Listing:
             "versions.json": [[ns, key, v] for (ns, key), v in self._versions.items()],
         }
         tmp = self._target.with_name(f".{self._target.name}.{os.getpid()}.tmp")
+        written = False
         try:
             with open(tmp, "wb") as fh:
                 # Readable by whoever may read the database, no one else.
@@ -140,14 +163,23 @@ class Listing:
                                                          separators=(",", ":")))  # fmt: skip
                 fh.flush()
                 os.fsync(fh.fileno())
-            os.replace(tmp, self._target)
+            with store_lock(self._store):  # no write commits between the check and the rename
+                if commit_state(self._store) == self._state and (
+                    commit_count(self._store) == self._commits
+                ):
+                    os.replace(tmp, self._target)
+                    written = True
         except OSError as exc:  # a read-only directory: the next process builds again
             logger.debug("no lexical file written at %s: %s", self._target, exc)
             with contextlib.suppress(OSError):
                 tmp.unlink()
             return False
-        db_name, digest = self._target.name.split(".lexical-")[0], self._target.name[-20:]
-        for old in self._target.parent.glob(f"{db_name}.lexical-*-{digest}"):
+        if not written:  # a write overtook the listed state: the next read saves
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            return False
+        db_name, named = self._target.name.split(".lexical-")[0], self._target.name[-20:]
+        for old in self._target.parent.glob(f"{db_name}.lexical-*-{named}"):
             if old != self._target:  # another format's or file id's file of this prefix
                 with contextlib.suppress(OSError):
                     old.unlink()
@@ -158,6 +190,7 @@ def read_listing(store: BaseStore, prefix: tuple[str, ...], limit: int) -> Listi
     """The memories under ``prefix``, from the lexical file where it matches the store and
     from the store for what changed; ``None`` when the store keeps no such file (the
     caller reads every memory). More than ``limit`` items: ``too_large``."""
+    commits = commit_count(store)
     state = commit_state(store)
     if state is None:
         return None
@@ -173,7 +206,8 @@ def read_listing(store: BaseStore, prefix: tuple[str, ...], limit: int) -> Listi
     saved = _read(target, head)
     if saved is not None and saved.head == head:
         return Listing(records=saved.records, docs=saved.docs, lexical=saved.lexical,
-                       _target=target, _head=head)  # fmt: skip
+                       _target=target, _head=head, _store=store, _state=state,
+                       _commits=commits)  # fmt: skip
     versions = item_versions(store, prefix) or {}
     old_versions = (_read_versions(target) or {}) if saved is not None else {}
     old_records = saved.records if saved is not None else {}
@@ -185,18 +219,7 @@ def read_listing(store: BaseStore, prefix: tuple[str, ...], limit: int) -> Listi
                 records[key] = record
         else:
             stale.append((ns, key))
-    full: dict[str, Memory] = {}
-    if 2 * len(stale) > len(versions):  # most of them: one listing beats a get per item
-        wanted = set(stale)
-        for memory in iter_memories(store, prefix):
-            if (".".join(memory.namespace), memory.id) in wanted:
-                full[memory.id] = memory
-    elif stale:
-        items = store.batch([GetOp(tuple(ns.split(".")), key) for ns, key in stale])
-        for item in items:
-            if item is not None and _is_memory_value(item.value):
-                memory = memory_from_item(item)
-                full[memory.id] = memory
+    full = read_changed(store, prefix, stale, len(versions))
     records.update((key, MemoryRecord.of(memory)) for key, memory in full.items())
     # Saved only when no commit happened while reading: the records are then that state's.
     after = commit_state(store)
@@ -205,7 +228,7 @@ def read_listing(store: BaseStore, prefix: tuple[str, ...], limit: int) -> Listi
         docs=saved.docs if saved is not None else {},
         lexical=saved.lexical if saved is not None else None,
         changed=True, _target=target if after == state else None, _head=head,
-        _versions=versions,
+        _versions=versions, _store=store, _state=state, _commits=commits,
     )  # fmt: skip
 
 
@@ -246,9 +269,12 @@ def _read(target: Path, head: dict[str, Any]) -> _Saved | None:
         return None
 
 
-def _read_versions(target: Path) -> dict[tuple[str, str], str] | None:
+def _read_versions(target: Path, gen: int | None = None) -> dict[tuple[str, str], str] | None:
+    """The item versions the file holds (only when its header names ``gen``, if given)."""
     try:
         with zipfile.ZipFile(target) as zf:
+            if gen is not None and json.loads(zf.read("head.json")).get("gen") != gen:
+                return None
             rows = json.loads(zf.read("versions.json"))
         return {(str(ns), str(key)): str(v) for ns, key, v in rows}
     except _BAD_FILE as exc:

@@ -8,22 +8,32 @@ pydantic) is needed only for the few the ranking returns or filters.
 in one batch (:meth:`MemoryView.prefetch`). Validating every memory of a 10,000-memory
 namespace cost about 0.35 s of CPU per fresh process; a record saved beside the
 database (:mod:`langmem_extract.recall_index_files`) costs a JSON read.
+
+Records are read from the store in one of two ways: every memory under the prefix
+(:func:`read_records`), or only the items whose version (``store.item_versions``) differs
+from the versions last read (:func:`changed_items`, then :func:`read_changed`): a fresh
+process's lexical file and a running index's background re-read both take that path.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
 from langgraph.store.base import BaseStore, GetOp
 
+from langmem_extract.changes import commit_count
 from langmem_extract.evidence import memory_session
-from langmem_extract.memories import _is_memory_value, memory_from_item
+from langmem_extract.memories import _is_memory_value, iter_memories, memory_from_item
 from langmem_extract.schema import Memory, MemoryStatus
 
-__all__ = ["MemoryRecord", "MemoryView"]
+__all__ = ["MemoryRecord", "MemoryView", "changed_items", "read_changed", "read_records"]
+
+Item = tuple[str, str]
+"""An item under a prefix: its namespace joined by ``.`` and its key."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,18 +60,29 @@ class MemoryRecord:
 class MemoryView(MutableMapping[str, Memory]):
     """Memory id → ``Memory`` over :attr:`records`: a full memory is read from the store
     (and kept) the first time it is asked for; iterating and ``in`` use the records only.
-    A memory gone from the store since its record was read is missing (``get`` → None)."""
+    A memory gone from the store since its record was read is missing (``get`` → None).
+    On a store that counts its commits, full memories read before its last commit are
+    read again: a raw ``store.delete`` or ``store.put`` sends the index no notice, and
+    recall must not return a deleted or changed memory until the next re-read."""
 
     def __init__(self, store: BaseStore) -> None:
         self.store = store
         self.records: dict[str, MemoryRecord] = {}
         self._full: dict[str, Memory] = {}
+        self._full_at: int | None = None  # the store's commit_count when _full was read
         self._lock = threading.Lock()
 
     def reset(self, records: dict[str, MemoryRecord], full: dict[str, Memory]) -> None:
         """Hold ``records`` (and the full memories already read among them)."""
         self.records = records
         self._full = {key: memory for key, memory in full.items() if key in records}
+        self._full_at = None  # read at an unknown commit: checked on first use
+
+    def _check_current(self) -> None:
+        count = commit_count(self.store)
+        if count is not None and count != self._full_at:
+            with self._lock:
+                self._full, self._full_at = {}, count
 
     def __len__(self) -> int:
         return len(self.records)
@@ -75,6 +96,7 @@ class MemoryView(MutableMapping[str, Memory]):
     def __getitem__(self, key: str) -> Memory:
         if key not in self.records:
             raise KeyError(key)
+        self._check_current()
         if key not in self._full:
             self.prefetch([key])
         try:
@@ -97,6 +119,7 @@ class MemoryView(MutableMapping[str, Memory]):
 
     def prefetch(self, keys: Iterable[str]) -> None:
         """Read, in one store batch, the full memories of ``keys`` not read yet."""
+        self._check_current()
         wanted = [self.records[k] for k in dict.fromkeys(keys)
                   if k in self.records and k not in self._full]  # fmt: skip
         if not wanted:
@@ -106,3 +129,47 @@ class MemoryView(MutableMapping[str, Memory]):
             for record, item in zip(wanted, items, strict=True):
                 if item is not None and _is_memory_value(item.value):
                     self._full[record.id] = memory_from_item(item)
+
+
+def read_records(
+    store: BaseStore, prefix: tuple[str, ...], limit: int | None = None
+) -> tuple[dict[str, MemoryRecord], dict[str, Memory]] | None:
+    """Every memory under ``prefix``: its record by id, and the full memories read;
+    ``None`` when there are more than ``limit``."""
+    listed: Iterable[Memory] = iter_memories(store, prefix)
+    if limit is not None:
+        listed = itertools.islice(listed, limit + 1)
+    full = {memory.id: memory for memory in listed}
+    if limit is not None and len(full) > limit:
+        return None
+    return {key: MemoryRecord.of(memory) for key, memory in full.items()}, full
+
+
+def changed_items(
+    old: Mapping[Item, str], new: Mapping[Item, str]
+) -> tuple[list[Item], list[Item]]:
+    """The items of ``new`` whose version differs from ``old``'s (added or changed), and
+    the items of ``old`` gone from ``new``."""
+    stale = [item for item, version in new.items() if old.get(item) != version]
+    return stale, [item for item in old if item not in new]
+
+
+def read_changed(
+    store: BaseStore, prefix: tuple[str, ...], stale: Collection[Item], total: int
+) -> dict[str, Memory]:
+    """The memories among the ``stale`` items (others are not memories, or gone), by id:
+    one batch of gets, or one listing of the prefix when they are most of its ``total``
+    items (one listing then beats a get per item)."""
+    full: dict[str, Memory] = {}
+    if 2 * len(stale) > total:
+        wanted = set(stale)
+        for memory in iter_memories(store, prefix):
+            if (".".join(memory.namespace), memory.id) in wanted:
+                full[memory.id] = memory
+    elif stale:
+        items = store.batch([GetOp(tuple(ns.split(".")), key) for ns, key in stale])
+        for item in items:
+            if item is not None and _is_memory_value(item.value):
+                memory = memory_from_item(item)
+                full[memory.id] = memory
+    return full

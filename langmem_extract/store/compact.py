@@ -18,6 +18,7 @@ from pathlib import Path
 from langmem_extract.errors import InvalidInputError, StoreError, StoreLockedError
 from langmem_extract.store._duckdb_connect import connect
 from langmem_extract.store._duckdb_load import snapshot_files
+from langmem_extract.store.lexical_files import purge as purge_lexical_files
 
 __all__ = ["compact_database"]
 
@@ -77,6 +78,5 @@ def compact_database(path: str | Path) -> int:
     Path(str(source) + ".wal").unlink(missing_ok=True)
     for snapshot in snapshot_files(str(source)):
         snapshot.unlink(missing_ok=True)
-    for lexical in source.parent.glob(source.name + ".lexical-*"):
-        lexical.unlink(missing_ok=True)  # recall's lexical files hold memory texts too
+    purge_lexical_files(source)  # recall's lexical files hold memory texts too
     return source.stat().st_size

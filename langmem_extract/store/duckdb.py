@@ -54,6 +54,7 @@ from langmem_extract.errors import (
     StoreError,
 )
 from langmem_extract.store import _duckdb_load, _duckdb_read, _duckdb_sql, _validate, _vss
+from langmem_extract.store import lexical_files as _lexical
 from langmem_extract.store._duckdb_connect import connect, drop_empty_file
 from langmem_extract.store._duckdb_plan import (
     PlannedPut,
@@ -453,6 +454,7 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
             if self.read_only:
                 refresh.clear()  # no TTL refresh-on-read without write access
             if plan.puts or refresh:
+                _lexical.purge_erased(self.path, cache, plan.puts)  # before the commit
                 write_batch(self.conn, cache, plan.puts, docs, refresh, now)
                 self._dirty = self._dirty or bool(plan.puts)
                 self._commits += 1
@@ -514,6 +516,8 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
         with self._lock:
             self._check_open()
             self._ensure_setup()
+            if self.path:  # recall's lexical files hold turn texts too
+                _lexical.purge(self.path)
             self.conn.execute(_duckdb_sql.DELETE_MESSAGES, [session_id])
             self._commits += 1
 

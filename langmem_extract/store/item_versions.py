@@ -15,11 +15,19 @@ or with a TTL configuration, under which reads may hide expired items).
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-__all__ = ["CommitState", "commit_state", "count_items", "database_path", "item_versions"]
+__all__ = [
+    "CommitState",
+    "commit_state",
+    "count_items",
+    "database_path",
+    "item_versions",
+    "store_lock",
+]
 
 #: Items under a prefix: the namespace itself or any below it (labels never hold ``.``).
 COUNT_UNDER_PREFIX = "SELECT count(*) FROM store WHERE prefix = ? OR starts_with(prefix, ?)"
@@ -51,6 +59,19 @@ def database_path(store: Any) -> str | None:
     """The database file of a file-backed ``DuckDBStore``."""
     duck = _duckdb_store(store)
     return None if duck is None else str(duck.path)
+
+
+@contextlib.contextmanager
+def store_lock(store: Any) -> Iterator[None]:
+    """Hold the lock a ``DuckDBStore`` commits under (nothing for any other store): a file
+    checked against :func:`commit_state` and renamed into place within it cannot name a
+    state a write overtook (``store.lexical_files`` purges before committing)."""
+    duck = _duckdb_store(store)
+    if duck is None:
+        yield
+        return
+    with duck._lock:
+        yield
 
 
 def commit_state(store: Any) -> CommitState | None:
