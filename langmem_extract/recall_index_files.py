@@ -64,7 +64,15 @@ from langmem_extract.store.item_versions import (
 from langmem_extract.store.lexical_files import digest, purge
 from langmem_extract.store.lexical_files import lexical_files as _lexical_files
 
-__all__ = ["FORMAT", "Listing", "drop_files", "lexical_file", "lexical_files", "read_listing"]
+__all__ = [
+    "FORMAT",
+    "Listing",
+    "drop_files",
+    "lexical_file",
+    "lexical_files",
+    "listing_at",
+    "read_listing",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -230,6 +238,28 @@ def read_listing(store: BaseStore, prefix: tuple[str, ...], limit: int) -> Listi
         changed=True, _target=target if after == state else None, _head=head,
         _versions=versions, _store=store, _state=state, _commits=commits,
     )  # fmt: skip
+
+
+def listing_at(
+    store: BaseStore,
+    prefix: tuple[str, ...],
+    state: tuple[str, str, int] | None,
+    commits: int | None,
+    versions: dict[tuple[str, str], str],
+) -> Listing | None:
+    """A listing to save the state ``state`` (whose item ``versions`` were read) when no
+    file of ``prefix`` exists for it: after a write removed it (``store.lexical_files``), a
+    running index's re-read saves one, so the next process need not build from scratch."""
+    if state is None:
+        return None
+    path, file_id, gen = state
+    target = lexical_file(path, file_id, prefix)
+    if target.exists():
+        return None
+    head = {"format": FORMAT, "analysis": ANALYSIS_VERSION, "file_id": file_id, "gen": gen,
+            "prefix": list(prefix), "items": len(versions)}  # fmt: skip
+    return Listing(changed=True, _target=target, _head=head, _versions=versions,
+                   _store=store, _state=state, _commits=commits)  # fmt: skip
 
 
 @dataclass

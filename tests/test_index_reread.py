@@ -274,14 +274,18 @@ def test_a_raw_delete_leaves_no_text_in_a_side_file(tmp_path: Path) -> None:
         loaded(store)
         assert WORD.encode() in side_bytes(db)  # the file holds the text (and its stem)
         assert any(WORD in text for text in recalled(store, f"{WORD} band"))
+        index = loaded(store)
         store.delete(NS, doomed.id)
         assert WORD.encode() not in side_bytes(db)  # at once, before any recall
         assert not any(WORD in text for text in recalled(store, f"{WORD} band"))
+        reread(index)  # the running index saves the state it read, without the text
+        assert files.lexical_files(db) and WORD.encode() not in side_bytes(db)
     with opened(db, read_only=True) as store:  # a fresh process
         assert not any(WORD in text for text in recalled(store, f"{WORD} band"))
+        listing = files.read_listing(store, NS, 1000)
+        assert listing is not None and not listing.changed  # the saved file matches
         assert_same(loaded(store), from_scratch(store))
     assert WORD.encode() not in side_bytes(db)
-    assert files.lexical_files(db)  # a new file was saved, without the text
 
 
 def test_a_changed_content_purges_and_a_kept_one_does_not(store: DuckDBStore) -> None:
