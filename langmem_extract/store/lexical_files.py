@@ -65,8 +65,8 @@ def purge_erased(path: str | None, cache: Any, puts: Mapping[tuple[str, str], An
     """Before committing ``puts`` (``_duckdb_plan.PlannedPut`` by item) against the mirror
     ``cache``: purge the files of the namespaces where a put deletes an item or changes a
     memory's ``content``."""
-    if not path or not puts:
-        return
+    if not path or not puts or not lexical_files(path):
+        return  # no file to purge: no value is read to compare contents
     slot_of = cache.slot_of
     erased: set[str] = set()
     unread: list[tuple[int, Any]] = []
