@@ -331,6 +331,13 @@ def render(sides: dict[str, dict[str, Any]], args: argparse.Namespace, loads: li
         "retriever's own work and building the documents. The target is p95 ≤ 50 ms for "
         "`MemoryRetriever.invoke`, hybrid, on a quiet machine.",
         "",
+        "Engine threads: the default policy runs the engine on both cores while other work "
+        "keeps under half a core busy. The reading row shows what it saw: the cores' busy "
+        "CPU seconds less this process's embedding work, per second, over spans of at "
+        "least half a second (the 1-minute load average decides before the first span; "
+        "code from before the busy-CPU reading used the load average alone). The pick row "
+        "is its cost per engine call.",
+        "",
     ])  # fmt: skip
 
 

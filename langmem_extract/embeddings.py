@@ -85,8 +85,8 @@ class E5Embeddings(Embeddings):
     """LangChain ``Embeddings`` over the bundled multilingual-e5-small (384-d, L2-normalised).
 
     The engine is multithreaded with OpenMP. By default (``threads=None``) each call runs
-    one thread per core the rest of the machine leaves idle, judged from the load average
-    (:mod:`langmem_extract.embedder_threads`): all cores on a quiet machine, one thread,
+    one thread per core the rest of the machine leaves idle, judged from the cores' recent
+    busy CPU time, else the load average (:mod:`langmem_extract.embedder_threads`): all cores on a quiet machine, one thread,
     which never spins, on a busy one. The environment is left alone: ``OMP_NUM_THREADS``
     set by you replaces the policy, and ``GOMP_SPINCOUNT`` or ``OMP_WAIT_POLICY`` still
     apply (docs/store.md).
