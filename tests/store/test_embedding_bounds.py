@@ -120,3 +120,38 @@ def test_a_long_batch_lets_a_waiting_caller_in_between_chunks() -> None:
     worker.join(30)
     asker.join(30)
     assert gate.calls == ["doc0", "query", "doc1", "doc2"]
+
+
+class Counting(Recording):
+    """Also records every text the tokenizer counts."""
+
+    def __init__(self, inner: Any) -> None:
+        super().__init__(inner)
+        self.counted: list[str] = []
+
+    def token_count(self, text: str, is_query: bool = False) -> int:
+        self.counted.append(text)
+        return self.inner.token_count(text, is_query)
+
+
+def test_a_short_single_text_skips_the_token_count(e5_embeddings: E5Embeddings) -> None:
+    """A question of at most SHORT_CHARS characters fits one pass whatever it tokenises
+    to, so it reaches the model without a tokenizer pass first; its vector is the one the
+    counted path gives."""
+    model = e5_embeddings._get_model()
+    question = "Wann ist meine Schwester nach Lissabon gezogen, und mit wem? 🙂"
+    assert emb_mod.SHORT_CHARS * 2 + 8 <= E5_MAX_TOKENS
+    # The bound holds on text that tokenises worst (one token a character).
+    worst = "\u0301" * emb_mod.SHORT_CHARS
+    assert model.token_count(worst, True) <= E5_MAX_TOKENS
+    emb, rec = E5Embeddings(), Counting(model)
+    emb._model = rec
+    fast = emb.embed_query(question)
+    assert rec.counted == [] and rec.sent == [[question]]
+    counted = emb.embed_queries([question, question])  # a batch: each text counted
+    assert rec.counted == [question, question]
+    assert np.allclose(fast, counted[0], atol=1e-5)
+    # One character past the bound is counted (and cut if it must be).
+    long = "word " * (emb_mod.SHORT_CHARS // 5 + 1)
+    emb.embed_query(long)
+    assert rec.counted[-1] == long
