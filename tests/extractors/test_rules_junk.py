@@ -398,3 +398,17 @@ def test_a_date_after_a_preposition_drops_its_own(text: str, expected: str) -> N
     once, when = ground_text(text, ref)
     assert once == expected
     assert ground_text(once, ref) == (once, when)  # still idempotent
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I first met Ana at school.", "Lea first met Ana at school."),
+        ("I once climbed a volcano.", "Lea once climbed a volcano."),
+        ("I first try new recipes on weekends.", "Lea first tries new recipes on weekends."),
+        # look-alike: "last" as the verb is conjugated
+        ("I last a long time on runs.", "Lea lasts a long time on runs."),
+    ],
+)
+def test_a_time_adverb_before_the_verb_is_not_conjugated(text: str, expected: str) -> None:
+    assert third_person(text, "Lea", None) == expected

@@ -133,6 +133,9 @@ ADVERBS = (
     r"recently|finally|normally|typically|tend to|do|genuinely|no longer|not|also|"
     r"still|even|sometimes|barely|hardly|almost|particularly|especially|"
     r"seriously|certainly|mainly|rarely|occasionally|already|personally|sort of|kind of|"
+    # time adverbs that also look like verbs or nouns: "I first met", not "firsts met"
+    r"first|last(?!\s+(?:a|an|the|for|long|longer|forever|until|through)\b)|once|later|then|soon|"
+    r"ever|at first|"
     r"(?!(?:apply|reply|supply|rely|imply|comply|multiply|ally)\b)[a-z]{3,}ly)"
 )
 
