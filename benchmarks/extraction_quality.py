@@ -44,7 +44,8 @@ LABELS = Path(__file__).with_name("extraction_quality_labels.json")
 #: labelled once, blind, on the version of that round. The next round added "check 2"
 #: (blind on its intermediate version, then read for fixes) and "held-out 2" (blind on the
 #: round's last version). The third round read those and added "held-out 3" (blind on the
-#: round's last version, then its changed memories labelled after two more fixes).
+#: round's last version, then its changed memories labelled after two more fixes). The
+#: fourth round fixed the junk classes left in held-out 3 and drew "held-out 4" (blind).
 SEEDS = {
     "dev": 13,
     "check": 71,
@@ -52,6 +53,7 @@ SEEDS = {
     "check 2": 211,
     "held-out 2": 307,
     "held-out 3": 419,
+    "held-out 4": 523,
 }
 SAMPLE = 200
 
