@@ -412,3 +412,44 @@ def test_a_date_after_a_preposition_drops_its_own(text: str, expected: str) -> N
 )
 def test_a_time_adverb_before_the_verb_is_not_conjugated(text: str, expected: str) -> None:
     assert third_person(text, "Lea", None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "addressee", "expected"),
+    [
+        ("Art is helping you express yourself.", "Ana", "Art is helping Ana express themselves."),
+        ("I love watching you dance.", "Ana", "Lea loves watching Ana dance."),
+        ("I will keep ya posted.", "Ana", "Lea will keep Ana posted."),
+        ("I read that book and loved it.", None, "Lea read that book and loved it."),
+        # look-alikes: a set phrase with "ya", a present "read" stays present
+        ("Here ya go, a pic of the garden.", "Ana", "Here ya go, a pic of the garden."),
+        ("I read the news every morning.", None, "Lea reads the news every morning."),
+    ],
+)
+def test_you_after_helping_and_a_past_read(text: str, addressee: str | None, expected: str) -> None:
+    assert third_person(text, "Lea", addressee) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Lea has done a clay vase too, take a look.", "Lea has done a clay vase too."),
+        ("Max loves new cities - check out this pic from Oslo!", "Max loves new cities."),
+        ("Whoa, Mel, that fence looks wobbly.", "That fence looks wobbly."),  # Melanie's short name
+        # look-alikes: the same verbs as the clause's own
+        ("Lea took a look at the car.", "Lea took a look at the car."),
+        ("Max will check out the new cafe.", "Max will check out the new cafe."),
+        ("Whoa, Melon season is back.", "Whoa, Melon season is back."),
+    ],
+)
+def test_a_call_to_the_listener_and_a_short_vocative_are_cut(text: str, expected: str) -> None:
+    assert well_formed(text, ("Melanie", "Max", "Lea")) == expected
+
+
+def test_a_name_after_her_is_not_her_name_twice() -> None:
+    got = chat(
+        ("Max", "What is your puppy called?"),
+        ("Lea", "We named her Tilly and she is always with me."),
+    )
+    assert any("named her Tilly" in c for c in got), got
+    assert not any("Tilly Tilly" in c or "Tilly's Tilly" in c for c in got), got

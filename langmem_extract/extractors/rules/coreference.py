@@ -191,6 +191,8 @@ def resolve_pronouns(
         if len(fits) != 1:
             return None
         name = fits[0][0]
+        if word in {"her", "him"} and content[m.end() :].lstrip().startswith(name):
+            continue  # "We named her Tilly": the name follows; "named Tilly Tilly" would not
         follows = re.match(r"\s+([a-z]+)", content[m.end() :])
         seen_doing = bool(
             follows and is_base_verb(follows.group(1)) and _SEEN_DOING.search(content[: m.start()])

@@ -339,6 +339,13 @@ _LETS_TAIL = re.compile(
     r"(?:\s*[,;:–—-]\s*|\s+)(?:(?:so|and|but|then|now)\s+)?let(?:'|’)s\b.*$", re.I
 )
 _LETS = re.compile(r"\blet(?:'|’)s\b", re.I)
+# A call to the listener tacked on after a comma or dash: "…, take a look", "… - check out
+# this pic", "…, see for yourself": the fact before it stands alone.
+_IMPERATIVE_TAIL = re.compile(
+    r"(?:,|\s[-–—])\s+(?:just\s+|so\s+)?(?:take a look|have a look|check (?:it |this |that |"
+    r"these |them )?out|look at this|see for yourself|guess what|wish \w+ luck|stay tuned)\b.*$",
+    re.I,
+)
 # A gerund subject split from its verb by a comma.
 _GERUND_COMMA = re.compile(r"^([A-Z][a-z]+ing\b[^,]{3,80}),\s+(sounds|seems|looks|feels|is|was)\b")
 
@@ -349,7 +356,14 @@ def well_formed(text: str, names: tuple[str, ...] = ()) -> str | None:
     caption = "".join(_CAPTION.findall(text))
     said = _CAPTION.sub("", text).strip()
     body = said.rstrip(".!?… ")
-    for name in names:
+    # a speaker's short name ("Mel" for Melanie) is a vocative as well
+    short = {
+        w
+        for w in re.findall(r"\b[A-Z][a-z]{2,}\b", body)
+        for n in names
+        if n != w and n.startswith(w)
+    }
+    for name in (*names, *sorted(short)):
         # "Woah, Caroline, it sounds …" speaks to her
         # ("For User, nothing beats …" is no vocative: a preposition leads it)
         body = re.sub(
@@ -364,6 +378,7 @@ def well_formed(text: str, names: tuple[str, ...] = ()) -> str | None:
         body = re.sub(
             rf"(\b(?:the|a|an|this|that)\s+[a-z]+)\s+{re.escape(name)}(?:\W|<3)*$", r"\1", body
         )
+    body = _IMPERATIVE_TAIL.sub("", body)
     if _EXCLAIMED.match(body):
         return None  # "Good for Ana to get a break": no clause
     body = _LETS_TAIL.sub("", body) if _LETS_TAIL.search(body[1:]) else body
