@@ -373,6 +373,18 @@ average 3-5): hit@10 (categories 1-4) 0.807 and 0.807, dense only 0.687 and 0.68
 0.740 and 0.740, category 5 hit@10 0.809 and 0.809, evidence coverage 127/133 both,
 memories 485 → 483 ("said:" fallbacks 86 → 89). On all five conversations the rule
 extractor gives 2974 → 2970 memories (fallbacks 600 → 603).
+
+Fourth round (against dcb9473): the extractor's memories cite 652/684 LoCoMo evidence turns
+of categories 1-4 before and after, at every step; on all five conversations it gives 2970
+→ 2961 memories (fallbacks 603 → 594). `benchmarks/rule_extractor.py` gives 1065/1106
+evidence turns yielding a memory, PrefEval explicit 501/505 and persona 503/505
+conversations with a preference-like memory, before and after. `eval locomo
+--conversations conv-26` on the round's last commit (load average 7-9): hit@10 (categories
+1-4) 0.840, hit@5 0.733, dense only 0.693, category 5 hit@10 0.809, evidence coverage
+127/133, 482 memories, against 0.840, coverage 127/133 and 483 memories for conv-26 in the
+published five-conversation run of dcb9473 ([locomo.md](locomo.md)). `eval prefeval` was
+started but stopped before its persona half finished (load average 8-9, beside this
+round's other runs and test suite), so PrefEval recall was not re-measured for this round.
 """
 
 
