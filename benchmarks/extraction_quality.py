@@ -44,7 +44,8 @@ LABELS = Path(__file__).with_name("extraction_quality_labels.json")
 #: labelled once, blind, on the version of that round. The next round added "check 2"
 #: (blind on its intermediate version, then read for fixes) and "held-out 2" (blind on the
 #: round's last version). The third round read those and added "held-out 3" (blind on the
-#: round's last version, then its changed memories labelled after two more fixes).
+#: round's last version, then its changed memories labelled after two more fixes). The
+#: fourth round fixed the junk classes left in held-out 3 and drew "held-out 4" (blind).
 SEEDS = {
     "dev": 13,
     "check": 71,
@@ -52,6 +53,7 @@ SEEDS = {
     "check 2": 211,
     "held-out 2": 307,
     "held-out 3": 419,
+    "held-out 4": 523,
 }
 SAMPLE = 200
 
@@ -279,6 +281,41 @@ named six turns before). Every fix has a test with invented sentences and look-a
 (`tests/extractors/test_rules_junk.py`); LoCoMo evidence coverage of the extractor's
 own output stayed 652/684 at every step.
 
+The fourth round fixed the causes left in held-out 3, in general form: verbless praise
+kept as a fallback ("Good for Ana to …", "Cool that Ben gets to …", "Way to …": dropped, or
+quoted as said to the other speaker), a "let's" in third-person text (a trailing ", so
+let's …" cut, any other dropped), an organisation read as "they" ("called the clinic and
+they said …": the organisation names the plural, no earlier plural is put in its place),
+a quoted "she"/"her"/"him" that no earlier turn, no word of the quote and no word of the
+question it answers names (not stored; a quoted "they" still is: dropping those lost 3
+LoCoMo evidence turns whose plural was named in a photo or several turns back), "her"
+before a bare verb after "watching"/"seeing"/"let" read as an object ("Seeing her walk",
+not "Seeing Ana's walk"), a date after a preposition without its own "on"/"in" ("from 13
+August 2023", not "from on …"; a bare year keeps "in" as it would not ground again), and
+time adverbs conjugated ("firsts watched"). *Held-out 4* (seed {SEEDS["held-out 4"]}),
+never looked at before, was then drawn and labelled once, blind, on a89c943 (the *round
+4, first look* row): **15/200 = 0.075 junk** (95 of its memories already had labels from
+earlier samples and kept them; this reader disagreed with two, "Here's a shot Maria got
+when they volunteered" and "at leasts one will make it", both junk to this reader: 17/200
+= 0.085 by this reader alone). Its junk: a call to the listener tacked on ("…, take a
+look", "- check out this pic"; 2), subjectless fallbacks ("Busy with studies but …",
+"Takes a lot of courage"; 2), a dropped object ("can't wait to see where this takes"; 1),
+"It took some trial and error" written with the speaker as subject (1), "we're both" as
+"X and others are both" (1), a verb conjugated after "helping you" (1), a speaker's short
+name left as a vocative ("Whoa, Mel, …"; 1), a quote's "them" given the wrong referent
+(1), "named her Tilly" written "named Tilly's Tilly" (1), "I read … and loved it" written
+as a present (1), a present perfect with a date ("has been to Paris on …"; 1), a list that
+lost its first item (1), and "ya" left for "you" (1). Seven of those causes were then fixed
+(the calls to the listener, "helping you express yourself", the short vocative, "named her
+Tilly", a "read" coordinated with a past, "ya"), which changed seven memories of the
+sample, labelled after the fix: the held-out 4 figure of the *after* row (8/200 = 0.040)
+is no longer blind. The other causes are still junk. Every fix has a test with invented
+sentences and look-alikes (`tests/extractors/test_rules_junk.py`); LoCoMo evidence
+coverage of the extractor's own output stayed 652/684 at every step. The ten memories
+of the earlier samples that this round changed were labelled after it (all ok, among them
+"Nate said they could help": the speaker's own "they" after the name, as in earlier
+rounds).
+
 *Held-out 3* (seed {SEEDS["held-out 3"]}), never looked at before, was then drawn and labelled
 once, blind, on 03746dc: 13/200 = 0.065 junk (82 of its memories already had labels from
 earlier samples and kept them; this reader disagreed with one, "Way to take Jon's passion
@@ -309,7 +346,8 @@ The *before* row is the extractor at commit 0b3f6c1 (the "said:" fallback beside
 message's rule memories, no coreference, relation or well-formedness step), run with
 `--record before` from a checkout of that commit; its *check* sample is only partly
 labelled. The *previous round* row is the *after* row of the second round, as recorded
-then (held-out 3 was not drawn yet). Evidence coverage and PrefEval figures of the second round's extractor are in
+then (held-out 3 was not drawn yet); *round 3* is the *after* row of the third round, as
+recorded then (held-out 4 was not drawn yet). Evidence coverage and PrefEval figures of the second round's extractor are in
 [rule_extractor.md](rule_extractor.md): 1064/1106 LoCoMo evidence turns yield a memory
 before and after, PrefEval explicit 492/505 and persona 502/505 before and after.
 
@@ -335,6 +373,18 @@ average 3-5): hit@10 (categories 1-4) 0.807 and 0.807, dense only 0.687 and 0.68
 0.740 and 0.740, category 5 hit@10 0.809 and 0.809, evidence coverage 127/133 both,
 memories 485 → 483 ("said:" fallbacks 86 → 89). On all five conversations the rule
 extractor gives 2974 → 2970 memories (fallbacks 600 → 603).
+
+Fourth round (against dcb9473): the extractor's memories cite 652/684 LoCoMo evidence turns
+of categories 1-4 before and after, at every step; on all five conversations it gives 2970
+→ 2961 memories (fallbacks 603 → 594). `benchmarks/rule_extractor.py` gives 1065/1106
+evidence turns yielding a memory, PrefEval explicit 501/505 and persona 503/505
+conversations with a preference-like memory, before and after. `eval locomo
+--conversations conv-26` on the round's last commit (load average 7-9): hit@10 (categories
+1-4) 0.840, hit@5 0.733, dense only 0.693, category 5 hit@10 0.809, evidence coverage
+127/133, 482 memories, against 0.840, coverage 127/133 and 483 memories for conv-26 in the
+published five-conversation run of dcb9473 ([locomo.md](locomo.md)). `eval prefeval` was
+started but stopped before its persona half finished (load average 8-9, beside this
+round's other runs and test suite), so PrefEval recall was not re-measured for this round.
 """
 
 

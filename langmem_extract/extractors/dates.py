@@ -488,7 +488,7 @@ def ground_text(
             break
         start, end = found.span
         firsts.append((start, found.when))
-        phrase = found.phrase
+        phrase = _after_preposition(masked[:start], found.phrase, ref, language)
         if start == 0 and masked[:1].isupper():  # the first word of a sentence
             phrase = phrase[:1].upper() + phrase[1:]
         masked = f"{masked[:start]}{_MASK.format(len(phrases))}{masked[end:]}"
@@ -506,11 +506,34 @@ def make_time_ref(
     """The :class:`TimeRef` for the expression at ``clause[start:end]``."""
     stripped = _tidy(clause[:start] + " " + clause[end:])
     if clause[:start].strip(" ,"):
-        replaced = _tidy(f"{clause[:start]}{phrase}{clause[end:]}")
+        replaced = _tidy(
+            f"{clause[:start]}{_after_preposition(clause[:start], phrase, when, 'en')}{clause[end:]}"
+        )
     else:  # a leading expression reads better at the end: "User went … on 7 May 2023"
         tail = stripped.rstrip(".!")
         replaced = _tidy(f"{tail} {phrase}{stripped[len(tail) :]}") if tail else phrase
     return TimeRef(stripped, phrase, when, future, replaced, kind, (start, end))
+
+
+# A preposition the speaker put before the expression: "from yesterday", "wait for
+# tomorrow's show" take the date without its own "on"/"in" ("from 13 May 2023", not "from
+# on 13 May 2023"). Not "to": in "the parade I went to last week" it belongs to the verb.
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:about|around|roughly|for|from|since|until|till|by|of|before|after)\s+$", re.I
+)
+
+
+def _after_preposition(before: str, phrase: str, ref: datetime | None, language: str) -> str:
+    if not _PREPOSITION_BEFORE.search(before):
+        return phrase
+    bare = re.sub(r"^(?:on|in|during)\s+(?=\S)", "", phrase)
+    if bare == phrase:
+        return phrase
+    again = find_time_expression(bare, ref, language=language)
+    found = find_time_expression(phrase, ref, language=language)
+    if again is None or found is None or again.when != found.when:
+        return phrase  # "about in 2022" stays: a bare "2022" would not ground again
+    return bare
 
 
 def _tidy(text: str) -> str:

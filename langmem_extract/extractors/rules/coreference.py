@@ -25,6 +25,13 @@ _AFTER_OBJECT = re.compile(
     r"a|an|the|some|more|much|every|last|this|how|what|feel|know|into|over|down|off|while|"
     r"around|through|all|since|until|till|yet|there|here|lately|anymore|now|later|soon)\b)"
 )
+# "watching her grow", "let her decide": after a verb of seeing or letting, a "her" followed
+# by a bare verb is its object ("Seeing her walk …", not "Seeing Ana's walk").
+_SEEN_DOING = re.compile(
+    r"\b(?:watch|watches|watched|watching|seeing|hear|hears|heard|hearing|let|lets|letting|"
+    r"make|makes|made|making|help|helps|helped|helping)\s+$",
+    re.I,
+)
 _UNNAMED_KIN = re.compile(
     r"\b[Mm]y\s+(?P<rel>(?:(?:older|younger|little|big|baby|twin)\s+)?(?:wife|husband|girlfriend|"
     r"boyfriend|son|daughter|mom|mum|mother|dad|father|brother|sister|grandma|grandmother|"
@@ -184,8 +191,14 @@ def resolve_pronouns(
         if len(fits) != 1:
             return None
         name = fits[0][0]
+        if word in {"her", "him"} and content[m.end() :].lstrip().startswith(name):
+            continue  # "We named her Tilly": the name follows; "named Tilly Tilly" would not
+        follows = re.match(r"\s+([a-z]+)", content[m.end() :])
+        seen_doing = bool(
+            follows and is_base_verb(follows.group(1)) and _SEEN_DOING.search(content[: m.start()])
+        )
         if word in {"his", "hers"} or (
-            word == "her" and not _AFTER_OBJECT.match(content[m.end() :])
+            word == "her" and not _AFTER_OBJECT.match(content[m.end() :]) and not seen_doing
         ):
             name = f"{name}'s"
         out += [content[last : m.start()], name]
@@ -247,6 +260,13 @@ _NOT_PLURAL = frozenset(
 _COLLECTIVE = re.compile(
     r"\b(?:[a-z]{2,}[^s\W]s|people|children|family|team|everyone|everybody|folks|group|class|"
     r"crew|community|friends?|parents|kids|guys)\b"
+    # An organisation is "they" in English: "I called the clinic and they said …",
+    # "emailed the company to ask if they hire" (the organisation, not an earlier plural).
+    r"|\b(?:the|this|that|my|our|your|a|an|local)\s+(?:[a-z]+\s+)?(?:shelter|company|school|"
+    r"church|club|charity|organi[sz]ation|hospital|clinic|restaurant|caf[eé]|store|shop|bank|"
+    r"agency|firm|office|library|museum|cent(?:er|re)|council|government|department|"
+    r"university|college|studio|gym|brand|business|foundation|startup|publisher|airline|"
+    r"hotel|bakery|band|league|committee|nonprofit|non-profit)\b"
 )
 
 
@@ -494,3 +514,19 @@ def opens_unnamed(quote: str) -> bool:
 def unbracketed(text: str) -> str:
     """Brackets a referent added ("They [my turtles]") dropped; a photo caption kept."""
     return re.sub(r"\[(?!shares\b)([^\]]*)\]", r"\1", text)
+
+
+def quote_unnamed(quote: str, subject: str, addressee: str | None, asked: str = "") -> bool:
+    """A quote whose first "she"/"her"/"he"/"him" names nobody: no "[…]" after it, no person
+    before it in the quote, none in the question it answers (``asked``). Read alone, "I
+    watched her grow" says about whom it does not. (A quoted "they" is kept: dropping
+    those lost LoCoMo evidence turns whose plural was named only in a photo or several
+    turns back, 652 → 649 of 684.)"""
+    said = re.sub(r"\s*\[shares\b[^\]]*\]", "", quote)  # a caption describes, it does not refer
+    m = _PRONOUN.search(said)
+    if m is None or re.match(r"(?:'s)?\s+\[", said[m.end() :]):
+        return False
+    return not (
+        _antecedents_in(said[: m.start()], subject, addressee)
+        or (asked and _antecedents_in(asked, subject, addressee))
+    )

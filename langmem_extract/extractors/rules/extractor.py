@@ -23,6 +23,7 @@ from langmem_extract.extractors.rules.clauses import split_clauses
 from langmem_extract.extractors.rules.coreference import (
     bracket_referents,
     opens_unnamed,
+    quote_unnamed,
     resolve_plural,
     resolve_pronouns,
     says_they,
@@ -466,6 +467,9 @@ def _fallback_candidate(
         quoted = bracket_referents(words, subject, addressee, earlier)
         if opens_unnamed(quoted) and len(_content_words(re.sub(r"\[[^\]]*\]", "", quoted))) < 4:
             return None  # "They must have felt so appreciated": who, and little else
+        asked = _replied_to(context_text) if addressee else ""
+        if quote_unnamed(quoted, subject, addressee, asked):
+            return None  # "I watched her grow": whom, neither the words nor the question say
         said = f'"{quoted}"'
         signals.append("quote")
     when = f"On {ref.day} {ref:%B %Y}, " if ref is not None else ""

@@ -133,6 +133,9 @@ ADVERBS = (
     r"recently|finally|normally|typically|tend to|do|genuinely|no longer|not|also|"
     r"still|even|sometimes|barely|hardly|almost|particularly|especially|"
     r"seriously|certainly|mainly|rarely|occasionally|already|personally|sort of|kind of|"
+    # time adverbs that also look like verbs or nouns: "I first met", not "firsts met"
+    r"first|last(?!\s+(?:a|an|the|for|long|longer|forever|until|through)\b)|once|later|then|soon|"
+    r"ever|at first|"
     r"(?!(?:apply|reply|supply|rely|imply|comply|multiply|ally)\b)[a-z]{3,}ly)"
 )
 
@@ -231,7 +234,8 @@ _SAME_PAST = frozenset(
 )
 _PAST_CUE = re.compile(
     r"\b(?:ago|back then|a while back|yesterday|last|just|already|earlier|once|when I was|"
-    r"used to|in \d{4}|on \w+day)\b",
+    r"used to|in \d{4}|on \w+day)\b"
+    r"|\band\s+(?:then\s+|really\s+|totally\s+)?[a-z]{3,}ed\b",  # "I read it and loved it"
     re.I,
 )
 _PREPOSITIONS = frozenset(["before", "after", "around", "about", "during", "since", "until"])
@@ -413,6 +417,10 @@ def _group_before(match: re.Match[str], subject: str) -> bool:
 
 def _you_rewritten(text: str, addressee: str) -> str:
     """ "you"/"your" name the addressee, with the verb agreeing ("you get" → "Bo gets")."""
+    # "keep ya posted" (not "here ya go", "see ya": set phrases)
+    text = re.sub(
+        r"(?<!\bhere )(?<!\bthere )(?<!\bsee )\b(?:ya|yah)\b(?!')", "you", text, flags=re.I
+    )
     out = re.sub(r"\byou (?:two|guys|all|both)\b", f"{addressee} and others", text, flags=re.I)
     for short, verb in (("re", "is"), ("ve", "has"), ("ll", "will"), ("d", "would")):
         out = re.sub(rf"\byou'{short}\b", f"{addressee} {verb}", out, flags=re.I)
@@ -423,13 +431,15 @@ def _you_rewritten(text: str, addressee: str) -> str:
         if low in _YOU_BE:
             return f"{addressee} {adverbs}{_YOU_BE[low]}"
         bare = re.search(
-            r"\b(?:let|lets|make|makes|made|help|helps|helped|see|saw|watch|hear|"
-            r"heard|have|had|bid)\s+$",
+            r"\b(?:let|lets|letting|make|makes|made|making|help|helps|helped|helping|see|saw|"
+            r"seeing|watch|watching|hear|hearing|heard|have|had|bid)\s+$",
             m.string[: m.start()],
             re.I,
         )
         if is_base_verb(low) and not bare and not adverbs.strip().lower().endswith("to"):
             return f"{addressee} {adverbs}{_conjugate(verb)}"
+        if bare and is_base_verb(low):  # "helping you grow": named now, "yourself" after it
+            return f"{addressee} {adverbs}{verb}"
         return m.group(0)
 
     out = re.sub(r"\b[Yy]ou (do|don't)\b(?! \w+ly\b)",

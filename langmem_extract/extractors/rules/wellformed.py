@@ -324,6 +324,28 @@ _OWN_SUBJECT = re.compile(
     r"\b(?:I|he|she|it|we|they|there|who|which)\b|(?<!\bin )(?<!\bon )(?<!\bat )(?<!during )"
     r"\b(?:the|a|an|my|his|her|our|their|your|this|that)\b"
 )
+# A verbless exclamation about someone: "Good for Ana to get a break", "So cool that Ben
+# gets to travel", "Way to turn a hobby into a job": praise, with no clause of its own.
+_EXCLAIMED = re.compile(
+    r"^(?:(?:so|really|very|super|pretty|just|how)\s+)?(?:good|great|cool|nice|awesome|amazing|"
+    r"wonderful|lovely|sweet|fantastic|neat|brilliant|impressive|incredible|exciting|fun|"
+    r"sad|crazy|wild|funny|glad|happy)\s+(?:for|that|to|how|when|seeing|hearing)\b"
+    r"|^way\s+to\b",
+    re.I,
+)
+# "let's" has no third person: "…, so let's make it happen" is the speaker's call to the
+# other, not a fact about either. A trailing one is cut; anywhere else the text is dropped.
+_LETS_TAIL = re.compile(
+    r"(?:\s*[,;:–—-]\s*|\s+)(?:(?:so|and|but|then|now)\s+)?let(?:'|’)s\b.*$", re.I
+)
+_LETS = re.compile(r"\blet(?:'|’)s\b", re.I)
+# A call to the listener tacked on after a comma or dash: "…, take a look", "… - check out
+# this pic", "…, see for yourself": the fact before it stands alone.
+_IMPERATIVE_TAIL = re.compile(
+    r"(?:,|\s[-–—])\s+(?:just\s+|so\s+)?(?:take a look|have a look|check (?:it |this |that |"
+    r"these |them )?out|look at this|see for yourself|guess what|wish \w+ luck|stay tuned)\b.*$",
+    re.I,
+)
 # A gerund subject split from its verb by a comma.
 _GERUND_COMMA = re.compile(r"^([A-Z][a-z]+ing\b[^,]{3,80}),\s+(sounds|seems|looks|feels|is|was)\b")
 
@@ -334,7 +356,14 @@ def well_formed(text: str, names: tuple[str, ...] = ()) -> str | None:
     caption = "".join(_CAPTION.findall(text))
     said = _CAPTION.sub("", text).strip()
     body = said.rstrip(".!?… ")
-    for name in names:
+    # a speaker's short name ("Mel" for Melanie) is a vocative as well
+    short = {
+        w
+        for w in re.findall(r"\b[A-Z][a-z]{2,}\b", body)
+        for n in names
+        if n != w and n.startswith(w)
+    }
+    for name in (*names, *sorted(short)):
         # "Woah, Caroline, it sounds …" speaks to her
         # ("For User, nothing beats …" is no vocative: a preposition leads it)
         body = re.sub(
@@ -349,6 +378,12 @@ def well_formed(text: str, names: tuple[str, ...] = ()) -> str | None:
         body = re.sub(
             rf"(\b(?:the|a|an|this|that)\s+[a-z]+)\s+{re.escape(name)}(?:\W|<3)*$", r"\1", body
         )
+    body = _IMPERATIVE_TAIL.sub("", body)
+    if _EXCLAIMED.match(body):
+        return None  # "Good for Ana to get a break": no clause
+    body = _LETS_TAIL.sub("", body) if _LETS_TAIL.search(body[1:]) else body
+    if _LETS.search(body):
+        return None
     lost = _PLACE_AS_SUBJECT.search(body)
     if lost and not _OWN_SUBJECT.search(lost.group(0).split(" was ")[0].split(" is ")[0]):
         body = body[: lost.start()]  # ", but in July 2023 at that event was …": no subject
