@@ -35,7 +35,6 @@ from langmem_extract.errors import (
     StoreError,
     first_error,
 )
-from langmem_extract.graph.state import parse_memory_types
 from langmem_extract.namespaces import (
     NamespaceLike,
     default_namespace,
@@ -49,6 +48,7 @@ from langmem_extract.schema import (
     MemoryStatus,
     MemoryType,
     WritePath,
+    parse_memory_types,
     utcnow,
 )
 from langmem_extract.store._validate import check_key

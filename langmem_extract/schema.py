@@ -11,11 +11,14 @@ import hashlib
 import re
 import unicodedata
 import uuid
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from langmem_extract.errors import UnknownExtractionTypeError
 
 SCHEMA_VERSION = 1
 
@@ -52,6 +55,47 @@ class MemoryType(StrEnum):
 PREFERENCE_LIKE_TYPES = frozenset(
     {MemoryType.PREFERENCE, MemoryType.INSTRUCTION, MemoryType.DECISION}
 )
+
+
+def parse_memory_types(types: Any) -> list[MemoryType]:
+    """Memory types, in the order given and without repeats, from ``None``, one type, a
+    comma-separated string (``"preference,goal"``) or a list of either.
+
+    The one parser behind ``extraction_types`` everywhere (graph input, capture, chat
+    history, CLI) and the ``types`` filters of listing and recall.
+
+    Raises:
+        UnknownExtractionTypeError: a name that is not a memory type, or something that
+            is neither a string nor a list of strings.
+    """
+    if types is None:
+        return []
+    if isinstance(types, str | MemoryType):
+        raw: list[Any] = [types]
+    elif isinstance(types, Iterable) and not isinstance(types, bytes | Mapping):
+        raw = list(types)
+    else:
+        raise UnknownExtractionTypeError(
+            f"memory types must be a string or a list of strings, got {type(types).__name__}"
+        )
+    out: list[MemoryType] = []
+    for value in raw:
+        if not isinstance(value, str | MemoryType):
+            raise UnknownExtractionTypeError(
+                f"memory types must be strings, got {type(value).__name__} {value!r}"
+            )
+        for part in str(value.value if isinstance(value, MemoryType) else value).split(","):
+            name = part.strip().lower()
+            if not name:
+                continue
+            try:
+                out.append(MemoryType(name))
+            except ValueError:
+                valid = ", ".join(t.value for t in MemoryType)
+                raise UnknownExtractionTypeError(
+                    f"unknown memory type {name!r} (valid: {valid})"
+                ) from None
+    return list(dict.fromkeys(out))
 
 
 class MemoryKind(StrEnum):
