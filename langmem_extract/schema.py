@@ -286,6 +286,8 @@ class HistoryEntry(BaseModel):
 class _MemoryFields(BaseModel):
     """Fields shared by a candidate and a stored memory."""
 
+    model_config = ConfigDict(defer_build=True)
+
     content: str
     title: str = Field(max_length=TITLE_MAX_CHARS)
     type: MemoryType
@@ -344,6 +346,8 @@ class Candidate(_MemoryFields):
 
 class Memory(_MemoryFields):
     """A stored memory: the value written to the store under ``(namespace, id)``."""
+
+    model_config = ConfigDict(defer_build=False)  # validated by every read
 
     id: str = Field(default_factory=new_id)
     namespace: list[str] = Field(default_factory=lambda: list(DEFAULT_NAMESPACE))
