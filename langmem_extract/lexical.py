@@ -144,10 +144,13 @@ class BM25Index:
         docs = data["docs"]
         if len(docs) != len(data["tfs"]) or (len(terms) and ptr[-1] != len(docs)):
             raise InvalidInputError("saved BM25 postings are not whole")
-        if len(docs) and not 0 <= min(docs) <= max(docs) < len(doc_ids):
-            raise InvalidInputError("saved BM25 postings name documents that are not there")
+        if len(docs):
+            # numpy's own min/max for saved arrays: Python's iterate them (20 ms at 10,000).
+            low, high = (docs.min(), docs.max()) if hasattr(docs, "min") else (min(docs), max(docs))
+            if not 0 <= low <= high < len(doc_ids):
+                raise InvalidInputError("saved BM25 postings name documents that are not there")
         index = cls()
-        lengths = [int(n) for n in lengths]
+        lengths = lengths.tolist() if hasattr(lengths, "tolist") else [int(n) for n in lengths]
         index._lengths = dict(zip(doc_ids, lengths, strict=True))
         index._total = sum(lengths)
         index._saved = (doc_ids, {term: i for i, term in enumerate(terms)}, data)

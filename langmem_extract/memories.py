@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from langgraph.store.base import BaseStore, GetOp, Item
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from langmem_extract.errors import (
     InvalidInputError,
@@ -35,7 +35,6 @@ from langmem_extract.errors import (
     StoreError,
     first_error,
 )
-from langmem_extract.graph.state import parse_memory_types
 from langmem_extract.namespaces import (
     NamespaceLike,
     default_namespace,
@@ -49,6 +48,7 @@ from langmem_extract.schema import (
     MemoryStatus,
     MemoryType,
     WritePath,
+    parse_memory_types,
     utcnow,
 )
 from langmem_extract.store._validate import check_key
@@ -341,6 +341,8 @@ def _tombstone(memory: Memory, entry: HistoryEntry) -> Memory:
 class PurgeResult(BaseModel):
     """What :func:`purge_memories` erased."""
 
+    model_config = ConfigDict(defer_build=True)
+
     memories: int = 0
     namespaces: list[str] = Field(default_factory=list)
     sessions: list[str] = Field(default_factory=list)
@@ -438,6 +440,8 @@ def get_memory_history(
 
 class MemoryStats(BaseModel):
     """Counts of stored memories; each mapping is ordered by count, largest first."""
+
+    model_config = ConfigDict(defer_build=True)
 
     total: int = 0
     by_type: dict[str, int] = Field(default_factory=dict)

@@ -36,10 +36,12 @@ Item = tuple[str, str]
 """An item under a prefix: its namespace joined by ``.`` and its key."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class MemoryRecord:
     """The fields of a memory the lexical index reads (the same names as ``Memory``'s,
-    so :func:`~langmem_extract.evidence.memory_session` takes either)."""
+    so :func:`~langmem_extract.evidence.memory_session` takes either). Treat it as
+    read-only: it is not ``frozen`` because a frozen dataclass's ``__init__`` made reading
+    10,000 records from the lexical file cost 0.04 s instead of 0.013 s here."""
 
     id: str
     namespace: tuple[str, ...]

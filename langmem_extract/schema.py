@@ -11,11 +11,14 @@ import hashlib
 import re
 import unicodedata
 import uuid
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from langmem_extract.errors import UnknownExtractionTypeError
 
 SCHEMA_VERSION = 1
 
@@ -52,6 +55,47 @@ class MemoryType(StrEnum):
 PREFERENCE_LIKE_TYPES = frozenset(
     {MemoryType.PREFERENCE, MemoryType.INSTRUCTION, MemoryType.DECISION}
 )
+
+
+def parse_memory_types(types: Any) -> list[MemoryType]:
+    """Memory types, in the order given and without repeats, from ``None``, one type, a
+    comma-separated string (``"preference,goal"``) or a list of either.
+
+    The one parser behind ``extraction_types`` everywhere (graph input, capture, chat
+    history, CLI) and the ``types`` filters of listing and recall.
+
+    Raises:
+        UnknownExtractionTypeError: a name that is not a memory type, or something that
+            is neither a string nor a list of strings.
+    """
+    if types is None:
+        return []
+    if isinstance(types, str | MemoryType):
+        raw: list[Any] = [types]
+    elif isinstance(types, Iterable) and not isinstance(types, bytes | Mapping):
+        raw = list(types)
+    else:
+        raise UnknownExtractionTypeError(
+            f"memory types must be a string or a list of strings, got {type(types).__name__}"
+        )
+    out: list[MemoryType] = []
+    for value in raw:
+        if not isinstance(value, str | MemoryType):
+            raise UnknownExtractionTypeError(
+                f"memory types must be strings, got {type(value).__name__} {value!r}"
+            )
+        for part in str(value.value if isinstance(value, MemoryType) else value).split(","):
+            name = part.strip().lower()
+            if not name:
+                continue
+            try:
+                out.append(MemoryType(name))
+            except ValueError:
+                valid = ", ".join(t.value for t in MemoryType)
+                raise UnknownExtractionTypeError(
+                    f"unknown memory type {name!r} (valid: {valid})"
+                ) from None
+    return list(dict.fromkeys(out))
 
 
 class MemoryKind(StrEnum):
@@ -194,10 +238,14 @@ def make_title(content: str) -> str:
     return text[: TITLE_MAX_CHARS - 1].rstrip() + "…"
 
 
+# Models that reading memories never validates are built on first use (``defer_build``):
+# building them at import was about 35 ms of a cold CLI ``recall`` (under load here).
+
+
 class ChatMessage(BaseModel):
     """One validated input message. Built from a LangChain ``BaseMessage`` or a dict."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(defer_build=True, extra="ignore")
 
     id: str
     role: Role
@@ -237,6 +285,8 @@ class HistoryEntry(BaseModel):
 
 class _MemoryFields(BaseModel):
     """Fields shared by a candidate and a stored memory."""
+
+    model_config = ConfigDict(defer_build=True)
 
     content: str
     title: str = Field(max_length=TITLE_MAX_CHARS)
@@ -283,6 +333,8 @@ class _MemoryFields(BaseModel):
 class Candidate(_MemoryFields):
     """A memory proposed by extract, refined by classify/dedup/score, applied by persist."""
 
+    model_config = ConfigDict(defer_build=True)
+
     id: str = Field(default_factory=new_id)
     signals: list[str] = Field(default_factory=list)  # e.g. "correction", "negation", "emphasis"
     redacted: bool = False
@@ -294,6 +346,8 @@ class Candidate(_MemoryFields):
 
 class Memory(_MemoryFields):
     """A stored memory: the value written to the store under ``(namespace, id)``."""
+
+    model_config = ConfigDict(defer_build=False)  # validated by every read
 
     id: str = Field(default_factory=new_id)
     namespace: list[str] = Field(default_factory=lambda: list(DEFAULT_NAMESPACE))
@@ -341,6 +395,8 @@ ItemStatus = Literal["stored", "merged", "superseded", "skipped", "failed", "pla
 class ItemResult(BaseModel):
     """What happened to one candidate."""
 
+    model_config = ConfigDict(defer_build=True)
+
     candidate_id: str
     memory_id: str | None = None  # id written (add/supersede) or reinforced (merge)
     action: Action
@@ -351,6 +407,8 @@ class ItemResult(BaseModel):
 
 class ExtractionResult(BaseModel):
     """The response of one extraction call, in the shape of the hosted memory APIs."""
+
+    model_config = ConfigDict(defer_build=True)
 
     candidates: list[Candidate] = Field(default_factory=list)
     items: list[ItemResult] = Field(default_factory=list)

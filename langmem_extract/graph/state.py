@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypedDict
@@ -31,6 +31,7 @@ from langmem_extract.schema import (
     MemoryType,
     WritePath,
     make_title,
+    parse_memory_types,
 )
 
 #: Passage-to-passage cosine a candidate must reach before the paraphrase check
@@ -151,47 +152,6 @@ def validate_max_memories(value: Any) -> int:
             f"max_memories must be an integer in 1-{MAX_MEMORIES}, got {value!r}"
         )
     return value
-
-
-def parse_memory_types(types: Any) -> list[MemoryType]:
-    """Memory types, in the order given and without repeats, from ``None``, one type, a
-    comma-separated string (``"preference,goal"``) or a list of either.
-
-    The one parser behind ``extraction_types`` everywhere (graph input, capture, chat
-    history, CLI) and the ``types`` filters of listing and recall.
-
-    Raises:
-        UnknownExtractionTypeError: a name that is not a memory type, or something that
-            is neither a string nor a list of strings.
-    """
-    if types is None:
-        return []
-    if isinstance(types, str | MemoryType):
-        raw: list[Any] = [types]
-    elif isinstance(types, Iterable) and not isinstance(types, bytes | Mapping):
-        raw = list(types)
-    else:
-        raise UnknownExtractionTypeError(
-            f"memory types must be a string or a list of strings, got {type(types).__name__}"
-        )
-    out: list[MemoryType] = []
-    for value in raw:
-        if not isinstance(value, str | MemoryType):
-            raise UnknownExtractionTypeError(
-                f"memory types must be strings, got {type(value).__name__} {value!r}"
-            )
-        for part in str(value.value if isinstance(value, MemoryType) else value).split(","):
-            name = part.strip().lower()
-            if not name:
-                continue
-            try:
-                out.append(MemoryType(name))
-            except ValueError:
-                valid = ", ".join(t.value for t in MemoryType)
-                raise UnknownExtractionTypeError(
-                    f"unknown memory type {name!r} (valid: {valid})"
-                ) from None
-    return list(dict.fromkeys(out))
 
 
 def validate_extraction_types(values: Any) -> frozenset[MemoryType] | None:

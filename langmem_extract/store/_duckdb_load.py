@@ -1,5 +1,6 @@
 """Loading a ``DuckDBStore``'s mirror: from the mirror files when they match, else from
-the tables in bulk (then writing the files for the next open).
+the tables in bulk (then writing the files for the next open). The filter columns a
+search builds are kept beside those files (``_column_files``).
 
 A fresh process first looks for the mirror files of the current state (``_mirror_files``:
 matrix, sign codes, and per-slot keys, namespaces, times and row ids), checked by the
@@ -22,8 +23,9 @@ import duckdb
 import numpy as np
 
 from langmem_extract.errors import EmbeddingDimensionError
+from langmem_extract.store import _column_files, _mirror_files
 from langmem_extract.store import _duckdb_sql as sql
-from langmem_extract.store import _mirror_files
+from langmem_extract.store._column_files import MirrorRef
 from langmem_extract.store._duckdb_values import ValueReader
 from langmem_extract.store._mirror_files import snapshot_files, snapshots
 from langmem_extract.store._vectors import StoreCache
@@ -92,7 +94,9 @@ def _open_saved(conn: duckdb.DuckDBPyConnection, dims: int, path: str) -> StoreC
     cache.load_vectors(saved.matrix, np.repeat(np.arange(n_items), saved.vec_count))
     if saved.codes is not None:
         cache.codes.adopt(saved.codes)
-    cache.value_reader = ValueReader(conn)
+    reader = cache.value_reader = ValueReader(conn)
+    snap = _mirror_files.base_name(path, file_id, gen)
+    reader.mirror = MirrorRef(snap, file_id, gen, n_items, saved.keys_crc)
     return cache
 
 
@@ -164,6 +168,7 @@ def _save(conn: duckdb.DuckDBPyConnection, cache: StoreCache, path: str | None) 
     state = _state(conn) if path else None
     if state is None or not path or not cache.dims or not cache.n_vec:
         return False
+    file_id, gen = state
     n = cache.n_slots
     live = np.flatnonzero(cache.alive[:n])
     rows = cache._rows_of_slots(live)  # an item's rows together, items in slot order
@@ -175,17 +180,26 @@ def _save(conn: duckdb.DuckDBPyConnection, cache: StoreCache, path: str | None) 
         name: getattr(cache, name)[live]
         for name in ("created", "updated", "expires", "ttl", "rowid")
     }
-    return _mirror_files.write(
-        _mirror_files.base_name(path, *state),
-        file_id=state[0],
-        gen=state[1],
-        keys=[cache.keys[s] or "" for s in live.tolist()],
+    keys = [cache.keys[s] or "" for s in live.tolist()]
+    snap = _mirror_files.base_name(path, file_id, gen)
+    if not _mirror_files.write(
+        snap,
+        file_id=file_id,
+        gen=gen,
+        keys=keys,
         ns_names=list(cache.ns_names),
         ns_id=cache.ns_id[live],
         times=times,
         vec_count=cache.vec_count[live],
         matrix=np.asarray(matrix),
-    )
+    ):
+        return False
+    ref = MirrorRef(snap, file_id, gen, len(keys), _mirror_files.keys_crc(keys))
+    for col in cache.columns.values():  # the columns this process's searches built
+        _column_files.write(ref, col, col.codes[live])
+    if isinstance(cache.value_reader, ValueReader) and len(live) == n:
+        cache.value_reader.mirror = ref  # slots are the files' items, in order
+    return True
 
 
 def _drop_read_cache(conn: duckdb.DuckDBPyConnection) -> None:

@@ -8,8 +8,10 @@ against the slot's namespace and key: rowids move when a checkpoint vacuums dele
 and then the bulk read below serves. Once reads have asked for ``POINT_ROWS`` values (a
 long-lived store, a filtered search, a listing), every value is read in one query
 (55-200 ms per 100k small values here) and later reads need DuckDB no more. A filter
-on a top-level key builds its column from DuckDB's JSON reader, without parsing values.
-Callers hold the store's lock.
+on a top-level key builds its column from DuckDB's JSON reader, without parsing values,
+or reads it from its file beside the mirror files (``_column_files``), and writes that
+file when the mirror still equals the state the mirror files hold. Callers hold the
+store's lock.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ import json
 
 import duckdb
 
+from langmem_extract.store import _column_files
 from langmem_extract.store import _duckdb_sql as sql
+from langmem_extract.store._column_files import MirrorRef
 from langmem_extract.store._filters import Column
 from langmem_extract.store._vectors import UNREAD, StoreCache
 
@@ -34,6 +38,9 @@ class ValueReader:
         self.conn = conn
         self.point_rows = 0
         self.bulk_reads = 0
+        #: The mirror files the cache's slots are in the order of, while it holds their
+        #: state (set by ``_duckdb_load``).
+        self.mirror: MirrorRef | None = None
 
     def __call__(self, cache: StoreCache, slots: list[int]) -> None:
         if self.point_rows + len(slots) > POINT_ROWS:
@@ -62,6 +69,9 @@ class ValueReader:
         Python took 0.3-0.6 s of CPU here). Returns ``False`` for longer paths."""
         if len(col.path) != 1 or not col.path[0]:
             return False
+        ref = self._current_mirror(cache)
+        if ref is not None and _column_files.read(ref, col):
+            return True
         pointer = "/" + col.path[0].replace("~", "~0").replace("/", "~1")
         cols = self.conn.execute(sql.SELECT_JSON_AT, [pointer]).fetchnumpy()
         slot_of, parsed = cache.slot_of, {}
@@ -79,7 +89,21 @@ class ValueReader:
                 value = parsed[text] = {col.path[0]: json.loads(text)}
             rows.append((slot, value))
         col.fill(rows)
+        if ref is not None:
+            _column_files.write(ref, col, col.codes[: ref.items])
         return True
+
+    def _current_mirror(self, cache: StoreCache) -> MirrorRef | None:
+        """``mirror`` while the cache still holds exactly that state: every committed
+        write bumps the generation, and a write adds or kills slots or changes values."""
+        ref = self.mirror
+        if ref is None or cache.n_slots != ref.items or cache.dead:
+            return None
+        gen = self.conn.execute(sql.SELECT_META, [sql.VECTORS_GEN]).fetchone()
+        if (int(gen[0]) if gen else 0) != ref.gen:
+            self.mirror = None
+            return None
+        return ref
 
     def read_all(self, cache: StoreCache) -> None:
         """Every value still ``UNREAD``, in one query, matched by namespace and key."""

@@ -255,6 +255,22 @@ class Column:
             if _is_number(raw):
                 num[slot] = float(raw)
 
+    def adopt(self, codes: np.ndarray, distinct: list[Any]) -> bool:
+        """Take the first ``len(codes)`` slots' codes (``-1``: unreachable) and their
+        distinct values, as ``fill`` would have built them (a saved column,
+        ``_column_files``); ``False``, leaving the column as it was, when the values are
+        not distinct."""
+        code_of = {canon(raw): code for code, raw in enumerate(distinct)}
+        if len(code_of) != len(distinct):
+            return False
+        n = len(codes)
+        self.codes[:n] = codes
+        nums = [float(raw) if _is_number(raw) else np.nan for raw in distinct]
+        # The extra last entry (NaN) is what code -1 indexes.
+        self.num[:n] = np.asarray([*nums, np.nan], dtype=np.float64)[codes]
+        self.distinct, self._code_of = list(distinct), code_of
+        return True
+
     def mask(self, leaf: Leaf, n: int) -> np.ndarray:
         """Boolean mask over the first ``n`` slots for one leaf."""
         return self._eval(leaf, self.codes[:n], self.num[:n])

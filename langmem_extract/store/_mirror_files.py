@@ -23,7 +23,8 @@ damaged file. Anything that does not match makes the open read the tables, then 
 fresh files. The files are written only from a mirror that equals the committed tables
 (right after reading them, or at a writer's close), each through a flushed temporary file
 and a rename, the matrix last, so a crash leaves either no usable set or one of a
-committed state. (Hashing every key instead, as before, cost a read of every vector
+committed state. Filter columns kept for a set (``_column_files``) are named after its
+matrix file and removed with it. (Hashing every key instead, as before, cost a read of every vector
 row's key and about 0.1 s per 100k rows on each open.)
 """
 
@@ -62,6 +63,7 @@ class Saved:
     vec_count: np.ndarray
     matrix: np.ndarray
     codes: np.ndarray | None
+    keys_crc: int = 0
 
 
 def base_name(path: str, file_id: str, gen: int) -> Path:
@@ -77,8 +79,14 @@ def snapshots(path: str) -> list[Path]:
 def snapshot_files(path: str) -> list[Path]:
     """Every mirror file of the database at ``path``: matrices, codes and item files."""
     db = Path(path)
-    extra = [p for s in (".codes", ".items") for p in db.parent.glob(f"{db.name}.mirror-*.npy{s}")]
+    extra = [p for s in (".codes", ".items", ".col-*")
+             for p in db.parent.glob(f"{db.name}.mirror-*.npy{s}")]  # fmt: skip
     return snapshots(path) + sorted(extra)
+
+
+def keys_crc(keys: list[str]) -> int:
+    """The CRC-32 of the keys as the files store them (NUL-joined UTF-8), in order."""
+    return zlib.crc32("\x00".join(keys).encode())
 
 
 def _sidecar(snap: Path, suffix: str) -> Path:
@@ -104,7 +112,8 @@ def read(
             if head != {**head, "format": FORMAT, "file_id": file_id, "gen": gen,
                         "items": items, "vectors": vectors, "dims": dims}:  # fmt: skip
                 return None
-            keys = side["keys"].tobytes().decode().split("\x00") if items else []
+            key_bytes = side["keys"].tobytes()
+            keys = key_bytes.decode().split("\x00") if items else []
             saved = Saved(
                 keys=keys,
                 ns_names=json.loads(side["ns_names"].tobytes()),
@@ -113,6 +122,7 @@ def read(
                 vec_count=side["vec_count"],
                 matrix=np.load(snap, mmap_mode="r"),
                 codes=None,
+                keys_crc=zlib.crc32(key_bytes),
             )
         codes_path = _sidecar(snap, ".codes")
         if head.get("codes_crc") is not None and codes_path.exists():

@@ -15,8 +15,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 #: Never needed to read memories: graph building and running, the LLM extractor and its
-#: client, the rule extractor, redaction tables, the write path, the eval harness.
+#: client, the rule extractor, redaction tables, the write path, the eval harness, and the
+#: other commands' modules (a command run loads only its own).
 NEVER_ON_READ = (
+    "langmem_extract.cli.extract",
+    "langmem_extract.cli.turns",
+    "langmem_extract.cli.demo",
+    "langmem_extract.eval.cli",
     "langgraph.graph",
     "langgraph.pregel",
     "langgraph.runtime",
@@ -151,3 +156,29 @@ def test_read_command_loads_only_what_it_uses(
             "User keeps bees on the roof.",
             "User's sister lives in Valencia.",
         ]
+
+
+def test_help_lists_every_command_in_order() -> None:
+    from langmem_extract.cli import _MODULE_OF
+
+    output, modules = _run(["--help"])
+    names = [*_MODULE_OF, "eval"]
+    positions = [output.find(f"│ {name} ") for name in names]
+    assert -1 not in positions, output
+    assert positions == sorted(positions)  # help order: extract, the memory commands, ...
+    assert "langmem_extract.cli.extract" in modules and "langmem_extract.eval.cli" in modules
+
+
+def test_one_command_registered_first_keeps_the_help_order() -> None:
+    script = (
+        "from langmem_extract import cli\n"
+        "cli.register('stats'); cli.register('demo')\n"
+        "print([cli._command_name(c) for c in cli.app.registered_commands])\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                          text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    from langmem_extract.cli import _MODULE_OF
+
+    assert done.stdout.strip() == str(list(_MODULE_OF))
