@@ -33,6 +33,7 @@ from langmem_extract.recall_index import NamespaceIndex
 from langmem_extract.schema import MEMORY_INDEX_FIELDS, Memory, MemoryType
 from langmem_extract.store import _duckdb_write
 from langmem_extract.store.duckdb import DuckDBStore
+from tests.index_builds import assert_same, from_scratch, loaded
 
 NS = ("memories", "u1")
 WORDS = ("octopus", "violin", "lisbon", "porto", "tiramisu", "garden", "chess", "kayak")
@@ -51,30 +52,8 @@ def opened(path: Path, *, index: bool = True, read_only: bool = False) -> Iterat
         store.close()
 
 
-def loaded(store: BaseStore) -> NamespaceIndex:
-    index = NamespaceIndex(store, NS)
-    index.load()
-    return index
-
-
-def from_scratch(store: BaseStore) -> NamespaceIndex:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("langmem_extract.recall_index.read_listing", lambda *args: None)
-        return loaded(store)
-
-
 def reread(index: NamespaceIndex) -> None:
     index._reread(index._changes, commit_count(index.store))
-
-
-def assert_same(index: NamespaceIndex, fresh: NamespaceIndex) -> None:
-    assert index.memories.records == fresh.memories.records
-    assert index.documents() == fresh.documents()
-    assert index.lexical.ids() == fresh.lexical.ids()
-    assert index.cited_by == fresh.cited_by and index.blocked == fresh.blocked
-    for query in QUERIES:
-        assert index.lexical.scores(query) == pytest.approx(fresh.lexical.scores(query))
-        assert index.lexical.search(query, 5) == fresh.lexical.search(query, 5)
 
 
 def put(store: BaseStore, content: str, sources: tuple[str, ...] = (), **fields: object) -> str:
@@ -133,7 +112,7 @@ def test_incremental_rereads_equal_a_fresh_build(ops: list[tuple]) -> None:
         log_turns(store)
         put(store, "User mentions octopus and chess.", ("t1",))
         put(store, "User mentions lisbon.")
-        index = loaded(store)
+        index = loaded(store, NS)
         reread(index)  # the versions of the load's state are known from here on
         full_reads: list[int] = []
         real = recall_records.read_records
@@ -151,7 +130,7 @@ def test_incremental_rereads_equal_a_fresh_build(ops: list[tuple]) -> None:
                     _apply(store, op)
             reread(index)
         assert full_reads == []  # every re-read took the changed-items path
-        assert_same(index, from_scratch(store))
+        assert_same(index, from_scratch(store, NS), QUERIES)
 
 
 @pytest.fixture
@@ -190,7 +169,7 @@ def test_one_change_reads_one_item_not_the_namespace(
     store: DuckDBStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     keys = [put(store, f"User note {i} about {WORDS[i % len(WORDS)]}.") for i in range(200)]
-    index = loaded(store)
+    index = loaded(store, NS)
     reads = Reads(store, monkeypatch)
     for write in (
         lambda: put(store, "User mentions kayak trips."),
@@ -205,7 +184,7 @@ def test_one_change_reads_one_item_not_the_namespace(
     assert len(index.memories) == 200
     assert index.memories.records[keys[3]].status.value == "superseded"
     assert keys[4] not in index.memories
-    assert_same(index, from_scratch(store))
+    assert_same(index, from_scratch(store, NS), QUERIES)
 
 
 def test_a_store_without_versions_is_read_in_full(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -213,19 +192,19 @@ def test_a_store_without_versions_is_read_in_full(monkeypatch: pytest.MonkeyPatc
 
     memory_store = InMemoryStore()
     put(memory_store, "User mentions chess.")
-    index = loaded(memory_store)
+    index = loaded(memory_store, NS)
     put(memory_store, "User mentions kayak.")
     reads = Reads(memory_store, monkeypatch)
     reread(index)
     assert reads.listings == 1 and len(index.memories) == 2
-    assert_same(index, from_scratch(memory_store))
+    assert_same(index, from_scratch(memory_store, NS), QUERIES)
 
 
 def test_a_commit_during_a_reread_is_read_again(
     store: DuckDBStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     key = put(store, "User mentions chess.")
-    index = loaded(store)
+    index = loaded(store, NS)
     reread(index)
     store.put(NS, key, {**store.get(NS, key).value, "content": "User mentions kayak."}, index=False)  # type: ignore[union-attr]
     real = recall_records.read_changed
@@ -241,7 +220,7 @@ def test_a_commit_during_a_reread_is_read_again(
     monkeypatch.undo()
     reread(index)
     assert index.memories.records[key].content == "User mentions chess."
-    assert_same(index, from_scratch(store))
+    assert_same(index, from_scratch(store, NS), QUERIES)
 
 
 # -- no erased text in a side file -----------------------------------------------------
@@ -271,10 +250,10 @@ def test_a_raw_delete_leaves_no_text_in_a_side_file(tmp_path: Path) -> None:
                         type=MemoryType.FACT, namespace=list(NS))  # fmt: skip
         store.put(NS, doomed.id, doomed.to_value())
         put(store, "User mentions octopus and chess.", ("t1",))
-        loaded(store)
+        loaded(store, NS)
         assert WORD.encode() in side_bytes(db)  # the file holds the text (and its stem)
         assert any(WORD in text for text in recalled(store, f"{WORD} band"))
-        index = loaded(store)
+        index = loaded(store, NS)
         store.delete(NS, doomed.id)
         assert WORD.encode() not in side_bytes(db)  # at once, before any recall
         assert not any(WORD in text for text in recalled(store, f"{WORD} band"))
@@ -284,7 +263,7 @@ def test_a_raw_delete_leaves_no_text_in_a_side_file(tmp_path: Path) -> None:
         assert not any(WORD in text for text in recalled(store, f"{WORD} band"))
         listing = files.read_listing(store, NS, 1000)
         assert listing is not None and not listing.changed  # the saved file matches
-        assert_same(loaded(store), from_scratch(store))
+        assert_same(loaded(store, NS), from_scratch(store, NS), QUERIES)
     assert WORD.encode() not in side_bytes(db)
 
 
@@ -292,21 +271,21 @@ def test_a_changed_content_purges_and_a_kept_one_does_not(store: DuckDBStore) ->
     db = Path(store.path or "")
     key = put(store, f"User is a {WORD}.")
     other = put(store, "User mentions chess.")
-    loaded(store)
+    loaded(store, NS)
     before = files.lexical_files(db)
     store.put(NS, other, {**store.get(NS, other).value, "status": "superseded"}, index=False)  # type: ignore[union-attr]
     put(store, "User mentions kayak.")
     assert files.lexical_files(db) == before  # nothing erased: the file stays
     store.put(NS, key, {**store.get(NS, key).value, "content": "User plays drums."}, index=False)  # type: ignore[union-attr]
     assert WORD.encode() not in side_bytes(db)
-    assert_same(loaded(store), from_scratch(store))
+    assert_same(loaded(store, NS), from_scratch(store, NS), QUERIES)
 
 
 def test_a_cleared_session_purges_its_turns(store: DuckDBStore) -> None:
     db = Path(store.path or "")
     message_log_for(store).append("s1", [HumanMessage(content=f"I am a {WORD}.", id="t0")])
     put(store, "User plays in a band.", ("t0",))
-    loaded(store)
+    loaded(store, NS)
     assert WORD.encode() in side_bytes(db)
     message_log_for(store).clear("s1")
     assert WORD.encode() not in side_bytes(db)
@@ -319,7 +298,7 @@ def test_a_crash_between_purge_and_commit_leaves_the_tables_and_no_stale_file(
     with opened(db) as store:
         key = put(store, f"User is a {WORD}.")
         put(store, "User mentions chess.")
-        loaded(store)
+        loaded(store, NS)
 
         def crash(*args, **kw):  # type: ignore[no-untyped-def]
             raise RuntimeError("killed before the commit")
@@ -331,9 +310,9 @@ def test_a_crash_between_purge_and_commit_leaves_the_tables_and_no_stale_file(
         monkeypatch.undo()
         assert files.lexical_files(db) == []  # purged first: nothing can disagree
     with opened(db) as store:  # the delete never committed: the memory is still there
-        index = loaded(store)
+        index = loaded(store, NS)
         assert key in index.memories
-        assert_same(index, from_scratch(store))
+        assert_same(index, from_scratch(store, NS), QUERIES)
 
 
 def test_a_save_a_delete_overtook_is_never_renamed_into_place(store: DuckDBStore) -> None:

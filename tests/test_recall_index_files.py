@@ -22,9 +22,9 @@ from langmem_extract import recall_index_files as files
 from langmem_extract.embeddings import HashingEmbeddings
 from langmem_extract.memories import forget_memory
 from langmem_extract.message_log import message_log_for
-from langmem_extract.recall_index import NamespaceIndex
 from langmem_extract.schema import MEMORY_INDEX_FIELDS
 from langmem_extract.store.duckdb import DuckDBStore
+from tests.index_builds import assert_same, from_scratch, loaded
 
 NS = ("memories", "u1")
 QUERIES = ("Lisbon Porto", "violin lessons sister", "octopus dinner", "cat Miso", "tiramisu")
@@ -66,28 +66,6 @@ def fill(store: BaseStore) -> None:
              session_id="chat-2")  # fmt: skip
 
 
-def loaded(store: BaseStore) -> NamespaceIndex:
-    index = NamespaceIndex(store, NS)
-    index.load()
-    return index
-
-
-def from_scratch(store: BaseStore) -> NamespaceIndex:
-    """The index as built before the lexical file: every memory read and tokenised."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("langmem_extract.recall_index.read_listing", lambda *args: None)
-        return loaded(store)
-
-
-def assert_same(index: NamespaceIndex, fresh: NamespaceIndex) -> None:
-    assert index.memories.records == fresh.memories.records
-    assert index.documents() == fresh.documents()
-    assert index.lexical.ids() == fresh.lexical.ids()
-    for query in QUERIES:
-        assert index.lexical.scores(query) == pytest.approx(fresh.lexical.scores(query))
-        assert index.lexical.search(query, 5) == fresh.lexical.search(query, 5)
-
-
 def lexical_files(db: Path) -> list[Path]:
     return sorted(db.parent.glob(db.name + ".lexical-*"))
 
@@ -113,14 +91,14 @@ def test_a_fresh_open_reads_the_file_and_matches_a_fresh_build(
     with opened(db) as store:
         fill(store)
     with opened(db, read_only=True) as store:
-        first = loaded(store)  # no file yet: every memory read, then the file written
+        first = loaded(store, NS)  # no file yet: every memory read, then the file written
         assert len(reads) == len(first.memories) == 5
         assert len(lexical_files(db)) == 1
     reads.clear()
     with opened(db, read_only=True) as store:
-        again = loaded(store)
+        again = loaded(store, NS)
         assert reads == []  # nothing read from the tables but counts
-        assert_same(again, from_scratch(store))
+        assert_same(again, from_scratch(store, NS), QUERIES)
         assert again.lexical.search("violin", 1)[0][0] in again.memories
         hit = again.memories.get(again.lexical.search("violin", 1)[0][0])
         assert hit is not None and "violin" in hit.content  # the full memory, on demand
@@ -134,7 +112,7 @@ def test_inserts_and_supersedes_read_only_what_changed(tmp_path: Path, reads: li
     db = tmp_path / "m.duckdb"
     with opened(db) as store:
         fill(store)
-        loaded(store)  # writes the file
+        loaded(store, NS)  # writes the file
         before = _values(store)
         remember(store, [{"id": "t4", "role": "user", "content": "I moved to Porto."}],
                  [cand("User lives in Porto.", "t4", attribute="location", value="Porto")])  # fmt: skip
@@ -146,39 +124,39 @@ def test_inserts_and_supersedes_read_only_what_changed(tmp_path: Path, reads: li
     assert changed and len(changed) < len(after)
     reads.clear()
     with opened(db) as store:
-        index = loaded(store)
+        index = loaded(store, NS)
         assert sorted(reads) == sorted(changed)
-        assert_same(index, from_scratch(store))
+        assert_same(index, from_scratch(store, NS), QUERIES)
         statuses = {r.content: r.status.value for r in index.memories.records.values()}
         assert statuses["User lives in Lisbon."] == "superseded"
     reads.clear()
     with opened(db) as store:  # the file was brought up to date: nothing to read now
-        index = loaded(store)
+        index = loaded(store, NS)
         assert reads == []
-        assert_same(index, from_scratch(store))
+        assert_same(index, from_scratch(store, NS), QUERIES)
 
 
 def test_forget_and_purge_remove_the_file_holding_the_text(tmp_path: Path) -> None:
     db = tmp_path / "m.duckdb"
     with opened(db) as store:
         fill(store)
-        loaded(store)
+        loaded(store, NS)
         assert b"Miso" in b"".join(p.read_bytes() for p in lexical_files(db))
         miso = next(k for k, v in _values(store).items() if "Miso" in v["content"])  # type: ignore[index]
         forget_memory(store, miso, NS)
         assert lexical_files(db) == []
     with opened(db, read_only=True) as store:
-        index = loaded(store)
+        index = loaded(store, NS)
         assert not any("Miso" in text for text in index.documents().values())
         assert b"Miso" not in b"".join(p.read_bytes() for p in lexical_files(db))
-        assert_same(index, from_scratch(store))
+        assert_same(index, from_scratch(store, NS), QUERIES)
 
 
 def test_a_stale_file_after_a_crash_is_only_a_starting_point(tmp_path: Path) -> None:
     db = tmp_path / "m.duckdb"
     with opened(db) as store:
         fill(store)
-        loaded(store)
+        loaded(store, NS)
     [saved] = lexical_files(db)
     old = tmp_path / "old.zip"
     shutil.copy(saved, old)
@@ -188,22 +166,22 @@ def test_a_stale_file_after_a_crash_is_only_a_starting_point(tmp_path: Path) -> 
         store.delete(NS, next(iter(_values(store))))
     shutil.copy(old, saved)  # the file of the state before those writes
     with opened(db, read_only=True) as store:
-        assert_same(loaded(store), from_scratch(store))
+        assert_same(loaded(store, NS), from_scratch(store, NS), QUERIES)
     assert saved.read_bytes() != old.read_bytes()  # brought up to date
     with opened(db, read_only=True) as store:
-        assert_same(loaded(store), from_scratch(store))
+        assert_same(loaded(store, NS), from_scratch(store, NS), QUERIES)
 
 
 def test_a_damaged_or_foreign_file_is_ignored(tmp_path: Path) -> None:
     db = tmp_path / "m.duckdb"
     with opened(db) as store:
         fill(store)
-        loaded(store)
+        loaded(store, NS)
     [saved] = lexical_files(db)
     whole = saved.read_bytes()
     saved.write_bytes(whole[: len(whole) // 2])  # torn
     with opened(db, read_only=True) as store:
-        assert_same(loaded(store), from_scratch(store))
+        assert_same(loaded(store, NS), from_scratch(store, NS), QUERIES)
     # Another tokeniser's counts with this database's current header otherwise.
     with zipfile.ZipFile(saved) as zf:
         members = {name: zf.read(name) for name in zf.namelist()}
@@ -216,9 +194,9 @@ def test_a_damaged_or_foreign_file_is_ignored(tmp_path: Path) -> None:
         for name, body in members.items():
             zf.writestr(name, body)
     with opened(db, read_only=True) as store:
-        index_now = loaded(store)
+        index_now = loaded(store, NS)
         assert "bogus" not in index_now.lexical.scores("bogus")
-        assert_same(index_now, from_scratch(store))
+        assert_same(index_now, from_scratch(store, NS), QUERIES)
 
 
 def test_no_file_is_saved_for_a_state_a_commit_overtook(
@@ -235,9 +213,9 @@ def test_no_file_is_saved_for_a_state_a_commit_overtook(
             return path, file_id, gen + next(calls)  # a commit between every two readings
 
         monkeypatch.setattr(files, "commit_state", moving)
-        index = loaded(store)
+        index = loaded(store, NS)
         assert lexical_files(db) == []
-        assert_same(index, from_scratch(store))
+        assert_same(index, from_scratch(store, NS), QUERIES)
 
 
 def _cli(*args: str) -> str:
