@@ -35,7 +35,7 @@ import heapq
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from langmem_extract.evidence import memory_session
 from langmem_extract.fusion import DenseContext, fused_score
@@ -89,6 +89,7 @@ def fuse(
     period: Period | None = None,
     when: bool = False,
     turn_cosines: Mapping[str, float] | None = None,
+    calibration: Any = None,
 ) -> list[Fused]:
     """Fused candidates for ``query``, best first (ties by key); ``fused`` holds each
     one's :func:`~langmem_extract.fusion.fused_score`.
@@ -97,12 +98,14 @@ def fuse(
     memories found otherwise; ``keep_turn`` decides which uncovered turns may be
     observations (``None``: none may). ``period`` (a time the query names) or ``when``
     (the query asks for a date) add the time bonus. ``turn_cosines`` (turn key → cosine,
-    :func:`~langmem_extract.turn_vectors.turn_cosines`) are the evidence turns' cosines.
+    :func:`~langmem_extract.turn_vectors.turn_cosines`) are the evidence turns' cosines;
+    ``calibration``, the embedder's relevance calibration, puts the cosine gaps on the
+    scale the weights were fitted on (:func:`~langmem_extract.fusion.gap_scale`).
     The candidates are the first ``pool`` of the dense ranking, the memories citing the
     ``pool`` best turns and the first ``pool`` of the lexical ranking.
     """
     cosines = {memory.id: cosine for memory, cosine in dense if cosine is not None}
-    context = DenseContext.of(cosines, turn_cosines or {})
+    context = DenseContext.of(cosines, turn_cosines or {}, calibration)
     out: dict[str, Fused] = {}
     for memory, cosine in dense[:pool]:
         out.setdefault(memory.id, Fused(0.0, memory=memory, cosine=cosine))
