@@ -12,7 +12,7 @@ from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.store.base import BaseStore
 from langgraph.store.memory import InMemoryStore
 
-from langmem_extract import extract_memories
+from langmem_extract import extract_memories, query_expansion
 from langmem_extract.evidence import evidence_session
 from langmem_extract.fusion import (
     REFERENCE_BAND,
@@ -277,9 +277,14 @@ def test_fused_score_weighs_each_signal_on_its_own_scale() -> None:
     assert fused_score(lexical_only, "a", ["ta"], 2.0) == pytest.approx(W_LEXICAL * math.log(3))
 
 
-def test_fuse_orders_the_union_of_its_sources_by_fused_score() -> None:
+def test_fuse_orders_the_union_of_its_sources_by_fused_score(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Candidates come from the dense pool and the lexical ranking (each cut at
-    ``pool``); each carries its fused score and, when fetched, its own cosine."""
+    ``pool``); each carries its fused score and, when fetched, its own cosine. (Without
+    the lexical feedback, so the query's own BM25 is the score read: feedback is
+    tests/test_query_expansion.py's.)"""
+    monkeypatch.setattr(query_expansion, "FEEDBACK_WEIGHT", 0.0)
     index = NamespaceIndex(InMemoryStore(), NS)
     texts = {
         "pot": "Alex signed up for a pottery class.",
