@@ -42,6 +42,17 @@ than every memory win ("When do the removals happen?" finds the memory of "The m
 come on Saturday" though it says "got the keys to a new house",
 tests/test_turn_vectors.py).
 
+Per embedder: the gaps are in cosine units, and an embedder's cosines sit in a band of
+its own (the bundled E5: 0.755 unrelated to 0.946 exact, a band of
+:data:`REFERENCE_BAND`; others spread over most of 0-1). With a fitted
+:class:`~langmem_extract.recall.RelevanceCalibration`, every gap is multiplied by
+``REFERENCE_BAND / (exact - unrelated)`` (:func:`gap_scale`), so the weights see each
+embedder's cosines on E5's scale and the dense terms keep the weight they were fitted with
+against ``ln(1 + BM25)``, which does not depend on the embedder: an embedder whose cosines
+are E5's stretched to a wider band ranks exactly as E5 does (tests/test_hybrid.py). Without
+a fitted calibration (the clamped identity) the band is unknown and the gaps are used as
+they are.
+
 The weights are a logistic regression of "the candidate cites an evidence turn" on the
 four terms over each question's candidates, fitted on one LoCoMo dev conversation
 (conv-26, its 197 questions with evidence, L2 0.01) and checked on the four others
@@ -54,8 +65,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
+    "REFERENCE_BAND",
     "TIME_BONUS",
     "W_LEXICAL",
     "W_MEMORY",
@@ -63,6 +76,7 @@ __all__ = [
     "W_VIEW",
     "DenseContext",
     "fused_score",
+    "gap_scale",
 ]
 
 #: Weights (fitted, see above) of the memory's own cosine gap to the query's best memory,
@@ -79,6 +93,23 @@ W_LEXICAL = 1.099
 #: by memories that carry no event time), so it only breaks near-ties between candidates
 #: equally close to the question ("Where did I go hiking in May 2023?").
 TIME_BONUS = 0.5
+#: ``exact - unrelated`` of the calibration of the embedder the weights were fitted for
+#: (``E5Embeddings:original`` in :data:`~langmem_extract.recall.CALIBRATIONS`).
+REFERENCE_BAND = 0.946 - 0.755
+
+
+def gap_scale(calibration: Any = None) -> float:
+    """The factor that puts an embedder's cosine gaps on the fitted embedder's scale:
+    ``REFERENCE_BAND / (exact - unrelated)`` of ``calibration`` (a
+    :class:`~langmem_extract.recall.RelevanceCalibration`), 1 without one or for the
+    identity (unknown embedders: the band is not known)."""
+    unrelated = getattr(calibration, "unrelated", None)
+    exact = getattr(calibration, "exact", None)
+    if not isinstance(unrelated, float | int) or not isinstance(exact, float | int):
+        return 1.0
+    if (unrelated, exact) == (0.0, 1.0) or exact <= unrelated:
+        return 1.0
+    return REFERENCE_BAND / (exact - unrelated)
 
 
 @dataclass(frozen=True)
@@ -93,9 +124,17 @@ class DenseContext:
     floor: float
     best_turn: float | None
     best_view: float
+    scale: float = 1.0
+    """Multiplies every cosine gap (:func:`gap_scale`)."""
 
     @classmethod
-    def of(cls, cosines: Mapping[str, float], turn_cosines: Mapping[str, float]) -> DenseContext:
+    def of(
+        cls,
+        cosines: Mapping[str, float],
+        turn_cosines: Mapping[str, float],
+        calibration: Any = None,
+    ) -> DenseContext:
+        """The references of one query; ``calibration`` the embedder's (:func:`gap_scale`)."""
         best = max(cosines.values(), default=0.0)
         best_turn = max(turn_cosines.values(), default=None)
         return cls(
@@ -105,6 +144,7 @@ class DenseContext:
             floor=min(cosines.values(), default=0.0),
             best_turn=best_turn,
             best_view=best if best_turn is None else max(best, best_turn),
+            scale=gap_scale(calibration),
         )
 
 
@@ -127,10 +167,6 @@ def fused_score(
         if turns:
             turn_gap = max(gap, max(turns) - dense.best_turn)
             view = max(own, max(turns))
-    score = (
-        W_MEMORY * gap
-        + W_TURN * turn_gap
-        + W_VIEW * (view - dense.best_view)
-        + W_LEXICAL * math.log1p(max(bm25, 0.0))
-    )
+    dense_terms = W_MEMORY * gap + W_TURN * turn_gap + W_VIEW * (view - dense.best_view)
+    score = dense.scale * dense_terms + W_LEXICAL * math.log1p(max(bm25, 0.0))
     return score + (TIME_BONUS if dated else 0.0)

@@ -17,7 +17,11 @@ each cut at ``pool`` entries, and orders their union by one score,
 best memory, its best evidence turn's gap to the best turn, and ``ln(1 + BM25)``,
 weighted as fitted on one LoCoMo conversation, plus a small bonus when the query names a
 period or asks *when* (:mod:`langmem_extract.temporal`) and the candidate is dated within
-it. It replaced reciprocal-rank fusion (``docs/benchmarks/recall_hybrid.md``).
+it. It replaced reciprocal-rank fusion (``docs/benchmarks/recall_hybrid.md``). Then one
+round of lexical pseudo-relevance feedback (:mod:`langmem_extract.query_expansion`): the
+words of the best lexically matched candidates expand the query, BM25 is scored again,
+the lexical documents it now ranks first join, and the candidates whose BM25 changed are
+scored again.
 
 Last (after :mod:`~langmem_extract.recall` blends in importance and recency),
 :func:`novel_first`: a memory all of whose evidence turns are already cited by
@@ -35,8 +39,9 @@ import heapq
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from langmem_extract import query_expansion as feedback
 from langmem_extract.evidence import memory_session
 from langmem_extract.fusion import DenseContext, fused_score
 from langmem_extract.recall_index import OBSERVATION_PREFIX, NamespaceIndex, TurnRecord, turn_key
@@ -89,6 +94,7 @@ def fuse(
     period: Period | None = None,
     when: bool = False,
     turn_cosines: Mapping[str, float] | None = None,
+    calibration: Any = None,
 ) -> list[Fused]:
     """Fused candidates for ``query``, best first (ties by key); ``fused`` holds each
     one's :func:`~langmem_extract.fusion.fused_score`.
@@ -97,12 +103,16 @@ def fuse(
     memories found otherwise; ``keep_turn`` decides which uncovered turns may be
     observations (``None``: none may). ``period`` (a time the query names) or ``when``
     (the query asks for a date) add the time bonus. ``turn_cosines`` (turn key → cosine,
-    :func:`~langmem_extract.turn_vectors.turn_cosines`) are the evidence turns' cosines.
+    :func:`~langmem_extract.turn_vectors.turn_cosines`) are the evidence turns' cosines;
+    ``calibration``, the embedder's relevance calibration, puts the cosine gaps on the
+    scale the weights were fitted on (:func:`~langmem_extract.fusion.gap_scale`).
     The candidates are the first ``pool`` of the dense ranking, the memories citing the
-    ``pool`` best turns and the first ``pool`` of the lexical ranking.
+    ``pool`` best turns and the first ``pool`` of the lexical ranking, before and after
+    the lexical feedback (:mod:`~langmem_extract.query_expansion`, whose expanded BM25
+    is the score fused).
     """
     cosines = {memory.id: cosine for memory, cosine in dense if cosine is not None}
-    context = DenseContext.of(cosines, turn_cosines or {})
+    context = DenseContext.of(cosines, turn_cosines or {}, calibration)
     out: dict[str, Fused] = {}
     for memory, cosine in dense[:pool]:
         out.setdefault(memory.id, Fused(0.0, memory=memory, cosine=cosine))
@@ -112,7 +122,34 @@ def fuse(
     for hit in _lexical(bm25, index, keep, keep_turn, pool):
         out.setdefault(hit.key, hit)
     timed = period is not None or when
-    for hit in out.values():
+    _score(out.values(), context, bm25, cosines, timed, period)
+    ranked = sorted(out.values(), key=lambda hit: (-hit.fused, hit.key))
+    if feedback.FEEDBACK_WEIGHT <= 0 or not ranked:
+        return ranked
+    # Pseudo-relevance feedback (query_expansion): the best candidates' words, added to
+    # the query with a lower weight, fetch and lift lexical documents worded like them.
+    matched = [hit for hit in ranked if bm25.get(hit.key, 0.0) > 0.0]
+    texts = [_feedback_text(hit, index) for hit in matched[: feedback.FEEDBACK_DOCS]]
+    terms = feedback.feedback_terms(query, texts, index.lexical)
+    if not terms:
+        return ranked
+    expanded = feedback.expanded_scores(bm25, terms, index.lexical)
+    fresh = [hit for hit in _lexical(expanded, index, keep, keep_turn, pool) if hit.key not in out]
+    out.update((hit.key, hit) for hit in fresh)
+    changed = [hit for hit in out.values() if expanded.get(hit.key, 0.0) != bm25.get(hit.key, 0.0)]
+    _score({id(h): h for h in fresh + changed}.values(), context, expanded, cosines, timed, period)
+    return sorted(out.values(), key=lambda hit: (-hit.fused, hit.key))
+
+
+def _score(
+    hits: Iterable[Fused],
+    context: DenseContext,
+    bm25: Mapping[str, float],
+    cosines: Mapping[str, float],
+    timed: bool,
+    period: Period | None,
+) -> None:
+    for hit in hits:
         if hit.memory is not None and hit.cosine is None:
             hit.cosine = cosines.get(hit.key)
         hit.fused = fused_score(
@@ -122,7 +159,13 @@ def fuse(
             bm25.get(hit.key, 0.0),
             dated=timed and _fits(_event_time(hit), period),
         )
-    return sorted(out.values(), key=lambda hit: (-hit.fused, hit.key))
+
+
+def _feedback_text(hit: Fused, index: NamespaceIndex) -> str:
+    """A candidate's words for feedback: its content and the turns it cites."""
+    turns = [index.turns[key].text for key in _turn_keys(hit) if key in index.turns]
+    own = [hit.memory.content] if hit.memory is not None else []
+    return " ".join(own + turns)
 
 
 def _lexical(

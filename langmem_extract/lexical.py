@@ -199,20 +199,33 @@ class BM25Index:
 
     def scores(self, query: str) -> dict[str, float]:
         """BM25 score of every document sharing a term with ``query`` (others score 0)."""
+        return self.term_scores(dict.fromkeys(set(tokenize(query)), 1.0))
+
+    def term_scores(self, terms: dict[str, float]) -> dict[str, float]:
+        """BM25 score of every document for already analysed ``terms``, each term's
+        contribution multiplied by its weight."""
         n = len(self._lengths)
         if not n:
             return {}
         avg = self._total / n or 1.0
         out: dict[str, float] = {}
-        for term in set(tokenize(query)):
+        for term, weight in terms.items():
             posting = self._posting(term)
             if not posting:
                 continue
-            idf = math.log(1.0 + (n - len(posting) + 0.5) / (len(posting) + 0.5))
+            idf = weight * math.log(1.0 + (n - len(posting) + 0.5) / (len(posting) + 0.5))
             for doc_id, tf in posting.items():
                 norm = K1 * (1.0 - B + B * self._lengths[doc_id] / avg)
                 out[doc_id] = out.get(doc_id, 0.0) + idf * tf * (K1 + 1.0) / (tf + norm)
         return out
+
+    def idf(self, term: str) -> float:
+        """The BM25 idf of an analysed ``term`` (0 when no document holds it)."""
+        posting = self._posting(term)
+        if not posting:
+            return 0.0
+        n = len(self._lengths)
+        return math.log(1.0 + (n - len(posting) + 0.5) / (len(posting) + 0.5))
 
     def search(
         self, query: str, k: int, *, allowed: Iterable[str] | None = None

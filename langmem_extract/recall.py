@@ -393,7 +393,7 @@ class RecallPlan:
             fused = fuse(
                 self.query, dense, index, self.keep, self._keep_turn(), pool=depth,
                 period=query_period(self.query, self.now), when=asks_when(self.query),
-                turn_cosines=turns,
+                turn_cosines=turns, calibration=self.calibration,
             )  # fmt: skip
         ws, wi, wr = self.weights
         # By fused rank, not min-max of the fused values: with rank fusion, min-max made

@@ -12,9 +12,10 @@ from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.store.base import BaseStore
 from langgraph.store.memory import InMemoryStore
 
-from langmem_extract import extract_memories
+from langmem_extract import extract_memories, query_expansion
 from langmem_extract.evidence import evidence_session
 from langmem_extract.fusion import (
+    REFERENCE_BAND,
     TIME_BONUS,
     W_LEXICAL,
     W_MEMORY,
@@ -22,12 +23,20 @@ from langmem_extract.fusion import (
     W_VIEW,
     DenseContext,
     fused_score,
+    gap_scale,
 )
 from langmem_extract.hybrid import fuse
 from langmem_extract.integrations.retriever import MemoryRetriever
 from langmem_extract.memories import forget_memory
 from langmem_extract.message_log import message_log_for
-from langmem_extract.recall import DEFAULT_RELEVANCE_FLOOR, calibration_for, recall_memories
+from langmem_extract.recall import (
+    CALIBRATIONS,
+    DEFAULT_RELEVANCE_FLOOR,
+    IDENTITY_CALIBRATION,
+    RelevanceCalibration,
+    calibration_for,
+    recall_memories,
+)
 from langmem_extract.recall_index import NamespaceIndex, index_for
 from langmem_extract.schema import MEMORY_INDEX_FIELDS, Memory, MemoryType
 from langmem_extract.temporal import asks_when, query_period
@@ -268,9 +277,14 @@ def test_fused_score_weighs_each_signal_on_its_own_scale() -> None:
     assert fused_score(lexical_only, "a", ["ta"], 2.0) == pytest.approx(W_LEXICAL * math.log(3))
 
 
-def test_fuse_orders_the_union_of_its_sources_by_fused_score() -> None:
+def test_fuse_orders_the_union_of_its_sources_by_fused_score(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Candidates come from the dense pool and the lexical ranking (each cut at
-    ``pool``); each carries its fused score and, when fetched, its own cosine."""
+    ``pool``); each carries its fused score and, when fetched, its own cosine. (Without
+    the lexical feedback, so the query's own BM25 is the score read: feedback is
+    tests/test_query_expansion.py's.)"""
+    monkeypatch.setattr(query_expansion, "FEEDBACK_WEIGHT", 0.0)
     index = NamespaceIndex(InMemoryStore(), NS)
     texts = {
         "pot": "Alex signed up for a pottery class.",
@@ -301,3 +315,46 @@ def test_fuse_orders_the_union_of_its_sources_by_fused_score() -> None:
     for hit in ranked:
         expected = fused_score(context, hit.key, [], scores.get(hit.key, 0.0))
         assert hit.fused == pytest.approx(expected)
+
+
+def test_cosine_gaps_are_read_on_the_fitted_embedders_scale() -> None:
+    """An embedder whose cosines are E5's stretched to a wider band ranks as E5 does once
+    its calibration is given; read as raw cosines, its wider gaps would drown the lexical
+    evidence the weights were fitted to balance."""
+    index = NamespaceIndex(InMemoryStore(), NS)
+    texts = {
+        "pot": "Alex signed up for a pottery class.",
+        "wheel": "Alex bought a pottery wheel.",
+        "tea": "Alex drinks green tea.",
+        "run": "Alex runs on Sundays.",
+    }
+    for key, content in texts.items():
+        memory = Memory(id=key, content=content, title=content, type=MemoryType.FACT,
+                        namespace=list(NS), source_message_ids=[f"t-{key}"])  # fmt: skip
+        index.memories[key] = memory
+        index.lexical.add(key, content)
+    e5 = CALIBRATIONS["E5Embeddings:original"]
+    wide = RelevanceCalibration(unrelated=0.1, exact=0.9)
+
+    def stretched(cosine: float) -> float:
+        return wide.unrelated + (cosine - e5.unrelated) * (wide.exact - wide.unrelated) / (
+            e5.exact - e5.unrelated
+        )
+
+    cosines = {"tea": 0.875, "run": 0.870, "wheel": 0.865}
+
+    def order(calibration: RelevanceCalibration, stretch: bool) -> list[str]:
+        memories = index.memories
+        dense = [(memories[k], stretched(c) if stretch else c) for k, c in cosines.items()]
+        ranked = fuse("pottery class", dense, index, lambda m: True, None, pool=3,
+                      calibration=calibration)  # fmt: skip
+        return [hit.key for hit in ranked]
+
+    reference = order(e5, stretch=False)
+    # Both query words put "pot" (not fetched densely) first with E5's narrow gaps.
+    assert reference[0] == "pot"
+    assert order(wide, stretch=True) == reference
+    # Without the calibration the stretched gaps outweigh the lexical evidence.
+    assert order(IDENTITY_CALIBRATION, stretch=True)[0] == "tea"
+    assert gap_scale(e5) == 1.0 and gap_scale(None) == gap_scale(IDENTITY_CALIBRATION) == 1.0
+    assert gap_scale(wide) == pytest.approx(REFERENCE_BAND / 0.8)
