@@ -18,6 +18,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from langmem_extract.store_guard import unguarded
+
 __all__ = ["Change", "commit_count", "notify", "subscribe"]
 
 
@@ -46,13 +48,13 @@ _listeners: weakref.WeakKeyDictionary[Any, list[weakref.WeakMethod[Listener]]] =
 def subscribe(store: Any, listener: Listener) -> None:
     """Call ``listener`` (a bound method, held weakly) after each write to ``store``."""
     with _lock:
-        _listeners.setdefault(store, []).append(weakref.WeakMethod(listener))
+        _listeners.setdefault(unguarded(store), []).append(weakref.WeakMethod(listener))
 
 
 def notify(store: Any, change: Change) -> None:
     """Tell the listeners of ``store`` what a write changed."""
     with _lock:
-        refs = list(_listeners.get(store, ()))
+        refs = list(_listeners.get(unguarded(store), ()))
     for ref in refs:
         listener = ref()
         if listener is not None:

@@ -42,6 +42,7 @@ from langmem_extract.messages import json_text
 from langmem_extract.namespaces import validate_namespace
 from langmem_extract.store._messages import MessageRow, MessageTable
 from langmem_extract.store._validate import check_session_id
+from langmem_extract.store_guard import guarded
 from langmem_extract.turn_vectors import drop_turn_vectors
 
 __all__ = [
@@ -299,4 +300,4 @@ def message_log_for(
     """
     if isinstance(store, MessageTable):
         return TableMessageLog(store, redact=redact)
-    return ItemsMessageLog(store, prefix=prefix, redact=redact)
+    return ItemsMessageLog(guarded(store), prefix=prefix, redact=redact)

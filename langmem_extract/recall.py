@@ -1,28 +1,27 @@
 """Recall: query planning, filters and the ranking blend over stored memories.
 
-:func:`recall_memories` answers a question with the ``k`` best memories; the
-LangChain ``MemoryRetriever``, the ``search_memory`` tool, the agent recall hooks and
-the ``langmem-extract recall`` command all rank through :class:`RecallPlan`, so they
-agree.
+:func:`recall_memories` answers a question with the ``k`` best memories; the LangChain
+``MemoryRetriever``, the ``search_memory`` tool, the agent recall hooks and the
+``langmem-extract recall`` command all rank through :class:`RecallPlan`, so they agree.
 
 Relevance
 ---------
-``score`` is an absolute relevance: 0 for an unrelated memory, 1 for an exact match,
-on the same scale for every query and store, so a fixed floor means the same thing
-everywhere. It maps the store's cosine similarity through the embedder's
-:class:`RelevanceCalibration`, a clamped linear map between two anchors::
+``score`` is an absolute relevance: 0 for an unrelated memory, 1 for an exact match, on the
+same scale for every query and store, so a fixed floor means the same thing everywhere. It
+maps the store's cosine similarity through the embedder's :class:`RelevanceCalibration`, a
+clamped linear map between two anchors::
 
     score = clamp((cosine - unrelated) / (exact - unrelated), 0, 1)
 
-``unrelated`` is the median cosine of a request against memories that do not answer
-it, ``exact`` the median cosine of a text (as a query) against itself (as a passage).
+``unrelated`` is the median cosine of a request against memories that do not answer it,
+``exact`` the median cosine of a text (as a query) against itself (as a passage).
 :data:`CALIBRATIONS` holds the anchors per embedder, fitted by
-``benchmarks/relevance_calibration.py`` on a generic hand-written set (E5 cosines sit in
-a narrow band, about 0.75 unrelated to 0.95 exact); an embedder may carry its own as a
-``relevance_calibration`` attribute; an unknown embedder gets the identity (clamped
-cosine). ``score_threshold`` drops memories whose score is below it. The plain
-retriever sets none (LangChain's top-k); the agent-facing paths default to
-:data:`DEFAULT_RELEVANCE_FLOOR` and so return nothing when nothing is relevant.
+``benchmarks/relevance_calibration.py`` on a generic hand-written set (E5 cosines sit in a
+narrow band, about 0.75 unrelated to 0.95 exact); an embedder may carry its own as a
+``relevance_calibration`` attribute; an unknown embedder gets the identity (clamped cosine).
+``score_threshold`` drops memories whose score is below it. The plain retriever sets none
+(LangChain's top-k); the agent-facing paths default to :data:`DEFAULT_RELEVANCE_FLOOR` and
+so return nothing when nothing is relevant.
 
 Ranking
 -------
@@ -30,9 +29,9 @@ The store's vector search fetches a pool of candidates (``fetch_k``, by default
 ``max(4 * k, 20)``). By default recall is hybrid (:mod:`langmem_extract.hybrid`): that
 dense ranking, the cosines of the evidence turns and a BM25 ranking of the namespace's
 memories, each expanded with the turns it cites (:mod:`langmem_extract.recall_index`),
-are fused into one score (:mod:`langmem_extract.fusion`), with a bonus when the query
-names a period or asks *when* (:mod:`langmem_extract.temporal`); a turn no memory covers
-may come back as an observation. The fused rank, rescaled to 1 (best) … 0 (last), stands in for
+are fused into one score (:mod:`langmem_extract.fusion`), with a bonus when the query names
+a period or asks *when* (:mod:`langmem_extract.temporal`); a turn no memory covers may come
+back as an observation. The fused rank, rescaled to 1 (best) … 0 (last), stands in for
 ``rel_similarity`` below, and results that only repeat turns cited above move down.
 ``hybrid=False`` orders the pool by the blend alone (``rank_score``)::
 
@@ -75,6 +74,7 @@ from langmem_extract.messages import check_text, parse_timestamp
 from langmem_extract.namespaces import NamespaceLike, parse_namespace
 from langmem_extract.recall_index import NamespaceIndex, TurnRecord, index_for
 from langmem_extract.schema import DEFAULT_NAMESPACE, Memory, MemoryStatus, MemoryType
+from langmem_extract.store_guard import guarded
 from langmem_extract.temporal import asks_when, query_period
 from langmem_extract.turn_vectors import check_switch, embed_query, turn_cosines
 
@@ -253,7 +253,7 @@ class RecallPlan:
         vector, scope = self._query_vector(store, index)
         with scope:
             for offset, limit in self.pages():
-                page = store.search(self.namespace, **self.search_args(offset, limit))
+                page = guarded(store).search(self.namespace, **self.search_args(offset, limit))
                 if self.take(page, limit, pool):
                     break
         if index is not None and not index.too_large:
@@ -264,7 +264,7 @@ class RecallPlan:
         """Async :meth:`run`."""
         self.calibration = calibration_for(store)
         pool: list[tuple[SearchItem, Memory]] = []
-        index = None
+        store, index = guarded(store), None
         if self.hybrid and self.query:
             index = await asyncio.to_thread(index_for, store, self.namespace)
         vector, scope = await asyncio.to_thread(self._query_vector, store, index)

@@ -71,6 +71,7 @@ from langmem_extract.recall_records import (
 )
 from langmem_extract.schema import MemoryStatus
 from langmem_extract.store.item_versions import commit_state, item_versions
+from langmem_extract.store_guard import guarded, unguarded
 from langmem_extract.turn_vectors import load_turn_vectors, turn_text
 
 __all__ = [
@@ -133,6 +134,7 @@ class NamespaceIndex:
     """Memories and evidence turns of one namespace prefix, indexed for BM25."""
 
     def __init__(self, store: BaseStore, prefix: Sequence[str]) -> None:
+        store = guarded(store)  # re-read in a worker thread while the caller writes
         self.store = store
         self.prefix = tuple(prefix)
         #: Memory id → ``Memory``: light records, full memories read on demand.
@@ -460,6 +462,7 @@ _indexes_lock = threading.Lock()
 def index_for(store: BaseStore, prefix: Sequence[str]) -> NamespaceIndex:
     """The process's index of ``store`` under ``prefix``: read on first use, then kept
     current by change notices and background re-reads (see the module docstring)."""
+    store = unguarded(store)
     with _indexes_lock:
         per_store = _indexes.setdefault(store, {})
         index = per_store.get(tuple(prefix))

@@ -44,6 +44,7 @@ from langmem_extract.schema import (
     Candidate,
     ExtractionResult,
 )
+from langmem_extract.store_guard import guarded
 
 NODE_NAMES = ("extract", "classify", "dedup", "score", "persist")
 
@@ -64,13 +65,13 @@ class _StoreResolver:
 
     def __call__(self, runtime_store: BaseStore | None) -> BaseStore:
         if self.explicit is not None:
-            return self.explicit
+            return guarded(self.explicit)
         if runtime_store is not None:
-            return runtime_store
+            return guarded(runtime_store)
         with self._lock:
             if self._private is None:
                 self._private = _private_store(self.embeddings)
-            return self._private
+            return guarded(self._private)
 
 
 class _ExtractorSlot:

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
+from langmem_extract.store_guard import unguarded
+
 # Re-entrant: a finalizer may run (and take the guard) on a thread that already holds it,
 # when a garbage collection happens to start inside the guarded block.
 _registry_guard = threading.RLock()
@@ -30,6 +32,7 @@ def _forget(store_id: int) -> None:
 
 
 def _local_lock(store: Any, namespace: tuple[str, ...]) -> threading.RLock:
+    store = unguarded(store)  # a serialising proxy writes to the same store
     store_id = id(store)
     with _registry_guard:
         per_store = _locks.get(store_id)
