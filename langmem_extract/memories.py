@@ -52,6 +52,7 @@ from langmem_extract.schema import (
     utcnow,
 )
 from langmem_extract.store._validate import check_key
+from langmem_extract.store_guard import guarded
 
 __all__ = [
     "MemoryStats",
@@ -104,6 +105,7 @@ def memory_from_item(item: Item) -> Memory:
 def _iter_items(
     store: BaseStore, prefix: tuple[str, ...], filter: dict[str, Any] | None
 ) -> Iterator[Item]:
+    store = guarded(store)
     # Stop on an empty page, not a short one: a backend may cap the page size.
     offset = 0
     while True:
@@ -185,6 +187,7 @@ def list_memories(
 
 
 def _find_everywhere(store: BaseStore, memory_id: str) -> list[Memory]:
+    store = guarded(store)
     namespaces: list[tuple[str, ...]] = []
     while batch := store.list_namespaces(limit=_PAGE_SIZE, offset=len(namespaces)):
         namespaces.extend(batch)
@@ -193,6 +196,7 @@ def _find_everywhere(store: BaseStore, memory_id: str) -> list[Memory]:
 
 
 def _find_by_prefix(store: BaseStore, prefix: tuple[str, ...], id_prefix: str) -> list[Memory]:
+    store = guarded(store)
     # The key is the id: only the matching items are validated as memories.
     return _live(
         memory_from_item(item)
@@ -227,6 +231,7 @@ def get_memory(store: BaseStore, id: str, namespace: NamespaceLike | None = None
         InvalidInputError: the id or prefix matches more than one memory, or no memory
             has that id and it is too short to be a prefix.
     """
+    store = guarded(store)
     memory_id = (id or "").strip()
     if not memory_id:
         raise InvalidInputError("memory id is empty")
@@ -271,6 +276,7 @@ def forget_memory(
     Raises:
         MemoryNotFoundError: no memory (or only a tombstone) with that id.
     """
+    store = guarded(store)
     if via not in WRITE_PATHS:
         raise InvalidInputError(f"via must be one of {list(WRITE_PATHS)}, got {via!r}")
     memory = get_memory(store, id, namespace)
@@ -369,6 +375,7 @@ def purge_memories(
         InvalidInputError: none of ``user_id``, ``agent_id`` and ``namespace`` given
             (purge never erases the whole store), or a bad namespace or id.
     """
+    store = guarded(store)
     if user_id is None and agent_id is None and namespace is None:
         raise InvalidInputError("purge needs a user_id, an agent_id or a namespace")
     if namespace is not None:
@@ -428,6 +435,7 @@ def get_memory_history(
     Raises:
         MemoryNotFoundError: no memory with that id in the namespace.
     """
+    store = guarded(store)
     ns = parse_namespace(namespace)
     item = store.get(ns, memory_id)
     if item is None:
@@ -458,6 +466,7 @@ def _ordered(counter: Counter[str]) -> dict[str, int]:
 
 def memory_stats(store: BaseStore, namespace_prefix: NamespaceLike | None = None) -> MemoryStats:
     """Counts by type, category, namespace (``a/b``) and status."""
+    store = guarded(store)
     prefix = parse_namespace(namespace_prefix, allow_empty=True)
     by_type: Counter[str] = Counter()
     by_category: Counter[str] = Counter()

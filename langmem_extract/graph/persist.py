@@ -38,6 +38,7 @@ from langmem_extract.schema import (
     utcnow,
 )
 from langmem_extract.store.locking import namespace_lock
+from langmem_extract.store_guard import guarded
 from langmem_extract.vector_cache import reuse_vectors
 
 #: Share of the remaining doubt a reinforcing duplicate removes, scaled by its confidence.
@@ -92,6 +93,7 @@ def write_memories(
         StoreError: the store failed a batch.
     """
     by_ns: defaultdict[tuple[str, ...], list[PutOp]] = defaultdict(list)
+    store = guarded(store)  # a store without its own lock: one operation at a time
     ttl = store_default_ttl(store)
     written: list[Memory] = []
     delete = list(delete)
