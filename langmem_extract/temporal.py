@@ -16,7 +16,7 @@ import calendar
 import re
 from datetime import UTC, datetime, timedelta
 
-from langmem_extract.extractors.dates import find_time_expression
+from langmem_extract.extractors.date_words import may_name_time
 
 __all__ = ["asks_when", "query_period"]
 
@@ -37,6 +37,10 @@ def asks_when(query: str) -> bool:
 
 def query_period(query: str, now: datetime | None = None) -> tuple[datetime, datetime] | None:
     """The ``[start, end)`` period ``query`` names (a day, a month or a year), or None."""
+    if not may_name_time(query):
+        return None  # names no time: ``dates`` and its patterns stay unloaded
+    from langmem_extract.extractors.dates import find_time_expression
+
     ref = find_time_expression(query, now or datetime.now(UTC))
     if ref is None or ref.when is None:
         return None

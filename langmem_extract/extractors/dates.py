@@ -26,24 +26,20 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
+from langmem_extract.extractors.date_words import (
+    _HINT,
+    _MONTHS,
+    _SEASONS,
+    _WEEKDAY_ABBR,
+    _WEEKDAYS,
+    _alternation,
+)
 from langmem_extract.extractors.language_codes import check_language
 
-_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
-_MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
-_MONTHS["sept"] = 9
-_WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
-_WEEKDAY_ABBR = {d.lower(): i for i, d in enumerate(calendar.day_abbr)}
-_WEEKDAY_ABBR.update({"tues": 1, "thur": 3, "thurs": 3, "weds": 2})
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
             "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
             "a couple of": 2, "a couple": 2, "couple of": 2, "a few": 3, "few": 3,
             "several": 3}  # fmt: skip
-_SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
-
-
-def _alternation(words: object) -> str:
-    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))  # type: ignore[call-overload]
-
 
 _ANY_WEEKDAY = {**_WEEKDAYS, **_WEEKDAY_ABBR}
 _MONTH_RE = _alternation(_MONTHS)
@@ -141,18 +137,6 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("recently", re.compile(r"\b(?:recently|lately|the other day|just now)\b", re.I)),
 ]
 
-#: A word every pattern above needs: most clauses have none and are skipped in one pass
-#: (the patterns themselves cost 4x the rest of the rule extractor on LoCoMo turns).
-_HINT = re.compile(
-    r"\d|\b(?:"
-    + _alternation(
-        {*_MONTHS, *_WEEKDAYS, *_WEEKDAY_ABBR, *_SEASONS, "yesterday", "today", "tonight",
-         "tomorrow", "ago", "night", "morning", "afternoon", "evening", "recently", "lately",
-         "just now", "day", "week", "weekend", "fortnight", "month", "year", "hour", "minute"}
-    )
-    + r")s?\b",
-    re.I,
-)  # fmt: skip
 _ABSOLUTE = frozenset({"abs_dmy", "abs_mdy", "abs_season", "abs_my", "abs_y"})
 
 # -- tense: which way an open expression ("on Friday", "in March") points

@@ -9,7 +9,7 @@ the batch writes those after its reads.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import cast
 
@@ -42,6 +42,14 @@ def make_item(row: Row, score: float | None = None, *, search: bool = False) -> 
 def _note_refresh(row: Row, flag: bool | None, now: int, refresh: Refresh) -> None:
     if flag and row.ttl_minutes is not None:
         refresh[(row.prefix, row.key)] = now + int(row.ttl_minutes * 60_000_000)
+
+
+def read_get_values(cache: StoreCache, ops: Sequence[object]) -> None:
+    """Fetch, in one read, the values of every item the batch's ``GetOp``s name (one
+    read per op cost a DuckDB query each: a recall prefetching 10 memories paid 10)."""
+    slot_of = cache.slot_of
+    slots = [slot_of.get((ns_text(op.namespace), op.key)) for op in ops if isinstance(op, GetOp)]
+    cache.read_values([s for s in slots if s is not None])
 
 
 def do_get(

@@ -175,10 +175,14 @@ SELECT rowid AS row_id, prefix, key, epoch_us(created_at) AS created_us,
 FROM store
 """
 SELECT_ITEM_ROWIDS = "SELECT rowid AS row_id, prefix, key FROM store"
-# One item by row id; ``UNION_ALL`` joins one copy per wanted row (each a bound rowid:
-# an ``IN`` list of rowids scans the table instead).
-SELECT_VALUE_AT_ROWID = "SELECT rowid, prefix, key, value::VARCHAR FROM store WHERE rowid = ?"
-UNION_ALL = " UNION ALL "
+# The items at a bound list of row ids, in one query: a join on the unnested list reads
+# only the row groups holding them. First query of a fresh process, 20 rows, CPU ms here
+# (load 3-4): 26-37 at 100k and 31-52 at 10k, against 28-38 and 67-95 for one
+# ``rowid = ?`` per row joined by UNION ALL, and 134-182 and 54-90 for every value.
+SELECT_VALUES_AT_ROWIDS = """
+SELECT s.rowid, s.prefix, s.key, s.value::VARCHAR
+FROM store AS s JOIN (SELECT unnest(?::BIGINT[]) AS row_id) AS wanted ON s.rowid = wanted.row_id
+"""
 SELECT_ALL_VALUES = "SELECT prefix, key, value::VARCHAR AS value FROM store"
 # A filter column: each item's value at one key (a JSON pointer) as JSON text, or NULL.
 SELECT_JSON_AT = "SELECT prefix, key, json_extract(value, ?)::VARCHAR AS part FROM store"

@@ -1,9 +1,10 @@
 """Reading item values from DuckDB for a mirror opened without them (``_mirror_files``).
 
 A fresh process that opened from the mirror files holds no value (``UNREAD``). The first
-reads fetch just the values they return, by ``rowid`` (a DuckDB row-id filter reads one
-row group: 0.9 ms a row quiet, 3-8 ms under load here, against 7-20 ms for a key lookup
-and 16-25 ms for a 10-key ``IN`` that scans the key column). Each fetched row is checked
+reads fetch just the values they return, by ``rowid``, each read (a batch's gets
+together) in one query joining the bound list of rowids (``SELECT_VALUES_AT_ROWIDS``:
+a key lookup cost 7-20 ms here and a 10-key ``IN`` scanned the key column). Each fetched
+row is checked
 against the slot's namespace and key: rowids move when a checkpoint vacuums deleted rows,
 and then the bulk read below serves. Once reads have asked for ``POINT_ROWS`` values (a
 long-lived store, a filtered search, a listing), every value is read in one query
@@ -26,9 +27,11 @@ from langmem_extract.store._column_files import MirrorRef
 from langmem_extract.store._filters import Column
 from langmem_extract.store._vectors import UNREAD, StoreCache
 
-#: Values fetched by rowid before the next read loads them all: a first search (10 results)
-#: reads its own; a second read of a long-lived store pays for all of them once.
-POINT_ROWS = 16
+#: Values fetched by rowid before the next read loads them all. A fresh ``recall`` reads
+#: its 20 dense candidates, then at most 60 lexical ones: two point reads, where reading
+#: every value cost more at 100k (docs/benchmarks/cold_start.md); a long-lived store
+#: pays for all of them once.
+POINT_ROWS = 128
 
 
 class ValueReader:
@@ -37,6 +40,7 @@ class ValueReader:
     def __init__(self, conn: duckdb.DuckDBPyConnection) -> None:
         self.conn = conn
         self.point_rows = 0
+        self.point_reads = 0
         self.bulk_reads = 0
         #: The mirror files the cache's slots are in the order of, while it holds their
         #: state (set by ``_duckdb_load``).
@@ -47,12 +51,13 @@ class ValueReader:
             self.read_all(cache)
             return
         self.point_rows += len(slots)
+        self.point_reads += 1
         rowids = cache.rowid[slots].tolist()
         if min(rowids) < 0:
             self.read_all(cache)
             return
-        query = sql.UNION_ALL.join([sql.SELECT_VALUE_AT_ROWID] * len(rowids))
-        found = {row[0]: row[1:] for row in self.conn.execute(query, rowids).fetchall()}
+        rows = self.conn.execute(sql.SELECT_VALUES_AT_ROWIDS, [rowids]).fetchall()
+        found = {row[0]: row[1:] for row in rows}
         missed = False
         for slot, rowid in zip(slots, rowids, strict=True):
             got = found.get(rowid)

@@ -435,6 +435,7 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
             omit = now if self.ttl_config and self.ttl_config.get("omit_expired") else None
             results: list[Result] = [None] * len(plan.ops)
             refresh: dict[tuple[str, str], int] = {}
+            _duckdb_read.read_get_values(cache, plan.ops)
             for i, op in enumerate(plan.ops):
                 if isinstance(op, GetOp):
                     results[i] = _duckdb_read.do_get(cache, op, refresh, now=now, omit_before=omit)

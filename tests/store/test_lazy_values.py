@@ -91,3 +91,35 @@ def test_filtered_searches_agree_with_python_filtering(tmp_path: Path) -> None:
         }
     assert got == expected
     assert got[str({"g": 1})] == ["k0", "k1"]  # 1 == 1.0, never True
+
+
+def test_a_batch_of_gets_reads_its_values_in_one_point_query(tmp_path: Path) -> None:
+    from langgraph.store.base import GetOp
+
+    from langmem_extract.store._duckdb_values import POINT_ROWS
+    from langmem_extract.store._vectors import UNREAD
+
+    path = tmp_path / "values.duckdb"
+    n = 2 * POINT_ROWS + 40
+    with DuckDBStore.from_conn_string(str(path)) as store:
+        store.setup()
+        store.batch([PutOp(("ns",), f"k{i}", {"i": i, "t": f"text {i}"}) for i in range(n)])
+    wanted = [*range(3, n, 9)[:30], n + 5]  # 30 stored keys and a missing one
+    assert POINT_ROWS > 30
+    with DuckDBStore.from_conn_string(str(path)) as store:  # a fresh mirror, values unread
+        store.setup()
+        cache = store._get_cache()
+        reader = cache.value_reader
+        assert reader is not None and (reader.point_rows, reader.point_reads) == (0, 0)
+        got = store.batch([GetOp(("ns",), f"k{i}") for i in wanted])
+        assert [None if g is None else g.value for g in got] == [
+            *({"i": i, "t": f"text {i}"} for i in wanted[:-1]), None]  # fmt: skip
+        # One point read for the whole batch, of exactly those items; nothing else read.
+        assert (reader.point_reads, reader.point_rows, reader.bulk_reads) == (1, 30, 0)
+        unread = sum(1 for slot in range(n) if cache.values[slot] == UNREAD)
+        assert unread == n - 30
+        # Past POINT_ROWS values a read loads every value at once.
+        many = store.batch([GetOp(("ns",), f"k{i}") for i in range(n)])
+        assert [g.value["i"] for g in many if g is not None] == list(range(n))
+        assert reader.bulk_reads == 1
+        assert all(cache.values[slot] != UNREAD for slot in range(n))
