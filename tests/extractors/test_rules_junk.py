@@ -2,7 +2,9 @@
 impersonal "Been a long road", comparisons with no main clause, "any" as a whole object,
 a plural referent taken from the wrong phrase, "they" read as somebody else, verbless
 praise ("Good for Lea to …"), "let's" in third-person text, an organisation's "they" given
-an earlier plural, a quoted "her" nobody named. Each case has look-alikes that must keep
+an earlier plural, a quoted "her" nobody named, a "when" clause split from its own
+sentence, a closing "can't wait" before a date, "Been hectic for me", "favorites too", a
+"them" where only people fit given a plural thing. Each case has look-alikes that must keep
 reading as before."""
 
 from __future__ import annotations
@@ -453,3 +455,122 @@ def test_a_name_after_her_is_not_her_name_twice() -> None:
     )
     assert any("named her Tilly" in c for c in got), got
     assert not any("Tilly Tilly" in c or "Tilly's Tilly" in c for c in got), got
+
+
+# -- a subordinate clause before a comma, a verb's particle, closing cheers, "favorites too"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the "when"/"if" clause closing the left part stands alone, as when it leads
+        (
+            "Work is tough, but when I cook for friends, I'm calm.",
+            ["Work is tough", "When I cook for friends", "I'm calm"],
+        ),
+        (
+            "I adore my flat, but if I work late, my cat gets grumpy.",
+            ["I adore my flat", "If I work late", "My cat gets grumpy"],
+        ),
+        # a reason after a bare comma stays with its own clause
+        (
+            "I gave up coffee, since I sleep badly, I feel better.",
+            ["I gave up coffee, since I sleep badly", "I feel better"],
+        ),
+        # a preposition after a verb is the verb's, not a lead-in of the next clause
+        (
+            "I take after my grandmother, I love baking.",
+            ["I take after my grandmother", "I love baking"],
+        ),
+        # look-alike: a phrase after a non-verb still opens the next clause
+        ("So with patience, I finished the quilt.", ["With patience, I finished the quilt"]),
+    ],
+)
+def test_subordinate_and_particle_before_a_comma(text: str, expected: list[str]) -> None:
+    assert [c for c, _ in split_clauses(text)] == expected
+
+
+def test_a_when_clause_is_not_left_as_a_fragment() -> None:
+    got = chat(
+        ("Lea", "It's a long road for me, but when I look after myself, I'm able to help my kids.")
+    )
+    assert any(c.startswith("Lea is able to help") for c in got), got
+    assert not any(
+        c.rstrip(".").endswith(("when Lea looks", "looks after themselves")) for c in got
+    ), got
+    assert not any(c.startswith("After Lea") for c in got), got
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "gone"),
+    [
+        (
+            "Next month I'm opening a bakery with my aunt - can't wait!",
+            "in June 2023",
+            "can't wait",
+        ),
+        ("Next week I'm flying to Oslo, so excited!", "in the week of 15 May 2023", "excited"),
+        # look-alike: "can't wait to …" says what is awaited and stays
+        ("I can't wait to see the new bridge in Porto.", "can't wait to see the new bridge", None),
+    ],
+)
+def test_a_closing_cheer_is_cut_before_the_date(text: str, expected: str, gone: str | None) -> None:
+    got = chat(("Lea", text))
+    assert any(expected in c for c in got), got
+    assert gone is None or not any(gone in c for c in got), got
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hi! Been hectic for me lately.", None),  # the time was hectic, not Lea
+        ("Been really busy for us this spring.", None),
+        # look-alike: "Been" about the speaker keeps "Lea has been"
+        ("Been painting a lot lately.", "Lea has been painting a lot"),
+    ],
+)
+def test_an_impersonal_been_for_me_is_not_the_speaker(text: str, expected: str | None) -> None:
+    got = chat(("Lea", text))
+    assert not any("for Lea" in c and c.startswith("Lea has been") for c in got), got
+    assert expected is None or any(c.startswith(expected) for c in got), got
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nice shelf! Emma is one of my favorites too.", "Emma is one of Lea's favorite things."),
+        ("Emma is one of my favorite novels too.", "Emma is one of Lea's favorite novels."),
+        ("Emma is one of my favorite novels.", "Emma is one of Lea's favorite novels."),
+    ],
+)
+def test_favorites_too_keeps_a_plural(text: str, expected: str) -> None:
+    assert expected in chat(("Lea", text))
+
+
+@pytest.mark.parametrize(
+    ("text", "gone", "kept"),
+    [
+        # "them" where only people fit is never a plural thing named before
+        (
+            "I spoke about my setbacks. It was great to see how it encouraged them to try again.",
+            "encouraged Lea's setbacks",
+            "Lea spoke about their setbacks.",
+        ),
+        (
+            "I spoke about my setbacks. I was glad to offer them some hope.",
+            "offer their setbacks",
+            "Lea spoke about their setbacks.",
+        ),
+        # look-alikes: people named before, and a thing given on
+        (
+            "I met my new students. I was glad to offer them some tips.",
+            None,
+            "Lea was glad to offer their new students some tips.",
+        ),
+        ("I took some photos and showed them to my dad.", None, "showed them to Lea's dad"),
+    ],
+)
+def test_them_where_only_people_fit(text: str, gone: str | None, kept: str) -> None:
+    got = chat(("Lea", text))
+    assert gone is None or not any(gone in c for c in got), got
+    assert any(kept in c for c in got), got

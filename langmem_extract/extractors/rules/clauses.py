@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from langmem_extract.extractors.rules.grammar import PAST_IRREGULAR
+from langmem_extract.extractors.rules.verbs import is_base_verb
 
 _SENTENCE_SPLIT = re.compile(
     r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|\n+|;\s+|:\s+(?=I\b)|"
@@ -99,7 +100,13 @@ _TAG_QUESTION = re.compile(
     r"shouldn't|wouldn't|couldn't|can't|won't)\s+(?:I|you|we|it|they|he|she|there)\s*[?!.]*$"
 )
 # ", let me know what you think": a request to the listener, nothing about the speaker.
-_ASK_BACK = re.compile(r"(?:,|\s+[-—–])\s+(?:let me know|lmk|tell me)\b.*$", re.I)
+_ASK_BACK = re.compile(
+    r"(?:,|\s+[-—–])\s+(?:let me know|lmk|tell me)\b.*$|"
+    # "…, can't wait!" / "… - so excited": a closing cheer with no subject and no object
+    r"(?:,|\s+[-—–])\s+(?:(?:so|really|just)\s+)?(?:can't wait|cannot wait|so excited|so pumped|"
+    r"so stoked)\s*[!.…]*$",
+    re.I,
+)
 # A verb of a clause's own: a finite form, so "My teammates believing in me and my love …
 # keep me going" is one subject, not two clauses.
 _FINITE = re.compile(
@@ -112,6 +119,13 @@ _FINITE = re.compile(
 _PREP_TAIL = re.compile(
     r"(?:,?\s+(?:so|and|but)\s+|\s+)(?P<tail>(?:with|through|after|by|despite|without)\s+"
     r"[^,]{3,60})$"
+)
+# A subordinate clause closing the left part of a comma split is a clause of its own, as
+# when it leads the sentence: "It's hard, but when I rest, I'm better" → "It's hard" |
+# "when I rest" | "I'm better", not "It's hard, but when I rest" | "I'm better".
+_SUBORDINATE_TAIL = re.compile(
+    r"(?:,?\s+(?:so|and|but)\s+|,\s+)(?P<tail>(?:when|whenever|once|if|as long as|because|"
+    r"since|until|unless)\s+(?:I|we)\b[^,]{3,80})$"
 )
 
 # A lead whose clause goes on past the comma: "I'm sure if I keep pushing, I'll make it".
@@ -152,8 +166,16 @@ def _clause_parts(sentence: str) -> list[str]:
             continue  # a coordinated subject: "my teammates … and my love for … keep me"
         if not joiner and _COMPLEMENT_LEAD.match(left.strip()):
             continue  # "I'm sure if I keep pushing, I'll get there": one statement
+        sub = _SUBORDINATE_TAIL.search(left) if not joiner else None
+        lead = sub.group(0)[: sub.start("tail") - sub.start()] if sub else ""
+        if sub and sub.group("tail").startswith(("because", "since")) and lead.strip() == ",":
+            sub = None  # "I quit sugar, since I want to …": the reason of the clause before
+        if sub:  # "I love it, but when I get home, I'm tired": split as a leading "when" is
+            parts += [left[: sub.start()], sub.group("tail")]
+            last = m.end()
+            continue
         tail = _PREP_TAIL.search(left) if not joiner else None
-        if tail and not _FINITE.search(tail.group("tail")):
+        if tail and not _FINITE.search(tail.group("tail")) and not _particle(left, tail):
             parts.append(left[: tail.start()])
             last += tail.start("tail")  # the phrase opens the next clause
             continue
@@ -161,6 +183,18 @@ def _clause_parts(sentence: str) -> list[str]:
         last = m.end()
     parts.append(sentence[last:])
     return [p for p in parts if p.strip()]
+
+
+def _particle(left: str, tail: re.Match[str]) -> bool:
+    """The preposition belongs to the verb before it ("when I look after myself, I'm …",
+    "she takes after her dad, I think"): the phrase is that verb's object, not a lead-in
+    of the next clause."""
+    before = left[: tail.start("tail")].split()
+    word = before[-1].lower() if before else ""
+    if word in PAST_IRREGULAR or is_base_verb(word):
+        return True
+    stems = (word[:-1], word[:-2], word[:-3], word[:-3] + "e", word[:-2] + "e")
+    return word.endswith(("s", "ed", "ing")) and any(is_base_verb(x) for x in stems)
 
 
 _LEAD_IN = re.compile(
@@ -238,7 +272,9 @@ def _restore_subject(clause: str) -> str:
     if word == "been":
         # "Been ages since we talked" is about the time, not the speaker.
         time = re.match(
-            r"been (?:ages|forever|a while|so long|too long|a long time|"
+            # "Been hectic for me lately": the time was hectic, "for me" names the speaker
+            r"been (?:(?:so |really |pretty |super |quite |a bit |kinda )?[a-z]+ for (?:me|us)\b|"
+            r"ages|forever|a while|so long|too long|a long time|"
             r"(?:a|quite a|such a) (?:\w+ )?(?:week|day|month|year|ride|road|journey|trip|time|"
             r"process|struggle|battle|climb|rollercoaster|roller coaster|adventure|season))\b",
             clause,

@@ -285,7 +285,9 @@ def resolve_plural(clause: str, here: str, before: str = "") -> str | None:
         phrases = _replied_phrases(source)
         if len(phrases) == 1:
             det, noun = phrases.pop()
-            if _SPEECH_AFTER.match(clause[m.end() :]) and not _PEOPLE.search(noun):
+            if (
+                _SPEECH_AFTER.match(clause[m.end() :]) or _people_object(clause, m)
+            ) and not _PEOPLE.search(noun):
                 return None  # "They asked for tips": people, not "your interests"
             if swap:  # the other speaker's "my turtles" are "your turtles" here
                 det = {"my": "your", "your": "my", "our": "your"}.get(det, det)
@@ -309,6 +311,29 @@ _SPEECH_AFTER = re.compile(
     r"\s+(?:\w+ly\s+|also\s+|just\s+)?(?:said|asked|told|invited|texted|called|replied|"
     r"thanked|promised|suggested|agreed|offered|apologi[sz]ed)\b"
 )
+# "them" after what one does to people: "inspired them to …", "offer them support".
+_PEOPLE_VERB = re.compile(
+    r"\b(?:inspir|encourag|motivat|taught|teach|thank|invit|hug|told|tell|remind)\w*\s+$"
+)
+_DATIVE_VERB = re.compile(r"\b(?:offer|give|gave|giving|show|send|sent|lend|lent)\w*\s+$")
+_NOT_DATIVE = re.compile(
+    r"\s+(?:to|in|into|on|back|away|out|up|off|for|at|with|around|over)\b|\W*$"
+)
+
+
+def _people_object(clause: str, m: re.Match[str]) -> bool:
+    """The pronoun is "them" where only people fit: the object of "inspire", "teach", …
+    or the receiver of "offer"/"give"/"show" before the thing given ("offer them support",
+    not "showed them to my mom")."""
+    if m.group(0).lower() != "them":
+        return False
+    before, after = clause[: m.start()], clause[m.end() :]
+    return bool(
+        _PEOPLE_VERB.search(before)
+        or (_DATIVE_VERB.search(before) and not _NOT_DATIVE.match(after))
+    )
+
+
 _PEOPLE = re.compile(
     r"\b(?:people|children|kids|folks|family|team|parents|guys|friends|girls|boys|men|women|"
     r"sisters|brothers|sons|daughters|cousins|neighbou?rs|colleagues|fans|members|"

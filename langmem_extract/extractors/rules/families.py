@@ -455,6 +455,8 @@ def _generic_statement(s: str, min_generic_words: int) -> Hit | None:
     m = FAVORITE_IS.match(s)
     if m:
         thing, what = object_phrase(m.group("thing")), object_phrase(m.group("what") or "")
+        # "one of my favorites too": an adverb closing the sentence names no kind of thing
+        what = re.sub(r"^(?:too|also|as well|now|though|ever|of all time)\b.*$", "", what or "")
         if thing and not re.fullmatch(r"(?:it|that|this|they|those|these)", thing, re.I):
             thing = thing[0].lower() + thing[1:] if thing.split()[0].endswith("ing") else thing
             if m.group("kind").lower().startswith(("hobb", "passion")):
