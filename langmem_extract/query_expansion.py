@@ -19,7 +19,8 @@ then be fetched and ranked lexically (RM3-style expansion, without a second dens
 Measured (``docs/benchmarks/recall_hybrid.md``): parameters chosen on LoCoMo conv-26
 (3 documents, 10 terms, weight 0.3; 0.1 to 1.0 gave the same figures there), checked on
 the four other dev conversations: hit@10 (categories 1–4) 0.831 → 0.839, hit@5 0.767 →
-0.769, category 5 unchanged; about 1.5–2 ms more CPU per query in ``fuse``.
+0.769, category 5 unchanged; about 1.5–2 ms more CPU per query in ``fuse`` (about
+1.1 ms after the ranking's per-query trims, ``docs/benchmarks/ranking_cpu.md``).
 """
 
 from __future__ import annotations

@@ -401,7 +401,7 @@ class RecallPlan:
         # "User drinks water" above the exact "User drinks coffee every morning"
         # (tests/integrations/test_retriever_ranking.py).
         relative = _rank_relative([hit.fused for hit in fused])
-        scored: list[RecalledMemory] = []
+        rows: list[tuple[float, float, Memory, float | None, bool]] = []  # validated: the k kept
         for hit, rel in zip(fused, relative, strict=True):
             memory = hit.memory or observation_memory(hit.turn, self.namespace)  # type: ignore[arg-type]
             cosine = hit.cosine if hit.cosine is not None else bound
@@ -411,14 +411,13 @@ class RecallPlan:
             blend = (ws * rel + wi * memory.importance + wr * self._recency(memory)) / (
                 ws + wi + wr
             )
-            scored.append(
-                RecalledMemory(
-                    memory=memory, score=relevance, rank_score=blend, similarity=cosine,
-                    observation=hit.memory is None,
-                )
-            )  # fmt: skip
-        scored.sort(key=lambda hit: (-hit.rank_score, -hit.score, hit.memory.id))
-        return novel_first(scored, lambda hit: hit.memory.source_message_ids)[: self.k]
+            rows.append((blend, relevance, memory, cosine, hit.memory is None))
+        rows.sort(key=lambda row: (-row[0], -row[1], row[2].id))
+        top = novel_first(rows, lambda row: row[2].source_message_ids)[: self.k]
+        return [
+            RecalledMemory(memory=m, score=rel, rank_score=b, similarity=c, observation=o)
+            for b, rel, m, c, o in top
+        ]
 
     def _keep_turn(self) -> Callable[[TurnRecord], bool] | None:
         """Which uncovered turns may come back as observations: none under a memory-only
