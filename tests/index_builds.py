@@ -1,4 +1,5 @@
-"""Two ways to build recall's in-process index of one namespace, for the index tests.
+"""Opening a DuckDB file as a fresh process would, and two ways to build recall's
+in-process index of one namespace, for the index tests.
 
 ``loaded`` builds it the way recall does (from the lexical file when one matches);
 ``from_scratch`` builds it as before the lexical file existed: every memory read and
@@ -7,10 +8,30 @@ tokenised. Comparing the two is how the tests show a kept file changes no result
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 from langgraph.store.base import BaseStore
 
+from langmem_extract.embeddings import HashingEmbeddings
 from langmem_extract.recall_index import NamespaceIndex
+from langmem_extract.schema import MEMORY_INDEX_FIELDS
+from langmem_extract.store.duckdb import DuckDBStore
+
+
+@contextlib.contextmanager
+def opened(path: Path, *, index: bool = True, read_only: bool = False) -> Iterator[DuckDBStore]:
+    """The database as a fresh process sees it: a new store object, nothing cached."""
+    config = {"dims": 64, "embed": HashingEmbeddings(dims=64), "fields": MEMORY_INDEX_FIELDS}
+    store = DuckDBStore.open(path, index=config if index else None, read_only=read_only)  # type: ignore[arg-type]
+    try:
+        if not read_only:
+            store.setup()
+        yield store
+    finally:
+        store.close()
 
 
 def loaded(store: BaseStore, namespace: tuple[str, ...]) -> NamespaceIndex:

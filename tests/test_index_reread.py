@@ -26,30 +26,17 @@ from langgraph.store.base import BaseStore
 from langmem_extract import recall_index_files as files
 from langmem_extract import recall_records
 from langmem_extract.changes import commit_count
-from langmem_extract.embeddings import HashingEmbeddings
 from langmem_extract.message_log import message_log_for
 from langmem_extract.recall import recall_memories
 from langmem_extract.recall_index import NamespaceIndex
-from langmem_extract.schema import MEMORY_INDEX_FIELDS, Memory, MemoryType
+from langmem_extract.schema import Memory, MemoryType
 from langmem_extract.store import _duckdb_write
 from langmem_extract.store.duckdb import DuckDBStore
-from tests.index_builds import assert_same, from_scratch, loaded
+from tests.index_builds import assert_same, from_scratch, loaded, opened
 
 NS = ("memories", "u1")
 WORDS = ("octopus", "violin", "lisbon", "porto", "tiramisu", "garden", "chess", "kayak")
 QUERIES = ("octopus violin", "lisbon porto garden", "chess kayak", "tiramisu", "said")
-
-
-@contextlib.contextmanager
-def opened(path: Path, *, index: bool = True, read_only: bool = False) -> Iterator[DuckDBStore]:
-    config = {"dims": 64, "embed": HashingEmbeddings(dims=64), "fields": MEMORY_INDEX_FIELDS}
-    store = DuckDBStore.open(path, index=config if index else None, read_only=read_only)  # type: ignore[arg-type]
-    try:
-        if not read_only:
-            store.setup()
-        yield store
-    finally:
-        store.close()
 
 
 def reread(index: NamespaceIndex) -> None:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from langmem_extract.errors import InvalidInputError
 from langmem_extract.lexical import BM25Index, tokenize
+from tests.bm25_writes import apply_writes
 
 WORDS = ["cat", "dog", "paris", "porto", "hiking", "pottery", "violin", "sushi", "the", "a"]
 texts = st.lists(st.sampled_from(WORDS), min_size=0, max_size=8).map(" ".join)
@@ -34,13 +35,7 @@ def rebuilt(docs: dict[str, str]) -> BM25Index:
 @given(ops, st.lists(st.sampled_from(WORDS), min_size=1, max_size=4).map(" ".join))
 def test_incremental_equals_rebuild(operations, query) -> None:
     index, docs = BM25Index(), {}
-    for op, doc_id, text in operations:
-        if op == "add":  # insert, or supersede what the id held
-            index.add(doc_id, text)
-            docs[doc_id] = text
-        else:
-            index.remove(doc_id)
-            docs.pop(doc_id, None)
+    apply_writes(index, docs, operations)
     fresh = rebuilt(docs)
     assert index.ids() == set(docs)
     got, want = index.scores(query), fresh.scores(query)
@@ -57,13 +52,7 @@ def test_restored_index_equals_rebuild_then_and_after_writes(before, after, quer
     keeps doing so under the writes that follow (its postings built lazily)."""
     index, docs = BM25Index(), {}
     for round_, operations in enumerate((before, after)):
-        for op, doc_id, text in operations:
-            if op == "add":
-                index.add(doc_id, text)
-                docs[doc_id] = text
-            else:
-                index.remove(doc_id)
-                docs.pop(doc_id, None)
+        apply_writes(index, docs, operations)
         if round_ == 0:
             order = sorted(index.ids(), reverse=True)
             index = BM25Index.restore(order, json.loads(json.dumps(index.export(order))))

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from langmem_extract.hybrid import _best_first, _first, _largest
 from langmem_extract.lexical import K1, B, BM25Index, tokenize
+from tests.bm25_writes import apply_writes
 
 WORDS = ["cat", "dog", "paris", "porto", "hiking", "pottery", "violin", "sushi", "the", "run"]
 texts = st.lists(st.sampled_from(WORDS), min_size=0, max_size=10).map(" ".join)
@@ -58,13 +59,7 @@ def test_bm25_with_kept_norms_equals_the_formula_exactly(rounds) -> None:
     """Queries between writes: a norm kept from before a write would change the scores."""
     index, docs = BM25Index(), {}
     for operations, terms in rounds:
-        for op, doc_id, text in operations:
-            if op == "add":
-                index.add(doc_id, text)
-                docs[doc_id] = text
-            else:
-                index.remove(doc_id)
-                docs.pop(doc_id, None)
+        apply_writes(index, docs, operations)
         got, want = index.term_scores(terms), straightforward(docs, terms)
         assert got == want  # exact floats, same documents
         assert {d: repr(s) for d, s in got.items()} == {d: repr(s) for d, s in want.items()}

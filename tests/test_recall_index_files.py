@@ -4,14 +4,12 @@ from-scratch build, whatever file it finds (older, damaged, of another analysis)
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
 import subprocess
 import sys
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,29 +17,13 @@ from langgraph.store.base import BaseStore
 
 from langmem_extract import extract_memories
 from langmem_extract import recall_index_files as files
-from langmem_extract.embeddings import HashingEmbeddings
 from langmem_extract.memories import forget_memory
 from langmem_extract.message_log import message_log_for
-from langmem_extract.schema import MEMORY_INDEX_FIELDS
-from langmem_extract.store.duckdb import DuckDBStore
-from tests.index_builds import assert_same, from_scratch, loaded
+from tests.index_builds import assert_same, from_scratch, loaded, opened
 
 NS = ("memories", "u1")
 QUERIES = ("Lisbon Porto", "violin lessons sister", "octopus dinner", "cat Miso", "tiramisu")
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@contextlib.contextmanager
-def opened(path: Path, read_only: bool = False) -> Iterator[DuckDBStore]:
-    """The database as a fresh process sees it: a new store object, nothing cached."""
-    index = {"dims": 64, "embed": HashingEmbeddings(dims=64), "fields": MEMORY_INDEX_FIELDS}
-    store = DuckDBStore.open(path, index=index, read_only=read_only)  # type: ignore[arg-type]
-    try:
-        if not read_only:
-            store.setup()
-        yield store
-    finally:
-        store.close()
 
 
 def remember(store: BaseStore, messages: list[dict], candidates: list[dict], **kw) -> None:
