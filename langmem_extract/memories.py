@@ -105,7 +105,6 @@ def memory_from_item(item: Item) -> Memory:
 def _iter_items(
     store: BaseStore, prefix: tuple[str, ...], filter: dict[str, Any] | None
 ) -> Iterator[Item]:
-    store = guarded(store)
     # Stop on an empty page, not a short one: a backend may cap the page size.
     offset = 0
     while True:
@@ -119,6 +118,7 @@ def _iter_items(
 def iter_memories(
     store: BaseStore, prefix: tuple[str, ...], filter: dict[str, Any] | None = None
 ) -> Iterator[Memory]:
+    store = guarded(store)  # each public entry takes the store's serialising proxy
     for item in _iter_items(store, prefix, filter):
         if _is_memory_value(item.value):
             yield memory_from_item(item)
@@ -187,7 +187,6 @@ def list_memories(
 
 
 def _find_everywhere(store: BaseStore, memory_id: str) -> list[Memory]:
-    store = guarded(store)
     namespaces: list[tuple[str, ...]] = []
     while batch := store.list_namespaces(limit=_PAGE_SIZE, offset=len(namespaces)):
         namespaces.extend(batch)
@@ -196,7 +195,6 @@ def _find_everywhere(store: BaseStore, memory_id: str) -> list[Memory]:
 
 
 def _find_by_prefix(store: BaseStore, prefix: tuple[str, ...], id_prefix: str) -> list[Memory]:
-    store = guarded(store)
     # The key is the id: only the matching items are validated as memories.
     return _live(
         memory_from_item(item)

@@ -15,6 +15,7 @@ from langgraph.store.memory import InMemoryStore
 
 from langmem_extract import MemoryChatHistory, MemoryRetriever
 from langmem_extract.changes import Change, notify, subscribe
+from langmem_extract.memories import get_memory, list_memories, memory_stats
 from langmem_extract.schema import MEMORY_INDEX_FIELDS, Memory
 from langmem_extract.store.duckdb import DuckDBStore
 from langmem_extract.store_guard import SerialisedStore, guarded, unguarded
@@ -77,7 +78,7 @@ def test_a_write_notice_through_the_proxy_reaches_listeners_of_the_store() -> No
     assert [c.session for c in heard] == ["s1"]
 
 
-def test_background_capture_turns_and_recall_never_overlap_on_an_in_memory_store() -> None:
+def test_background_capture_turns_recall_and_reads_never_overlap_on_an_in_memory_store() -> None:
     store = OverlapCountingStore()
     facts = ["I live in Lisbon", "I work as a nurse", "I love jazz", "I'm vegetarian"]
     failures: list[BaseException] = []
@@ -95,6 +96,10 @@ def test_background_capture_turns_and_recall_never_overlap_on_an_in_memory_store
                 fact = facts[(worker + i) % len(facts)]
                 history().add_messages([HumanMessage(fact), AIMessage(f"ok {worker}.{i}")])
                 retriever.invoke("where do I live?")
+                for memory in list_memories(store, ("memories", "u1")):
+                    memory_stats(store, ("memories", "u1"))
+                    get_memory(store, memory.id)
+                    break
         except BaseException as exc:
             failures.append(exc)
 
