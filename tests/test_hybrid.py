@@ -277,14 +277,8 @@ def test_fused_score_weighs_each_signal_on_its_own_scale() -> None:
     assert fused_score(lexical_only, "a", ["ta"], 2.0) == pytest.approx(W_LEXICAL * math.log(3))
 
 
-def test_fuse_orders_the_union_of_its_sources_by_fused_score(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Candidates come from the dense pool and the lexical ranking (each cut at
-    ``pool``); each carries its fused score and, when fetched, its own cosine. (Without
-    the lexical feedback, so the query's own BM25 is the score read: feedback is
-    tests/test_query_expansion.py's.)"""
-    monkeypatch.setattr(query_expansion, "FEEDBACK_WEIGHT", 0.0)
+def pottery_index() -> NamespaceIndex:
+    """Four memories, two of them about pottery, each citing its own turn."""
     index = NamespaceIndex(InMemoryStore(), NS)
     texts = {
         "pot": "Alex signed up for a pottery class.",
@@ -297,6 +291,18 @@ def test_fuse_orders_the_union_of_its_sources_by_fused_score(
                         namespace=list(NS), source_message_ids=[f"t-{key}"])  # fmt: skip
         index.memories[key] = memory
         index.lexical.add(key, content)
+    return index
+
+
+def test_fuse_orders_the_union_of_its_sources_by_fused_score(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Candidates come from the dense pool and the lexical ranking (each cut at
+    ``pool``); each carries its fused score and, when fetched, its own cosine. (Without
+    the lexical feedback, so the query's own BM25 is the score read: feedback is
+    tests/test_query_expansion.py's.)"""
+    monkeypatch.setattr(query_expansion, "FEEDBACK_WEIGHT", 0.0)
+    index = pottery_index()
     memories = index.memories
     dense = [(memories["tea"], 0.91), (memories["run"], 0.90), (memories["wheel"], 0.86)]
     ranked = fuse("pottery class", dense, index, lambda m: True, None, pool=2)
@@ -321,18 +327,7 @@ def test_cosine_gaps_are_read_on_the_fitted_embedders_scale() -> None:
     """An embedder whose cosines are E5's stretched to a wider band ranks as E5 does once
     its calibration is given; read as raw cosines, its wider gaps would drown the lexical
     evidence the weights were fitted to balance."""
-    index = NamespaceIndex(InMemoryStore(), NS)
-    texts = {
-        "pot": "Alex signed up for a pottery class.",
-        "wheel": "Alex bought a pottery wheel.",
-        "tea": "Alex drinks green tea.",
-        "run": "Alex runs on Sundays.",
-    }
-    for key, content in texts.items():
-        memory = Memory(id=key, content=content, title=content, type=MemoryType.FACT,
-                        namespace=list(NS), source_message_ids=[f"t-{key}"])  # fmt: skip
-        index.memories[key] = memory
-        index.lexical.add(key, content)
+    index = pottery_index()
     e5 = CALIBRATIONS["E5Embeddings:original"]
     wide = RelevanceCalibration(unrelated=0.1, exact=0.9)
 
