@@ -5,40 +5,13 @@ past story, a negation, the same value, a change that names no new value."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from langchain_core.embeddings import Embeddings
 from langgraph.store.base import BaseStore
 
 from langmem_extract.graph import change_family as F
-from langmem_extract.graph.builder import extract_memories
 from langmem_extract.graph.conflicts import ConflictModel, cosine
-from langmem_extract.schema import Attribute, MemoryStatus
-from tests.backends import make_store
-
-
-@pytest.fixture
-def duck(e5_embeddings: Embeddings) -> Iterator[BaseStore]:
-    with make_store("duckdb", e5_embeddings, dims=384) as store:
-        yield store
-
-
-def _say(store: BaseStore, text: str, ns: tuple[str, ...]):  # type: ignore[no-untyped-def]
-    return extract_memories([{"role": "user", "content": text}], store=store, namespace=ns)
-
-
-def _supersedes(store: BaseStore, first: str, second: str) -> bool:
-    ns = ("memories", f"f{abs(hash((first, second)))}")
-    stored = {i.memory_id for i in _say(store, first, ns).items if i.status == "stored"}
-    assert stored, f"nothing stored from {first!r}"
-    two = _say(store, second, ns)
-    hits = [i for i in two.items if i.action.value == "supersede" and i.target_id in stored]
-    if hits:
-        old = store.get(ns, hits[0].target_id)
-        assert old is not None and old.value["status"] == MemoryStatus.SUPERSEDED.value
-    return bool(hits)
-
+from langmem_extract.schema import Attribute
+from tests.graph.helpers import say, supersedes
 
 # -- step 1: the wording checks, no embedder
 
@@ -169,23 +142,23 @@ LOOK_ALIKES = [
 def test_a_change_no_rule_keys_supersedes_by_family(
     duck: BaseStore, first: str, second: str
 ) -> None:
-    assert _supersedes(duck, first, second)
+    assert supersedes(duck, first, second)
 
 
 @pytest.mark.parametrize(("first", "second"), LOOK_ALIKES)
 def test_its_look_alikes_do_not_supersede(duck: BaseStore, first: str, second: str) -> None:
-    assert not _supersedes(duck, first, second)
+    assert not supersedes(duck, first, second)
 
 
 def test_the_change_is_stored_under_the_family_key(duck: BaseStore) -> None:
     ns = ("memories", "keyed")
-    _say(duck, "I work at Lidl.", ns)
-    two = _say(duck, "I'm on the payroll at Rewe now.", ns)
+    say(duck, "I work at Lidl.", ns)
+    two = say(duck, "I'm on the payroll at Rewe now.", ns)
     new = duck.get(ns, two.items[0].memory_id)
     assert new is not None
     assert (new.value["attribute"], new.value["value"]) == ("employer", "Rewe")
     # so a later keyed statement supersedes it in turn
-    three = _say(duck, "I work at Aldi.", ns)
+    three = say(duck, "I work at Aldi.", ns)
     assert three.items[0].action.value == "supersede"
     assert three.items[0].target_id == new.key
 
@@ -209,14 +182,14 @@ PREFERENCE_LOOK_ALIKES = [
 def test_a_taste_changed_in_other_words_supersedes(
     duck: BaseStore, first: str, second: str
 ) -> None:
-    assert _supersedes(duck, first, second)
+    assert supersedes(duck, first, second)
 
 
 @pytest.mark.parametrize(("first", "second"), PREFERENCE_LOOK_ALIKES)
 def test_other_tastes_do_not_supersede(duck: BaseStore, first: str, second: str) -> None:
-    assert not _supersedes(duck, first, second)
+    assert not supersedes(duck, first, second)
 
 
 def test_a_break_up_ends_the_stored_partner(duck: BaseStore) -> None:
-    assert _supersedes(duck, "My boyfriend is Karim.", "Karim and I broke up.")
-    assert not _supersedes(duck, "My boyfriend is Karim.", "My sister and her boyfriend broke up.")
+    assert supersedes(duck, "My boyfriend is Karim.", "Karim and I broke up.")
+    assert not supersedes(duck, "My boyfriend is Karim.", "My sister and her boyfriend broke up.")

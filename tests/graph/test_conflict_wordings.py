@@ -5,40 +5,10 @@ DuckDB with the bundled E5 embedder."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from langchain_core.embeddings import Embeddings
 from langgraph.store.base import BaseStore
 
-from langmem_extract.graph.builder import extract_memories
-from langmem_extract.schema import MemoryStatus
-from tests.backends import make_store
-
-
-@pytest.fixture
-def duck(e5_embeddings: Embeddings) -> Iterator[BaseStore]:
-    with make_store("duckdb", e5_embeddings, dims=384) as store:
-        yield store
-
-
-def _say(store: BaseStore, text: str, ns: tuple[str, ...]):  # type: ignore[no-untyped-def]
-    return extract_memories([{"role": "user", "content": text}], store=store, namespace=ns)
-
-
-def _supersedes(store: BaseStore, first: str, second: str) -> bool:
-    """The second statement supersedes what the first stored (a namespace per pair)."""
-    ns = ("memories", f"u{abs(hash((first, second)))}")
-    one = _say(store, first, ns)
-    stored = {i.memory_id for i in one.items if i.status == "stored"}
-    assert stored, f"nothing stored from {first!r}"
-    two = _say(store, second, ns)
-    hits = [i for i in two.items if i.action.value == "supersede" and i.target_id in stored]
-    if hits:
-        old = store.get(ns, hits[0].target_id)
-        assert old is not None and old.value["status"] == MemoryStatus.SUPERSEDED.value
-    return bool(hits)
-
+from tests.graph.helpers import supersedes
 
 # family → (changes that must supersede, look-alikes that must not), each (first, second)
 FAMILIES = {
@@ -121,11 +91,11 @@ FAMILIES = {
 def test_a_change_in_this_wording_supersedes(duck: BaseStore, family: str) -> None:
     changes, _ = FAMILIES[family]
     for first, second in changes:
-        assert _supersedes(duck, first, second), (first, second)
+        assert supersedes(duck, first, second), (first, second)
 
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))
 def test_its_look_alikes_do_not(duck: BaseStore, family: str) -> None:
     _, look_alikes = FAMILIES[family]
     for first, second in look_alikes:
-        assert not _supersedes(duck, first, second), (first, second)
+        assert not supersedes(duck, first, second), (first, second)
