@@ -1,5 +1,6 @@
-"""Opening a DuckDB file as a fresh process would, and two ways to build recall's
-in-process index of one namespace, for the index tests.
+"""Shared by recall's index tests: memories written through the graph, a DuckDB file
+opened as a fresh process would, and two ways to build the in-process index of one
+namespace.
 
 ``loaded`` builds it the way recall does (from the lexical file when one matches);
 ``from_scratch`` builds it as before the lexical file existed: every memory read and
@@ -16,9 +17,34 @@ import pytest
 from langgraph.store.base import BaseStore
 
 from langmem_extract.embeddings import HashingEmbeddings
+from langmem_extract.graph.builder import extract_memories
 from langmem_extract.recall_index import NamespaceIndex
 from langmem_extract.schema import MEMORY_INDEX_FIELDS
 from langmem_extract.store.duckdb import DuckDBStore
+
+NS = ("memories", "u1")
+
+
+def remember(
+    store: BaseStore, messages: list[dict], candidates: list[dict], namespace=NS, **kw
+) -> None:
+    """Given candidates, citing ``messages``, written by the memory graph."""
+    result = extract_memories(
+        messages, candidates=candidates, store=store, namespace=namespace, **kw
+    )
+    assert result.failed == 0
+
+
+def cand(content: str, *sources: str, **fields) -> dict:
+    return {"content": content, "type": "fact", "source_message_ids": list(sources), **fields}
+
+
+def remember_fact(
+    store: BaseStore, namespace: tuple[str, ...], mid: str, text: str, fact: str
+) -> None:
+    """One user turn ``text`` (id ``mid``) and the fact it states."""
+    remember(store, [{"id": mid, "role": "user", "content": text}],
+             [cand(fact, mid)], namespace=namespace)  # fmt: skip
 
 
 @contextlib.contextmanager

@@ -12,7 +12,7 @@ from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.store.base import BaseStore
 from langgraph.store.memory import InMemoryStore
 
-from langmem_extract import extract_memories, query_expansion
+from langmem_extract import query_expansion
 from langmem_extract.evidence import evidence_session
 from langmem_extract.fusion import (
     REFERENCE_BAND,
@@ -41,6 +41,7 @@ from langmem_extract.recall_index import NamespaceIndex, index_for
 from langmem_extract.schema import MEMORY_INDEX_FIELDS, Memory, MemoryType
 from langmem_extract.temporal import asks_when, query_period
 from tests.backends import BACKENDS, make_store
+from tests.index_builds import cand, remember
 
 NS = ("memories", "u1")
 
@@ -54,15 +55,6 @@ def any_store(request: pytest.FixtureRequest, e5_embeddings: Embeddings) -> Iter
         return
     with make_store(request.param, e5_embeddings, dims=384) as store:
         yield store
-
-
-def remember(store: BaseStore, messages: list[dict], candidates: list[dict], **kw) -> None:
-    result = extract_memories(messages, candidates=candidates, store=store, namespace=NS, **kw)
-    assert result.failed == 0
-
-
-def cand(content: str, *sources: str, **fields) -> dict:
-    return {"content": content, "type": "fact", "source_message_ids": list(sources), **fields}
 
 
 def test_lexical_evidence_beats_dense_near_miss(any_store: BaseStore) -> None:

@@ -11,7 +11,6 @@ from langchain_core.messages import HumanMessage
 from langgraph.store.base import BaseStore
 from langgraph.store.memory import InMemoryStore
 
-from langmem_extract import extract_memories
 from langmem_extract.changes import commit_count
 from langmem_extract.embeddings import HashingEmbeddings
 from langmem_extract.memories import forget_memory
@@ -20,6 +19,7 @@ from langmem_extract.recall import recall_memories
 from langmem_extract.recall_index import NamespaceIndex, index_for
 from langmem_extract.schema import MEMORY_INDEX_FIELDS, Memory, MemoryType
 from langmem_extract.store.duckdb import DuckDBStore
+from tests.index_builds import remember_fact
 
 NS = ("memories", "u1")
 OTHER = ("memories", "u2")
@@ -34,16 +34,6 @@ def store() -> Iterator[DuckDBStore]:
     with DuckDBStore.from_conn_string(":memory:", index=_index()) as duck:
         duck.setup()
         yield duck
-
-
-def remember(store: BaseStore, namespace: tuple[str, ...], mid: str, text: str, fact: str) -> None:
-    result = extract_memories(
-        [{"id": mid, "role": "user", "content": text}],
-        candidates=[{"content": fact, "type": "fact", "source_message_ids": [mid]}],
-        store=store,
-        namespace=namespace,
-    )
-    assert result.failed == 0
 
 
 def raw_put(store: BaseStore, namespace: tuple[str, ...], content: str) -> Memory:
@@ -105,7 +95,7 @@ def test_stores_others_may_write_to_have_no_count() -> None:
 def test_no_reread_while_nothing_is_written(
     store: DuckDBStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    remember(store, NS, "a1", "I keep bees on the roof.", "User keeps bees on the roof.")
+    remember_fact(store, NS, "a1", "I keep bees on the roof.", "User keeps bees on the roof.")
     index = index_for(store, NS)
     rereads = Rereads(index, monkeypatch)
     for _ in range(3):
@@ -114,7 +104,7 @@ def test_no_reread_while_nothing_is_written(
     assert rereads.count == 0
     # The same on a store without a count: the timed re-read, as before.
     plain = InMemoryStore(index=_index())  # type: ignore[arg-type]
-    remember(plain, NS, "a1", "I keep bees on the roof.", "User keeps bees on the roof.")
+    remember_fact(plain, NS, "a1", "I keep bees on the roof.", "User keeps bees on the roof.")
     timed = Rereads(index_for(plain, NS), monkeypatch)
     timed.due()
     assert timed.count == 1
@@ -123,7 +113,7 @@ def test_no_reread_while_nothing_is_written(
 def test_a_write_without_a_notice_is_read_once(
     store: DuckDBStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    remember(store, NS, "a1", "I keep bees on the roof.", "User keeps bees on the roof.")
+    remember_fact(store, NS, "a1", "I keep bees on the roof.", "User keeps bees on the roof.")
     index = index_for(store, NS)
     rereads = Rereads(index, monkeypatch)
     sneaked = raw_put(store, NS, "User restores old radios.")
@@ -140,11 +130,11 @@ def test_a_write_without_a_notice_is_read_once(
 def test_writes_through_the_library_reach_the_index_at_once(
     store: DuckDBStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    remember(store, NS, "a1", "I keep bees on the roof.", "User keeps bees on the roof.")
+    remember_fact(store, NS, "a1", "I keep bees on the roof.", "User keeps bees on the roof.")
     index = index_for(store, NS)
     rereads = Rereads(index, monkeypatch)
     # A new memory, with its evidence turn and the turn's vector.
-    remember(store, NS, "a2", "I sail a small dinghy.", "User sails a small dinghy.")
+    remember_fact(store, NS, "a2", "I sail a small dinghy.", "User sails a small dinghy.")
     assert any(m.content == "User sails a small dinghy." for m in index.memories.values())
     keys, matrix = index.turn_matrix()
     assert any(key.endswith("\x1fa2") for key in keys) and matrix is not None
@@ -165,8 +155,8 @@ def test_writes_through_the_library_reach_the_index_at_once(
 def test_no_namespace_sees_another_ones_memories(
     store: DuckDBStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    remember(store, NS, "a1", "I keep bees on the roof.", "User keeps bees on the roof.")
-    remember(store, OTHER, "b1", "I collect vinyl records.", "User collects vinyl records.")
+    remember_fact(store, NS, "a1", "I keep bees on the roof.", "User keeps bees on the roof.")
+    remember_fact(store, OTHER, "b1", "I collect vinyl records.", "User collects vinyl records.")
     mine, theirs = index_for(store, NS), index_for(store, OTHER)
     rereads = Rereads(mine, monkeypatch)
     secret = raw_put(store, OTHER, "User hides a spare key under the mat.")

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 import pytest
 from langgraph.store.memory import InMemoryStore
 
-from langmem_extract import extract_memories
 from langmem_extract.embeddings import HashingEmbeddings
 from langmem_extract.memories import forget_memory
 from langmem_extract.query_vectors import forget_query_vectors, recent_query_vector
@@ -17,6 +16,7 @@ from langmem_extract.recall import recall_memories
 from langmem_extract.schema import MEMORY_INDEX_FIELDS
 from langmem_extract.store.duckdb import DuckDBStore
 from langmem_extract.vector_cache import VectorCache, vector_scope
+from tests.index_builds import remember_fact
 
 NS = ("memories", "u1")
 OTHER = ("memories", "u2")
@@ -50,16 +50,6 @@ def store(request: pytest.FixtureRequest, embedder: CountingEmbeddings) -> Itera
         yield duck
 
 
-def remember(store, namespace, mid: str, text: str, fact: str) -> None:
-    result = extract_memories(
-        [{"id": mid, "role": "user", "content": text}],
-        candidates=[{"content": fact, "type": "fact", "source_message_ids": [mid]}],
-        store=store,
-        namespace=namespace,
-    )
-    assert result.failed == 0
-
-
 def contents(hits) -> list[str]:
     return [h.memory.content for h in hits]
 
@@ -68,8 +58,8 @@ def contents(hits) -> list[str]:
 def test_a_question_asked_again_is_not_embedded_again(
     store, embedder: CountingEmbeddings, hybrid: bool
 ) -> None:
-    remember(store, NS, "a1", "I keep bees on the roof.", "User keeps bees on the roof.")
-    remember(store, NS, "a2", "I sail a small dinghy.", "User sails a small dinghy.")
+    remember_fact(store, NS, "a1", "I keep bees on the roof.", "User keeps bees on the roof.")
+    remember_fact(store, NS, "a2", "I sail a small dinghy.", "User sails a small dinghy.")
     question = "what do I keep on the roof"
     embedder.computed.clear()
     first = recall_memories(store, question, NS, k=2, hybrid=hybrid)
@@ -88,11 +78,11 @@ def test_a_question_asked_again_is_not_embedded_again(
 def test_writes_and_forgets_reach_a_recall_with_a_reused_vector(
     store, embedder: CountingEmbeddings
 ) -> None:
-    remember(store, NS, "a1", "I keep bees on the roof.", "User keeps bees on the roof.")
+    remember_fact(store, NS, "a1", "I keep bees on the roof.", "User keeps bees on the roof.")
     question = "which musical instrument do I play"
     assert "User plays the cello." not in contents(recall_memories(store, question, NS, k=3))
     # A new memory with its evidence turn (and the turn's vector) after the vector was kept.
-    remember(store, NS, "a2", "I play the cello every evening.", "User plays the cello.")
+    remember_fact(store, NS, "a2", "I play the cello every evening.", "User plays the cello.")
     embedder.computed.clear()
     hits = recall_memories(store, question, NS, k=3)
     assert question not in embedder.computed  # the vector was reused ...
@@ -105,8 +95,8 @@ def test_writes_and_forgets_reach_a_recall_with_a_reused_vector(
 
 
 def test_no_namespace_gets_another_ones_memories(store, embedder: CountingEmbeddings) -> None:
-    remember(store, NS, "a1", "I keep bees on the roof.", "User keeps bees on the roof.")
-    remember(
+    remember_fact(store, NS, "a1", "I keep bees on the roof.", "User keeps bees on the roof.")
+    remember_fact(
         store, OTHER, "b1", "My alarm code is under the mat.", "User hides a note under the mat."
     )
     question = "what is under the mat"

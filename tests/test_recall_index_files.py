@@ -15,24 +15,14 @@ from pathlib import Path
 import pytest
 from langgraph.store.base import BaseStore
 
-from langmem_extract import extract_memories
 from langmem_extract import recall_index_files as files
 from langmem_extract.memories import forget_memory
 from langmem_extract.message_log import message_log_for
-from tests.index_builds import assert_same, from_scratch, loaded, opened
+from tests.index_builds import assert_same, cand, from_scratch, loaded, opened, remember
 
 NS = ("memories", "u1")
 QUERIES = ("Lisbon Porto", "violin lessons sister", "octopus dinner", "cat Miso", "tiramisu")
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def remember(store: BaseStore, messages: list[dict], candidates: list[dict], **kw) -> None:
-    result = extract_memories(messages, candidates=candidates, store=store, namespace=NS, **kw)
-    assert result.failed == 0
-
-
-def cand(content: str, *sources: str, **fields) -> dict:
-    return {"content": content, "type": "fact", "source_message_ids": list(sources), **fields}
 
 
 def fill(store: BaseStore) -> None:
