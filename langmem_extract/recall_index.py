@@ -35,8 +35,9 @@ drops those gone (:func:`~langmem_extract.recall_records.changed_items`): after 
 write at 10,000 memories 0.05-0.06 s of CPU instead of 1.0 s
 (``docs/benchmarks/index_reread.md``). Any other store, or an index whose last versions
 are unknown, is read in full (:func:`~langmem_extract.recall_records.read_records`).
-Either way it then recomputes the lexical documents in memory and applies to the BM25 index only those
-added, changed or gone, never rebuilding it.
+Either way it then recomputes the lexical documents in memory (each session's turn
+contexts kept until its turns or blocked turns change) and applies to the BM25 index only
+those added, changed or gone, never rebuilding it.
 
 Turns cited only by superseded or forgotten memories are never ranked nor used as
 context (a forgotten fact must not come back as a raw turn); a turn no memory cites (a
@@ -144,6 +145,12 @@ class NamespaceIndex:
         self.session_turns: dict[str, list[str]] = {}  # session -> turn keys in order
         self.cited_by: dict[str, set[str]] = {}  # turn key -> active memory ids
         self.blocked: set[str] = set()  # turn keys cited only by inactive memories
+        self._blocked_in: dict[str, str] = {}  # blocked turn key -> its session
+        #: Session -> the context texts (:meth:`context`) of a memory's cited message ids
+        #: or of one turn key, as the session's turns and blocked turns stand: a write
+        #: re-joins only the documents of sessions whose turns changed (rebuilding every
+        #: document's context was about 75% of the 7-8 ms a write cost at 716 documents).
+        self._contexts: dict[str, dict[tuple[str, ...] | str, tuple[str, ...]]] = {}
         self._docs: dict[str, str] = {}  # lexical document id -> its indexed text
         self.vectors: dict[str, Any] = {}  # turn key -> unit vector (turn_vectors)
         self._matrix: tuple[list[str], Any] | None = None
@@ -326,6 +333,7 @@ class NamespaceIndex:
         self._matrix = None
 
     def _drop_session(self, session: str) -> None:
+        self._contexts.pop(session, None)
         for key in self.session_turns.pop(session, ()):
             self.turns.pop(key, None)
             self.vectors.pop(key, None)
@@ -335,6 +343,7 @@ class NamespaceIndex:
         for message in messages:
             if message.id is None or turn_key(session, str(message.id)) in self.turns:
                 continue
+            self._contexts.pop(session, None)
             key = turn_key(session, str(message.id))
             stamp = (message.additional_kwargs or {}).get("timestamp")
             self.turns[key] = TurnRecord(
@@ -350,7 +359,7 @@ class NamespaceIndex:
 
     def _link(self) -> None:
         cited: dict[str, set[str]] = {}
-        blocked: set[str] = set()
+        blocked: dict[str, str] = {}
         for memory in self.memories.records.values():
             if not memory.source_message_ids:
                 continue
@@ -360,9 +369,15 @@ class NamespaceIndex:
                 if memory.status == MemoryStatus.ACTIVE:
                     cited.setdefault(key, set()).add(memory.id)
                 else:
-                    blocked.add(key)
+                    blocked[key] = session
+        for key in cited.keys() & blocked.keys():
+            del blocked[key]
+        # A turn blocked or unblocked changes the contexts of its session's documents.
+        for key in self._blocked_in.keys() ^ blocked.keys():
+            session = self._blocked_in[key] if key in self._blocked_in else blocked[key]
+            self._contexts.pop(session, None)
         self.cited_by = cited
-        self.blocked = blocked - set(cited)
+        self.blocked, self._blocked_in = set(blocked), blocked
 
     def _sync_documents(self) -> None:
         """Apply to the BM25 index only the documents whose text changed."""
@@ -387,12 +402,24 @@ class NamespaceIndex:
             if not memory.source_message_ids:  # no turns: the content alone
                 docs[memory.id] = memory.content
                 continue
-            context = self.context(turn_key(memory.session, m) for m in memory.source_message_ids)
+            context = self._context_of(memory.session, tuple(memory.source_message_ids))
             docs[memory.id] = "\n".join([memory.content, *context])
-        for key in self.turns:
+        for key, turn in self.turns.items():
             if key not in self.cited_by and key not in self.blocked:
-                docs[OBSERVATION_PREFIX + key] = "\n".join(self.context([key]))
+                docs[OBSERVATION_PREFIX + key] = "\n".join(self._context_of(turn.session, key))
         return docs
+
+    def _context_of(self, session: str, cited: tuple[str, ...] | str) -> tuple[str, ...]:
+        """:meth:`context` of the message ids ``cited`` in ``session`` (or of one turn key),
+        kept until the session's turns or blocked turns change."""
+        known = self._contexts.setdefault(session, {})
+        found = known.get(cited)
+        if found is None:
+            if len(known) > 4 * len(self.session_turns.get(session, ())) + 64:
+                known.clear()  # id lists of memories long gone: bounded
+            keys = [cited] if isinstance(cited, str) else [turn_key(session, m) for m in cited]
+            found = known[cited] = tuple(self.context(keys))
+        return found
 
     def context(self, keys: Iterable[str], width: int = CONTEXT_WIDTH) -> list[str]:
         """Texts of the turns ``keys`` and of their neighbours, in conversation order."""
