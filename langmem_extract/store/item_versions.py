@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
 
 __all__ = [
     "CommitState",
@@ -39,6 +39,8 @@ VERSIONS_UNDER_PREFIX = (
 CommitState = tuple[str, str, int]
 """The database path, its ``file_id`` and its commit counter."""
 
+T = TypeVar("T")
+
 
 def _duckdb_store(store: Any) -> Any | None:
     # Not imported here: a process without a DuckDBStore never loads DuckDB for this.
@@ -50,9 +52,21 @@ def _duckdb_store(store: Any) -> Any | None:
     return store
 
 
-def _params(prefix: Sequence[str]) -> list[str]:
+def _read(store: Any, read: Callable[[Any], T]) -> T | None:
+    """``read(duck)`` under the lock of a file-backed ``DuckDBStore`` checked open; ``None``
+    for any other store."""
+    duck = _duckdb_store(store)
+    if duck is None:
+        return None
+    with duck._lock:
+        duck._check_open()
+        return read(duck)
+
+
+def _under(duck: Any, sql: str, prefix: Sequence[str]) -> Any:
+    """``sql`` run with ``prefix``'s parameters (the namespace itself, or any below it)."""
     joined = ".".join(prefix)
-    return [joined, joined + "."]
+    return duck.conn.execute(sql, [joined, joined + "."])
 
 
 def database_path(store: Any) -> str | None:
@@ -76,37 +90,28 @@ def store_lock(store: Any) -> Iterator[None]:
 
 def commit_state(store: Any) -> CommitState | None:
     """``(path, file_id, commit counter)`` of a file-backed ``DuckDBStore``."""
-    duck = _duckdb_store(store)
-    if duck is None:
-        return None
+    return _read(store, _commit_state)
+
+
+def _commit_state(duck: Any) -> CommitState | None:
     from langmem_extract.store._duckdb_load import _state as read_state
 
-    with duck._lock:
-        duck._check_open()
-        duck._ensure_setup()  # a writable store's setup gives the file its file_id
-        state = read_state(duck.conn)
+    duck._ensure_setup()  # a writable store's setup gives the file its file_id
+    state = read_state(duck.conn)
     return None if state is None else (str(duck.path), state[0], state[1])
 
 
 def count_items(store: Any, prefix: Sequence[str]) -> int | None:
     """How many items are stored under ``prefix``."""
-    duck = _duckdb_store(store)
-    if duck is None:
-        return None
-    with duck._lock:
-        duck._check_open()
-        row = duck.conn.execute(COUNT_UNDER_PREFIX, _params(prefix)).fetchone()
-    return int(row[0]) if row else 0
+    row = _read(store, lambda duck: _under(duck, COUNT_UNDER_PREFIX, prefix).fetchone() or (0,))
+    return None if row is None else int(row[0])
 
 
 def item_versions(store: Any, prefix: Sequence[str]) -> dict[tuple[str, str], str] | None:
     """``(namespace joined by '.', key) → version`` of every item under ``prefix``."""
-    duck = _duckdb_store(store)
-    if duck is None:
+    got = _read(store, lambda duck: _under(duck, VERSIONS_UNDER_PREFIX, prefix).fetchnumpy())
+    if got is None:
         return None
-    with duck._lock:
-        duck._check_open()
-        got = duck.conn.execute(VERSIONS_UNDER_PREFIX, _params(prefix)).fetchnumpy()
     return dict(
         zip(zip(got["prefix"].tolist(), got["key"].tolist(), strict=True),
             got["version"].tolist(), strict=True)
