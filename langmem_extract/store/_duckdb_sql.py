@@ -175,7 +175,8 @@ SELECT rowid AS row_id, prefix, key, epoch_us(created_at) AS created_us,
 FROM store
 """
 SELECT_ITEM_ROWIDS = "SELECT rowid AS row_id, prefix, key FROM store"
-# The items at a bound list of row ids, in one query: a join on the unnested list reads
+# The items at a bound list of row ids (bound as one JSON text, cast to a list: see
+# ``_duckdb_values``), in one query: a join on the unnested list reads
 # only the row groups holding them. First query of a fresh process, 20 rows, CPU ms here
 # (load 3-4): 26-37 at 100k and 31-52 at 10k, against 28-38 and 67-95 for one
 # ``rowid = ?`` per row joined by UNION ALL, and 134-182 and 54-90 for every value.

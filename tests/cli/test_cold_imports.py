@@ -39,6 +39,11 @@ NEVER_ON_READ = (
     "langmem_extract.eval.locomo",
     # A query naming no time never loads the date patterns (``extractors/date_words.py``).
     "langmem_extract.extractors.dates",
+    # numpy's masked arrays: ``np.unique`` imported them for the mirror files' checksum.
+    "numpy.ma",
+    # The pure-Python Snowball stemmers (36 languages): PyStemmer's C build serves.
+    "snowballstemmer.english_stemmer",
+    "snowballstemmer.basestemmer",
 )
 #: Not needed just to import the package: only the typed errors load.
 NEVER_ON_IMPORT = (

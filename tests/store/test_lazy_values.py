@@ -123,3 +123,35 @@ def test_a_batch_of_gets_reads_its_values_in_one_point_query(tmp_path: Path) -> 
         assert [g.value["i"] for g in many if g is not None] == list(range(n))
         assert reader.bulk_reads == 1
         assert all(cache.values[slot] != UNREAD for slot in range(n))
+
+
+def test_a_point_read_binds_its_row_ids_without_a_lookup_per_row(tmp_path: Path) -> None:
+    """DuckDB looks for pandas twice for each element of a bound Python list (a search
+    of ``sys.path`` each time when it is not installed): the row ids go as one value."""
+    import sys
+
+    from langgraph.store.base import GetOp
+
+    path = tmp_path / "values.duckdb"
+    with DuckDBStore.from_conn_string(str(path)) as store:
+        store.setup()
+        store.batch([PutOp(("ns",), f"k{i}", {"i": i}) for i in range(200)])
+    lookups: list[str] = []
+
+    class Finder:
+        @staticmethod
+        def find_spec(name: str, path: object = None, target: object = None) -> None:
+            lookups.append(name)
+
+    with DuckDBStore.from_conn_string(str(path)) as store:  # a fresh mirror, values unread
+        store.setup()
+        reader = store._get_cache().value_reader
+        assert reader is not None
+        sys.meta_path.insert(0, Finder)
+        try:
+            got = store.batch([GetOp(("ns",), f"k{i}") for i in range(0, 200, 2)])
+        finally:
+            sys.meta_path.remove(Finder)
+        assert [g.value["i"] for g in got if g is not None] == list(range(0, 200, 2))
+        assert (reader.point_reads, reader.point_rows) == (1, 100)
+    assert lookups.count("pandas") <= 4, lookups  # 202 with the list bound as a list

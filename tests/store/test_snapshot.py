@@ -273,3 +273,13 @@ def test_a_read_only_open_maps_the_snapshot_a_writer_left(
         hit = store.search(("ns",), query="tea 3", limit=1)[0]
         assert hit.key == "k3" and hit.score == pytest.approx(1.0, abs=1e-5)
     assert _duckdb_load.snapshots(str(db_path)) == [snap]
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 5, 63, 64, 65, 127, 1000, 9_999, 100_003])
+def test_the_sampled_rows_are_the_distinct_spread_the_checksum_always_read(n: int) -> None:
+    from langmem_extract.store._mirror_files import SAMPLED_ROWS, _sample_rows
+
+    spread = np.linspace(0, n - 1, min(n, SAMPLED_ROWS)).astype(np.int64)
+    expected = np.unique(spread) if n else spread
+    got = _sample_rows(n)
+    assert got.dtype == np.int64 and got.tolist() == expected.tolist()
