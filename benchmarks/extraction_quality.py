@@ -400,7 +400,13 @@ held-out 5 14 → 6 (of 200 each; all eight samples together 51 → 31 of 1600, 
 0.019), and the automatic flags 2 → 0. These figures are not blind: they measure the
 classes this round was told about, on the memories they were seen in. "Said:" fallbacks 594 → 604 of 2957 memories (0.201 →
 0.204; 142 → 155 of them quoted): the self-check is the last resort, not the rule. LoCoMo
-evidence coverage of the extractor's own output stayed 652/684 at every step.
+evidence coverage of the extractor's own output stayed 652/684 at every step. On the
+round's commit (load average 3-7, beside other sessions' runs): `eval prefeval` persona
+recall 0.523 under the strict rule, explicit 0.980, with 10.71 and 1.14 memories per
+conversation (the same as the third round's run); `eval locomo --conversations conv-26`
+hit@10 (categories 1-4) 0.847, hit@5 0.747, dense only 0.700, category 5 hit@10 0.830,
+evidence coverage 127/133, 479 memories (round 5: 0.847, 0.747, 0.693, 0.830, 127/133,
+479).
 
 *Held-out 3* (seed {SEEDS["held-out 3"]}), never looked at before, was then drawn and labelled
 once, blind, on 03746dc: 13/200 = 0.065 junk (82 of its memories already had labels from
