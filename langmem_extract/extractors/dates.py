@@ -121,7 +121,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "rel_unit",
         re.compile(
-            r"\b(?P<w>last|this past|past|this coming|the coming|coming|this|next|the other)\s+"
+            # "in the past week": the preposition and "the" go with it, or "in the in the …"
+            r"\b(?:(?:in|over|during|for|throughout)\s+the\s+(?=(?:last|past)\s))?"
+            r"(?P<w>last|this past|past|this coming|the coming|coming|this|next|the other)\s+"
             rf"(?P<u>day|week|weekend|month|year|{_SEASON_RE})\b",
             re.I,
         ),

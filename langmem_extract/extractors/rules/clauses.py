@@ -48,7 +48,9 @@ _CORRECTION_LEAD = re.compile(
 _TRAILING = re.compile(r"(?:,?\s+please)?[\s.!…]*$", re.I)
 _VOCATIVE = re.compile(
     r"^(?:(?:hey|hi|hello|thanks|thank you|congrats|wow|yeah|oh|aw+|ok|okay|sure|yes|yep|haha|lol|omg)"
-    r"(?:,?\s+(?:so much|a lot|again))?(?:,?\s+[A-Z][a-z]+)?[,!.]+\s*|[A-Z][a-z]+,\s+(?=[a-zI])(?![Mm]y\s+[\w ]+,))"
+    r"(?:,?\s+(?:so much|a lot|again))?(?:,?\s+[A-Z][a-z]+)?[,!.]+\s*|[A-Z][a-z]+,\s+(?=[a-zI])(?![Mm]y\s+[\w ]+,)"
+    # "Books, movies, and walks …" is a list, its first item no one spoken to
+    r"(?![a-z]+(?:\s+[a-z]+)?,?\s+(?:and|or)\s+[a-z]))"
 )
 # A feeling said without "I'm": "Not surprised at all", "Not sure it'll work".
 _NOT_FEELING = re.compile(

@@ -334,6 +334,15 @@ def _people_object(clause: str, m: re.Match[str]) -> bool:
     )
 
 
+# "them there to cheer me on", "they rooted for me": what only people (or pets) do.
+_CHEER_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}?(?:to\s+)?(?:cheer|root|rooting|rooted|hug)\b")
+
+
+def _people_only(text: str, m: re.Match[str]) -> bool:
+    after = text[m.end() :]
+    return bool(_SPEECH_AFTER.match(after) or _CHEER_AFTER.match(after) or _people_object(text, m))
+
+
 _PEOPLE = re.compile(
     r"\b(?:people|children|kids|folks|family|team|parents|guys|friends|girls|boys|men|women|"
     r"sisters|brothers|sons|daughters|cousins|neighbou?rs|colleagues|fans|members|"
@@ -362,8 +371,11 @@ def _plural_phrases(text: str) -> set[tuple[str, str]]:
     """The plural noun phrases of ``text``: (determiner, noun), "" for a bare plural.
 
     Not a verb read as a plural: "Sounds great", "your friendship means a lot"."""
-    out = set()
+    # "a group of dancers" (people: not "a group of strawberries" in a photo)
+    out = {("the", g["noun"]) for g in _GROUP_OF.finditer(text) if _PEOPLE.search(g["noun"])}
     for p in _PLURAL_NP.finditer(text):
+        if _IDIOM_BEFORE.search(text[: p.start()]) and p.group(0).lower() == "the works":
+            continue  # "projects in the works": no works
         if p.group("names"):
             words = p.group("names").split()
             while words[0] in _NOT_PEOPLE or words[0] in _ASKING:  # "Are Ana and Ben …?"
@@ -384,6 +396,13 @@ def _plural_phrases(text: str) -> set[tuple[str, str]]:
         ):
             out.add((p.group("det").lower(), p.group("noun")))
     return out
+
+
+_GROUP_OF = re.compile(
+    r"\b(?:a|the|my|our|your)\s+(?:[a-z]+\s+)?(?:group|team|crew|troupe|class|band)"
+    r"\s+of\s+(?P<noun>[a-z]{3,}[^s\W']s)\b"
+)
+_IDIOM_BEFORE = re.compile(r"\bin\s+$")
 
 
 # A verb that opens small talk and looks like a plural noun: "Sounds great!", "Looks fun".
@@ -507,6 +526,8 @@ def bracket_referents(
             if phrases:
                 if len(phrases) == 1:
                     det, noun = phrases.pop()
+                    if _people_only(out, m) and not _PEOPLE.search(noun):
+                        break  # "Having them there to cheer me on": people, not "my goals"
                     if swap % 2 == 0:  # the other speaker's "my turtles" are "your turtles"
                         det = {"my": "your", "your": "my", "our": "your"}.get(det, det)
                     det = "the" if det in {"these", "those"} else det

@@ -21,9 +21,6 @@ from langmem_extract.extractors.dates import TimeRef, find_time_expression, grou
 from langmem_extract.extractors.rules.asides import TOPIC_MARK, asides
 from langmem_extract.extractors.rules.clauses import split_clauses
 from langmem_extract.extractors.rules.coreference import (
-    bracket_referents,
-    opens_unnamed,
-    quote_unnamed,
     resolve_plural,
     resolve_pronouns,
     says_they,
@@ -45,16 +42,21 @@ from langmem_extract.extractors.rules.grammar import (
 )
 from langmem_extract.extractors.rules.implied import refine
 from langmem_extract.extractors.rules.patterns import (
-    CONTENT_WORD,
     CORRECTION_INLINE,
     EMPHASIS,
-    GENERIC_STOP,
     HEDGE,
     MENTIONS_SELF,
     QUESTION,
     TRIVIAL,
 )
 from langmem_extract.extractors.rules.relations import relation_candidates
+from langmem_extract.extractors.rules.selfcheck import (
+    content_words,
+    junk_signs,
+    quoted,
+    repair,
+    sentence_of,
+)
 from langmem_extract.extractors.rules.slots import slot_fact
 from langmem_extract.extractors.rules.wellformed import well_formed
 from langmem_extract.redact import contains_redaction
@@ -211,7 +213,7 @@ class RuleExtractor:
             named = resolve_plural(clause, here, context_text)  # "They eat insects": who?
             cand = self._candidate(
                 named or clause, correction, subject, ref, message, [*earlier, *out], addressee,
-                to_assistant, prior_text, inherited, context_text,
+                to_assistant, prior_text, inherited, (context_text, *older),
             )  # fmt: skip
             if (
                 named is None
@@ -256,8 +258,9 @@ class RuleExtractor:
                 continue
             topic, _, aside = aside.rpartition(TOPIC_MARK)
             cand = self._candidate(
-                aside, False, subject, ref, message, [*earlier, *out], addressee, to_assistant
-            )
+                aside, False, subject, ref, message, [*earlier, *out], addressee, to_assistant,
+                "", None, (context_text, *older),
+            )  # fmt: skip
             if cand is None or cand.type != MemoryType.PREFERENCE:
                 continue
             done.add(origin)
@@ -300,8 +303,9 @@ class RuleExtractor:
         to_assistant: bool = True,
         prior_text: str = "",
         inherited: TimeRef | None = None,
-        context_text: str = "",
+        earlier_turns: tuple[str, ...] = ("",),
     ) -> Candidate | None:
+        context_text = earlier_turns[0]
         time_ref = find_time_expression(clause, ref)
         body = time_ref.stripped if time_ref else clause
         hit = time_as_subject(body, time_ref) if time_ref is not None else None
@@ -370,9 +374,16 @@ class RuleExtractor:
         resolved = resolve_pronouns(content, subject, addressee, message.content, context_text)
         if resolved is None:
             return None  # "visit her" with nobody named to be "her"
-        content = well_formed(resolved, tuple(n for n in (subject, addressee) if n)) or ""
+        content = repair(well_formed(resolved, tuple(n for n in (subject, addressee) if n)) or "")
         if not content:
             return None
+        if junk_signs(content):
+            # The rewrite reads badly in a way no rule foresaw: the speaker's own words.
+            said = [sentence_of(message.content, unbracketed(clause))]
+            content = quoted(said, subject, addressee, ref, earlier_turns) or ""
+            if not content:
+                return None
+            signals += ["fallback", "quote", "self-check"]  # a "said:" form, counted as one
         signals += _tone_signals(clause, correction, hit)
         signals = list(dict.fromkeys(signals))
         provenance = (
@@ -421,15 +432,11 @@ _SMALL_TALK = re.compile(
 )
 
 
-def _content_words(text: str) -> list[str]:
-    return [w for w in CONTENT_WORD.findall(text) if w.lower() not in GENERIC_STOP]
-
-
 def _fallback_worthy(clause: str, min_words: int) -> bool:
     """A clause no rule matched but still worth remembering: not small talk, not tiny."""
     if _SMALL_TALK.match(clause) or not substantive(clause, min_words + FALLBACK_EXTRA_WORDS):
         return False
-    return len(_content_words(clause)) >= FALLBACK_MIN_CONTENT_WORDS
+    return len(content_words(clause)) >= FALLBACK_MIN_CONTENT_WORDS
 
 
 def _fallback_candidate(
@@ -457,32 +464,25 @@ def _fallback_candidate(
         ) or ""
         for text, _ in grounded
     ).strip()  # fmt: skip
+    said = repair(said)
     event_time = next((when for _, when in grounded if when is not None), ref)
     signals = ["generic", "fallback"]
+    if junk_signs(said):
+        said = ""  # a rewrite that reads badly: the speaker's own words instead
+        signals.append("self-check")
     if len(said.split()) < 3:
         # No clause reads on its own ("They eat insects" with nobody named): their words.
-        words = " ".join(finish(ground_text(c, ref)[0]) for c, _ in clauses)
-        if len(re.sub(r"\[[^\]]*\]", "", words).split()) < 3:
-            return None  # a shared photo and nothing said
-        quoted = bracket_referents(words, subject, addressee, earlier)
-        if opens_unnamed(quoted) and len(_content_words(re.sub(r"\[[^\]]*\]", "", quoted))) < 4:
-            return None  # "They must have felt so appreciated": who, and little else
-        asked = _replied_to(context_text) if addressee else ""
-        if quote_unnamed(quoted, subject, addressee, asked):
-            return None  # "I watched her grow": whom, neither the words nor the question say
-        said = f'"{quoted}"'
+        content = quoted([c for c, _ in clauses], subject, addressee, ref, earlier)
+        if content is None:
+            return None
         signals.append("quote")
-    when = f"On {ref.day} {ref:%B %Y}, " if ref is not None else ""
-    if said.startswith(f"{subject} "):
-        content = f"{when}{said}" if when else said
     else:
-        to = ""
-        if "quote" in signals and addressee:
-            # Whom "you" names, and what the words answer ("Some fun ones like charades").
-            to = f" to {addressee}"
-            if asked := _replied_to(context_text):
-                to += f', replying to "{asked}"'
-        content = f"{when}{subject} said{to}: {said}"
+        when = f"On {ref.day} {ref:%B %Y}, " if ref is not None else ""
+        content = (
+            (f"{when}{said}" if when else said)
+            if said.startswith(f"{subject} ")
+            else (f"{when}{subject} said: {said}")
+        )
     content = content[0].upper() + content[1:]
     return Candidate(
         content=content,
@@ -497,17 +497,6 @@ def _fallback_candidate(
         signals=signals,
         source="conversation",
     )
-
-
-def _replied_to(previous: str) -> str:
-    """The part of the previous turn a quoted reply answers: its last question, else its last
-    sentence, at most 140 characters ("" when there is none)."""
-    text = re.sub(r"\s*\[[^\]]*\]", "", clean_text(previous)).strip()
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if len(s.split()) >= 3]
-    if not sentences:
-        return ""
-    asked = next((s for s in reversed(sentences) if s.endswith("?")), sentences[-1])
-    return asked if len(asked) <= 140 else asked[:137].rsplit(" ", 1)[0] + "…"
 
 
 def _tone_signals(clause: str, correction: bool, hit: Hit) -> list[str]:

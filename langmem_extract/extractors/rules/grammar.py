@@ -155,7 +155,7 @@ _DAY_IS = re.compile(
 )
 
 
-def _conjugate(verb: str) -> str:
+def conjugate(verb: str) -> str:
     """Third-person singular of a present-tense verb; past tenses and modals pass through."""
     low = verb.lower()
     special = {"have": "has", "do": "does", "go": "goes", "am": "is", "'m": "is", "be": "is",
@@ -200,6 +200,11 @@ _WE_CONTRACTIONS = [
     (re.compile(r"\bwe'd\b", re.I), "{s} and others would"),
 ]
 _WE_VERB = re.compile(r"\b[Ww]e\b")
+_WE_BOTH = re.compile(
+    r"\b[Ww]e('re|'ve|'ll|'d|)(\s+(?:(?:are|can|could|will|would|have|had|were|should|must|"
+    r"do|did|really|also|just|still)\s+)?both)\b(?!\s+\w+\s+and\b)"
+)
+_WE_SHORT = {"'re": " are", "'ve": " have", "'ll": " will", "'d": " would", "": ""}
 _YOU_VERB = re.compile(
     rf"\b(?P<you>[Yy]ou)\s+(?P<adv>(?:(?i:{ADVERBS})\s+)*)(?P<verb>do not|don't|[a-z']+)\b"
 )
@@ -296,6 +301,9 @@ def third_person(text: str, subject: str, addressee: str | None = None) -> str:
     prefer tea", "… when they can"), unless the addressee was named since.
     """
     out = text
+    if addressee and addressee != "the assistant":  # "we're both": the two who talk
+        both = lambda m: f"{subject} and {addressee}{_WE_SHORT[m.group(1)]}{m.group(2)}"  # noqa: E731
+        out = _WE_BOTH.sub(both, out)
     if addressee:
         out = _you_rewritten(out, addressee)
     for pattern, repl in _WE_CONTRACTIONS:
@@ -329,7 +337,7 @@ def third_person(text: str, subject: str, addressee: str | None = None) -> str:
         if verb.lower() in {"gotta", "wanna"}:  # "I gotta go" → "User has to go"
             base = {"gotta": "have", "wanna": "want"}[verb.lower()]
             return (
-                f"they {adverbs}{base} to" if later else f"{subject} {adverbs}{_conjugate(base)} to"
+                f"they {adverbs}{base} to" if later else f"{subject} {adverbs}{conjugate(base)} to"
             )
         if later:
             plural = {"am": "are", "was": "were", "wasn't": "weren't"}.get(verb.lower(), verb)
@@ -344,7 +352,7 @@ def third_person(text: str, subject: str, addressee: str | None = None) -> str:
         low = verb.lower()
         if low in _PREPOSITIONS or (low in _SAME_PAST and _PAST_CUE.search(match.string)):
             return f"{subject} {adverbs}{verb}"  # "I read it a while back", "I shortly before went"
-        return f"{subject} {adverbs}{_conjugate(verb)}"
+        return f"{subject} {adverbs}{conjugate(verb)}"
 
     parts, last = [], 0
     for match in _I_SUBJECT.finditer(out):  # in order: "named yet?" reads the output so far
@@ -400,9 +408,7 @@ def third_person(text: str, subject: str, addressee: str | None = None) -> str:
         r"\b[Uu]s\b",
         # "them" only after "User and others" ("… with User and others' kids and them");
         # "User believes in us" keeps saying who.
-        lambda m: (
-            "them" if f"{subject} and others" in m.string[: m.start()] else f"{subject} and others"
-        ),
+        lambda m: "them" if _group_before(m, subject) else f"{subject} and others",
         out,
     )
     out = _WE_VERB.sub(f"{subject} and others", out)
@@ -412,7 +418,7 @@ def third_person(text: str, subject: str, addressee: str | None = None) -> str:
 def _group_before(match: re.Match[str], subject: str) -> bool:
     """A group ("we", "User and others") is named before ``match``: "our" is "their"."""
     before = match.string[: match.start()]
-    return f"{subject} and others" in before or bool(re.search(r"\b[Ww]e\b", before))
+    return bool(re.search(rf"\b{re.escape(subject)} and (?:others|[A-Z])|\b[Ww]e\b", before))
 
 
 def _you_rewritten(text: str, addressee: str) -> str:
@@ -437,7 +443,7 @@ def _you_rewritten(text: str, addressee: str) -> str:
             re.I,
         )
         if is_base_verb(low) and not bare and not adverbs.strip().lower().endswith("to"):
-            return f"{addressee} {adverbs}{_conjugate(verb)}"
+            return f"{addressee} {adverbs}{conjugate(verb)}"
         if bare and is_base_verb(low):  # "helping you grow": named now, "yourself" after it
             return f"{addressee} {adverbs}{verb}"
         return m.group(0)
@@ -500,7 +506,7 @@ def agree(text: str, subject: str) -> str:
             return m.group(0)
         if m.group(2) == "like" and _LIKE_AS.match(text[m.end() :]):
             return m.group(0)  # "felt inspired and like they got …": no verb
-        return f"{m.group(1)} {_conjugate(m.group(2))}"
+        return f"{m.group(1)} {conjugate(m.group(2))}"
 
     text = _COORD_VERB.sub(_fix, text)
     text = re.sub(r"\b(and|but) (gonna|going to)\b", r"\1 is \2", text)  # "has been … and gonna"
@@ -520,7 +526,7 @@ def agree(text: str, subject: str) -> str:
             or (m.group(2) == "like" and _LIKE_AS.match(text[m.end() :]))
         ):
             return m.group(0)
-        return f"{m.group(1)} {_conjugate(m.group(2))}"
+        return f"{m.group(1)} {conjugate(m.group(2))}"
 
     return _COORD_ANY.sub(_fix_any, text)
 
@@ -531,7 +537,7 @@ def _is_present_third(word: str) -> bool:
     if low in {"has", "does", "is", "goes"}:
         return True
     for base in (low[:-3] + "y" if low.endswith("ies") else None, low[:-2], low[:-1]):
-        if base and low.endswith("s") and is_base_verb(base) and _conjugate(base) == low:
+        if base and low.endswith("s") and is_base_verb(base) and conjugate(base) == low:
             return True
     return False
 

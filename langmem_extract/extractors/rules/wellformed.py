@@ -16,6 +16,8 @@ from langmem_extract.extractors.rules.patterns import GENERIC_STOP
 from langmem_extract.extractors.rules.verbs import BASE_VERBS
 
 _CAPTION = re.compile(r"\s*\[[^\]]*\]")
+# "made this for Ana": the name after a preposition is its object, no vocative
+_PREPOSITIONS = r"(?:for|to|with|at|from|of|by|about|on|in|into|like|than)"
 _DATED = re.compile(
     r"\b(?:on|in|around|before|after|the)\b[^.]*?\b(?:\d{4}|January|February|March|April|May|"
     r"June|July|August|September|October|November|December)\b(?:\s+\d{4})?"
@@ -376,7 +378,9 @@ def well_formed(text: str, names: tuple[str, ...] = ()) -> str | None:
         body = re.sub(rf",\s+{re.escape(name)}(?:\W|<3)*$", "", body)
         # "… love the thought Nate!": a name after a noun phrase, no comma
         body = re.sub(
-            rf"(\b(?:the|a|an|this|that)\s+[a-z]+)\s+{re.escape(name)}(?:\W|<3)*$", r"\1", body
+            rf"(\b(?:the|a|an|this|that)\s+(?!{_PREPOSITIONS}\b)[a-z]+)\s+{re.escape(name)}(?:\W|<3)*$",
+            r"\1",
+            body,
         )
     body = _IMPERATIVE_TAIL.sub("", body)
     if _EXCLAIMED.match(body):

@@ -1,0 +1,218 @@
+"""A self-check of every rewritten memory before it is emitted, and the safe form it falls
+back to.
+
+Each round of hand-labelled LoCoMo samples found junk the rules had not seen before: a
+long tail of rewrites that read badly in ways no single rule predicts. Whatever rule made
+a memory, its third-person text (outside quotes and photo captions) must not show the
+signs of such junk that :data:`SIGNS` names: a first or second person left ("… made this
+for you"), a sentence opening on its verb ("Has been swamped with …"), a task read as the
+speaker ("Ana took some trial and error"), a verb conjugated twice ("hases"), a date
+standing as the subject, "X and others can both" (the "we" of two people read as a
+crowd), a present perfect with a date ("has been to Rome on 3 May 2023"), a coordinated
+verb that does not agree ("has questions or need help"), the subject repeated as the next
+clause's subject, a dangling "when they do." / "where this takes.", a list that lost its
+first item, two clauses run together ("is lactose intolerant they are …"), a preposition
+left with no object ("made this for."), a verbless head ("Music and walks, can't beat
+it"). :func:`repair` mends the signs that have a safe rewrite; when a sign is left, the
+extractor emits :func:`quoted` (the speaker's own sentence, quoted, with the speaker named)
+and drops the memory only when even the quote turns on a pronoun nobody names.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from langmem_extract.extractors.dates import ground_text
+from langmem_extract.extractors.rules.coreference import (
+    bracket_referents,
+    opens_unnamed,
+    quote_unnamed,
+)
+from langmem_extract.extractors.rules.grammar import clean_text, conjugate, finish
+from langmem_extract.extractors.rules.patterns import CONTENT_WORD, GENERIC_STOP
+
+_QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]')
+_SAID = re.compile(r"^(?:On [^,]+, )?[A-Z][\w'-]* said(?: to [^:]+)?: ")
+_DATE = r"(?:the (?:week|weekend) of )?\d{1,2} [A-Z][a-z]+ \d{4}"
+_MONTH_DATE = rf"(?:on {_DATE}|in (?:the (?:week|weekend) of \d{{1,2}} )?[A-Z][a-z]+ \d{{4}})"
+# Linking adjectives that take a clause: "is grateful they have …" is not a run-on.
+_TAKES_CLAUSE = (
+    r"grateful|glad|happy|sure|proud|thankful|sad|sorry|aware|afraid|worried|excited|"
+    r"confident|hopeful|relieved|surprised|amazed|lucky|blessed|convinced|certain|so|such"
+)
+# "if Tim has any questions or need help", "is not alone and have friends": a second verb
+# after a named singular subject's "has"/"is"/"does", left in the first person's form.
+_COORDINATED = re.compile(
+    r"\b[A-Z][a-z]+ (?P<lead>has|does|is)(?P<mid>(?: (?!to\b|gonna\b|wanna\b|gotta\b|who\b|"
+    r"that\b|which\b)[\w']+){1,5}) (?P<conj>or|and) (?P<verb>need|want|have|like|love|get|make|"
+    r"feel|try|do)\b(?! to\b)"
+)
+SIGNS: dict[str, re.Pattern[str]] = {
+    "first person": re.compile(
+        r"\b(?:I|I'm|I've|I'll|I'd|[Mm]y|me|myself|mine|[Ww]e|[Oo]ur|us|ourselves)\b(?![-'])"
+    ),
+    "second person": re.compile(r"\b(?:[Yy]ou|[Yy]our|yours|yourself|ya)\b"),
+    # a sentence opening on its verb: "Has been swamped …", "… apologized. Takes courage."
+    "no subject": re.compile(
+        r"(?:^|[.!?] )(?:Has|Have|Had|Is|Are|Was|Were|Been|Takes|Makes|Means|Gets|Feels|Busy|"
+        r"Can|Could|Will|Would|Should|Must|Does|Did|Sounds|Looks|Seems)\b"
+    ),
+    # "It took some trial and error" is about the task, not the speaker
+    "impersonal as speaker": re.compile(
+        r"^[A-Z][\w'-]* took (?:some |a lot of |a bit of )?(?:trial and error|a while|forever|"
+        r"ages|effort|guts)\b"
+    ),
+    "verb conjugated twice": re.compile(
+        r"\b(?:hases|haves|wases|doeses|doeses|ises|hads|dids|coulds|woulds|shoulds|musts|"
+        r"mights|cans|wills)\b(?= (?:been|to|be|not|never|a|the|\w+ed)\b)"
+    ),
+    "time as subject": re.compile(
+        rf"\b(?:in|on) {_DATE},? (?:has|have|is|was|were|had)\b|\b(in|on) (?:the )?\1 the\b",
+        re.I,
+    ),
+    "others both": re.compile(
+        r"\band others (?:are|is|can|could|were|was|will|would|have|had|should|must) both\b"
+    ),
+    "dated perfect": re.compile(
+        r"\b(?:has|have)(?: (?:just|already|finally|recently))? (?:been|gone|seen|done|made|"
+        rf"taken|met|gotten|\w+ed)\b[^.;,\"]*?\b{_MONTH_DATE}"
+    ),
+    "verb disagrees": _COORDINATED,
+    # "Ana is grateful Ana gets to …": the subject again as the next clause's subject
+    "subject repeated": re.compile(
+        r"^(?P<s>[A-Z][\w'-]*) (?:\w+ ){1,2}(?P=s) (?:might|may|will|would|can|could|should|is|"
+        r"was|has|had|gets|feels|needs|wants)\b"
+    ),
+    # "… find the right spot - when they do.", "… chose they love how uncomplicated."
+    "dangling clause": re.compile(
+        r"\bwhen (?:they|he|she|[A-Z][\w-]*) (?:do|does|did)\s*[.!]?$|\bhow [a-z]+\s*[.!]?$|"
+        r"\bwhere (?:this|it|that) (?:takes|will take|leads)\s*[.!]?$"  # takes whom?
+    ),
+    "truncated list": re.compile(r"^[A-Z][a-z]+, and\b"),
+    "run-on": re.compile(
+        rf"\b(?:is|are|was|were) (?!(?:{_TAKES_CLAUSE})\b)(?:[a-z]+ ){{1,2}}"
+        r"(?:they|he|she) (?:are|is|was|were)\b"
+    ),
+    "preposition left": re.compile(
+        r"\b(?:made|bought|got|did|brought|cooked|baked|drew|painted|wrote) (?:this|that|it) "
+        r"(?:for|to|with)\s*(?:[.!?]|\[|$)"
+    ),
+    "verbless head": re.compile(
+        r"^[A-Z][a-z]+(?: (?:and|&) [a-z]+(?: [a-z]+)?)?, (?:can't|cannot)\b"
+    ),
+}
+
+
+def junk_signs(content: str) -> list[str]:
+    """The signs of junk ``content`` shows outside quotes and photo captions (a "said:"
+    lead-in is not read: it has its own subject)."""
+    text = _SAID.sub("", _QUOTED.sub("", content)).strip()
+    return [name for name, pattern in SIGNS.items() if pattern.search(text)]
+
+
+_PERFECT = re.compile(
+    r"\b(?P<aux>has|have)(?P<adv> (?:just|already|finally|recently))? (?P<part>been to|been|"
+    r"gone|seen|done|made|taken|met|gotten|[a-z]+ed)\b(?=[^.;,\"]*?\b" + _MONTH_DATE + ")"
+)
+_ABOUT_IN = re.compile(r"\b(about|around|roughly|nearly|almost) (in|on) (?=\S)")
+_LOWER_START = re.compile(r"(?<=[a-z])([.!?] )([a-z])(?![^\"]*\"$)")
+_DATE_AFTER_PHOTO = re.compile(
+    r"^(?P<body>[^\[\]\"]*?)(?P<stop>[.!?]?) (?P<photo>\[shares\b[^\]]*\])\.? "
+    rf"(?P<date>(?:in|on) (?:{_DATE}|[A-Z][a-z]+ \d{{4}}|\d{{4}}|[A-Z][a-z]+day, {_DATE}))\.?$"
+)
+_PAST_OF = {"been to": "went to", "gone": "went", "seen": "saw", "done": "did",
+            "taken": "took", "gotten": "got"}  # fmt: skip
+
+
+def repair(content: str) -> str:
+    """The safe rewrites: a present perfect with a date is a simple past ("Jon has been to
+    Rome on 3 May 2023" → "Jon went to Rome on 3 May 2023"; "has been" reads "was", "were"
+    after a plural "have"); a coordinated verb agrees with its named subject ("if Tim has
+    questions or need help" → "… or needs help"); "about in 2019" reads "in about 2019"; a
+    sentence after a stop starts with a capital; a date put after a photo caption goes
+    before it."""
+
+    def past(m: re.Match[str]) -> str:
+        part = m.group("part")
+        if part == "been":
+            word = "was" if m.group("aux") == "has" else "were"
+        else:
+            word = _PAST_OF.get(part, part)
+        return f"{(m.group('adv') or ' ').strip()} {word}".strip()
+
+    def agreeing(m: re.Match[str]) -> str:
+        verb = conjugate(m.group("verb"))
+        return f"{m.group(0)[: m.start('verb') - m.start()]}{verb}"
+
+    out = _COORDINATED.sub(agreeing, _PERFECT.sub(past, content))
+    out = _ABOUT_IN.sub(r"\2 \1 ", out)  # "about in 2019" → "in about 2019"
+    out = _LOWER_START.sub(lambda m: m.group(1) + m.group(2).upper(), out)
+    # "Nate won! [shares a photo: …] in the week of 1 May 2023." → the date before the photo
+    return _DATE_AFTER_PHOTO.sub(r"\g<body> \g<date>\g<stop> \g<photo>.", out)
+
+
+def replied_to(previous: str) -> str:
+    """The part of the previous turn a quoted reply answers: its last question, else its last
+    sentence, at most 140 characters ("" when there is none)."""
+    text = re.sub(r"\s*\[[^\]]*\]", "", clean_text(previous)).strip()
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if len(s.split()) >= 3]
+    if not sentences:
+        return ""
+    asked = next((s for s in reversed(sentences) if s.endswith("?")), sentences[-1])
+    return asked if len(asked) <= 140 else asked[:137].rsplit(" ", 1)[0] + "…"
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in CONTENT_WORD.findall(text) if w.lower() not in GENERIC_STOP]
+
+
+def sentence_of(text: str, clause: str) -> str:
+    """The sentence of ``text`` a clause was split from ("Since I'm vegan I'm …" for "I'm
+    vegan I'm …"): the speaker's words as said; the clause itself when none holds it."""
+    # the clause may open on an "I" the splitter put back ("Took a while" → "I took a while")
+    starts = {clause.strip()[:20].lower(), re.sub(r"^I(?:'m)? ", "", clause.strip())[:20].lower()}
+    for sentence in re.split(r"(?<=[.!?])\s+", clean_text(text)):
+        if any(start and start in sentence.lower() for start in starts):
+            photo = re.search(r"\[shares\b[^\]]*\]", clause)  # the photo it was said with
+            return (
+                f"{sentence} {photo.group(0)}"
+                if photo and photo.group(0) not in sentence
+                else sentence
+            )
+    return clause
+
+
+def _grounded(sentence: str, ref: datetime | None) -> str:
+    """Relative dates grounded in place, unless that leaves a date as the subject ("This
+    week has been …" stays as said: the memory's own date tells when)."""
+    grounded = finish(ground_text(sentence, ref)[0])
+    return finish(sentence) if SIGNS["time as subject"].search(grounded) else grounded
+
+
+def quoted(
+    sentences: list[str],
+    subject: str,
+    addressee: str | None,
+    ref: datetime | None,
+    earlier: tuple[str, ...],
+) -> str | None:
+    """The speaker's exact words quoted, the speaker named, the time said ("On 8 May 2023,
+    Ana said to Ben, replying to "…": "…""), a pronoun followed by the one referent the
+    earlier turns name. None when the quote is nothing but a pronoun nobody names."""
+    words = " ".join(_grounded(s, ref) for s in sentences)
+    if len(re.sub(r"\[[^\]]*\]", "", words).split()) < 3:
+        return None  # a shared photo and nothing said
+    said = bracket_referents(words, subject, addressee, earlier)
+    if opens_unnamed(said) and len(content_words(re.sub(r"\[[^\]]*\]", "", said))) < 4:
+        return None  # "They must have felt so appreciated": who, and little else
+    asked = replied_to(earlier[0]) if addressee and earlier else ""
+    if quote_unnamed(said, subject, addressee, asked):
+        return None  # "I watched her grow": whom, neither the words nor the question say
+    when = f"On {ref.day} {ref:%B %Y}, " if ref is not None else ""
+    to = ""
+    if addressee:
+        # Whom "you" names, and what the words answer ("Some fun ones like charades").
+        to = f" to {addressee}" + (f', replying to "{asked}"' if asked else "")
+    content = f'{when}{subject} said{to}: "{said}"'
+    return content[0].upper() + content[1:]

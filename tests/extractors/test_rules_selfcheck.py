@@ -1,0 +1,251 @@
+"""The self-check of every rewritten memory (selfcheck.py) and the junk classes it and the
+rules around it fix: a time standing as the subject, a quoted "them" given a thing where
+only people fit, a coordinated verb left unconjugated, a dropped "you", "since I'm X I'm
+Y", "we can both", a plural named as "a group of …" turns back, subjectless openers, a
+present perfect with a date, a list whose first item was read as a vocative. Each case has
+look-alikes that must keep reading as before. All sentences are invented."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from langmem_extract.extractors.dates import ground_text
+from langmem_extract.extractors.rules.clauses import split_clauses
+from langmem_extract.extractors.rules.coreference import bracket_referents
+from langmem_extract.extractors.rules.grammar import clean_text
+from langmem_extract.extractors.rules.selfcheck import junk_signs, quoted, repair, sentence_of
+from langmem_extract.extractors.rules.wellformed import well_formed
+from tests.extractors.test_rules_junk import chat
+
+REF = datetime(2023, 5, 8, 13, 56, tzinfo=UTC)
+HI = ("Ben", "Hey, how have you been lately?")
+
+
+# -- the guard: signs of junk, and none on plain memories
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("Lea even made this for you.", "second person"),
+        ("Lea moved to Oslo with my sister.", "first person"),
+        ("Has been packed with meetings for Lea in the week of 1 May 2023.", "no subject"),
+        ("It was hard for Lea. Takes a lot of patience.", "no subject"),
+        ("Lea took some trial and error.", "impersonal as speaker"),
+        ("Lea hases been a while since the race.", "verb conjugated twice"),
+        ("In the in the week of 1 May 2023 has been busy for Lea.", "time as subject"),
+        ("Lea and others can both share recipes.", "others both"),
+        ("Lea has been to Rome on 3 April 2023.", "dated perfect"),
+        ("Movies, and long walks all fire up Lea's creativity.", "truncated list"),
+        ("Lea is lactose intolerant they are trying oat milk.", "run-on"),
+        ("Lea baked this for. [shares a photo: a cake].", "preposition left"),
+        ("Music and long walks, can't beat it.", "verbless head"),
+        ("Lea is grateful Lea gets to share it.", "subject repeated"),
+        ("Lea is determined to find the spot - when they do.", "dangling clause"),
+        ("Lea can't wait to see where this takes.", "dangling clause"),
+        ("Let Lea know if Ben has any questions or need help.", "verb disagrees"),
+    ],
+)
+def test_a_sign_of_junk_is_named(text: str, sign: str) -> None:
+    assert sign in junk_signs(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lea moved to Oslo with their sister.",
+        "Lea has been busy, but on 3 April 2023 Lea had a setback.",
+        "Lea has got a chess match in June 2023.",
+        "Lea and others both helped with the painting.",
+        "Lea is grateful they have friends who support Lea.",
+        "Lea would adopt two cats if they could.",
+        "Books, movies, and long walks all fire up Lea's creativity.",
+        "Lea baked this for Ben. [shares a photo: a cake].",
+        "Lea is gonna stay determined and make their own path.",
+        'On 8 May 2023, Lea said to Ben: "I even made this for you."',  # quoted: the words
+        "Lea has two kids who need help with maths.",
+    ],
+)
+def test_a_plain_memory_shows_no_sign(text: str) -> None:
+    assert junk_signs(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Lea has been to Rome on 3 April 2023.", "Lea went to Rome on 3 April 2023."),
+        ("Lea has finished the course in March 2023.", "Lea finished the course in March 2023."),
+        (
+            "Let Lea know if Ben has any questions or need help.",
+            "Let Lea know if Ben has any questions or needs help.",
+        ),
+        ("Lea is not alone and have a great team.", "Lea is not alone and has a great team."),
+        ("Lea started the cello about in 2021.", "Lea started the cello in about 2021."),
+        ("Lea did! the view was lovely.", "Lea did! The view was lovely."),
+        (
+            "Lea won the final! [shares a photo: a cup] in the week of 1 May 2023.",
+            "Lea won the final in the week of 1 May 2023! [shares a photo: a cup].",
+        ),
+        # look-alikes: the date of another clause, "has got" (owns), no date at all
+        (
+            "Lea has been busy, but on 3 April 2023 Lea had a setback.",
+            "Lea has been busy, but on 3 April 2023 Lea had a setback.",
+        ),
+        ("Lea has got a match in June 2023.", "Lea has got a match in June 2023."),
+        ("Lea has been to Rome twice.", "Lea has been to Rome twice."),
+        ("Lea is gonna rest and make soup.", "Lea is gonna rest and make soup."),
+    ],
+)
+def test_repair_mends_what_has_a_safe_rewrite(text: str, expected: str) -> None:
+    assert repair(text) == expected
+
+
+def test_the_quote_keeps_the_speakers_sentence_and_names_the_reply() -> None:
+    said = "Yeah, since I'm vegan I'm trying oat milk. It's nice!"
+    assert sentence_of(said, "I'm vegan I'm trying oat milk") == (
+        "Yeah, since I'm vegan I'm trying oat milk."
+    )
+    # a subject the splitter put back is not in the words
+    assert sentence_of("Took a while but I fixed it.", "I took a while") == (
+        "Took a while but I fixed it."
+    )
+    out = quoted(["This week has been packed."], "Lea", "Ben", REF, ("How was your week so far?",))
+    assert out == (
+        'On 8 May 2023, Lea said to Ben, replying to "How was your week so far?": '
+        '"This week has been packed."'
+    )  # "This week" is not grounded into a subject ("In the week of … has been")
+    assert quoted(["I watched her grow up."], "Lea", None, REF, ("",)) is None  # who?
+
+
+# -- the classes, end to end
+
+
+def test_a_time_as_subject_is_quoted_and_a_dated_clause_is_not() -> None:
+    assert chat(("Lea", "This week has been packed with meetings for me.")) == [
+        'On 8 May 2023, Lea said: "This week has been packed with meetings for me."'
+    ]
+    assert chat(("Lea", "This week I started a pottery class.")) == [
+        "Lea started a pottery class in the week of 8 May 2023."
+    ]
+
+
+def test_a_present_perfect_with_a_date_reads_as_a_past() -> None:
+    assert chat(("Lea", "I've been to Rome last month.")) == ["Lea went to Rome in April 2023."]
+    assert chat(("Lea", "I've been busy with work, but last week I had a setback.")) == [
+        "Lea has been busy with work, but in the week of 1 May 2023 Lea had a setback."
+    ]
+
+
+def test_the_past_week_grounds_once() -> None:
+    assert ground_text("I ran a lot in the past week.", REF)[0] == (
+        "I ran a lot in the week of 1 May 2023."
+    )
+    assert ground_text("I was sick for the last week.", REF)[0] == (
+        "I was sick in the week of 1 May 2023."
+    )
+    assert ground_text("Last week I ran.", REF)[0] == "In the week of 1 May 2023 I ran."
+
+
+def test_we_both_names_the_two_who_talk() -> None:
+    assert chat(HI, ("Lea", "We can both share recipes from our trips.")) == [
+        "Lea and Ben can both share recipes from their trips."
+    ]
+    assert chat(HI, ("Lea", "We're both on different paths, but that's fine.")) == [
+        "Lea and Ben are both on different paths, but that's fine."
+    ]
+    # look-alikes: "we" with no "both" is a group; "both on and off" is no pair
+    assert chat(HI, ("Lea", "We went hiking with the kids.")) == [
+        "Lea and others went hiking with the kids."
+    ]
+    out = chat(HI, ("Lea", "The best part was the bond we built both on and off the field."))
+    assert out and all("Ben" not in c for c in out)
+
+
+def test_a_dropped_you_after_a_preposition_stays() -> None:
+    assert chat(HI, ("Lea", "I even made this for you. [shares a photo: a drawing of a cat]")) == [
+        "Lea even made this for Ben. [shares a photo: a drawing of a cat]."
+    ]
+    # look-alike: a name after a noun, no preposition, is still a vocative
+    assert well_formed("Lea loves the thought Ben!", ("Lea", "Ben")) == "Lea loves the thought."
+
+
+def test_since_i_am_x_i_am_y_is_quoted_whole() -> None:
+    assert chat(HI, ("Lea", "Since I'm lactose intolerant I'm trying oat milk instead.")) == [
+        'On 8 May 2023, Lea said to Ben, replying to "Hey, how have you been lately?": '
+        "\"Since I'm lactose intolerant I'm trying oat milk instead.\""
+    ]
+
+
+def test_a_subjectless_fallback_is_quoted_and_a_full_one_is_not() -> None:
+    assert chat(
+        HI, ("Lea", "Busy with work but finding time to read at night - good balance.")
+    ) == [
+        'On 8 May 2023, Lea said to Ben, replying to "Hey, how have you been lately?": '
+        '"Busy with work but finding time to read at night - good balance."'
+    ]
+    out = chat(HI, ("Lea", "Music and long walks, can't beat it."))
+    assert out == [
+        'On 8 May 2023, Lea said to Ben, replying to "Hey, how have you been lately?": '
+        '"Music and long walks, can\'t beat it."'
+    ]
+
+
+def test_a_coordinated_verb_agrees_in_the_said_path() -> None:
+    assert chat(
+        HI, ("Lea", "Let me know if you have any questions or need help with the move.")
+    ) == [
+        "On 8 May 2023, Lea said: Let Lea know if Ben has any questions or needs help with the move."
+    ]
+
+
+def test_a_list_keeps_its_first_item() -> None:
+    assert split_clauses(clean_text("Books, movies, and long walks fire up my creativity.")) == [
+        ("Books, movies, and long walks fire up my creativity", False)
+    ]
+    assert split_clauses(clean_text("Cats, dogs and birds all visit my garden.")) == [
+        ("Cats, dogs and birds all visit my garden", False)
+    ]
+    # look-alike: a name before a comma is still someone spoken to
+    assert split_clauses(clean_text("Mia, that book was great and I loved it.")) == [
+        ("That book was great", False),
+        ("I loved it", False),
+    ]
+
+
+# -- quoted plurals
+
+
+def test_a_quoted_them_where_only_people_fit_takes_no_thing() -> None:
+    before = ("Having goals reminds you of why you started. Your goals matter.",)
+    out = bracket_referents("Having them there to cheer me on is a gift.", "Lea", "Ben", before)
+    assert "[" not in out
+    people = ("My parents came to every single game.",)
+    assert bracket_referents(
+        "Having them there to cheer me on is a gift.", "Lea", "Ben", people
+    ) == ("Having them [your parents] there to cheer me on is a gift.")
+    # look-alike: a thing put on a shelf is still the thing
+    assert bracket_referents("I put them on the shelf.", "Lea", "Ben", before) == (
+        "I put them [my goals] on the shelf."
+    )  # the other speaker's "your goals" are the speaker's own
+
+
+def test_a_group_of_people_named_turns_back_is_the_plural() -> None:
+    out = chat(
+        ("Ben", "I rehearse with a small group of dancers. New projects are in the works."),
+        ("Lea", "Are they yours on the poster?"),
+        ("Ben", "They're the ones performing at the fair tonight."),
+    )
+    assert any("They're [the dancers] the ones performing" in c for c in out)
+    assert not any("[the works]" in c for c in out)
+    # look-alike: "a group of strawberries" in a photo names no one
+    out = chat(
+        (
+            "Ben",
+            "I love feeding them fruit! [shares a photo: a group of strawberries and a turtle]",
+        ),
+        ("Lea", "They look like they enjoy it."),
+        ("Ben", "Watching them eat is the best part of my day."),
+    )
+    assert not any("[the strawberries]" in c for c in out)
