@@ -2,10 +2,10 @@
 
 ``"what did I do in May 2023?"`` names May 2023, ``"where was I last week?"`` the week
 before now; ``"when did I move to Porto?"`` names no period but asks for a date, which
-memories carrying an ``event_time`` can give. Recall (:mod:`langmem_extract.hybrid`)
-adds one more ranking to its fusion for such queries: the candidates whose ``event_time``
-(a turn's timestamp for an observation) lies in the period, or, for a *when* question,
-the candidates that have one. The period is found with the extractor's own time
+memories carrying an ``event_time`` can give. Recall adds a bonus to the fused score of
+such queries' candidates (:mod:`langmem_extract.query_intent`): those whose
+``event_time`` (a turn's timestamp for an observation) lies in the period, or, for a
+*when* question, those that have one. The period is found with the extractor's own time
 expressions (:func:`~langmem_extract.extractors.dates.find_time_expression`), resolved
 against the query time.
 
@@ -14,7 +14,7 @@ the current year: :func:`names_no_year` tells recall (:mod:`langmem_extract.quer
 to match those dates in any year (:func:`in_period`), so a question asked today about a
 July two years back still finds July's memories. Resolved to the query year, the period
 held no memory of an older store: on LoCoMo conv-26 the three questions naming a month
-alone ("When did … go camping in June?") then took the time bonus from nothing, and
+alone ("When did … go camping in June?") then gave the time bonus to nothing, and
 matching any year moved two of them into the top 5 (``docs/benchmarks/recall_hybrid.md``).
 """
 
