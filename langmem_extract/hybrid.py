@@ -15,9 +15,9 @@ and the conversation turns they come from.
 each cut at ``pool`` entries, and orders their union by one score,
 :func:`~langmem_extract.fusion.fused_score`: the candidate's cosine gap to the query's
 best memory, its best evidence turn's gap to the best turn, and ``ln(1 + BM25)``,
-weighted as fitted on one LoCoMo conversation, plus a small bonus when the query names a
-period or asks *when* (:mod:`langmem_extract.temporal`) and the candidate is dated within
-it. It replaced reciprocal-rank fusion (``docs/benchmarks/recall_hybrid.md``). Then one
+weighted as fitted on one LoCoMo conversation, plus a bonus for what the question asks
+for (:mod:`langmem_extract.query_intent`: a candidate dated in the period it names, dated
+at all when it asks *when*, a preference when it asks what someone likes). It replaced reciprocal-rank fusion (``docs/benchmarks/recall_hybrid.md``). Then one
 round of lexical pseudo-relevance feedback (:mod:`langmem_extract.query_expansion`): the
 words of the best lexically matched candidates expand the query, BM25 is scored again,
 the lexical documents it now ranks first join, and the candidates whose BM25 changed are
@@ -43,6 +43,7 @@ from typing import Any, TypeVar
 from langmem_extract import query_expansion as feedback
 from langmem_extract.evidence import memory_session
 from langmem_extract.fusion import DenseContext, fused_score
+from langmem_extract.query_intent import QueryIntent
 from langmem_extract.recall_index import OBSERVATION_PREFIX, NamespaceIndex, TurnRecord, turn_key
 from langmem_extract.schema import Memory, MemoryKind, MemoryType, make_title
 
@@ -99,6 +100,7 @@ def fuse(
     when: bool = False,
     turn_cosines: Mapping[str, float] | None = None,
     calibration: Any = None,
+    intent: QueryIntent | None = None,
 ) -> list[Fused]:
     """Fused candidates for ``query``, best first (ties by key); ``fused`` holds each
     one's :func:`~langmem_extract.fusion.fused_score`.
@@ -125,8 +127,9 @@ def fuse(
     bm25 = index.lexical.scores(query)
     for hit in _lexical(bm25, index, keep, keep_turn, pool):
         out.setdefault(hit.key, hit)
-    timed = period is not None or when
-    _score(out.values(), context, bm25, cosines, timed, period)
+    if intent is None:
+        intent = QueryIntent(period=period, when=when)
+    _score(out.values(), context, bm25, cosines, intent)
     ranked = sorted(out.values(), key=lambda hit: (-hit.fused, hit.key))
     if feedback.FEEDBACK_WEIGHT <= 0 or not ranked:
         return ranked
@@ -141,7 +144,7 @@ def fuse(
     fresh = [hit for hit in _lexical(expanded, index, keep, keep_turn, pool) if hit.key not in out]
     out.update((hit.key, hit) for hit in fresh)
     changed = [hit for hit in out.values() if expanded.get(hit.key, 0.0) != bm25.get(hit.key, 0.0)]
-    _score({id(h): h for h in fresh + changed}.values(), context, expanded, cosines, timed, period)
+    _score({id(h): h for h in fresh + changed}.values(), context, expanded, cosines, intent)
     return sorted(out.values(), key=lambda hit: (-hit.fused, hit.key))
 
 
@@ -150,8 +153,7 @@ def _score(
     context: DenseContext,
     bm25: Mapping[str, float],
     cosines: Mapping[str, float],
-    timed: bool,
-    period: Period | None,
+    intent: QueryIntent,
 ) -> None:
     for hit in hits:
         if hit.memory is not None and hit.cosine is None:
@@ -161,7 +163,7 @@ def _score(
             hit.memory.id if hit.memory is not None else None,
             _turn_keys(hit),
             bm25.get(hit.key, 0.0),
-            dated=timed and _fits(_event_time(hit), period),
+            bonus=intent.bonus(hit.memory, _event_time(hit)),
         )
 
 
@@ -300,15 +302,6 @@ def _event_time(hit: Fused) -> datetime | None:
     if hit.memory is not None:
         return hit.memory.event_time
     return hit.turn.timestamp if hit.turn is not None else None
-
-
-def _fits(stamp: datetime | None, period: Period | None) -> bool:
-    if stamp is None:
-        return False
-    if period is None:  # a "when" question: any date helps
-        return True
-    stamp = stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)
-    return period[0] <= stamp < period[1]
 
 
 def observation_memory(turn: TurnRecord, namespace: Sequence[str]) -> Memory:

@@ -29,8 +29,8 @@ The store's vector search fetches a pool of candidates (``fetch_k``, by default
 ``max(4 * k, 20)``). By default recall is hybrid (:mod:`langmem_extract.hybrid`): that
 dense ranking, the cosines of the evidence turns and a BM25 ranking of the namespace's
 memories, each expanded with the turns it cites (:mod:`langmem_extract.recall_index`),
-are fused into one score (:mod:`langmem_extract.fusion`), with a bonus when the query names
-a period or asks *when* (:mod:`langmem_extract.temporal`); a turn no memory covers may come
+are fused into one score (:mod:`langmem_extract.fusion`), plus a bonus for what the query
+asks (:mod:`langmem_extract.query_intent`); a turn no memory covers may come
 back as an observation. The fused rank, rescaled to 1 (best) … 0 (last), stands in for
 ``rel_similarity`` below, and results that only repeat turns cited above move down.
 ``hybrid=False`` orders the pool by the blend alone (``rank_score``)::
@@ -72,10 +72,10 @@ from langmem_extract.hybrid import HYBRID_POOL, fuse, novel_first, observation_m
 from langmem_extract.memories import TypeFilter, memory_from_item, parse_memory_types
 from langmem_extract.messages import check_text, parse_timestamp
 from langmem_extract.namespaces import NamespaceLike, parse_namespace
+from langmem_extract.query_intent import QueryIntent
 from langmem_extract.recall_index import NamespaceIndex, TurnRecord, index_for
 from langmem_extract.schema import DEFAULT_NAMESPACE, Memory, MemoryStatus, MemoryType
 from langmem_extract.store_guard import guarded
-from langmem_extract.temporal import asks_when, query_period
 from langmem_extract.turn_vectors import check_switch, embed_query, turn_cosines
 
 __all__ = [
@@ -392,8 +392,8 @@ class RecallPlan:
             turns = turn_cosines(*index.turn_matrix(), query_vector) if query_vector else {}
             fused = fuse(
                 self.query, dense, index, self.keep, self._keep_turn(), pool=depth,
-                period=query_period(self.query, self.now), when=asks_when(self.query),
                 turn_cosines=turns, calibration=self.calibration,
+                intent=QueryIntent.of(self.query, self.now),
             )  # fmt: skip
         ws, wi, wr = self.weights
         # By fused rank, not min-max of the fused values: with rank fusion, min-max made
