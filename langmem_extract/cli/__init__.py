@@ -20,6 +20,7 @@ reading ``langmem_extract.cli.app``.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sys
@@ -116,6 +117,18 @@ def main() -> None:
         os.environ.setdefault("GOMP_SPINCOUNT", "10000")
     # The root takes no option but --version/--help: a first word naming a command is it.
     first = sys.argv[1] if len(sys.argv) > 1 and not sys.argv[1].startswith("-") else None
+    try:
+        _run(first)
+    finally:
+        # The command is done and its store closed: what is left is the interpreter's
+        # exit, whose garbage collection walks every object the command built (a fresh
+        # `recall` on 10,000 memories: 0.2-0.3 s of its 1.4 s after the answer was
+        # printed). Frozen objects are left to the exit's reference counting; exit
+        # handlers (capture flush) still run.
+        gc.freeze()
+
+
+def _run(first: str | None) -> None:
     app = register(first)
     if first not in _MODULE_OF:
         app(prog_name="langmem-extract")

@@ -189,3 +189,36 @@ def test_one_command_registered_first_keeps_the_help_order() -> None:
     from langmem_extract.cli import _MODULE_OF
 
     assert done.stdout.strip() == str(list(_MODULE_OF))
+
+
+_FROZEN_AT_EXIT = r"""
+import gc, json, sys
+sys.argv = ["langmem-extract", *json.loads(sys.argv[1])]
+from langmem_extract.cli import main
+try:
+    main()
+finally:
+    print("\nfrozen", gc.get_freeze_count() > 0)
+"""
+
+
+def test_a_command_freezes_its_objects_and_its_writes_are_read_by_the_next_process(
+    tmp_path: Path,
+) -> None:
+    """The console entry freezes the garbage collector once the command is done (the
+    exit's collection is most of a fresh read's time after its answer); what the command
+    committed is there for the next process."""
+    chat = tmp_path / "chat.txt"
+    chat.write_text("user: I live in Porto and I work as a violin teacher.\n", "utf-8")
+    db = tmp_path / "m.duckdb"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
+    env.pop("LANGMEM_DB", None)
+    wrote = subprocess.run(
+        [sys.executable, "-c", _FROZEN_AT_EXIT, json.dumps(["extract", str(chat), "--db", str(db)])],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert wrote.returncode == 0, wrote.stderr
+    assert wrote.stdout.rstrip().endswith("frozen True")
+    listed, _ = _run(["list", "--db", str(db), "--json"])
+    contents = " ".join(m["content"] for m in json.loads(listed)["memories"])
+    assert "Porto" in contents
