@@ -166,13 +166,12 @@ def fused_score(
     turn_keys: Iterable[str],
     bm25: float,
     *,
-    dated: bool = False,
     bonus: float = 0.0,
 ) -> float:
     """The fused score of one candidate (see the module docstring): ``memory_id`` is
     None for an observation; ``turn_keys`` are the turns a memory cites; ``bm25`` its
-    lexical document's score; ``dated`` adds :data:`TIME_BONUS`, ``bonus`` is added as
-    it is (:meth:`~langmem_extract.query_intent.QueryIntent.bonus`)."""
+    lexical document's score; ``bonus`` is added as it is
+    (:meth:`~langmem_extract.query_intent.QueryIntent.bonus`)."""
     own = dense.cosines.get(memory_id, dense.floor) if memory_id is not None else dense.floor
     gap = own - dense.best
     turn_gap, view = gap, own
@@ -183,4 +182,4 @@ def fused_score(
             view = max(own, max(turns))
     dense_terms = W_MEMORY * gap + W_TURN * turn_gap + W_VIEW * (view - dense.best_view)
     score = dense.scale * dense_terms + W_LEXICAL * math.log1p(max(bm25, 0.0))
-    return score + (TIME_BONUS if dated else 0.0) + bonus
+    return score + bonus

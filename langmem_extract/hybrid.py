@@ -47,7 +47,6 @@ from langmem_extract.query_intent import QueryIntent
 from langmem_extract.recall_index import OBSERVATION_PREFIX, NamespaceIndex, TurnRecord, turn_key
 from langmem_extract.schema import Memory, MemoryKind, MemoryType, make_title
 
-Period = tuple[datetime, datetime]
 T = TypeVar("T")
 
 __all__ = [
@@ -96,8 +95,6 @@ def fuse(
     keep_turn: Callable[[TurnRecord], bool] | None,
     *,
     pool: int = HYBRID_POOL,
-    period: Period | None = None,
-    when: bool = False,
     turn_cosines: Mapping[str, float] | None = None,
     calibration: Any = None,
     intent: QueryIntent | None = None,
@@ -107,8 +104,8 @@ def fuse(
 
     ``dense`` is the store's ranking (memory, cosine), already filtered; ``keep`` filters
     memories found otherwise; ``keep_turn`` decides which uncovered turns may be
-    observations (``None``: none may). ``period`` (a time the query names) or ``when``
-    (the query asks for a date) add the time bonus. ``turn_cosines`` (turn key → cosine,
+    observations (``None``: none may). ``intent`` (:class:`~langmem_extract.query_intent.QueryIntent`,
+    none by default) adds its bonus to each candidate. ``turn_cosines`` (turn key → cosine,
     :func:`~langmem_extract.turn_vectors.turn_cosines`) are the evidence turns' cosines;
     ``calibration``, the embedder's relevance calibration, puts the cosine gaps on the
     scale the weights were fitted on (:func:`~langmem_extract.fusion.gap_scale`).
@@ -128,7 +125,7 @@ def fuse(
     for hit in _lexical(bm25, index, keep, keep_turn, pool):
         out.setdefault(hit.key, hit)
     if intent is None:
-        intent = QueryIntent(period=period, when=when)
+        intent = QueryIntent()
     _score(out.values(), context, bm25, cosines, intent)
     ranked = sorted(out.values(), key=lambda hit: (-hit.fused, hit.key))
     if feedback.FEEDBACK_WEIGHT <= 0 or not ranked:

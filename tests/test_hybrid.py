@@ -263,7 +263,7 @@ def test_fused_score_weighs_each_signal_on_its_own_scale() -> None:
     assert fused_score(dense, "x", [], 0.0) == pytest.approx(every * (0.80 - 0.90))
     assert fused_score(dense, None, ["tc"], 0.0) == pytest.approx(every * (0.80 - 0.90))
     # A dated candidate for a question about that time gets the bonus.
-    assert fused_score(dense, "a", ["ta"], 0.0, dated=True) == pytest.approx(a + TIME_BONUS)
+    assert fused_score(dense, "a", ["ta"], 0.0, bonus=TIME_BONUS) == pytest.approx(a + TIME_BONUS)
     # Without any dense signal (no embedder) only the lexical term orders.
     lexical_only = DenseContext.of({}, {})
     assert fused_score(lexical_only, "a", ["ta"], 2.0) == pytest.approx(W_LEXICAL * math.log(3))
