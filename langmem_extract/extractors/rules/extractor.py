@@ -48,10 +48,10 @@ from langmem_extract.extractors.rules.patterns import (
     MENTIONS_SELF,
     QUESTION,
     TRIVIAL,
+    content_words,
 )
 from langmem_extract.extractors.rules.relations import relation_candidates
 from langmem_extract.extractors.rules.selfcheck import (
-    content_words,
     junk_signs,
     quoted,
     repair,

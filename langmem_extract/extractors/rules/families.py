@@ -21,10 +21,8 @@ from langmem_extract.extractors.rules.grammar import (
 )
 from langmem_extract.extractors.rules.patterns import (
     CONSTRAINT,
-    CONTENT_WORD,
     EMBEDDED_LIKE,
     FAVORITE_IS,
-    GENERIC_STOP,
     IMPERATIVE,
     MENTIONS_SELF,
     NEED,
@@ -32,6 +30,7 @@ from langmem_extract.extractors.rules.patterns import (
     PERSISTENT,
     STYLE_WORDS,
     TRIVIAL,
+    content_words,
 )
 from langmem_extract.schema import (
     Attribute,
@@ -529,8 +528,7 @@ def substantive(clause: str, min_words: int = 4) -> bool:
     words = clause.split()
     if len(words) < min_words:
         return False
-    content = [w for w in CONTENT_WORD.findall(clause) if w.lower() not in GENERIC_STOP]
-    return len(content) >= 2
+    return len(content_words(clause)) >= 2
 
 
 _CORRECTION_VALUE = re.compile(

@@ -266,6 +266,12 @@ GENERIC_STOP = frozenset(
     ]
 )
 
+
+def content_words(text: str) -> list[str]:
+    """The words of ``text`` that carry content: four letters or more, not generic."""
+    return [w for w in CONTENT_WORD.findall(text) if w.lower() not in GENERIC_STOP]
+
+
 # Tone of a clause, and questions (which state nothing).
 CORRECTION_INLINE = re.compile(
     r"\b(?:actually|now|anymore|no longer|these days|instead|not any more|recently moved)\b",

@@ -30,7 +30,7 @@ from langmem_extract.extractors.rules.coreference import (
     quote_unnamed,
 )
 from langmem_extract.extractors.rules.grammar import clean_text, conjugate, finish
-from langmem_extract.extractors.rules.patterns import CONTENT_WORD, GENERIC_STOP
+from langmem_extract.extractors.rules.patterns import content_words
 
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]')
 _SAID = re.compile(r"^(?:On [^,]+, )?[A-Z][\w'-]* said(?: to [^:]+)?: ")
@@ -161,10 +161,6 @@ def replied_to(previous: str) -> str:
         return ""
     asked = next((s for s in reversed(sentences) if s.endswith("?")), sentences[-1])
     return asked if len(asked) <= 140 else asked[:137].rsplit(" ", 1)[0] + "…"
-
-
-def content_words(text: str) -> list[str]:
-    return [w for w in CONTENT_WORD.findall(text) if w.lower() not in GENERIC_STOP]
 
 
 def sentence_of(text: str, clause: str) -> str:
