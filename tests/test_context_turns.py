@@ -10,6 +10,7 @@ from langmem_extract.embeddings import HashingEmbeddings
 from langmem_extract.evidence import context_ids, evidence_session
 from langmem_extract.memories import forget_memory
 from langmem_extract.message_log import message_log_for
+from langmem_extract.recall import recall_memories
 from langmem_extract.recall_index import NamespaceIndex
 from langmem_extract.schema import MEMORY_INDEX_FIELDS, ChatMessage
 from langmem_extract.turn_vectors import load_turn_vectors
@@ -127,3 +128,21 @@ def test_a_document_carries_the_day_its_turn_was_said() -> None:
     assert max(day, key=day.get) in {
         i for i, m in index.memories.records.items() if "m2" in m.source_message_ids
     }
+
+
+def test_a_context_turn_is_logged_redacted_and_reaches_only_its_own_user() -> None:
+    store = _store()
+    secret = "sk-" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6"
+    chat = [
+        {"id": "q1", "role": "assistant", "content": f"Your Quillmoor token is {secret}, right?"},
+        {"id": "r1", "role": "user", "content": "Yes, and I renew it every March."},
+    ]
+    remember(store, chat, [cand("User renews their token every March.", "r1")])
+    logged = message_log_for(store).load(evidence_session(NS))
+    assert [m.id for m in logged] == ["q1", "r1"]
+    assert secret not in logged[0].text and "[REDACTED:" in logged[0].text
+    # Recall finds the memory by the context turn's words, for its user only.
+    mine = recall_memories(store, "Quillmoor token", NS, k=5)
+    assert [h.memory.content for h in mine][:1] == ["User renews their token every March."]
+    assert all(secret not in h.memory.content for h in mine)
+    assert recall_memories(store, "Quillmoor token", ("memories", "u2"), k=5) == []
