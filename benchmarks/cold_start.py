@@ -197,9 +197,9 @@ import json, sys, time
 marks = [(time.perf_counter(), time.process_time())]
 import langmem_extract.cli.memories  # noqa: F401  (what `recall` imports)
 from langmem_extract.recall import recall_memories
-from langmem_extract.store.factory import open_store
+from langmem_extract.store.factory import open_reader  # what the read commands open
 marks.append((time.perf_counter(), time.process_time()))
-store = open_store(sys.argv[1], read_only=True)
+store = open_reader(sys.argv[1])
 marks.append((time.perf_counter(), time.process_time()))
 emb = store.index_config["embed"]
 emb._get_model()

@@ -114,7 +114,11 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     rank_hybrid = recall.RecallPlan.rank_hybrid
     recall.RecallPlan.rank_hybrid = timed("ranking", rank_hybrid)  # type: ignore[method-assign]
     picks: Counter[int] = Counter()
-    policy = embeddings_module._THREADS
+    try:
+        import langmem_extract.e5_encoder as engine_module
+    except ImportError:  # a checkout from before the encoder had a module of its own
+        engine_module = embeddings_module  # type: ignore[assignment]
+    policy = engine_module._THREADS
     pick = policy.pick
     pick_us: list[float] = []
     readings: list[float | None] = []  # other work the policy read at each pick, cores

@@ -30,10 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
-from typing import Any
-
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
-from langgraph.store.base import BaseStore
+from typing import TYPE_CHECKING, Any
 
 from langmem_extract.changes import Change, notify
 from langmem_extract.message_log import message_log_for
@@ -46,6 +43,10 @@ from langmem_extract.turn_vectors import (
     turn_text,
     turns_to_embed,
 )
+
+if TYPE_CHECKING:
+    from langchain_core.messages import BaseMessage
+    from langgraph.store.base import BaseStore
 
 __all__ = [
     "context_ids",
@@ -74,6 +75,10 @@ def memory_session(memory: Memory) -> str:
 
 
 def _as_message(message: ChatMessage) -> BaseMessage:
+    # Imported here: only logging evidence makes LangChain messages; recall reads the
+    # logged turns without them (``message_log``).
+    from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+
     extra: dict[str, Any] = {}
     if message.timestamp is not None:
         extra["timestamp"] = message.timestamp.isoformat()

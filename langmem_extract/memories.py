@@ -24,9 +24,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from langgraph.store.base import BaseStore, GetOp, Item
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from langmem_extract.errors import (
@@ -35,6 +34,7 @@ from langmem_extract.errors import (
     StoreError,
     first_error,
 )
+from langmem_extract.item_reads import get_items
 from langmem_extract.namespaces import (
     NamespaceLike,
     default_namespace,
@@ -53,6 +53,9 @@ from langmem_extract.schema import (
 )
 from langmem_extract.store._validate import check_key
 from langmem_extract.store_guard import guarded
+
+if TYPE_CHECKING:
+    from langgraph.store.base import BaseStore, Item
 
 __all__ = [
     "MemoryStats",
@@ -190,7 +193,7 @@ def _find_everywhere(store: BaseStore, memory_id: str) -> list[Memory]:
     namespaces: list[tuple[str, ...]] = []
     while batch := store.list_namespaces(limit=_PAGE_SIZE, offset=len(namespaces)):
         namespaces.extend(batch)
-    found = store.batch([GetOp(ns, memory_id) for ns in namespaces]) if namespaces else []
+    found = get_items(store, [(ns, memory_id) for ns in namespaces])
     return _live(memory_from_item(item) for item in found if item and _is_memory_value(item.value))
 
 

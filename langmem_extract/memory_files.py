@@ -12,17 +12,19 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from langgraph.store.base import BaseStore
 from pydantic import ValidationError
 
-from langmem_extract.errors import InvalidInputError, InvalidNamespaceError, first_error
+from langmem_extract.errors import InvalidInputError, first_error
 from langmem_extract.memories import iter_memories
 from langmem_extract.messages import parse_timestamp
 from langmem_extract.namespaces import NamespaceLike, parse_namespace
 from langmem_extract.schema import HistoryEntry, Memory
 from langmem_extract.store._validate import check_key, check_value
+
+if TYPE_CHECKING:
+    from langgraph.store.base import BaseStore
 
 __all__ = ["export_memories", "import_memories", "read_export"]
 
@@ -124,8 +126,8 @@ def _parse_export_line(text: str, where: str) -> Memory:
         raise InvalidInputError(f"{where}: invalid memory: {first_error(exc)}") from None
     try:
         parse_namespace(memory.namespace)
-    except InvalidNamespaceError as exc:
-        raise InvalidNamespaceError(f"{where}: {exc}") from None
+    except InvalidInputError as exc:  # an InvalidNamespaceError: raised again as one
+        raise type(exc)(f"{where}: {exc}") from None
     _check_storable(memory, where)
     return memory
 

@@ -19,6 +19,11 @@ are, so a message keeps its id. ``redact=False`` (``message_log_for(store, redac
 must keep raw logs; the memory graph redacts its own input either way.
 
 Clearing a session also deletes its turn vectors (:mod:`langmem_extract.turn_vectors`).
+
+Recall's index reads a session with :meth:`MessageLog.load_turns`: from a DuckDB file,
+the table's text column and the payload's fields (``store._messages.LoggedTurn``), no
+LangChain message objects, so ``langchain_core.messages`` (imported here on first use)
+stays out of a process that only reads (docs/benchmarks/cold_start.md).
 """
 
 from __future__ import annotations
@@ -31,10 +36,7 @@ import time
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from typing import Any
-
-from langchain_core.messages import BaseMessage, message_to_dict, messages_from_dict
-from langgraph.store.base import BaseStore, GetOp, PutOp
+from typing import TYPE_CHECKING, Any
 
 from langmem_extract.changes import Change, notify
 from langmem_extract.errors import InvalidInputError
@@ -44,6 +46,10 @@ from langmem_extract.store._messages import MessageRow, MessageTable
 from langmem_extract.store._validate import check_session_id
 from langmem_extract.store_guard import guarded
 from langmem_extract.turn_vectors import drop_turn_vectors
+
+if TYPE_CHECKING:
+    from langchain_core.messages import BaseMessage
+    from langgraph.store.base import BaseStore
 
 __all__ = [
     "MESSAGE_LOG_NAMESPACE",
@@ -73,8 +79,18 @@ def next_seq() -> int:
         return _last_seq
 
 
+def _lc() -> Any:
+    """``langchain_core.messages``, imported on first use: recall reads logged turns
+    without message objects (:meth:`MessageLog.load_turns`), and importing it costs
+    0.2 s of CPU in a fresh process (docs/benchmarks/cold_start.md)."""
+    import langchain_core.messages
+
+    return langchain_core.messages
+
+
 def ensure_message_ids(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
     """Give every message a stable id (a UUID) in place, so memories can cite it."""
+    BaseMessage = _lc().BaseMessage
     out = []
     for message in messages:
         if not isinstance(message, BaseMessage):
@@ -90,7 +106,7 @@ def ensure_message_ids(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
 
 def _check_storable(message: BaseMessage) -> None:
     """A message the log can keep: JSON-serialisable fields and valid Unicode text."""
-    json_text(message_to_dict(message), "chat history message")
+    json_text(_lc().message_to_dict(message), "chat history message")
 
 
 def _unique(messages: list[BaseMessage]) -> list[BaseMessage]:
@@ -128,11 +144,12 @@ def redacted_message(message: BaseMessage) -> BaseMessage:
 
     The message itself is not changed; the id, type, name and tool-call ids are kept.
     """
-    data = message_to_dict(message)
+    lc = _lc()
+    data = lc.message_to_dict(message)
     clean = _redact_value(data["data"])
     if clean == data["data"]:
         return message
-    return messages_from_dict([{"type": data["type"], "data": clean}])[0]
+    return lc.messages_from_dict([{"type": data["type"], "data": clean}])[0]
 
 
 def _fresh(session_id: Any, messages: Sequence[BaseMessage]) -> tuple[str, list[BaseMessage]]:
@@ -154,6 +171,11 @@ class MessageLog(ABC):
     @abstractmethod
     def clear(self, session_id: str) -> None:
         """Delete every message of the session."""
+
+    def load_turns(self, session_id: str) -> Sequence[Any]:
+        """The session's messages in order, for recall's index: objects with a message's
+        ``id``, ``name``, ``additional_kwargs`` and ``text`` (here the messages)."""
+        return self.load(session_id)
 
     async def aappend(self, session_id: str, messages: Sequence[BaseMessage]) -> list[BaseMessage]:
         return await asyncio.to_thread(self.append, session_id, messages)
@@ -182,7 +204,15 @@ class TableMessageLog(MessageLog):
         return [m for m in fresh if str(m.id) in added]
 
     def load(self, session_id: str, *, last: int | None = None) -> list[BaseMessage]:
-        return messages_from_dict(self.store.load_messages(check_session_id(session_id), last=last))
+        payloads = self.store.load_messages(check_session_id(session_id), last=last)
+        return _lc().messages_from_dict(payloads)
+
+    def load_turns(self, session_id: str) -> Sequence[Any]:
+        """The table's own turns (``LoggedTurn``: its text column and the payload's
+        fields, no message objects) when the store reads them (``DuckDBEngine``)."""
+        if getattr(type(self.store), "load_turns", None) is None:
+            return self.load(session_id)
+        return self.store.load_turns(check_session_id(session_id))  # type: ignore[attr-defined]
 
     def clear(self, session_id: str) -> None:
         self.store.clear_messages(check_session_id(session_id))
@@ -200,7 +230,7 @@ class TableMessageLog(MessageLog):
 
     async def aload(self, session_id: str, *, last: int | None = None) -> list[BaseMessage]:
         payloads = await self.store.aload_messages(check_session_id(session_id), last=last)
-        return messages_from_dict(payloads)
+        return _lc().messages_from_dict(payloads)
 
     async def aclear(self, session_id: str) -> None:
         await self.store.aclear_messages(check_session_id(session_id))
@@ -210,19 +240,21 @@ class TableMessageLog(MessageLog):
 
 def _notify_rows(store: Any, session_id: str, rows: Sequence[MessageRow], added: set[str]) -> None:
     """Tell write listeners which messages reached the session, as stored."""
-    stored = messages_from_dict([json.loads(r.payload) for r in rows if r.message_id in added])
+    payloads = [json.loads(r.payload) for r in rows if r.message_id in added]
+    stored = _lc().messages_from_dict(payloads)
     notify(store, Change(session=session_id, messages=stored))
 
 
 def _rows(messages: Sequence[BaseMessage], redact: bool) -> list[MessageRow]:
     stored = [redacted_message(m) if redact else m for m in messages]
+    to_dict = _lc().message_to_dict
     return [
         MessageRow(
             message_id=str(m.id),
             seq=next_seq(),
             role=m.type,
             content=str(m.text),
-            payload=json.dumps(message_to_dict(m)),
+            payload=json.dumps(to_dict(m)),
         )
         for m in stored
     ]
@@ -250,11 +282,14 @@ class ItemsMessageLog(MessageLog):
         fresh = _unique(ensure_message_ids(messages))
         if not fresh:
             return []
+        from langgraph.store.base import GetOp, PutOp  # a LangGraph store's own items
+
         existing = self.store.batch([GetOp(namespace, str(m.id)) for m in fresh])
         new = [m for m, item in zip(fresh, existing, strict=True) if item is None]
         stored = [redacted_message(m) if self.redact else m for m in new]
+        to_dict = _lc().message_to_dict
         ops = [
-            PutOp(namespace, str(m.id), {"seq": next_seq(), "message": message_to_dict(m)}, False)
+            PutOp(namespace, str(m.id), {"seq": next_seq(), "message": to_dict(m)}, False)
             for m in stored
         ]
         if ops:
@@ -277,7 +312,7 @@ class ItemsMessageLog(MessageLog):
         rows.sort(key=lambda row: row[0])
         if last is not None:
             rows = rows[-last:] if last > 0 else []
-        return messages_from_dict([message for _, message in rows])
+        return _lc().messages_from_dict([message for _, message in rows])
 
     def clear(self, session_id: str) -> None:
         namespace = self._namespace(session_id)
@@ -288,6 +323,8 @@ class ItemsMessageLog(MessageLog):
                 drop_turn_vectors(self.store, session_id)
                 notify(self.store, Change(session=session_id, cleared=True))
                 return
+            from langgraph.store.base import PutOp  # a LangGraph store's own items
+
             self.store.batch([PutOp(ns, key, None) for ns, key in keys])
 
 

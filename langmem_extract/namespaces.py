@@ -45,10 +45,9 @@ an administrator's ``list``/``export``/``stats`` over everyone.
 from __future__ import annotations
 
 import string
+import threading
 from collections.abc import Mapping, Sequence
-from typing import Any
-
-from langgraph.store.base import InvalidNamespaceError as _LangGraphInvalidNamespaceError
+from typing import TYPE_CHECKING, Any
 
 from langmem_extract.errors import InvalidInputError, ScopeError
 from langmem_extract.schema import DEFAULT_NAMESPACE
@@ -90,14 +89,57 @@ NamespaceLike = str | Sequence[str]
 _FORMATTER = string.Formatter()
 
 
-class InvalidNamespaceError(InvalidInputError, _LangGraphInvalidNamespaceError):
-    """A namespace that breaks the rules above, or a template that cannot be filled.
+_ERROR_LOCK = threading.Lock()
 
-    Also a LangGraph ``InvalidNamespaceError``, so ``except`` clauses written for
-    LangGraph stores catch it. Importable from :mod:`langmem_extract.errors`; it is
-    defined here because LangGraph's store module costs ~0.3 s to import, which
-    ``import langmem_extract`` and ``langmem-extract --help`` do not pay.
+if TYPE_CHECKING:
+    from langgraph.store.base import InvalidNamespaceError as _LangGraphInvalidNamespaceError
+
+    class InvalidNamespaceError(InvalidInputError, _LangGraphInvalidNamespaceError):
+        """See ``_ERROR_DOC``."""
+
+
+_ERROR_DOC = """A namespace that breaks the rules of :mod:`langmem_extract.namespaces`, or a
+template that cannot be filled.
+
+Also a LangGraph ``InvalidNamespaceError``, so ``except`` clauses written for LangGraph
+stores catch it. Importable from :mod:`langmem_extract.errors` too.
+"""
+
+
+def _error_class() -> type[InvalidInputError]:
+    """:class:`InvalidNamespaceError`, made the first time it is asked for (as
+    ``namespaces.InvalidNamespaceError`` or ``errors.InvalidNamespaceError``) or raised.
+
+    Its LangGraph base lives in LangGraph's store module, which imports
+    ``langchain_core``'s embeddings and callbacks: 0.2-0.3 s of CPU in a fresh process,
+    which ``import langmem_extract``, ``--help`` and the CLI's reads of a DuckDB file do
+    not otherwise pay (docs/benchmarks/cold_start.md).
     """
+    made = globals().get("InvalidNamespaceError")
+    if made is None:
+        with _ERROR_LOCK:  # one class, however many threads ask at once
+            made = globals().get("InvalidNamespaceError")
+            if made is None:
+                from langgraph.store.base import InvalidNamespaceError as langgraph_error
+
+                made = type(
+                    "InvalidNamespaceError",
+                    (InvalidInputError, langgraph_error),
+                    {"__module__": __name__, "__doc__": _ERROR_DOC},
+                )
+                globals()["InvalidNamespaceError"] = made
+    return made
+
+
+def _invalid(message: str) -> InvalidInputError:
+    """An :class:`InvalidNamespaceError` carrying ``message``."""
+    return _error_class()(message)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "InvalidNamespaceError":
+        return _error_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def validate_namespace(
@@ -110,29 +152,27 @@ def validate_namespace(
     """
     labels = _labels(namespace)
     if not labels and not allow_empty:
-        raise InvalidNamespaceError("namespace cannot be empty")
+        raise _invalid("namespace cannot be empty")
     for label in labels:
         if not label:
-            raise InvalidNamespaceError(f"namespace {labels!r} has an empty label")
+            raise _invalid(f"namespace {labels!r} has an empty label")
         if "." in label:
-            raise InvalidNamespaceError(
+            raise _invalid(
                 f"namespace label {label!r} in {labels!r} contains '.', "
                 "which stores use to separate labels"
             )
         if "\x00" in label:
-            raise InvalidNamespaceError(
-                f"namespace label {label!r} in {labels!r} contains a NUL byte"
-            )
+            raise _invalid(f"namespace label {label!r} in {labels!r} contains a NUL byte")
         if not label.isascii():
             try:
                 label.encode("utf-8")
             except UnicodeEncodeError:
-                raise InvalidNamespaceError(
+                raise _invalid(
                     f"namespace label {label!r} in {labels!r} is not valid Unicode "
                     "(a lone surrogate)"
                 ) from None
     if labels and labels[0] == RESERVED_ROOT and not allow_reserved:
-        raise InvalidNamespaceError(
+        raise _invalid(
             f"namespace root label {RESERVED_ROOT!r} is reserved by LangGraph: {labels!r}"
         )
     return labels
@@ -141,10 +181,10 @@ def validate_namespace(
 def _labels(namespace: Any) -> tuple[str, ...]:
     """The shape check shared by concrete namespaces and templates."""
     if not isinstance(namespace, tuple | list):
-        raise InvalidNamespaceError(f"namespace must be a tuple of strings, got {namespace!r}")
+        raise _invalid(f"namespace must be a tuple of strings, got {namespace!r}")
     for label in namespace:
         if not isinstance(label, str):
-            raise InvalidNamespaceError(
+            raise _invalid(
                 f"namespace labels must be strings, got {type(label).__name__} "
                 f"{label!r} in {tuple(namespace)!r}"
             )
@@ -222,7 +262,7 @@ def resolve_namespace(
 def _template_labels(template: Any) -> tuple[str, ...]:
     labels = _labels(template)
     if not labels:
-        raise InvalidNamespaceError("namespace cannot be empty")
+        raise _invalid("namespace cannot be empty")
     return labels
 
 
@@ -230,15 +270,13 @@ def _label_fields(label: str, template: tuple[str, ...]) -> list[str]:
     try:
         parsed = list(_FORMATTER.parse(label))
     except ValueError as exc:  # unbalanced braces
-        raise InvalidNamespaceError(
-            f"bad namespace template label {label!r} in {template!r}: {exc}"
-        ) from None
+        raise _invalid(f"bad namespace template label {label!r} in {template!r}: {exc}") from None
     names: list[str] = []
     for _literal, name, spec, conversion in parsed:
         if name is None:
             continue
         if not name.isidentifier() or spec or conversion:
-            raise InvalidNamespaceError(
+            raise _invalid(
                 f"namespace template field {{{name}}} in {template!r} must be a plain "
                 "name such as {user_id}"
             )
@@ -251,7 +289,7 @@ def _configurable(config: Mapping[str, Any] | None) -> Mapping[str, Any]:
         return {}
     configurable = config.get("configurable") or {}
     if not isinstance(configurable, Mapping):
-        raise InvalidNamespaceError("config['configurable'] must be a mapping")
+        raise _invalid("config['configurable'] must be a mapping")
     return configurable
 
 
@@ -266,14 +304,12 @@ def _lookup(
         value = configurable.get(name)
     if value is None:
         known = sorted({*(k for k, v in values.items() if v is not None), *configurable})
-        raise InvalidNamespaceError(
+        raise _invalid(
             f"namespace template {template!r} needs {{{name}}}, but no value was given "
             f"(known: {known}); pass config={{'configurable': {{'{name}': ...}}}}"
         )
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise InvalidNamespaceError(
-            f"namespace template value {name}={value!r} must be a string or an integer"
-        )
+        raise _invalid(f"namespace template value {name}={value!r} must be a string or an integer")
     return str(value)
 
 

@@ -62,9 +62,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from langgraph.store.base import BaseStore, SearchItem
 from pydantic import BaseModel
 
 from langmem_extract.errors import InvalidInputError
@@ -76,7 +75,10 @@ from langmem_extract.query_intent import QueryIntent
 from langmem_extract.recall_index import NamespaceIndex, TurnRecord, index_for
 from langmem_extract.schema import DEFAULT_NAMESPACE, Memory, MemoryStatus, MemoryType
 from langmem_extract.store_guard import guarded
-from langmem_extract.turn_vectors import check_switch, embed_query, turn_cosines
+from langmem_extract.turn_vectors import check_switch, embed_query, embedder_name, turn_cosines
+
+if TYPE_CHECKING:
+    from langgraph.store.base import BaseStore, SearchItem
 
 __all__ = [
     "CALIBRATIONS",
@@ -155,10 +157,8 @@ def calibration_for(store: BaseStore) -> RelevanceCalibration:
     own = getattr(embeddings, "relevance_calibration", None)
     if isinstance(own, RelevanceCalibration):
         return own
-    key = type(embeddings).__name__
     variant = getattr(embeddings, "variant", None)
-    if isinstance(variant, str):
-        key = f"{key}:{variant}"
+    key = embedder_name(embeddings) + (f":{variant}" if isinstance(variant, str) else "")
     return CALIBRATIONS.get(key, IDENTITY_CALIBRATION)
 
 

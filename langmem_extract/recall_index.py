@@ -55,10 +55,9 @@ import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from langgraph.store.base import BaseStore
 
 from langmem_extract.changes import Change, commit_count, subscribe
 from langmem_extract.lexical import BM25Index
@@ -75,6 +74,9 @@ from langmem_extract.schema import MemoryStatus
 from langmem_extract.store.item_versions import commit_state, item_versions
 from langmem_extract.store_guard import guarded, unguarded
 from langmem_extract.turn_vectors import load_turn_vectors, turn_text
+
+if TYPE_CHECKING:
+    from langgraph.store.base import BaseStore
 
 __all__ = [
     "CONTEXT_AFTER",
@@ -339,7 +341,7 @@ class NamespaceIndex:
     def _load_session(self, log: Any, session: str) -> None:
         self._drop_session(session)
         self.session_turns[session] = []
-        self._append_turns(session, log.load(session))
+        self._append_turns(session, log.load_turns(session))
         self._add_vectors(session, load_turn_vectors(self.store, session))
 
     def _add_vectors(self, session: str, vectors: Any) -> None:

@@ -43,10 +43,9 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from langgraph.store.base import BaseStore
 
 from langmem_extract.changes import commit_count
 from langmem_extract.errors import InvalidInputError
@@ -63,6 +62,9 @@ from langmem_extract.store.item_versions import (
 )
 from langmem_extract.store.lexical_files import digest, purge
 from langmem_extract.store.lexical_files import lexical_files as _lexical_files
+
+if TYPE_CHECKING:
+    from langgraph.store.base import BaseStore
 
 __all__ = [
     "FORMAT",

@@ -21,14 +21,16 @@ import itertools
 import threading
 from collections.abc import Collection, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
-from typing import Any
-
-from langgraph.store.base import BaseStore, GetOp
+from typing import TYPE_CHECKING, Any
 
 from langmem_extract.changes import commit_count
 from langmem_extract.evidence import memory_session
+from langmem_extract.item_reads import get_items
 from langmem_extract.memories import _is_memory_value, iter_memories, memory_from_item
 from langmem_extract.schema import Memory, MemoryStatus
+
+if TYPE_CHECKING:
+    from langgraph.store.base import BaseStore
 
 __all__ = ["MemoryRecord", "MemoryView", "changed_items", "read_changed", "read_records"]
 
@@ -126,7 +128,7 @@ class MemoryView(MutableMapping[str, Memory]):
                   if k in self.records and k not in self._full]  # fmt: skip
         if not wanted:
             return
-        items = self.store.batch([GetOp(record.namespace, record.id) for record in wanted])
+        items = get_items(self.store, [(record.namespace, record.id) for record in wanted])
         with self._lock:
             for record, item in zip(wanted, items, strict=True):
                 if item is not None and _is_memory_value(item.value):
@@ -169,7 +171,7 @@ def read_changed(
             if (".".join(memory.namespace), memory.id) in wanted:
                 full[memory.id] = memory
     elif stale:
-        items = store.batch([GetOp(tuple(ns.split(".")), key) for ns, key in stale])
+        items = get_items(store, [(tuple(ns.split(".")), key) for ns, key in stale])
         for item in items:
             if item is not None and _is_memory_value(item.value):
                 memory = memory_from_item(item)

@@ -9,6 +9,7 @@ message log, recall's index) holds :func:`guarded` of it, and for such a store a
 them share one proxy whose ``batch``/``abatch`` run one at a time. Registries keyed by
 store key by :func:`unguarded`, so the proxy and its store count as one.
 
+The proxy class is :class:`~langmem_extract.serialised_store.SerialisedStore`.
 Stores that guard themselves (``DuckDBStore``: one connection under a re-entrant lock;
 ``PostgresStore``: a connection pool) and any other store are passed through unchanged.
 Code outside this package that reads an ``InMemoryStore`` while a background capture
@@ -17,13 +18,15 @@ runs should wait for ``flush()`` first, or use a ``DuckDBStore``.
 
 from __future__ import annotations
 
-import asyncio
+import sys
 import threading
 import weakref
-from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from langgraph.store.base import BaseStore, Op, Result
+if TYPE_CHECKING:
+    from langgraph.store.base import BaseStore
+
+    from langmem_extract.serialised_store import SerialisedStore
 
 # By the store's id, holding the proxy weakly: a proxy keeps its store alive, so an id is
 # never reused while its proxy lives, and a proxy nobody holds any more is let go.
@@ -31,18 +34,30 @@ _PROXIES: weakref.WeakValueDictionary[int, SerialisedStore] = weakref.WeakValueD
 _PROXIES_LOCK = threading.Lock()
 
 
-def _needs_guard(store: BaseStore) -> bool:
-    # Imported here: the module is cheap only once langgraph.store.base is loaded, which
-    # every caller of this function has already done.
-    from langgraph.store.memory import InMemoryStore
+def _loaded(module: str, name: str) -> Any:
+    """``module.name`` if ``module`` is imported, else None: a store cannot be an instance
+    of a class whose module no one has imported, so nothing is imported to ask (a process
+    reading a DuckDB file never loads LangGraph, docs/benchmarks/cold_start.md)."""
+    found = sys.modules.get(module)
+    return None if found is None else getattr(found, name, None)
 
-    return isinstance(store, InMemoryStore)
+
+def _is_proxy(store: Any) -> bool:
+    proxy = _loaded("langmem_extract.serialised_store", "SerialisedStore")
+    return proxy is not None and isinstance(store, proxy)
+
+
+def _needs_guard(store: Any) -> bool:
+    in_memory = _loaded("langgraph.store.memory", "InMemoryStore")
+    return in_memory is not None and isinstance(store, in_memory)
 
 
 def guarded(store: BaseStore) -> BaseStore:
     """``store`` itself, or, for a store that is not thread-safe, its one serialising proxy."""
-    if isinstance(store, SerialisedStore) or not _needs_guard(store):
+    if _is_proxy(store) or not _needs_guard(store):
         return store
+    from langmem_extract.serialised_store import SerialisedStore
+
     with _PROXIES_LOCK:
         proxy = _PROXIES.get(id(store))
         if proxy is None:
@@ -56,36 +71,4 @@ def unguarded(store: Any) -> Any:
     Registries keyed by store (write notices, namespace write locks, recall's indexes) key
     by this, so the proxy and the store it wraps are one store to them.
     """
-    return store.inner if isinstance(store, SerialisedStore) else store
-
-
-class SerialisedStore(BaseStore):
-    """A store whose operations run one at a time; every other attribute is the inner one's."""
-
-    __slots__ = ("_lock", "inner")
-
-    def __init__(self, inner: BaseStore) -> None:
-        self.inner = inner
-        self._lock = threading.Lock()
-
-    @property
-    def supports_ttl(self) -> bool:  # type: ignore[override]
-        return self.inner.supports_ttl
-
-    @property
-    def ttl_config(self) -> Any:  # type: ignore[override]
-        return self.inner.ttl_config
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
-
-    def batch(self, ops: Iterable[Op]) -> list[Result]:
-        with self._lock:
-            return self.inner.batch(ops)
-
-    async def abatch(self, ops: Iterable[Op]) -> list[Result]:
-        # The sync batch in a worker thread: a thread lock held across an ``await`` would
-        # let this loop's other coroutines interleave, and one released from another
-        # thread after a cancellation would leak. The context (active caches) goes along.
-        ops = list(ops)
-        return await asyncio.to_thread(self.batch, ops)
+    return store.inner if _is_proxy(store) else store

@@ -103,7 +103,7 @@ def backfill_turn_vectors(
         InvalidInputError: a bad prefix or ``batch_size`` (not an integer in
             1-:data:`MAX_BATCH_SIZE`), or a store whose embedder cannot take part in turn
             ranking (it does not reuse query vectors; wrap it in
-            ``vector_cache.ReusingEmbeddings``). Nothing is written then.
+            ``embeddings.ReusingEmbeddings``). Nothing is written then.
     """
     if isinstance(batch_size, bool) or not isinstance(batch_size, int):
         raise InvalidInputError(f"batch_size must be an integer, got {batch_size!r}")
@@ -117,7 +117,7 @@ def backfill_turn_vectors(
         name = type(getattr(store, "embeddings", None)).__name__
         raise InvalidInputError(
             f"the store's embedder ({name}) does not reuse query vectors, so recall never "
-            "ranks turns densely; wrap it in langmem_extract.vector_cache.ReusingEmbeddings"
+            "ranks turns densely; wrap it in langmem_extract.embeddings.ReusingEmbeddings"
         )
     report = BackfillReport(
         namespace=format_namespace(prefix), embedder=str(embedder_key(embeddings)),

@@ -45,14 +45,17 @@ import logging
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import nullcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from langgraph.store.base import BaseStore, GetOp, PutOp
 
 from langmem_extract.errors import InvalidInputError
+from langmem_extract.item_reads import get_items
 from langmem_extract.query_vectors import recent_query_vector
 from langmem_extract.vector_cache import VectorCache, reuses_vectors, vector_scope
+
+if TYPE_CHECKING:
+    from langgraph.store.base import BaseStore
 
 __all__ = [
     "TURN_VECTOR_ROOT",
@@ -60,6 +63,7 @@ __all__ = [
     "drop_turn_vectors",
     "embed_query",
     "embedder_key",
+    "embedder_name",
     "load_turn_vectors",
     "save_turn_vectors",
     "turn_cosines",
@@ -92,6 +96,14 @@ def turn_text(speaker: str | None, content: str) -> str:
     return f"{speaker}: {content}" if speaker else content
 
 
+def embedder_name(embeddings: Any) -> str:
+    """The name a model is known by: its class's ``embedder_name`` when it declares one
+    (``E5Encoder`` and its LangChain face ``E5Embeddings`` share theirs: they make the
+    same vectors), else its class name."""
+    name = getattr(type(embeddings), "embedder_name", None)
+    return name if isinstance(name, str) else type(embeddings).__name__
+
+
 def embedder_key(embeddings: Any) -> str | None:
     """Which model made a vector: the embedder's class, with its model or variant name,
     seen through wrappers (``ReusingEmbeddings``, the eval's recording wrapper)."""
@@ -102,7 +114,7 @@ def embedder_key(embeddings: Any) -> str | None:
         if inner is None or isinstance(inner, str):
             break
         embeddings = inner
-    name = type(embeddings).__name__
+    name = embedder_name(embeddings)
     for attr in ("variant", "model", "model_name"):
         value = getattr(embeddings, attr, None)
         if isinstance(value, str):
@@ -138,7 +150,7 @@ def existing(store: BaseStore, session: str, message_ids: Sequence[str]) -> set[
     have: set[str] = set()
     for start in range(0, len(ids), _PAGE):
         chunk = ids[start : start + _PAGE]
-        items = store.batch([GetOp(namespace, mid) for mid in chunk])
+        items = get_items(store, [(namespace, mid) for mid in chunk])
         have.update(
             mid
             for mid, item in zip(chunk, items, strict=True)
@@ -164,6 +176,8 @@ def save_turn_vectors(
         return 0
     namespace = vector_namespace(session)
     value = {mid: {"v": _encode(vec), "model": key} for mid, vec in vectors.items()}
+    from langgraph.store.base import PutOp  # a write: the store is LangGraph's
+
     store.batch([PutOp(namespace, mid, v, index=False) for mid, v in value.items()])
     return len(vectors)
 
@@ -209,6 +223,8 @@ def drop_turn_vectors(
                 break
             offset += _PAGE
     if keys:
+        from langgraph.store.base import PutOp  # a write: the store is LangGraph's
+
         store.batch([PutOp(namespace, key, None) for key in keys])
 
 

@@ -14,7 +14,9 @@ its passage vector, because a candidate is compared with what was stored as a pa
 
 An embedder takes part by routing its calls through :func:`cached` and declaring
 ``reuses_vectors = True`` (``E5Embeddings`` and ``HashingEmbeddings`` do); any other
-LangChain ``Embeddings`` can be wrapped in :class:`ReusingEmbeddings`. An embedder that
+LangChain ``Embeddings`` can be wrapped in
+:class:`~langmem_extract.embeddings.ReusingEmbeddings` (kept with the LangChain
+embedders; ``vector_cache.ReusingEmbeddings`` still names it). An embedder that
 does not take part is called as before, so nothing is embedded ahead of time for it.
 A cache only answers for the embedder it was made for (vectors of another model are
 never reused), only while its scope lasts, and holds the texts of one graph run. The
@@ -32,8 +34,6 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from typing import Any, Literal
-
-from langchain_core.embeddings import Embeddings
 
 Kind = Literal["passage", "query"]
 
@@ -131,39 +131,6 @@ def store_embeddings(store: Any) -> Any:
     return embeddings if reuses_vectors(embeddings) else None
 
 
-class ReusingEmbeddings(Embeddings):
-    """Any LangChain ``Embeddings``, taking part in per-capture vector reuse.
-
-    ``open_store(path, embeddings=ReusingEmbeddings(OpenAIEmbeddings()))`` makes a
-    capture embed each new memory once. Attributes not defined here (``dims``,
-    ``relevance_calibration``, …) are read from the wrapped embedder.
-    """
-
-    reuses_vectors = True
-
-    def __init__(self, inner: Embeddings) -> None:
-        self.inner = inner
-
-    def __getattr__(self, name: str) -> Any:
-        if name == "inner":  # not set yet (unpickling): no recursion
-            raise AttributeError(name)
-        return getattr(self.inner, name)
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return cached(self, "passage", texts, self.inner.embed_documents)
-
-    def embed_query(self, text: str) -> list[float]:
-        return cached(self, "query", [text], lambda t: [self.inner.embed_query(t[0])])[0]
-
-    def embed_queries(self, texts: list[str]) -> list[list[float]]:
-        many = getattr(self.inner, "embed_queries", None)
-        compute = many if callable(many) else (lambda t: [self.inner.embed_query(x) for x in t])
-        return cached(self, "query", texts, compute)
-
-    def __repr__(self) -> str:
-        return f"ReusingEmbeddings({self.inner!r})"
-
-
 def reuse_vectors(store: Any, passages: dict[str, list[float]] | None) -> Any:
     """A scope in which ``store``'s embedder finds ``passages`` (text → passage vector)
     already embedded; a no-op when there are none or the embedder does not reuse."""
@@ -171,3 +138,12 @@ def reuse_vectors(store: Any, passages: dict[str, list[float]] | None) -> Any:
     if owner is None or not passages:
         return nullcontext()
     return vector_scope(VectorCache(owner, passages))
+
+
+def __getattr__(name: str) -> Any:
+    # ReusingEmbeddings lives with the LangChain embedders; its first home still names it.
+    if name == "ReusingEmbeddings":
+        from langmem_extract.embeddings import ReusingEmbeddings
+
+        return ReusingEmbeddings
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

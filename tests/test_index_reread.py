@@ -291,7 +291,7 @@ def test_a_crash_between_purge_and_commit_leaves_the_tables_and_no_stale_file(
             raise RuntimeError("killed before the commit")
 
         monkeypatch.setattr(_duckdb_write, "write_batch", crash)
-        monkeypatch.setattr("langmem_extract.store.duckdb.write_batch", crash)
+        monkeypatch.setattr("langmem_extract.store.duckdb_engine.write_batch", crash)
         with pytest.raises(RuntimeError):
             store.delete(NS, key)
         monkeypatch.undo()

@@ -17,8 +17,9 @@ from langmem_extract import MemoryChatHistory, MemoryRetriever
 from langmem_extract.changes import Change, notify, subscribe
 from langmem_extract.memories import get_memory, list_memories, memory_stats
 from langmem_extract.schema import MEMORY_INDEX_FIELDS, Memory
+from langmem_extract.serialised_store import SerialisedStore
 from langmem_extract.store.duckdb import DuckDBStore
-from langmem_extract.store_guard import SerialisedStore, guarded, unguarded
+from langmem_extract.store_guard import guarded, unguarded
 from tests.conftest import HashEmbeddings
 
 

@@ -36,6 +36,8 @@ from langmem_extract.schema import MemoryType
 if TYPE_CHECKING:
     from langgraph.store.base import BaseStore
 
+    from langmem_extract.store.duckdb_engine import DuckDBEngine
+
 DEFAULT_DB = "memories.duckdb"
 DB_ENV = "LANGMEM_DB"
 #: Set to print a traceback for unexpected errors.
@@ -291,11 +293,14 @@ def is_missing_file(db: str) -> bool:
 
 
 @contextmanager
-def open_db(db: str, *, create: bool = False, read_only: bool = False) -> Iterator[BaseStore]:
+def open_db(
+    db: str, *, create: bool = False, read_only: bool = False
+) -> Iterator[BaseStore | DuckDBEngine]:
     """The store for one command. ``read_only`` (the reading commands) opens a DuckDB
-    file with a shared lock, so several readers may run at once; a file written by an
+    file with a shared lock, so several readers may run at once, as the plain
+    ``DuckDBEngine`` (``open_reader``: no LangGraph in the process); a file written by an
     older version is opened read-write once instead, to be migrated."""
-    from langmem_extract.store.factory import duckdb_file, open_store, opened_store
+    from langmem_extract.store.factory import duckdb_file, open_reader, opened_store
 
     # Reading commands must not leave an empty database file behind a typo'd --db.
     if not create and is_missing_file(db):
@@ -305,13 +310,13 @@ def open_db(db: str, *, create: bool = False, read_only: bool = False) -> Iterat
         )
     if read_only and duckdb_file(db) is not None:
         try:
-            shared = open_store(db, read_only=True)
+            shared = open_reader(db)
         except StoreLockedError:
             raise
         except StoreError:  # not at this version yet: opened read-write below, migrated
             shared = None
         if shared is not None:
-            with shared:  # type: ignore[attr-defined]
+            with shared:
                 yield shared
             return
     with opened_store(db) as store:

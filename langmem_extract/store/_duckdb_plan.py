@@ -1,19 +1,18 @@
 """Planning a ``DuckDBStore`` batch: every check happens here, before anything is written.
 
-``plan_batch`` validates each op and collects the puts (with the texts to embed) and the
-distinct search queries; the embedding helpers turn those into vectors, and
-``check_vector`` rejects a wrong size or a NaN before the batch touches the database.
+``plan_batch`` validates each LangGraph op and collects the puts (with the texts to
+embed) and the distinct search queries; the embedding helpers turn those into vectors,
+and ``_duckdb_read.check_vector`` rejects a wrong size or a NaN before the batch touches
+the database.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from langchain_core.embeddings import Embeddings
 from langgraph.store.base import (
     GetOp,
     ListNamespacesOp,
@@ -24,22 +23,18 @@ from langgraph.store.base import (
     tokenize_path,
 )
 
-from langmem_extract.errors import EmbeddingDimensionError, InvalidInputError, InvalidVectorError
+from langmem_extract.errors import InvalidInputError
 from langmem_extract.namespaces import validate_namespace
-from langmem_extract.store import _validate
+from langmem_extract.store import _duckdb_read, _validate
+from langmem_extract.store._duckdb_read import ns_text
 from langmem_extract.store._filters import Leaf
+from langmem_extract.store._planned import PlannedPut
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
 
 #: An index field: its path as written, and the path tokenised (``"$"`` stays as is).
 IndexField = tuple[str, Any]
-
-
-def ns_text(namespace: Sequence[str]) -> str:
-    """A namespace as stored: its labels joined with ``.``."""
-    return ".".join(namespace)
-
-
-def ns_tuple(text: str) -> tuple[str, ...]:
-    return tuple(text.split("."))
 
 
 def index_fields(paths: Sequence[str] | str) -> list[IndexField]:
@@ -49,18 +44,6 @@ def index_fields(paths: Sequence[str] | str) -> list[IndexField]:
     if not all(isinstance(p, str) and p for p in paths):
         raise InvalidInputError(f"index fields must be JSON paths (strings), got {paths!r}")
     return [(p, tokenize_path(p) if p != "$" else p) for p in paths]
-
-
-@dataclass
-class PlannedPut:
-    """One item write (``value is None`` deletes) and the texts it asks to embed."""
-
-    prefix: str
-    key: str
-    value_json: str | None
-    value: dict[str, Any] | None
-    ttl: float | None
-    texts: list[tuple[str, str]] = field(default_factory=list)  # (field_name, text)
 
 
 @dataclass
@@ -130,16 +113,6 @@ def to_json(value: Any) -> tuple[str, dict[str, Any]]:
     return text, json.loads(text)
 
 
-def check_vector(vec: Any, dims: int, what: str) -> np.ndarray:
-    arr = np.asarray(vec, dtype=np.float64)
-    if arr.ndim != 1 or arr.shape[0] != dims:
-        got = arr.shape[0] if arr.ndim == 1 else arr.shape
-        raise EmbeddingDimensionError(f"{what} has {got} dimensions, the index expects {dims}")
-    if not np.all(np.isfinite(arr)):
-        raise InvalidVectorError(f"{what} contains NaN or infinite values")
-    return arr
-
-
 def embed_documents(plan: SearchPlan, embeddings: Embeddings | None) -> list[list[float]]:
     texts = plan.doc_texts()
     if not texts or embeddings is None:
@@ -148,15 +121,4 @@ def embed_documents(plan: SearchPlan, embeddings: Embeddings | None) -> list[lis
 
 
 def embed_queries(plan: SearchPlan, embeddings: Embeddings | None) -> dict[str, list[float]]:
-    if not plan.queries or embeddings is None:
-        return {}
-    batch = getattr(embeddings, "embed_queries", None)
-    if callable(batch):
-        # One call for the whole batch: a model embeds many texts far cheaper together.
-        vecs = batch(list(plan.queries))
-        if len(vecs) != len(plan.queries):
-            raise EmbeddingDimensionError(
-                f"the embedder returned {len(vecs)} vectors for {len(plan.queries)} queries"
-            )
-        return dict(zip(plan.queries, vecs, strict=True))
-    return {q: embeddings.embed_query(q) for q in plan.queries}
+    return _duckdb_read.embed_queries(plan.queries, embeddings)

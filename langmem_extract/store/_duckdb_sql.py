@@ -211,6 +211,7 @@ ON CONFLICT (session_id, message_id) DO NOTHING
 RETURNING message_id
 """
 SELECT_MESSAGES = "SELECT payload FROM lme_messages WHERE session_id = ? ORDER BY seq"
+SELECT_MESSAGE_TURNS = "SELECT content, payload FROM lme_messages WHERE session_id = ? ORDER BY seq"
 SELECT_LAST_MESSAGES = """
 SELECT payload FROM (
     SELECT payload, seq FROM lme_messages WHERE session_id = ? ORDER BY seq DESC LIMIT ?

@@ -16,8 +16,8 @@ import numpy as np
 
 from langmem_extract.errors import StoreError
 from langmem_extract.store import _duckdb_sql as sql
-from langmem_extract.store._duckdb_plan import PlannedPut
 from langmem_extract.store._messages import MessageRow
+from langmem_extract.store._planned import PlannedPut
 from langmem_extract.store._vectors import Row, StoreCache
 
 _STAGES = (sql.STAGE_ITEMS, sql.STAGE_KEYS, sql.STAGE_VECTORS, sql.STAGE_FLOATS)

@@ -9,6 +9,7 @@ that is not a :class:`MessageTable`.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Sequence
 from typing import Any, NamedTuple, Protocol, runtime_checkable
 
@@ -24,6 +25,25 @@ class MessageRow(NamedTuple):
     """The message's text, for people reading the table."""
     payload: str
     """The whole message as JSON (``langchain_core.messages.message_to_dict``)."""
+
+
+class LoggedTurn(NamedTuple):
+    """A logged message as recall ranks it, read without LangChain message objects.
+
+    The attributes are those of a ``BaseMessage`` that recall's index reads (``id``,
+    ``name``, ``additional_kwargs`` and ``text``), so either serves it."""
+
+    id: str | None
+    name: str | None
+    text: str
+    """The message's text as the table keeps it (``MessageRow.content``)."""
+    additional_kwargs: dict[str, Any]
+
+    @classmethod
+    def from_row(cls, text: str, payload: str) -> LoggedTurn:
+        """From a table row's ``content`` and ``payload`` (``message_to_dict`` JSON)."""
+        data = json.loads(payload).get("data") or {}
+        return cls(data.get("id"), data.get("name"), text, data.get("additional_kwargs") or {})
 
 
 @runtime_checkable

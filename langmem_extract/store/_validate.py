@@ -3,7 +3,10 @@
 Both stores reject the same bad input with the same typed errors before any work is done,
 so a caller sees one behaviour whichever backend sits underneath. Namespaces go through
 :func:`langmem_extract.namespaces.validate_namespace`; as in LangGraph's ``BaseStore``,
-reads may name the reserved ``langgraph`` root and writes may not.
+reads may name the reserved ``langgraph`` root and writes may not. The checks read plain
+fields (a LangGraph op's, or the arguments of a ``DuckDBEngine`` read), so this module
+imports nothing of LangGraph; the stores' ``BaseStore`` methods are checked by
+``_namespace_checks.NamespaceCheckedStore``.
 """
 
 from __future__ import annotations
@@ -14,22 +17,13 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
-from langgraph.store.base import (
-    NOT_PROVIDED,
-    BaseStore,
-    GetOp,
-    Item,
-    ListNamespacesOp,
-    NotProvided,
-    PutOp,
-    SearchItem,
-    SearchOp,
-)
-
 from langmem_extract.errors import InvalidInputError
 from langmem_extract.messages import check_text, json_text
 from langmem_extract.namespaces import validate_namespace
 from langmem_extract.store._filters import Leaf, compile_filter
+
+#: A namespace match condition: ``("prefix" | "suffix", path)``.
+Condition = tuple[str, Iterable[Any]]
 
 
 def check_path(path: Iterable[Any]) -> tuple[str, ...]:
@@ -113,7 +107,7 @@ def check_ttl(ttl: Any) -> None:
         )
 
 
-def check_put_op(op: PutOp) -> None:
+def check_put_op(op: Any) -> None:
     """Namespace, key, ttl, value and index of a ``PutOp`` (``value=None`` deletes)."""
     validate_namespace(op.namespace)
     check_key(op.key)
@@ -132,90 +126,47 @@ def check_session_id(session_id: Any) -> str:
     return session_id
 
 
-def check_get_op(op: GetOp) -> None:
-    validate_namespace(op.namespace, allow_reserved=True)
-    check_key(op.key)
+def check_item(namespace: Any, key: Any) -> None:
+    """The namespace and key of an item read (a get)."""
+    validate_namespace(namespace, allow_reserved=True)
+    check_key(key)
 
 
-def check_search_op(op: SearchOp) -> list[Leaf]:
-    """Prefix, paging, filter and query of a ``SearchOp``; returns the compiled filter."""
-    validate_namespace(op.namespace_prefix, allow_empty=True, allow_reserved=True)
-    check_page(op.limit, op.offset)
-    leaves = compile_filter(op.filter)  # bounds the depth, so dumping it cannot recurse
-    if op.filter and not _encodable(json.dumps(op.filter, ensure_ascii=False, default=repr)):
+def check_get_op(op: Any) -> None:
+    """A LangGraph ``GetOp`` (:func:`check_item`)."""
+    check_item(op.namespace, op.key)
+
+
+def check_search(
+    namespace_prefix: Any, filter: Any, limit: Any, offset: Any, query: Any
+) -> list[Leaf]:
+    """Prefix, paging, filter and query of a search; returns the compiled filter."""
+    validate_namespace(namespace_prefix, allow_empty=True, allow_reserved=True)
+    check_page(limit, offset)
+    leaves = compile_filter(filter)  # bounds the depth, so dumping it cannot recurse
+    if filter and not _encodable(json.dumps(filter, ensure_ascii=False, default=repr)):
         raise InvalidInputError("filter holds text that is not valid Unicode (a lone surrogate)")
-    check_query(op.query)
+    check_query(query)
     return leaves
 
 
-def check_list_op(op: ListNamespacesOp) -> None:
-    """Match conditions, depth and paging of a ``ListNamespacesOp``."""
-    for cond in op.match_conditions or ():
-        if cond.match_type not in ("prefix", "suffix"):
-            raise InvalidInputError(f"unsupported match type {cond.match_type!r}")
-        check_path(cond.path)
-    if op.max_depth is not None and (not isinstance(op.max_depth, int) or op.max_depth < 1):
-        raise InvalidInputError(f"max_depth must be >= 1, got {op.max_depth!r}")
-    check_page(op.limit, op.offset)
+def check_search_op(op: Any) -> list[Leaf]:
+    """A LangGraph ``SearchOp`` (:func:`check_search`); returns the compiled filter."""
+    return check_search(op.namespace_prefix, op.filter, op.limit, op.offset, op.query)
 
 
-class NamespaceCheckedStore(BaseStore):
-    """Checks namespaces in the public single-item methods before ``BaseStore`` does.
+def check_list(conditions: Iterable[Condition], max_depth: Any, limit: Any, offset: Any) -> None:
+    """Match conditions, depth and paging of a namespace listing."""
+    for match_type, path in conditions:
+        if match_type not in ("prefix", "suffix"):
+            raise InvalidInputError(f"unsupported match type {match_type!r}")
+        check_path(path)
+    if max_depth is not None and (not isinstance(max_depth, int) or max_depth < 1):
+        raise InvalidInputError(f"max_depth must be >= 1, got {max_depth!r}")
+    check_page(limit, offset)
 
-    LangGraph's own checks raise its plain ``InvalidNamespaceError``; running ours first
-    gives callers our subclass of it. List it before the concrete store base.
-    """
 
-    def get(
-        self, namespace: tuple[str, ...], key: str, *, refresh_ttl: bool | None = None
-    ) -> Item | None:
-        validate_namespace(namespace, allow_reserved=True)
-        return super().get(namespace, key, refresh_ttl=refresh_ttl)
-
-    async def aget(
-        self, namespace: tuple[str, ...], key: str, *, refresh_ttl: bool | None = None
-    ) -> Item | None:
-        validate_namespace(namespace, allow_reserved=True)
-        return await super().aget(namespace, key, refresh_ttl=refresh_ttl)
-
-    def put(
-        self,
-        namespace: tuple[str, ...],
-        key: str,
-        value: Mapping[str, Any],
-        index: Literal[False] | list[str] | None = None,
-        *,
-        ttl: float | NotProvided | None = NOT_PROVIDED,
-    ) -> None:
-        validate_namespace(namespace)
-        super().put(namespace, key, value, index, ttl=ttl)
-
-    async def aput(
-        self,
-        namespace: tuple[str, ...],
-        key: str,
-        value: Mapping[str, Any],
-        index: Literal[False] | list[str] | None = None,
-        *,
-        ttl: float | NotProvided | None = NOT_PROVIDED,
-    ) -> None:
-        validate_namespace(namespace)
-        await super().aput(namespace, key, value, index, ttl=ttl)
-
-    def delete(self, namespace: tuple[str, ...], key: str) -> None:
-        validate_namespace(namespace, allow_reserved=True)
-        super().delete(namespace, key)
-
-    async def adelete(self, namespace: tuple[str, ...], key: str) -> None:
-        validate_namespace(namespace, allow_reserved=True)
-        await super().adelete(namespace, key)
-
-    def search(self, namespace_prefix: tuple[str, ...], /, **kwargs: Any) -> list[SearchItem]:
-        validate_namespace(namespace_prefix, allow_empty=True, allow_reserved=True)
-        return super().search(namespace_prefix, **kwargs)
-
-    async def asearch(
-        self, namespace_prefix: tuple[str, ...], /, **kwargs: Any
-    ) -> list[SearchItem]:
-        validate_namespace(namespace_prefix, allow_empty=True, allow_reserved=True)
-        return await super().asearch(namespace_prefix, **kwargs)
+def check_list_op(op: Any) -> None:
+    """A LangGraph ``ListNamespacesOp`` (:func:`check_list`)."""
+    conditions = [(cond.match_type, cond.path) for cond in op.match_conditions or ()]
+    check_list(conditions, op.max_depth, op.limit, op.offset)

@@ -1,19 +1,16 @@
 """``DuckDBStore``: a LangGraph ``BaseStore`` on one DuckDB file (or ``:memory:``).
 
-Writes go to DuckDB, one transaction per batch, so a committed batch survives a crash.
-Reads are answered from an in-process mirror (``_vectors.StoreCache``) loaded from the
-tables on first use and kept in step with every commit; vector search over it is exact
-(namespace and filters first, then cosine over the survivors). An optional HNSW index
-(vss) serves large unfiltered searches; see ``_hnsw``, ``_vss`` and docs/store.md.
-The same file holds each chat session's message log (``lme_messages``, migration v4),
-written through :meth:`DuckDBStore.append_messages` and read by ``message_log``.
+Built on :class:`~langmem_extract.store.duckdb_engine.DuckDBEngine`, which owns the file:
+connection, schema, the in-process mirror (``_vectors.StoreCache``) that answers reads,
+exact vector search over it (namespace and filters first, then cosine over the
+survivors) and the message log's table (``lme_messages``, migration v4, read by
+``message_log``). This class is its LangGraph face: ``BaseStore``'s ops and batches,
+the writes (one transaction per batch, so a committed batch survives a crash), TTL
+sweeps and the optional HNSW index (vss) for large unfiltered searches (see ``_hnsw``,
+``_vss`` and docs/store.md). Reads return LangGraph ``Item`` and ``SearchItem`` objects.
 
-DuckDB admits one process per file, readers included: while a process has the file
-open for writing, any other process (a read-only one too) gets ``StoreLockedError``.
-``open(path, read_only=True)`` takes a shared lock instead: several read-only processes
-may open a file at once, as long as no process has it open for writing; such a store
-refuses writes with ``ReadOnlyStoreError``. Within a process the store is thread-safe:
-one connection, one re-entrant lock.
+The locking rules (one writing process per file, or several read-only ones) are the
+engine's; within a process the store is thread-safe: one connection, one re-entrant lock.
 
 A batch runs in three steps, one module each: ``_duckdb_plan`` (check the ops, collect
 the texts to embed), ``_duckdb_read`` (answer reads from the mirror) and
@@ -23,53 +20,47 @@ the texts to embed), ``_duckdb_read`` (answer reads from the mirror) and
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 import logging
 import threading
-import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import duckdb
 import numpy as np
-from langchain_core.embeddings import Embeddings
 from langgraph.store.base import (
     GetOp,
     IndexConfig,
+    Item,
     ListNamespacesOp,
     NamespacePath,
     Op,
     Result,
+    SearchItem,
     SearchOp,
     TTLConfig,
     ensure_embeddings,
 )
 
-from langmem_extract.errors import (
-    EmbeddingDimensionError,
-    InvalidInputError,
-    ReadOnlyStoreError,
-    StoreError,
-)
-from langmem_extract.store import _duckdb_load, _duckdb_read, _duckdb_sql, _validate, _vss
-from langmem_extract.store import lexical_files as _lexical
-from langmem_extract.store._duckdb_connect import connect, drop_empty_file
+from langmem_extract.errors import EmbeddingDimensionError, StoreError
+from langmem_extract.store import _duckdb_read, _duckdb_sql, _validate, duckdb_engine
 from langmem_extract.store._duckdb_plan import (
     PlannedPut,
     SearchPlan,
-    check_vector,
     embed_documents,
     embed_queries,
     index_fields,
     plan_batch,
 )
-from langmem_extract.store._duckdb_write import insert_messages, write_batch
-from langmem_extract.store._hnsw import HnswIndex, HnswSettings
-from langmem_extract.store._messages import AsyncMessageMethods, MessageRow
-from langmem_extract.store._vectors import StoreCache, normalize_rows
-from langmem_extract.store.close_hooks import DEFAULT_CLOSE_TIMEOUT, CloseReport, run_close_hooks
+from langmem_extract.store._duckdb_read import NOT_A_SEARCH, check_vector
+from langmem_extract.store._duckdb_write import write_batch
+from langmem_extract.store._namespace_checks import NamespaceCheckedStore
+from langmem_extract.store._vectors import normalize_rows
+from langmem_extract.store.duckdb_engine import DuckDBEngine
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
 
 logger = logging.getLogger(__name__)
 
@@ -93,11 +84,22 @@ class DuckDBIndexConfig(IndexConfig, total=False):
     """HNSW ``ef_search`` (default 256)."""
 
 
-def _now_us() -> int:
-    return time.time_ns() // 1000
+def _langgraph_item(
+    namespace: tuple[str, ...],
+    key: str,
+    value: dict[str, Any],
+    created: datetime,
+    updated: datetime,
+    score: Any,
+) -> Item:
+    if score is NOT_A_SEARCH:
+        return Item(
+            value=value, key=key, namespace=namespace, created_at=created, updated_at=updated
+        )
+    return SearchItem(namespace, key, value, created, updated, score)
 
 
-class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
+class DuckDBStore(NamespaceCheckedStore, DuckDBEngine):
     """LangGraph ``BaseStore`` on DuckDB with exact vector search and TTL.
 
     Args:
@@ -107,11 +109,14 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
         ttl: a LangGraph ``TTLConfig`` (``default_ttl`` minutes, ``refresh_on_read``,
             ``sweep_interval_minutes``, ``omit_expired``).
         path: the database file, used for crash detection and error messages.
+
+    ``open``, ``from_conn_string``, ``setup``, ``close``, the message-log methods and
+    :meth:`~DuckDBEngine.get_many` are the engine's; ``get``, ``search`` and
+    ``list_namespaces`` are ``BaseStore``'s, run as batches through the same reads.
     """
 
     supports_ttl: bool = True
-    #: The schema versions ``setup()`` applies, in order (as ``SqliteStore.MIGRATIONS``).
-    MIGRATIONS: tuple[str, ...] = _duckdb_sql.MIGRATIONS
+    _make_item = staticmethod(_langgraph_item)
 
     def __init__(
         self,
@@ -121,229 +126,27 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
         ttl: TTLConfig | None = None,
         path: str | Path | None = None,
     ) -> None:
-        if not isinstance(conn, duckdb.DuckDBPyConnection):
-            raise InvalidInputError(
-                "conn must be a DuckDB connection; open a path with DuckDBStore.open"
-            )
-        self.conn = conn
-        self.path = None if path is None else str(path)
-        self.ttl_config = ttl
-        self._lock = threading.RLock()
-        self._owns_conn = False
-        self._closed = False
-        self.read_only = False
-        self._cache: StoreCache | None = None
-        self._setup_done = False
-        self._dirty = False  # written since the mirror was loaded (see close)
-        self._commits = 0  # write batches committed by this object (see commit_count)
-        self._sweeper: threading.Thread | None = None
-        self._sweeper_stop = threading.Event()
-        self.index_config: DuckDBIndexConfig | None
+        DuckDBEngine.__init__(self, conn, index=index, ttl=ttl, path=path)
         self.embeddings: Embeddings | None
-        if index:
-            cfg = cast(DuckDBIndexConfig, dict(index))
-            dims = cfg.get("dims")
-            if isinstance(dims, bool) or not isinstance(dims, int) or dims < 1:
-                raise InvalidInputError(f"index dims must be a positive integer, got {dims!r}")
-            if cfg.get("embed") is None:
-                raise InvalidInputError("index needs an 'embed' (Embeddings or function)")
+        self._fields = []
+        if self.index_config:
+            cfg = cast(DuckDBIndexConfig, self.index_config)
             self.embeddings = ensure_embeddings(cfg["embed"])
             # ``text_fields`` is SqliteStore's name for ``fields``; both are accepted.
             self._fields = index_fields(cfg.get("fields") or cfg.get("text_fields") or ["$"])
-            self.index_config = cfg
-        else:
-            self.embeddings = None
-            self._fields = []
-            self.index_config = None
-        self._dims: int | None = self.index_config["dims"] if self.index_config else None
-        wal = _vss.wal_path(self.path)
-        self._hnsw = HnswIndex(
-            conn, HnswSettings.from_index(self.index_config), wal_seen=bool(wal and wal.exists())
-        )
-
-    # -- construction ----------------------------------------------------------------
-
-    @classmethod
-    @contextlib.contextmanager
-    def from_conn_string(
-        cls,
-        conn_string: str | Path,
-        *,
-        index: DuckDBIndexConfig | IndexConfig | None = None,
-        ttl: TTLConfig | None = None,
-        read_only: bool = False,
-    ) -> Iterator[DuckDBStore]:
-        """Open a store on a file path (or ``":memory:"``); closed when the block exits."""
-        store = cls.open(conn_string, index=index, ttl=ttl, read_only=read_only)
-        try:
-            yield store
-        finally:
-            store.close()
-
-    @classmethod
-    def open(
-        cls,
-        conn_string: str | Path,
-        *,
-        index: DuckDBIndexConfig | IndexConfig | None = None,
-        ttl: TTLConfig | None = None,
-        read_only: bool = False,
-    ) -> DuckDBStore:
-        """Open a store that owns its connection; call ``close()`` (or use ``with``).
-        ``read_only``: see the module docstring (no TTL refresh-on-read, no HNSW)."""
-        if not isinstance(conn_string, str | Path):
-            raise InvalidInputError(
-                f"conn_string must be a file path or ':memory:', got {type(conn_string).__name__}"
-            )
-        path = str(conn_string)
-        if path.startswith("duckdb://"):
-            path = path[len("duckdb://") :]
-        path = path or ":memory:"
-        if read_only:
-            if path == ":memory:":
-                raise InvalidInputError("read_only needs a database file, not ':memory:'")
-            if index and index.get("hnsw"):
-                index = cast(DuckDBIndexConfig, {**index, "hnsw": False})
-        wal = _vss.wal_path(path)
-        wal_existed = bool(wal and wal.exists())
-        drop_empty_file(path)
-        conn = connect(path, read_only=read_only)
-        try:
-            store = cls(conn, index=index, ttl=ttl, path=None if path == ":memory:" else path)
-        except BaseException:
-            conn.close()
-            raise
-        store._hnsw.wal_seen = wal_existed
-        store._owns_conn = True
-        store.read_only = bool(read_only)
-        return store
-
-    def __enter__(self) -> DuckDBStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self, timeout: float | None = DEFAULT_CLOSE_TIMEOUT) -> CloseReport:
-        """Finish pending work, stop the TTL sweeper, close the connection if this store
-        opened it.
-
-        Work queued against this store in the process (background memory captures) is
-        flushed first, waiting at most ``timeout`` seconds; the returned
-        :class:`~langmem_extract.store.close_hooks.CloseReport` lists what could not be
-        written. Closing twice is a no-op (an empty report).
-        """
-        if self._closed:
-            return CloseReport()
-        # Without the store lock: the pending work writes through this store.
-        report = run_close_hooks(self, timeout)
-        self.stop_ttl_sweeper()
-        with self._lock:
-            if self._closed:
-                return report
-            self._closed = True
-            self._save_snapshot()
-            if self._owns_conn:
-                self.conn.close()
-        return report
-
-    def _save_snapshot(self) -> None:
-        # After writes, leave the vector snapshot the next open maps (see _duckdb_load).
-        if not self._dirty or self._cache is None or self.read_only or not self.path:
-            return
-        try:
-            _duckdb_load.save_snapshot(self.conn, self._cache, self.path)
-        except (duckdb.Error, OSError, ValueError) as exc:
-            logger.warning("no vector snapshot written for %s: %s", self.path, exc)
+        self._sweeper: threading.Thread | None = None
+        self._sweeper_stop = threading.Event()
 
     def setup(self) -> None:
         """Create or migrate the tables (idempotent); start the TTL sweeper if configured."""
-        with self._lock:
-            self._check_open()
-            if self.read_only:
-                self._check_migrated()
-            else:
-                self._migrate()
-            self._check_dims()
-            if not self.read_only:
-                _duckdb_load.ensure_file_id(self.conn)
-            self._setup_done = True
-            if self._hnsw.settings.enabled:
-                self._hnsw.on_setup()
+        DuckDBEngine.setup(self)
         if self.read_only:
             return
         if self.ttl_config and self.ttl_config.get("sweep_interval_minutes"):
             self.start_ttl_sweeper()
 
-    def _migrate(self) -> None:
-        """Apply the versions of ``_duckdb_sql.MIGRATIONS`` not yet applied, one
-        transaction each."""
-        conn = self.conn
-        conn.execute(_duckdb_sql.CREATE_MIGRATIONS)
-        done = {r[0] for r in conn.execute(_duckdb_sql.SELECT_MIGRATION_VERSIONS).fetchall()}
-        for version, stmt in enumerate(_duckdb_sql.MIGRATIONS):
-            if version in done:
-                continue
-            conn.execute("BEGIN TRANSACTION")
-            try:
-                conn.execute(stmt)
-                conn.execute(_duckdb_sql.INSERT_MIGRATION_VERSION, [version])
-                conn.execute("COMMIT")
-            except Exception:
-                conn.execute("ROLLBACK")
-                raise
-
-    def _check_migrated(self) -> None:
-        """A read-only store cannot migrate: the file must be set up at this version."""
-        try:
-            rows = self.conn.execute(_duckdb_sql.SELECT_MIGRATION_VERSIONS).fetchall()
-        except duckdb.CatalogException:
-            rows = []
-        if {r[0] for r in rows} != set(range(len(_duckdb_sql.MIGRATIONS))):
-            raise StoreError(
-                f"{self.path} is not set up at this version; open it once without "
-                "read_only (it is created or migrated then), then open it read-only"
-            )
-
-    def _check_writable(self) -> None:
-        if self.read_only:
-            raise ReadOnlyStoreError(
-                f"{self.path} was opened read-only; open it without read_only=True to write"
-            )
-
-    def _check_dims(self) -> None:
-        if self._dims is None:
-            return
-        row = self.conn.execute(_duckdb_sql.SELECT_META, ["dims"]).fetchone()
-        if row is None and self.read_only:
-            return
-        if row is None:
-            self.conn.execute(_duckdb_sql.UPSERT_META, ["dims", str(self._dims)])
-        elif int(row[0]) != self._dims:
-            has_vectors = self.conn.execute(_duckdb_sql.COUNT_VECTORS).fetchone()
-            if has_vectors and has_vectors[0]:
-                raise EmbeddingDimensionError(
-                    f"{self.path or ':memory:'} holds {row[0]}-d vectors; index dims is {self._dims}"
-                )
-            self._check_writable()
-            self.conn.execute(_duckdb_sql.UPSERT_META, ["dims", str(self._dims)])
-
-    def _check_open(self) -> None:
-        if self._closed:
-            raise StoreError("the store is closed")
-
-    def _ensure_setup(self) -> None:
-        if not self._setup_done:
-            self.setup()
-
-    def _get_cache(self) -> StoreCache:
-        if self._cache is None:
-            self._ensure_setup()
-            self._cache = self._load_cache()
-        return self._cache
-
-    def _load_cache(self) -> StoreCache:
-        return _duckdb_load.load_cache(self.conn, self._dims, self.path)
+    def _stop_background(self) -> None:
+        self.stop_ttl_sweeper()
 
     # -- public methods: typed namespace errors before LangGraph's own checks -----------
 
@@ -422,44 +225,34 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
                 f"the embedder returned {len(doc_vecs)} vectors for {n_texts} texts"
             )
         checked = [check_vector(v, dims, "a document embedding") for v in doc_vecs]
-        queries = {
-            q: check_vector(v, dims, f"the embedding of query {q!r}") for q, v in query_vecs.items()
-        }
+        qvecs = self._query_vectors(query_vecs)
         docs = normalize_rows(np.stack(checked)) if checked else np.zeros((0, dims), np.float32)
-        qvecs = {q: normalize_rows(v[None, :])[0] for q, v in queries.items()}
+        make = self._make_item
 
-        with self._lock:
-            self._check_open()
-            cache = self._get_cache()
-            now = _now_us()
-            omit = now if self.ttl_config and self.ttl_config.get("omit_expired") else None
+        def read(cache: Any, refresh: Any, now: int, omit: int | None) -> list[Result]:
             results: list[Result] = [None] * len(plan.ops)
-            refresh: dict[tuple[str, str], int] = {}
-            _duckdb_read.read_get_values(cache, plan.ops)
+            gets = [(op.namespace, op.key) for op in plan.ops if isinstance(op, GetOp)]
+            _duckdb_read.read_get_values(cache, gets)
             for i, op in enumerate(plan.ops):
                 if isinstance(op, GetOp):
-                    results[i] = _duckdb_read.do_get(cache, op, refresh, now=now, omit_before=omit)
+                    results[i] = _duckdb_read.do_get(
+                        cache, op.namespace, op.key, op.refresh_ttl, refresh,
+                        now=now, omit_before=omit, make=make,
+                    )  # fmt: skip
                 elif isinstance(op, SearchOp):
                     results[i] = _duckdb_read.do_search(
-                        cache,
-                        op,
-                        plan.searches[i],
-                        qvecs,
-                        refresh,
-                        now=now,
-                        omit_before=omit,
-                        hnsw=self._hnsw,
-                    )
+                        cache, op.namespace_prefix, plan.searches[i], op.query, op.limit,
+                        op.offset, op.refresh_ttl, qvecs, refresh,
+                        now=now, omit_before=omit, hnsw=self._hnsw, make=make,
+                    )  # fmt: skip
                 elif isinstance(op, ListNamespacesOp):
-                    results[i] = _duckdb_read.do_list(cache, op, omit_before=omit)
-            if self.read_only:
-                refresh.clear()  # no TTL refresh-on-read without write access
-            if plan.puts or refresh:
-                _lexical.purge_erased(self.path, cache, plan.puts)  # before the commit
-                write_batch(self.conn, cache, plan.puts, docs, refresh, now)
-                self._dirty = self._dirty or bool(plan.puts)
-                self._commits += 1
+                    conditions = [(c.match_type, c.path) for c in op.match_conditions or ()]
+                    results[i] = _duckdb_read.do_list(
+                        cache, conditions, op.max_depth, op.limit, op.offset, omit_before=omit
+                    )
             return results
+
+        return self._run(read, plan.puts, docs)
 
     # -- the optional HNSW index (see _hnsw) ------------------------------------------
 
@@ -473,62 +266,6 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
         """HNSW bookkeeping: built, size, stale writes, builds, searches, fallbacks."""
         return self._hnsw.status()
 
-    # -- the message log (``lme_messages``; see langmem_extract.message_log) ------------
-    #
-    # Every call runs on the store's one connection under its lock, so appends never
-    # race each other inside DuckDB. The earlier transcript module used a cursor per
-    # call plus a retry loop on transaction conflicts: 8 threads appending the same 50
-    # message ids there failed 155-179 of 400 appends (two runs) with a primary-key
-    # "Constraint Error", which that loop did not catch; distinct ids never conflicted.
-    # Under the lock the same run has no errors (tests/store/test_message_log.py), so
-    # there is no retry loop.
-
-    def append_messages(self, session_id: str, rows: Sequence[MessageRow]) -> list[str]:
-        """Insert the rows whose ``message_id`` is new in the session; returns those ids."""
-        session_id = _validate.check_session_id(session_id)
-        if not rows:
-            return []
-        self._check_writable()
-        with self._lock:
-            self._check_open()
-            self._ensure_setup()
-            self._commits += 1
-            return insert_messages(self.conn, session_id, rows)
-
-    def load_messages(self, session_id: str, *, last: int | None = None) -> list[dict[str, Any]]:
-        """The session's message payloads in order, or only the ``last`` ones."""
-        session_id = _validate.check_session_id(session_id)
-        if last is not None and last <= 0:
-            return []
-        with self._lock:
-            self._check_open()
-            self._ensure_setup()
-            if last is None:
-                cur = self.conn.execute(_duckdb_sql.SELECT_MESSAGES, [session_id])
-            else:
-                cur = self.conn.execute(_duckdb_sql.SELECT_LAST_MESSAGES, [session_id, last])
-            rows = cur.fetchall()
-        return [json.loads(row[0]) for row in rows]
-
-    def clear_messages(self, session_id: str) -> None:
-        """Delete the session's messages."""
-        session_id = _validate.check_session_id(session_id)
-        self._check_writable()
-        with self._lock:
-            self._check_open()
-            self._ensure_setup()
-            if self.path:  # recall's lexical files hold turn texts too
-                _lexical.purge(self.path)
-            self.conn.execute(_duckdb_sql.DELETE_MESSAGES, [session_id])
-            self._commits += 1
-
-    @property
-    def commit_count(self) -> int | None:
-        """Writes committed through this store: as DuckDB admits one writing process per
-        file, what it reads changes only when this does. ``None`` under a TTL (items
-        expire without a write). Readers key their copies on it (``recall_index``)."""
-        return None if self.ttl_config else self._commits
-
     # -- TTL -------------------------------------------------------------------------
 
     def sweep_ttl(self) -> int:
@@ -537,7 +274,7 @@ class DuckDBStore(AsyncMessageMethods, _validate.NamespaceCheckedStore):
         with self._lock:
             self._check_open()
             cache = self._get_cache()
-            now = _now_us()
+            now = duckdb_engine._now_us()  # the engine's clock (tests set it there)
             expired = self.conn.execute(_duckdb_sql.SELECT_EXPIRED, [now]).fetchall()
             if not expired:
                 return 0

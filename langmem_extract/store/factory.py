@@ -3,6 +3,11 @@
 ``open_store()`` opens (and migrates) ``memories.duckdb`` with the default memory index:
 the bundled e5 embedder over the ``content`` field. The returned store has ``close()``
 and works as a context manager.
+
+``open_reader()`` opens a DuckDB file read-only as the plain
+:class:`~langmem_extract.store.duckdb_engine.DuckDBEngine` (the same index, embedded by
+the E5 encoder without its LangChain face): what the CLI's read commands use, so their
+process never imports LangGraph or ``langchain_core`` (docs/benchmarks/cold_start.md).
 """
 
 from __future__ import annotations
@@ -11,15 +16,18 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-from langchain_core.embeddings import Embeddings
-from langgraph.store.base import BaseStore, IndexConfig, TTLConfig
+from typing import TYPE_CHECKING, Any
 
 from langmem_extract.errors import InvalidInputError
 from langmem_extract.schema import MEMORY_INDEX_FIELDS
 
-__all__ = ["default_memory_index", "mask_url", "open_store", "opened_store"]
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+    from langgraph.store.base import BaseStore, IndexConfig, TTLConfig
+
+    from langmem_extract.store.duckdb_engine import DuckDBEngine
+
+__all__ = ["default_memory_index", "mask_url", "open_reader", "open_store", "opened_store"]
 
 
 def default_memory_index(
@@ -27,9 +35,13 @@ def default_memory_index(
 ) -> IndexConfig:
     """The memory index: ``content`` embedded with ``embeddings`` (default: E5, 384-d)."""
     if embeddings is None:
-        from langmem_extract.embeddings import E5_DIMS, E5Embeddings
+        from langmem_extract.embeddings import E5Embeddings
 
-        embeddings, dims = E5Embeddings(), dims or E5_DIMS
+        embeddings = E5Embeddings()
+    return _memory_index(embeddings, dims)
+
+
+def _memory_index(embeddings: Any, dims: int | None) -> Any:
     if dims is None:
         dims = getattr(embeddings, "dims", None)
     if not isinstance(dims, int):
@@ -138,6 +150,30 @@ def _open_duckdb(
         store.close()
         raise
     return store
+
+
+def open_reader(target: str | Path) -> DuckDBEngine:
+    """A DuckDB file (a path or ``duckdb://<path>``) opened read-only, with a shared lock,
+    as the plain ``DuckDBEngine`` with the default memory index.
+
+    Its reads (``search``, ``get``, ``get_many``, ``list_namespaces``) and the message
+    log's are those of :func:`open_store` with ``read_only=True``, and recall, listing
+    and the memory operations run on it as on that store; it is no LangGraph
+    ``BaseStore``. Raises ``StoreError`` for a file not set up at this version (open it
+    once with :func:`open_store`), ``StoreLockedError`` while a process writes to it.
+    """
+    if not isinstance(target, str | Path) or duckdb_file(target) is None:
+        raise InvalidInputError(f"open_reader opens a DuckDB file, got {mask_url(str(target))!r}")
+    from langmem_extract.e5_encoder import E5Encoder
+    from langmem_extract.store.duckdb_engine import DuckDBEngine
+
+    engine = DuckDBEngine.open(target, index=_memory_index(E5Encoder(), None), read_only=True)
+    try:
+        engine.setup()
+    except BaseException:
+        engine.close()
+        raise
+    return engine
 
 
 def _open_postgres(target: str, *, index: IndexConfig, ttl: TTLConfig | None) -> Any:

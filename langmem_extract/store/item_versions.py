@@ -9,8 +9,9 @@ bumps inside its own transaction (:mod:`._mirror_files`); an item's version is D
 version whoever wrote it. Reading the versions of 10,000 items took 0.07-0.09 s here
 (about a tenth of reading and validating their values).
 
-Every function returns ``None`` for any other store (not a ``DuckDBStore``, in memory,
-or with a TTL configuration, under which reads may hide expired items).
+Every function returns ``None`` for any other store (not a ``DuckDBStore`` or the
+``DuckDBEngine`` it is built on, in memory, or with a TTL configuration, under which
+reads may hide expired items).
 """
 
 from __future__ import annotations
@@ -44,8 +45,8 @@ T = TypeVar("T")
 
 def _duckdb_store(store: Any) -> Any | None:
     # Not imported here: a process without a DuckDBStore never loads DuckDB for this.
-    module = sys.modules.get("langmem_extract.store.duckdb")
-    if module is None or not isinstance(store, module.DuckDBStore):
+    module = sys.modules.get("langmem_extract.store.duckdb_engine")
+    if module is None or not isinstance(store, module.DuckDBEngine):
         return None
     if not store.path or store.ttl_config is not None:
         return None

@@ -66,7 +66,7 @@ from langmem_extract.errors import (
     InvalidVectorError,
     StoreError,
 )
-from langmem_extract.store import _pg_filters, _pg_sql, _validate
+from langmem_extract.store import _namespace_checks, _pg_filters, _pg_sql, _validate
 from langmem_extract.store._messages import AsyncMessageMethods, MessageRow
 from langmem_extract.store.close_hooks import DEFAULT_CLOSE_TIMEOUT, CloseReport, run_close_hooks
 from langmem_extract.store.factory import mask_url
@@ -121,7 +121,9 @@ def _with_default_ann(index: PostgresIndexConfig | None) -> PostgresIndexConfig 
     return cast(PostgresIndexConfig, config)
 
 
-class PostgresStore(AsyncMessageMethods, _validate.NamespaceCheckedStore, _LangGraphPostgresStore):
+class PostgresStore(
+    AsyncMessageMethods, _namespace_checks.NamespaceCheckedStore, _LangGraphPostgresStore
+):
     """LangGraph's ``PostgresStore`` with the memory model's locking, filters and checks.
 
     Build one with :meth:`connect` (returns an open store; call :meth:`close`) or

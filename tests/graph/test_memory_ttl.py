@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pytest
 from langgraph.store.memory import InMemoryStore
 
-import langmem_extract.store.duckdb as duckdb_store
+import langmem_extract.store.duckdb_engine as duckdb_store
 from langmem_extract import extract_memories
 from langmem_extract.embeddings import HashingEmbeddings
 from langmem_extract.graph.persist import store_default_ttl

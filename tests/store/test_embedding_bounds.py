@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from langmem_extract import embeddings as emb_mod
+from langmem_extract import e5_encoder as emb_mod
 from langmem_extract.embeddings import E5_MAX_TOKENS, E5Embeddings
 from langmem_extract.errors import InvalidInputError
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-import langmem_extract.store.duckdb as duckdb_store
+import langmem_extract.store.duckdb_engine as duckdb_store
 from langmem_extract.store.duckdb import DuckDBStore
 from tests.store.conftest import hash_index
 

@@ -12,6 +12,7 @@ from langmem_extract.errors import (
     UnknownFilterOperatorError,
 )
 from langmem_extract.store import _validate
+from langmem_extract.store._namespace_checks import NamespaceCheckedStore
 
 
 def test_store_checks_are_the_one_namespace_rule() -> None:
@@ -109,7 +110,7 @@ def test_list_op() -> None:
         )
 
 
-class _CheckedMemoryStore(_validate.NamespaceCheckedStore, InMemoryStore):
+class _CheckedMemoryStore(NamespaceCheckedStore, InMemoryStore):
     pass
 
 
