@@ -26,6 +26,7 @@ one connection, one re-entrant lock.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -431,6 +432,10 @@ class DuckDBEngine(AsyncMessageMethods):
                 now=now, omit_before=omit, hnsw=self._hnsw, make=self._make_item,
             )
         )  # fmt: skip
+
+    async def asearch(self, namespace_prefix: tuple[str, ...], /, **kwargs: Any) -> list[Any]:
+        """:meth:`search` in a worker thread (recall's async path)."""
+        return await asyncio.to_thread(self.search, namespace_prefix, **kwargs)
 
     def get_many(
         self, items: Iterable[tuple[Sequence[str], str]], *, refresh_ttl: bool | None = None

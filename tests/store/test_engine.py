@@ -3,6 +3,7 @@ the LangGraph store's ops answer on the same file, and its errors are the store'
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from langgraph.store.base import GetOp
 from langgraph.store.base import InvalidNamespaceError as LangGraphInvalidNamespaceError
 
 from langmem_extract.message_log import message_log_for
+from langmem_extract.schema import Memory, MemoryType, make_title
 from langmem_extract.store.duckdb import DuckDBStore
 from langmem_extract.store.duckdb_engine import DuckDBEngine, StoredItem
 from tests.store.conftest import hash_index
@@ -42,6 +44,14 @@ def file_db(tmp_path: Path) -> Path:
             for key, value in items.items():
                 store.put(namespace, key, value)
         store.put(("users", "ana"), "raw", {"content": "not indexed"}, index=False)
+        for text in ("User drinks green tea at breakfast.", "User's brother plays chess."):
+            memory = Memory(
+                content=text,
+                title=make_title(text),
+                type=MemoryType.FACT,
+                namespace=["memories", "_shared"],
+            )
+            store.put(tuple(memory.namespace), memory.id, memory.to_value())  # fmt: skip
         log = message_log_for(store, redact=False)
         log.append("s1", [
             HumanMessage("I live in Lisbon", id="m1", name="ana",
@@ -92,6 +102,21 @@ def test_engine_reads_answer_as_the_store(file_db: Path, kwargs: dict) -> None:
         assert got_gets[-1] is None
         assert _fields(engine.get(("users", "leo"), "l2"))[:5] == _fields(want_gets[4])[:5]
         assert engine.list_namespaces(prefix=("users",), max_depth=2) == want_names
+
+
+def test_async_recall_on_the_engine_is_the_sync_one(file_db: Path) -> None:
+    from langmem_extract.recall import arecall_memories, recall_memories
+
+    with DuckDBEngine.from_conn_string(str(file_db), index=hash_index(), read_only=True) as engine:
+        engine.setup()
+        searched = asyncio.run(engine.asearch(("users",), query="tea"))
+        assert [_fields(i) for i in searched] == [
+            _fields(i) for i in engine.search(("users",), query="tea")
+        ]
+        sync = [(h.memory.id, h.score) for h in recall_memories(engine, "who drinks tea", k=2)]
+        both = asyncio.run(arecall_memories(engine, "who drinks tea", k=2))
+    assert len(sync) == 2
+    assert [(h.memory.id, h.score) for h in both] == sync
 
 
 def test_store_get_many_returns_langgraph_items(file_db: Path) -> None:
