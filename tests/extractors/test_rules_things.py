@@ -269,3 +269,48 @@ def test_a_quote_names_what_its_words_are_about() -> None:
         'On 8 May 2023, Jon said to Gina about "I bought a paper planner last week.", '
         'replying to "How have you been using it?": "I am using it daily."'
     )
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "Lea is over the moon about it.",  # "the moon" is part of the phrase, not the thing
+        "Lea will spread the word about it.",
+        "Lea made a tattoo to remind herself about it.",
+        "Sometimes Lea even uses it when Lea plays chess.",  # "uses it when": not "love it when"
+        "Lea was there and it's been giving Lea ideas.",  # "there" is no thing
+        "Lea has made good friends there.",  # a place nobody named
+        "Lea should get a set-up like that.",
+    ],
+)
+def test_an_it_the_memory_does_not_name_is_found(content: str) -> None:
+    assert referring(content)
+    assert resolve_things(content, "Thanks!", "Lea") is None
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "Lea bought a lamp and loves it.",
+        "Lea also enjoys yoga, it's calming.",
+        "Lea's friends have been there for Lea every step of the way.",  # being at hand
+        "Lea is here to help.",
+        "Lea is getting there.",
+        "There is a lake near Lea's house.",
+    ],
+)
+def test_a_thing_named_before_or_an_idiom_stays(content: str) -> None:
+    assert resolve_things(content, "Thanks!", "Lea") == content
+
+
+def test_a_them_with_no_plural_named_is_settled_like_it() -> None:
+    assert [m.group("p") for m in referring("Lea loves sharing her knowledge with them.")] == ["them"]
+    assert referring("Lea has two cats and loves them.") == []
+    assert referring("Lea and others were lucky to have everyone with them.") == []
+    out = contents(
+        ("Ben", "How was the trip?"),
+        ("Lea", "We drove to the coast with my cousins. I loved sharing my music with them."),
+    )
+    # the memory before names the plural: joined, or "them" written as it; never alone
+    assert not any(c.startswith("Lea loved sharing") and c.endswith("with them.") for c in out)
+    assert any("cousins" in c and "sharing" in c for c in out)

@@ -17,6 +17,7 @@ from datetime import datetime
 from langmem_extract.extractors.rules.coreference import unbracketed
 from langmem_extract.extractors.rules.selfcheck import in_context, junk_signs, quoted, sentence_of
 from langmem_extract.extractors.rules.things import (
+    PLURAL,
     antecedents,
     plain,
     referring,
@@ -92,22 +93,26 @@ def _settled(
     quoted); memories dropped are left out of the message's memories by
     :func:`settle_things` through an empty text."""
     done: dict[int, str | None] = {}
-    naming: str | None = None  # the last memory text that names a thing "it" may be
+    # the last memory text naming a thing "it" may be, and one naming a plural ("them")
+    naming: dict[bool, str | None] = {False: None, True: None}
     pending: list[Candidate] = []
     for clause, before, cand in steps:
         if cand is None:
             if not referring(clause):
-                naming = None  # a clause of its own ("I also went hiking"): no longer that thing
+                naming = {False: None, True: None}  # a clause of its own: no longer that thing
             continue
         resolved = resolve_things(cand.content, before, subject)
         if resolved == cand.content:
             # "I love the colours": only plurals, nothing a later "it" can be
-            naming = cand.content if antecedents(plain(clause), subject) else None
+            said = plain(clause)
+            naming[False] = cand.content if antecedents(said, subject) else None
+            naming[True] = cand.content if PLURAL.search(said) else None
             continue
         if resolved is not None:
-            done[id(cand)] = naming = resolved
+            done[id(cand)] = naming[False] = resolved
             continue
-        text = joined(naming, cand.content) if naming is not None else ""
+        them = referring(cand.content)[0].group("p") == "them"
+        text = joined(naming[them], cand.content) if naming[them] is not None else ""
         if text and not junk_signs(text):
             done[id(cand)] = text
             continue  # the naming memory still names what the next "it" speaks of

@@ -188,19 +188,21 @@ def _topic_first(said: str) -> bool:
 
 
 def in_context(content: str, addressee: str | None, earlier: tuple[str, ...]) -> str | None:
-    """``content``, an "it" it does not name, followed by the words that name it: the turn
-    it answers back to the sentence naming a thing ("Jon uses it daily, replying to Gina's
-    "Nice planner! How do you use it?"") or else the last such sentence of the two turns
-    before ("…, about "I bought a planner.""); None when none names one."""
+    """``content``, an "it" it does not name, followed by the words that name it: the end of
+    the turn it answers when that names a thing ("Jon uses it daily, replying to Gina's
+    "Nice planner! How do you use it?""), and the last sentence naming one in the turn
+    before when that end names none or says "it" itself ("…, about "I bought a
+    planner.", replying to …"); None when neither names one."""
     head = content.rstrip().rstrip(".!?")
     asked = replied_to(earlier[0], naming=True) if addressee and earlier else ""
-    if asked and (names_thing(asked) or "[shares" in asked):
-        return f'{head}, replying to {addressee}\'s "{asked}".'
-    if about := named_before(earlier[1:2] if addressee else earlier[:1]):
-        return f'{head}, about "{about}"' + (
-            f', replying to {addressee}\'s "{asked}".' if asked else "."
-        )
-    return None
+    named = bool(asked) and (names_thing(asked) or "[shares" in asked)
+    about = ""
+    if not named or referring(asked):  # "It's one of my favorites!": named before that
+        about = named_before(earlier[1:2] if addressee else earlier[:1])
+    if about:
+        replying = f', replying to {addressee}\'s "{asked}"' if asked else ""
+        return f'{head}, about "{about}"{replying}.'
+    return f'{head}, replying to {addressee}\'s "{asked}".' if named else None
 
 
 def named_before(turns: tuple[str, ...]) -> str:
@@ -276,9 +278,9 @@ def quoted(
         # "I'm using it to stay organized": what, the words do not say; the turn it
         # answers may ("Look, a planner! How've you been using it?"), or a turn before it
         wider = replied_to(earlier[0], naming=True) if addressee and earlier else ""
-        if wider and (names_thing(wider) or "[shares" in wider):
-            asked = wider
-        else:
+        named = bool(wider) and (names_thing(wider) or "[shares" in wider)
+        asked = wider if named else asked
+        if not named or referring(wider):  # "It's one of my favorites!": named before that
             about = named_before(earlier[1:2] if addressee else earlier[:1])
     when = f"On {ref.day} {ref:%B %Y}, " if ref is not None else ""
     to = f" to {addressee}" if addressee else ""

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from langmem_extract.extractors.rules.patterns import content_words
+
 _SPEAKER = re.compile(r"\b(?:I|I'm|I've|I'd|[Mm]y|me)\b")
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]')
 _BE_SUBJECT = r"(?:'s|'ll| is| was| has| had| will| would| can| could| really| always| also| just| still| never| definitely| truly| probably| certainly| actually| totally| usually| often| sometimes| [a-z]+s| [a-z]+ed| took| made| gave| kept| felt| got| brought| taught| became)"
@@ -81,6 +83,25 @@ _ANY_IT = re.compile(
     r"must|should|does|did|[a-z]+n't|[a-z]+s|[a-z]+ed)\b)"
 )
 _LOVE_WHEN = r"\b(?:love|loves|loved|like|likes|liked|hate|hates|hated|enjoy|enjoys|enjoyed)\s+$"
+_PLACE = re.compile(
+    r"\b(?P<v>(?!get\b|gets\b|got\b|getting\b)[a-z]+) (?P<p>here|there)\b"
+    # "there is …", "there for Ana" / "here to help" (being at hand), "out there"
+    r"(?!\s+(?:is|are|was|were|will|has|have|had|for|to)\b|')"
+    r"(?<!\bover there)(?<!\bout there)(?<!\bup there)(?<!\bin there)"
+)
+_THEM = re.compile(r"\b(?P<v>[a-z]+) (?P<p>them)\b")
+PLURAL = re.compile(
+    r"\b(?:the|these|those|my|our|his|her|their|[A-Z][a-z]+'s|some|many|both|two|three|"
+    r"four|five|several|few|\d+)\s+(?:[a-z-]+\s+){0,2}[a-z]+s\b"
+    # "Ana's skills and knowledge …": not a plural of its own ("photos and showed them" is)
+    r"(?!\s+(?:and|&)\s+(?![a-z]+ed\b|[a-z]+s\b)[a-z]+\b)|"
+    r"\b[A-Z][a-z]+ (?:and|&) (?:[A-Z][a-z]+|others)\b|\bthey\b|"
+    # a bare plural after a liking or a preposition: "prefers vans", "with old friends"
+    r"\b(?:prefers?|preferred|likes?|liked|loves?|loved|hates?|hated|dislikes?|disliked|"
+    r"enjoys?|enjoyed|with|about|of|for|on|in|from)\s+(?:[a-z]+\s+)?"
+    r"(?!(?:always|this|his|its|has|was|does|is|us|yes|less|across|perhaps|news)\b)[a-z]{2,}[^s\W]s\b"
+)
+_LIKE = re.compile(r"\b(?P<v>like) (?P<p>this|that)(?=\s*(?:[.!?]|$))")
 _USED = re.compile(r"\b(?P<v>use|uses|used|using) (?P<p>it) to\b")  # "uses it to speak up"
 _NOT_OBJECT_VERB = frozenset(
     [
@@ -128,6 +149,18 @@ _BEFORE_IN_MEMORY = re.compile(
     r"\b(?:a|an|the|this|that|their|his|her|its|[A-Z][a-z]+'s)\s+[a-z]{3,}|"
     r"\b[A-Z][a-z]+ [A-Z][a-z]+\b"
 )
+# A clause ends between a thing named and a later "it" ("Ana bought a lamp and loves it");
+# with none, the phrase is part of the same clause ("over the moon about it", "spread the
+# word about it", "made a tattoo to remind Ana about it") and names nothing "it" can be.
+_CLAUSE_BREAK = re.compile(r",|;| - | – |\b(?:and|but|so|because|which|since|as)\b")
+
+
+def _named_before(head: str) -> bool:
+    return any(
+        _CLAUSE_BREAK.search(head[m.end() :]) for m in _BEFORE_IN_MEMORY.finditer(plain(head))
+    )
+
+
 # -ing words that are not activities (or are never "it")
 _NOT_ACTIVITY = frozenset(
     [
@@ -381,7 +414,20 @@ def referring(content: str) -> list[re.Match[str]]:
         if any(f.start("p") == m.start("p") for f in found):
             continue
         found.append(m)
+    # a place or a likeness shown or said before: "people there", "a set-up like that"
+    if "[shares" not in content:
+        found += [*_PLACE.finditer(text), *_LIKE.finditer(text)]
+        # people or things "them", with no plural named before it in the memory
+        found += [m for m in _THEM.finditer(text) if not PLURAL.search(text[: m.start("p")])]
     return sorted(found, key=lambda m: m.start("p"))
+
+
+def _says_what(head: str, subject: str) -> bool:
+    """Whether the clause before an "it" names something it can be: a word of content
+    beyond the subject and a place ("Ana also enjoys yoga, it's …", not "Ana was there
+    and it's …")."""
+    names = set(subject.lower().split()) | {"there", "here", "really", "also", "others"}
+    return any(w.lower() not in names for w in content_words(head))
 
 
 def _last_sentence(text: str) -> str:
@@ -474,13 +520,15 @@ def resolve_things(content: str, before: str, subject: str) -> str | None:
     if not found:
         return content
     first = found[0]
+    if first.group("p") == "them":
+        return None  # no plural named before it (``referring``): who or what, the turn may say
     if "[shares" in content and first.group("p").lower() != "it":
         return content  # "made this for Ben. [shares a photo: a cat]": the photo shows it
     head = plain(content[: first.start("p")])
     after_clause = re.search(r"(?:,|\band|\bbut|\bso|\bplus|\bbecause)\s*$", head)
-    if first.re is _SUBJECT and after_clause and len(head.split()) >= 3:
+    if first.re is _SUBJECT and after_clause and _says_what(head, subject):
         return content  # "Ana also enjoys yoga, it's …": the clause before says what
-    if _BEFORE_IN_MEMORY.search(head) and (first.re is not _SUBJECT or after_clause):
+    if _named_before(head) and (first.re is not _SUBJECT or after_clause):
         return content  # "Ana opened a shop and it's been great": the memory says what
     if len(found) > 1 or first.group("p").lower() != "it":
         return None
