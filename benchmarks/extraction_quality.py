@@ -58,6 +58,8 @@ SEEDS = {
     "held-out 4": 523,
     "held-out 5": 631,
     "held-out 6": 743,
+    "held-out 7": 857,
+    "held-out 8": 977,
 }
 SAMPLE = 200
 

@@ -38,7 +38,9 @@ def _check(clause: str, phrase: str, day: tuple[int, int, int], future: bool) ->
         ("the day after tomorrow I fly to Lisbon", "on 10 May 2023", (2023, 5, 10), True),
     ],
 )
-def test_days_around_today(clause: str, phrase: str, day: tuple[int, int, int], future: bool) -> None:
+def test_days_around_today(
+    clause: str, phrase: str, day: tuple[int, int, int], future: bool
+) -> None:
     _check(clause, phrase, day, future)
 
 

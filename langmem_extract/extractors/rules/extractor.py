@@ -50,6 +50,7 @@ from langmem_extract.extractors.rules.patterns import (
     TRIVIAL,
     content_words,
 )
+from langmem_extract.extractors.rules.referents import settle_things
 from langmem_extract.extractors.rules.relations import relation_candidates
 from langmem_extract.extractors.rules.selfcheck import (
     junk_signs,
@@ -58,6 +59,7 @@ from langmem_extract.extractors.rules.selfcheck import (
     sentence_of,
 )
 from langmem_extract.extractors.rules.slots import slot_fact
+from langmem_extract.extractors.rules.things import resolve_things
 from langmem_extract.extractors.rules.wellformed import well_formed
 from langmem_extract.redact import contains_redaction
 from langmem_extract.schema import (
@@ -197,10 +199,10 @@ class RuleExtractor:
                 message, lang, subject=subject, ref=ref, to_assistant=to_assistant,
                 fallback=self.fallback,
             )  # fmt: skip
-        out: list[Candidate] = []
         seen: set[str] = set()
         inherited: TimeRef | None = None
         unmatched: list[tuple[str, str | None]] = []
+        steps: list[tuple[str, str, Candidate | None]] = []  # each clause, in order
         for clause, correction in split_clauses(clean_text(message.content)):
             # A clause carrying a (redacted) secret yields no memory at all.
             if QUESTION.search(re.sub(r"\s*\[[^\]]*\]$", "", clause)) or contains_redaction(clause):
@@ -212,8 +214,9 @@ class RuleExtractor:
             prior_text = f"{context_text}\n{here}"
             named = resolve_plural(clause, here, context_text)  # "They eat insects": who?
             cand = self._candidate(
-                named or clause, correction, subject, ref, message, [*earlier, *out], addressee,
-                to_assistant, prior_text, inherited, (context_text, *older),
+                named or clause, correction, subject, ref, message,
+                [*earlier, *(c for _, _, c in steps if c)], addressee, to_assistant, prior_text,
+                inherited, (context_text, *older),
             )  # fmt: skip
             if (
                 named is None
@@ -221,6 +224,8 @@ class RuleExtractor:
                 and (cand.type not in PREFERENCE_LIKE_TYPES or says_they(cand.content))
             ):
                 cand = None  # "they" names nobody; a preference is kept when it does not say it
+            if cand is None or normalize_text(cand.content) in seen:
+                steps.append((clause, here, None))
             if cand is None:
                 if _fallback_worthy(clause, self.min_generic_words):
                     unmatched.append((clause, named))
@@ -235,7 +240,9 @@ class RuleExtractor:
             if key in seen:
                 continue
             seen.add(key)
-            out.append(cand)
+            steps.append((clause, here, cand))
+        earlier_turns = (context_text, *older)
+        out = settle_things(steps, message.content, subject, addressee, ref, earlier_turns)
         for cand in relation_candidates(clean_text(message.content), subject, message.id):
             said = next(  # "My sister is called Ana" already says it: key that memory
                 (c for c in out if c.type == MemoryType.RELATIONSHIP and not c.attribute
@@ -465,6 +472,8 @@ def _fallback_candidate(
         for text, _ in grounded
     ).strip()  # fmt: skip
     said = repair(said)
+    if said and resolve_things(said, "", subject) is None:
+        said = ""  # an "it" nobody named: the speaker's own words, with what they answer
     event_time = next((when for _, when in grounded if when is not None), ref)
     signals = ["generic", "fallback"]
     if junk_signs(said):

@@ -31,6 +31,7 @@ from langmem_extract.extractors.rules.coreference import (
 )
 from langmem_extract.extractors.rules.grammar import clean_text, conjugate, finish
 from langmem_extract.extractors.rules.patterns import content_words
+from langmem_extract.extractors.rules.things import antecedents, referring, resolve_things
 
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]')
 _SAID = re.compile(r"^(?:On [^,]+, )?[A-Z][\w'-]* said(?: to [^:]+)?: ")
@@ -152,15 +153,76 @@ def repair(content: str) -> str:
     return _DATE_AFTER_PHOTO.sub(r"\g<body> \g<date>\g<stop> \g<photo>.", out)
 
 
-def replied_to(previous: str) -> str:
+def replied_to(previous: str, *, naming: bool = False) -> str:
     """The part of the previous turn a quoted reply answers: its last question, else its last
-    sentence, at most 140 characters ("" when there is none)."""
-    text = re.sub(r"\s*\[[^\]]*\]", "", clean_text(previous)).strip()
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if len(s.split()) >= 3]
+    sentence, at most 140 characters ("" when there is none).
+
+    With ``naming`` (the reply says "it" for a thing it does not name), it is the end of
+    the turn, whole sentences and photos shared with them, up to 240 characters: what the
+    reply most likely speaks of ("Look, a planner! [shares a photo: …] How've you been
+    using it?")."""
+    text = clean_text(previous).strip()
+    if not naming:
+        text = re.sub(r"\s*\[[^\]]*\]", "", text)
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?\]])\s+", text) if len(s.split()) >= 3]
     if not sentences:
         return ""
+    if naming:
+        said = sentences[-1]
+        for sentence in reversed(sentences[:-1]):
+            if len(sentence) + len(said) >= 240:
+                break
+            said = f"{sentence} {said}"
+        return said if len(said) <= 240 else "…" + said[-239:].split(" ", 1)[-1]
     asked = next((s for s in reversed(sentences) if s.endswith("?")), sentences[-1])
     return asked if len(asked) <= 140 else asked[:137].rsplit(" ", 1)[0] + "…"
+
+
+def _topic_first(said: str) -> bool:
+    """Words that open on what they speak of, then a comma ("Music and long walks, can't
+    beat it"): the "it" after them is named."""
+    head = said.split(",", 1)[0] if "," in said else ""
+    return len(head.split()) >= 2 and not re.match(
+        r"(?i)(?:I|I'm|I've|we|you|it|it's|this|that|yes|yeah|no|oh|wow|well|so|thanks)\b", head
+    )
+
+
+def in_context(content: str, addressee: str | None, earlier: tuple[str, ...]) -> str | None:
+    """``content``, an "it" it does not name, followed by the words that name it: the end of
+    the turn it answers when that names a thing ("Jon uses it daily, replying to Gina's
+    "Nice planner! How do you use it?""), and the last sentence naming one in the turn
+    before when that end names none or says "it" itself ("…, about "I bought a
+    planner.", replying to …"); None when neither names one."""
+    head = content.rstrip().rstrip(".!?")
+    asked = replied_to(earlier[0], naming=True) if addressee and earlier else ""
+    named = bool(asked) and (names_thing(asked) or "[shares" in asked)
+    about = ""
+    if not named or referring(asked):  # "It's one of my favorites!": named before that
+        about = named_before(earlier[1:2] if addressee else earlier[:1])
+    if about:
+        replying = f', replying to {addressee}\'s "{asked}"' if asked else ""
+        return f'{head}, about "{about}"{replying}.'
+    return f'{head}, replying to {addressee}\'s "{asked}".' if named else None
+
+
+def named_before(turns: tuple[str, ...]) -> str:
+    """The last sentence of ``turns`` (newest first) that names a thing and says no "it"
+    of its own, at most 140 characters; "" when none does."""
+    for turn in turns:
+        text = re.sub(r"\s*\[[^\]]*\]", "", clean_text(turn)).strip()
+        for sentence in reversed(re.split(r"(?<=[.!?])\s+", text)):
+            if len(sentence.split()) >= 3 and len(sentence) <= 140 and names_thing(sentence):
+                return sentence
+    return ""
+
+
+def names_thing(text: str) -> bool:
+    """Whether a sentence of ``text`` names a thing an "it" may stand for, and says no "it"
+    of its own."""
+    return any(
+        antecedents(sentence, "") and not referring(sentence)
+        for sentence in re.split(r"(?<=[.!?])\s+", text)
+    )
 
 
 def sentence_of(text: str, clause: str) -> str:
@@ -195,7 +257,9 @@ def quoted(
 ) -> str | None:
     """The speaker's exact words quoted, the speaker named, the time said ("On 8 May 2023,
     Ana said to Ben, replying to "…": "…""), a pronoun followed by the one referent the
-    earlier turns name. None when the quote is nothing but a pronoun nobody names."""
+    earlier turns name. An "it" the words do not name takes the end of the turn they answer
+    when that names a thing, else the last sentence naming one in the turn before, as what
+    the words are about. None when the quote is nothing but a pronoun nobody names."""
     words = " ".join(_grounded(s, ref) for s in sentences)
     if len(re.sub(r"\[[^\]]*\]", "", words).split()) < 3:
         return None  # a shared photo and nothing said
@@ -205,10 +269,24 @@ def quoted(
     asked = replied_to(earlier[0]) if addressee and earlier else ""
     if quote_unnamed(said, subject, addressee, asked):
         return None  # "I watched her grow": whom, neither the words nor the question say
+    about = ""
+    if (
+        "[shares" not in said
+        and not _topic_first(said)
+        and resolve_things(said, "", subject) is None
+    ):
+        # "I'm using it to stay organized": what, the words do not say; the turn it
+        # answers may ("Look, a planner! How've you been using it?"), or a turn before it
+        wider = replied_to(earlier[0], naming=True) if addressee and earlier else ""
+        named = bool(wider) and (names_thing(wider) or "[shares" in wider)
+        asked = wider if named else asked
+        if not named or referring(wider):  # "It's one of my favorites!": named before that
+            about = named_before(earlier[1:2] if addressee else earlier[:1])
     when = f"On {ref.day} {ref:%B %Y}, " if ref is not None else ""
-    to = ""
+    to = f" to {addressee}" if addressee else ""
+    to += f' about "{about}"' if about else ""
     if addressee:
         # Whom "you" names, and what the words answer ("Some fun ones like charades").
-        to = f" to {addressee}" + (f', replying to "{asked}"' if asked else "")
+        to += f', replying to "{asked}"' if asked else ""
     content = f'{when}{subject} said{to}: "{said}"'
     return content[0].upper() + content[1:]

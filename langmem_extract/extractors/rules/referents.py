@@ -1,0 +1,133 @@
+"""What becomes of a message's memories whose "it" their text does not name.
+
+:func:`settle_things` reads a message's memories in the order of their clauses. The one
+thing the turn named before the "it" takes its place (:func:`.things.resolve_things`).
+When no single thing is named, the memory is joined to the memory of the clause before it,
+which names it ("Ana made a bowl in her class, and Ana is pretty proud of it"). A memory
+with neither is not kept when the message has others; otherwise it is followed by the
+earlier words that name the thing, or is the speaker's words quoted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+
+from langmem_extract.extractors.rules.coreference import unbracketed
+from langmem_extract.extractors.rules.selfcheck import in_context, junk_signs, quoted, sentence_of
+from langmem_extract.extractors.rules.things import (
+    PLURAL,
+    antecedents,
+    plain,
+    referring,
+    resolve_things,
+    with_referent,
+)
+from langmem_extract.schema import Candidate, make_title
+
+# A photo caption closing a memory: kept at the end of a joined text.
+_CAPTION = re.compile(r"\s*\[shares\b[^\]]*\]\.?$")
+# Words that open a memory and read lower-case once it follows a comma ("…, and it's …").
+_LEADS = frozenset(["it", "it's", "this", "that", "on", "in", "at", "for", "last", "when"])
+
+
+def joined(naming: str, content: str) -> str:
+    """``content`` after ``naming``, the memory whose text names its "it": "Ana made a bowl
+    in her class, and Ana is pretty proud of it." Photo captions go last."""
+    head, caps = naming, []
+    for text in (naming, content):
+        if m := _CAPTION.search(text):
+            caps.append(m.group(0).strip().rstrip("."))
+    head = _CAPTION.sub("", naming).rstrip().rstrip(".!?;,")
+    tail = _CAPTION.sub("", content).strip()
+    first = tail.split(" ", 1)[0].lower()
+    if first in _LEADS:
+        tail = tail[0].lower() + tail[1:]
+    text = f"{head}, and {tail}".rstrip()
+    if caps:
+        text = f"{text.rstrip('.')}. {' '.join(caps)}."
+    return text if text.endswith((".", "!", "?", "]")) else text + "."
+
+
+def settle_things(
+    steps: Sequence[tuple[str, str, Candidate | None]],
+    message: str,
+    subject: str,
+    addressee: str | None,
+    ref: datetime | None,
+    earlier: tuple[str, ...],
+) -> list[Candidate]:
+    """The memories of one message (``message``, said by ``subject`` to ``addressee`` at
+    ``ref``, after the turns ``earlier``, newest first), each "it" they do not name settled:
+    ``steps`` are the message's clauses in order, each with the text before it and the
+    memory it gave (or None).
+
+    In order of preference: the one thing the turn named before it takes its place; the
+    memory is joined to the memory of the clause just before (unless that reads badly); it
+    is dropped when another memory of the message stays; else it is followed by the earlier
+    words that name the thing, or becomes the speaker's words quoted."""
+    done = _settled(steps, subject)
+    out: list[Candidate] = []
+    for _, _, cand in steps:
+        if cand is None or id(cand) not in done:
+            out += [cand] if cand is not None else []
+            continue
+        if (text := done[id(cand)]) is not None:
+            out += [_with(cand, text)] if text else []
+        elif (text := in_context(cand.content, addressee, earlier)) is not None:
+            out.append(_with(cand, text))
+        else:
+            clause = next(c for c, _, x in steps if x is cand)
+            said = with_referent(message, sentence_of(message, unbracketed(clause)))
+            if text := quoted(said, subject, addressee, ref, earlier):
+                out.append(_with(cand, text, quoted=True))
+    return out
+
+
+def _settled(
+    steps: Sequence[tuple[str, str, Candidate | None]], subject: str
+) -> dict[int, str | None]:
+    """By ``id`` of each memory whose "it" its text does not name: its new text, None when
+    it is the message's only such memory left and nothing else stays (to be placed or
+    quoted); memories dropped are left out of the message's memories by
+    :func:`settle_things` through an empty text."""
+    done: dict[int, str | None] = {}
+    # the last memory text naming a thing "it" may be, and one naming a plural ("them")
+    naming: dict[bool, str | None] = {False: None, True: None}
+    pending: list[Candidate] = []
+    for clause, before, cand in steps:
+        if cand is None:
+            if not referring(clause):
+                naming = {False: None, True: None}  # a clause of its own: no longer that thing
+            continue
+        resolved = resolve_things(cand.content, before, subject)
+        if resolved == cand.content:
+            # "I love the colours": only plurals, nothing a later "it" can be
+            said = plain(clause)
+            naming[False] = cand.content if antecedents(said, subject) else None
+            naming[True] = cand.content if PLURAL.search(said) else None
+            continue
+        if resolved is not None:
+            done[id(cand)] = naming[False] = resolved
+            continue
+        them = referring(cand.content)[0].group("p") == "them"
+        text = joined(naming[them], cand.content) if naming[them] is not None else ""
+        if text and not junk_signs(text):
+            done[id(cand)] = text
+            continue  # the naming memory still names what the next "it" speaks of
+        pending.append(cand)
+    left = {id(p) for p in pending}
+    kept = any(c is not None and id(c) not in left for _, _, c in steps)
+    for i, cand in enumerate(pending):
+        # "Ana is proud of it" says nothing the others do not: dropped ("")
+        done[id(cand)] = "" if kept or i else None
+    return done
+
+
+def _with(cand: Candidate, content: str, *, quoted: bool = False) -> Candidate:
+    signals = [*cand.signals, "referent"]
+    if quoted:
+        signals += ["fallback", "quote", "self-check"]  # a "said:" form, counted as one
+    update = {"content": content, "title": make_title(content), "signals": signals}
+    return cand.model_copy(update=update)

@@ -1,0 +1,563 @@
+"""Resolving "it", "this" and "that" to the thing or activity the turn named before them.
+
+Read on its own, "Joanna finds it really rewarding" does not say what "it" is. When the
+memory's text keeps a referring "it"/"this"/"that" (not an expletive: "it's raining", "it
+is important to …", "it feels like …"; not an idiom: "make it work", "keep it up", "go for
+it") and nothing before it in the memory names a thing, the sentence of the turn before it
+is searched for antecedents: an activity ("I love writing") or a singular noun phrase ("a
+new job", "my old guitar"). Exactly one gives the rewrite ("Joanna finds writing really
+rewarding"; "Dancing has been Jon's stress-buster since childhood"). It never picks between
+two.
+What a memory becomes when no single thing is named: :mod:`.referents`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from langmem_extract.extractors.rules.patterns import content_words
+
+_SPEAKER = re.compile(r"\b(?:I|I'm|I've|I'd|[Mm]y|me)\b")
+_QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]')
+_BE_SUBJECT = r"(?:'s|'ll| is| was| has| had| will| would| can| could| really| always| also| just| still| never| definitely| truly| probably| certainly| actually| totally| usually| often| sometimes| [a-z]+s| [a-z]+ed| took| made| gave| kept| felt| got| brought| taught| became)"
+_SUBJECT = re.compile(
+    r"(?:^|(?<=[.!?;,] )|(?<=\band )|(?<=\bbut )|(?<=\bso )|(?<=\bbecause )|(?<=\bhow )|"
+    r"(?<=\bthat )|(?<=\bwhy )|(?<=\bif )|(?<=\bsure )|(?<=\bbets )|(?<=\bglad )|"
+    r"(?<=\bthinks )|(?<=\bhopes )|(?<=\bwhen )|(?<=\bheard )|(?<=\bknows )|(?<=\bthought )|"
+    r"(?<=\bfeels )|(?<=\bguesses )|(?<=\bbelieves )|(?<=\bsays )|(?<=\bsaid )|(?<=\bknew ))"
+    r"(?P<p>[Ii]t|[Tt]his|[Tt]hat)(?=" + _BE_SUBJECT + r"\b)"
+)
+# An expletive "it": the subject is the clause or "to …" after it, the weather, the time.
+_EXPLETIVE = re.compile(
+    r"^(?:'s|'ll be| is| was| will be| would be| can be| could be|'s been| has been| had been)"
+    r"(?: (?:so|really|very|too|pretty|quite|super|also|just|not|always|kinda|kind of|still|truly|incredibly|absolutely|totally|definitely|extremely|especially|"
+    r"never|a bit|such))* (?!a\b|an\b|the\b|my\b|our\b|his\b|her\b|their\b|[A-Z]|"
+    # "was truly rewarding", "was like restarting", "'s less overwhelming": no expletive
+    r"like\b|less\b|more\b|been\b|[a-z]+ly\b)[a-z]+ "
+    r"(?:to|that|when|how|if|for|[a-z]+ing)\b|"
+    r"^(?:'s|'ll be| is| was|'s been| has been| had been) (?:(?:a|an|the) )?(?:[a-z]+ ){0,2}"
+    r"(?:feeling|thing|blast|pleasure|honou?r|relief|shame|pity|treat|privilege|wonder|"
+    r"ride|journey|challenge|struggle) (?:to|that|when|[a-z]+ing)\b|"
+    r"^(?:'s|'s been| is| was) (?:all|not) about\b|"
+    r"^(?:'s|'s been| is| was) (?:special |such )?moments? like (?:these|this|that)\b|"
+    r"^(?:'s|'ll be| is| was|'s been| has been| had been) (?:a while|ages|years|months|weeks|"
+    r"days|time|raining|snowing|sunny|cold|hot|warm|late|early|\w+ (?:years|months|weeks|"
+    r"days) since)\b|"
+    r"^ (?:will|might|may|could) (?:rain|snow|be (?:sunny|cold|hot|warm|late))\b|"
+    r"^(?:'s| is| was) (?:dry|wet|windy|dark|cloudy|freezing|pouring)\b|"
+    r"^ (?:goes|went|turns out|turned out|works out|worked out|comes to|came to|matters to|"
+    r"mattered to)\b|"
+    r"^ (?:seems|seemed|appears|appeared|turns out|turned out|happens|happened|feels as if|"
+    r"felt as if|takes time|took time|takes a lot|took a lot|kills|killed|means a lot to)\b|"
+    # "it feels like Ana could fly" (a clause), not "it sounds like a great way to …"
+    r"^ (?:feels|felt|looks|looked|sounds|sounded) like (?!(?:a|an|the|something|such|my|"
+    r"your|his|her|their|one|so|fun|home)\b)|"
+    r"^(?:'s|'s been| is| was) (?:moments?|times?|days?|people|things?|been a while) \w+ "
+    r"(?:like|that|when)\b"
+)
+_IDIOM_BEFORE = re.compile(
+    r"\b(?:keep|keeps|kept|go for|goes for|went for|worth|get|got|"
+    r"nail|nailed|hit|take|took|pull|pulled|give|gave|giving|believe|stick with|sticking with|"
+    r"stuck with|mean|meant|lose|lost|wing|call|is|was|"
+    r"of all|for all|need|needs|needed|than|said|through)\s+$",
+    re.I,
+)
+_IDIOM_AFTER = re.compile(
+    r"^\s*(?:happen|work|big|through|back|out|off|up|easy|slow|all|a try|a shot|a go|"
+    r"their best|his best|her best|when|to (?:the|a|their|his|her)\b)",
+    re.I,
+)
+_OBJECT = re.compile(
+    r"\b(?P<v>[a-z]+) (?P<p>it|this|that)(?!\s+[a-z]+\s+to\b)(?=\s*(?:[.!?,;]|$)|\s+(?:and|but|so|because|for|"
+    r"with|at|in|on|too|again|anymore|daily|weekly|often|now|today|[a-z]+ly|later|a lot|so much|every|more|to|into|sometime|soon|"
+    r"yet|before|first|back|a while|last|yesterday|tonight|tomorrow|when|out|up|happen|off|"
+    r"down|over|through)\b|"
+    r"(?<=it)\s+(?:so |really |very |pretty |quite |super )*(?:rewarding|relaxing|calming|fun|"
+    r"empowering|therapeutic|helpful|useful|special|important|amazing|great|hard|easy|"
+    r"interesting|exciting|meaningful|fulfilling|peaceful|soothing|inspiring|freeing)\b(?! to\b))"
+)
+# Any other "it" after a word: an object ("submit it to", "made it up"), idioms aside.
+# ("thinks it will rain": a subject, read by _SUBJECT or not at all)
+_ANY_IT = re.compile(
+    r"\b(?P<v>[A-Za-z]+) (?P<p>it)\b(?!'|\s+(?:is|was|will|would|can|could|has|had|might|may|"
+    r"must|should|does|did|[a-z]+n't|[a-z]+s|[a-z]+ed)\b)"
+)
+_LOVE_WHEN = r"\b(?:love|loves|loved|like|likes|liked|hate|hates|hated|enjoy|enjoys|enjoyed)\s+$"
+_PLACE = re.compile(
+    r"\b(?P<v>(?!get\b|gets\b|got\b|getting\b)[a-z]+) (?P<p>here|there)\b"
+    # "there is …", "there for Ana" / "here to help" (being at hand), "out there"
+    r"(?!\s+(?:is|are|was|were|will|has|have|had|for|to)\b|')"
+    r"(?<!\bover there)(?<!\bout there)(?<!\bup there)(?<!\bin there)"
+)
+_THEM = re.compile(r"\b(?P<v>[a-z]+) (?P<p>them)\b")
+PLURAL = re.compile(
+    r"\b(?:the|these|those|my|our|his|her|their|[A-Z][a-z]+'s|some|many|both|two|three|"
+    r"four|five|several|few|\d+)\s+(?:[a-z-]+\s+){0,2}[a-z]+s\b"
+    # "Ana's skills and knowledge …": not a plural of its own ("photos and showed them" is)
+    r"(?!\s+(?:and|&)\s+(?![a-z]+ed\b|[a-z]+s\b)[a-z]+\b)|"
+    r"\b[A-Z][a-z]+ (?:and|&) (?:[A-Z][a-z]+|others)\b|\bthey\b|"
+    # a bare plural after a liking or a preposition: "prefers vans", "with old friends"
+    r"\b(?:prefers?|preferred|likes?|liked|loves?|loved|hates?|hated|dislikes?|disliked|"
+    r"enjoys?|enjoyed|with|about|of|for|on|in|from)\s+(?:[a-z]+\s+)?"
+    r"(?!(?:always|this|his|its|has|was|does|is|us|yes|less|across|perhaps|news)\b)[a-z]{2,}[^s\W]s\b"
+)
+_LIKE = re.compile(r"\b(?P<v>like) (?P<p>this|that)(?=\s*(?:[.!?]|$))")
+_USED = re.compile(r"\b(?P<v>use|uses|used|using) (?P<p>it) to\b")  # "uses it to speak up"
+_NOT_OBJECT_VERB = frozenset(
+    [
+        "like",
+        "is",
+        "was",
+        "be",
+        "been",
+        "being",
+        "than",
+        "as",
+        "if",
+        "whether",
+        "when",
+        "where",
+        "how",
+        "what",
+        "why",
+        "who",
+        "which",
+        "about",
+        "of",
+        "that",
+        "this",
+        "said",
+        "know",
+        "knew",
+        "think",
+        "thought",
+        "believe",
+        "hope",
+        "hoped",
+        "wish",
+        "feel",
+        "felt",
+        "see",
+        "saw",
+        "so",
+        "such",
+        "all",
+        "at",
+    ]
+)
+_BEFORE_IN_MEMORY = re.compile(
+    r"\b(?:a|an|the|this|that|their|his|her|its|[A-Z][a-z]+'s)\s+[a-z]{3,}|"
+    r"\b[A-Z][a-z]+ [A-Z][a-z]+\b"
+)
+# A clause ends between a thing named and a later "it" ("Ana bought a lamp and loves it");
+# with none, the phrase is part of the same clause ("over the moon about it", "spread the
+# word about it", "made a tattoo to remind Ana about it") and names nothing "it" can be.
+_CLAUSE_BREAK = re.compile(r",|;| - | – |\b(?:and|but|so|because|which|since|as)\b")
+
+
+def _named_before(head: str) -> bool:
+    return any(
+        _CLAUSE_BREAK.search(head[m.end() :]) for m in _BEFORE_IN_MEMORY.finditer(plain(head))
+    )
+
+
+# -ing words that are not activities (or are never "it")
+_NOT_ACTIVITY = frozenset(
+    [
+        "thing",
+        "something",
+        "anything",
+        "everything",
+        "nothing",
+        "morning",
+        "evening",
+        "during",
+        "being",
+        "having",
+        "going",
+        "feeling",
+        "getting",
+        "king",
+        "ring",
+        "bring",
+        "spring",
+        "string",
+        "wedding",
+        "building",
+        "ceiling",
+        "meeting",
+        "wing",
+        "swing",
+        "darling",
+        "sibling",
+        "pudding",
+        "clothing",
+        "sing",
+        "nothing",
+        "interesting",
+        "amazing",
+        "exciting",
+        "inspiring",
+        "rewarding",
+        "relaxing",
+        "calming",
+        "boring",
+        "during",
+        "including",
+        "according",
+        "considering",
+        "following",
+        "saying",
+        "telling",
+        "thinking",
+        "hoping",
+        "wondering",
+        "trying",
+        "looking",
+        "coming",
+        "doing",
+        "making",
+        "taking",
+        "seeing",
+        "knowing",
+        "showing",
+        "helping",
+        "keeping",
+        "letting",
+        "putting",
+        "wanting",
+        "needing",
+    ]
+)
+_BE_BEFORE = re.compile(
+    r"\b(?:am|is|are|was|were|be|been|being|'m|'re|'s)\s+(?:\w+ly\s+|just\s+|still\s+|really\s+|also\s+)?$",
+    re.I,
+)
+_GERUND_AFTER = re.compile(
+    r"\b(?:love|loves|loved|enjoy|enjoys|enjoyed|like|likes|liked|took up|take up|picked up|"
+    r"pick up|got into|get into|into|tried|try|prefer|miss|quit|practice|practise|started|"
+    r"start|began|begin|stopped)\s+(?:(?:really|also|always|just|still)\s+)?$",
+    re.I,
+)
+_DET = re.compile(r"\b(?P<det>[Mm]y|[Aa]n?|[Tt]he)\s+(?P<np>[a-z][a-z-]+(?:\s+[a-z][a-z-]+)?)")
+# What may follow a whole noun phrase ("a pottery class yesterday", "my cork board is …").
+_NP_END = re.compile(
+    r"^\s*(?:[.!?,;:)]|-|$)|^\s+(?:that|which|who|is|was|has|had|last|yesterday|today|"
+    r"recently|lately|now|ago|I|we|still|just|really|always|never|also|finally|ever|here|"
+    r"there|because|but|so|with|at|in|on|for|from|to)\b"
+)
+# After a noun phrase, a second thing or a part of one: "it" could be either.
+_NP_MORE = re.compile(r"^\s+(?:and|or|of|&)\b")
+_NOT_NOUN = frozenset(
+    [
+        "lot",
+        "bit",
+        "while",
+        "few",
+        "couple",
+        "little",
+        "way",
+        "time",
+        "times",
+        "day",
+        "days",
+        "week",
+        "weeks",
+        "year",
+        "years",
+        "month",
+        "months",
+        "moment",
+        "moments",
+        "kind",
+        "sort",
+        "one",
+        "ones",
+        "same",
+        "other",
+        "others",
+        "rest",
+        "most",
+        "end",
+        "lot",
+        "whole",
+        "where",
+        "who",
+        "what",
+        "which",
+        "when",
+        "how",
+        "why",
+        "there",
+        "here",
+        "very",
+        "so",
+        "really",
+        "just",
+        "also",
+        "still",
+        "is",
+        "was",
+        "are",
+        "were",
+        "has",
+        "have",
+        "had",
+        "be",
+        "been",
+        "do",
+        "did",
+        "does",
+        "can",
+        "could",
+        "will",
+        "would",
+        "should",
+        "must",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "them",
+        "him",
+        "me",
+        "you",
+        "we",
+        "they",
+    ]
+)
+_OBJECT_WORD = re.compile(r"^\s+(?P<w>[a-z][a-z-]+)(?:\s+(?P<w2>[a-z][a-z-]+))?")
+_GERUND_STOP = _NOT_NOUN | frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "my",
+        "your",
+        "his",
+        "her",
+        "our",
+        "their",
+        "it",
+        "this",
+        "that",
+        "and",
+        "or",
+        "but",
+        "with",
+        "at",
+        "in",
+        "on",
+        "for",
+        "to",
+        "from",
+        "of",
+        "about",
+        "by",
+        "up",
+        "out",
+        "off",
+        "again",
+        "together",
+        "too",
+        "every",
+        "all",
+        "some",
+        "any",
+        "more",
+        "most",
+        "last",
+        "next",
+        "now",
+        "today",
+        "yesterday",
+        "ago",
+        "these",
+        "those",
+    ]
+)
+
+
+def plain(text: str) -> str:
+    return _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def referring(content: str) -> list[re.Match[str]]:
+    """The "it"/"this"/"that" of ``content`` (outside quotes and captions) that name a thing,
+    in order: expletives and idioms left out."""
+    text = plain(content)
+    found: list[re.Match[str]] = []
+    for m in _SUBJECT.finditer(text):
+        rest = text[m.end() :]
+        if m.group("p").lower() == "that" and m.start() > 0 and text[m.start() - 2] != ".":
+            continue  # "so that", "and that …": a conjunction, not a pronoun
+        if m.group("p").lower() == "it" and _EXPLETIVE.search(rest):
+            continue
+        found.append(m)
+    for m in [*_OBJECT.finditer(text), *_USED.finditer(text), *_ANY_IT.finditer(text)]:
+        if m.group("v").lower() in _NOT_OBJECT_VERB and m.group("p") == "that":
+            continue
+        before, after = text[: m.start("p")], text[m.end("p") :]
+        if re.search(r"\b(?:don't|doesn't|didn't|not|never) (?:do|does|did) $", before):
+            continue  # "escape rooms don't do it for me"
+        made = re.search(r"\b(?:make|makes|made|making|get|gets|got)\s+$", before, re.I)
+        if m.group("p") == "it" and (
+            _IDIOM_BEFORE.search(before)
+            or (made and _IDIOM_AFTER.match(after))
+            or (re.match(r"\s+all\b", after))
+            or (re.match(r"\s+when\b", after) and re.search(_LOVE_WHEN, before))
+        ):
+            continue  # "keep it up", "go for it", "make it work", "love it when …"
+        if m.group("v").lower() in {"like", "than", "is", "was", "as"}:
+            continue  # "moments like this", "more than that": comparisons, not a referent
+        if any(f.start("p") == m.start("p") for f in found):
+            continue
+        found.append(m)
+    # a place or a likeness shown or said before: "people there", "a set-up like that"
+    if "[shares" not in content:
+        found += [*_PLACE.finditer(text), *_LIKE.finditer(text)]
+        # people or things "them", with no plural named before it in the memory
+        found += [m for m in _THEM.finditer(text) if not PLURAL.search(text[: m.start("p")])]
+    return sorted(found, key=lambda m: m.start("p"))
+
+
+def _says_what(head: str, subject: str) -> bool:
+    """Whether the clause before an "it" names something it can be: a word of content
+    beyond the subject and a place ("Ana also enjoys yoga, it's …", not "Ana was there
+    and it's …")."""
+    names = set(subject.lower().split()) | {"there", "here", "really", "also", "others"}
+    return any(w.lower() not in names for w in content_words(head))
+
+
+def _last_sentence(text: str) -> str:
+    text = plain(text).strip()
+    parts = [p for p in re.split(r"(?<=[.!?])\s+", text) if p.strip()]
+    return parts[-1] if parts else ""
+
+
+def antecedents(text: str, subject: str) -> list[str]:
+    """The activities and singular noun phrases ``text`` names, as a memory writes them
+    ("my old bike" → "Ana's old bike", "a concert" → "the concert", "I love playing chess"
+    → "playing chess"). A phrase that may not be whole ("the pattern and colours", "a ton
+    of work"), or an activity not read as one, is given as "?": it leaves "it" ambiguous."""
+    found: list[tuple[int, str]] = []
+    for m in _DET.finditer(text):
+        words = m.group("np").split()
+        if words[0] in _NOT_NOUN:
+            continue  # "a lot", "the time": not a thing
+        for n in (2, 1):
+            if len(words) < n:
+                continue
+            phrase, after = " ".join(words[:n]), text[m.start("np") + len(" ".join(words[:n])) :]
+            if _NP_END.match(after) or _NP_MORE.match(after):
+                break
+        else:
+            found.append((m.start(), "?"))  # no phrase boundary found: not a whole phrase
+            continue
+        last = phrase.split()[-1]
+        if last in _NOT_NOUN or any(w in _NOT_NOUN for w in phrase.split()):
+            continue
+        if last.endswith("s") and not last.endswith("ss"):
+            continue  # plural: "they", never "it"
+        lead = text[: m.start()].rstrip()
+        if _NP_MORE.match(after) or re.search(
+            r"\b(?:and|or|of|around|across|over|from|through|throughout|about|to [a-z]+)$", lead
+        ):  # "the pattern and colours", "to create a place …": the thing, or the plan?
+            found.append((m.start(), "?"))
+            continue
+        if last.endswith(("ing", "ed", "ly")):
+            found.append((m.start(), "?"))
+            continue
+        det = m.group("det").lower()
+        found.append((m.start(), f"{subject}'s {phrase}" if det == "my" else f"the {phrase}"))
+    for m in re.finditer(r"\b[A-Za-z][a-z]{2,}ing\b", text):
+        word = m.group(0)
+        if word[0].isupper():
+            if m.start() == 0 and word.lower() not in _NOT_ACTIVITY:
+                found.append((m.start(), "?"))  # "Creating art was …": a subject, so "it"?
+            continue
+        if word in _NOT_ACTIVITY:
+            continue
+        before = text[: m.start()]
+        if _BE_BEFORE.search(before) or re.match(r"\s+to\b", text[m.end() :]):
+            continue  # "I'm writing …", "going to": a verb, not an activity
+        if re.search(r"\b(?:[Mm]y|[Aa]n?|[Tt]he)\s+(?:[a-z-]+\s+)?$", before):
+            continue  # "a writing class": part of the noun phrase
+        if not _GERUND_AFTER.search(before):
+            found.append((m.start(), "?"))
+            continue
+        phrase = word
+        if (o := _OBJECT_WORD.match(text[m.end() :])) and o.group("w") not in _GERUND_STOP:
+            phrase += f" {o.group('w')}"  # "playing chess", "playing acoustic guitar"
+            w2 = o.group("w2")
+            if w2 and w2 not in _GERUND_STOP and not w2.endswith(("ly", "ing", "ed")):
+                phrase += f" {w2}"
+        found.append((m.start(), phrase))
+    return [p for _, p in sorted(found)]
+
+
+def _as_subject(phrase: str, rest: str) -> str:
+    lead = phrase[0].upper() + phrase[1:]
+    if m := re.match(
+        r"'s (?=been\b|got\b|gotten\b|become\b|given\b|taught\b|shown\b|made\b|had\b|done\b|taken\b|kept\b|brought\b|[a-z]+ed\b)",
+        rest,
+    ):
+        return f"{lead} has {rest[m.end() :]}"
+    if rest.startswith("'s"):
+        return f"{lead} is{rest[2:]}"
+    if rest.startswith("'ll"):
+        return f"{lead} will{rest[3:]}"
+    return f"{lead}{rest}"
+
+
+def resolve_things(content: str, before: str, subject: str) -> str | None:
+    """``content`` with its referring "it" written as the one thing the turn named before
+    it (``before``: the turn's text up to the clause); unchanged when it keeps none or the
+    memory names a thing before it; None when it keeps one the turn does not name once
+    ("this" and "that" often name a whole event: those are never rewritten)."""
+    found = referring(content)
+    if not found:
+        return content
+    first = found[0]
+    if first.group("p") == "them":
+        return None  # no plural named before it (``referring``): who or what, the turn may say
+    if "[shares" in content and first.group("p").lower() != "it":
+        return content  # "made this for Ben. [shares a photo: a cat]": the photo shows it
+    head = plain(content[: first.start("p")])
+    after_clause = re.search(r"(?:,|\band|\bbut|\bso|\bplus|\bbecause)\s*$", head)
+    if first.re is _SUBJECT and after_clause and _says_what(head, subject):
+        return content  # "Ana also enjoys yoga, it's …": the clause before says what
+    if _named_before(head) and (first.re is not _SUBJECT or after_clause):
+        return content  # "Ana opened a shop and it's been great": the memory says what
+    if len(found) > 1 or first.group("p").lower() != "it":
+        return None
+    sentence = _last_sentence(before)
+    if not _SPEAKER.search(sentence) or referring(sentence.replace("I ", "Ana ")):
+        return None  # a reply ("Appreciate the support.") or "it" again: who knows what
+    options = list(dict.fromkeys(antecedents(sentence, subject)))
+    if len(options) != 1 or options[0] == "?":
+        return None
+    phrase, rest = options[0], content[first.end("p") :]
+    if first.re is _SUBJECT:
+        said = _as_subject(phrase, rest)
+        if head.strip() and not head.rstrip().endswith((".", "!", "?")):
+            said = said if phrase.split()[0].endswith("'s") else said[0].lower() + said[1:]
+        return content[: first.start("p")] + said
+    return content[: first.start("p")] + phrase + rest
+
+
+def with_referent(message: str, sentence: str) -> list[str]:
+    """The sentences to quote for ``sentence``: the one before it in ``message`` too when
+    ``sentence`` keeps an "it"/"this"/"that" naming a thing (that one names it)."""
+    if not referring(sentence):
+        return [sentence]
+    parts = [p for p in re.split(r"(?<=[.!?])\s+", message.strip()) if p.strip()]
+    for i, part in enumerate(parts):
+        if i and sentence[:20] and sentence[:20] in part:
+            # back to the sentence that names it ("Writing helps me. Plus, it's … without it")
+            j = i - 1
+            while j > 0 and j > i - 2 and referring(parts[j]):
+                j -= 1
+            return [*parts[j:i], sentence]
+    return [sentence]

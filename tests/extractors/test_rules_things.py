@@ -1,0 +1,316 @@
+"""A referring "it"/"this"/"that" (things.py, referents.py): written as the one activity
+or thing the turn named before it, else joined to the memory that names it, followed by the
+words that name it, or quoted; left alone when it is an expletive, an idiom or already named
+in the memory. All sentences are invented."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from langmem_extract.extractors.base import ExtractContext
+from langmem_extract.extractors.rules import RuleExtractor
+from langmem_extract.extractors.rules.referents import joined, settle_things
+from langmem_extract.extractors.rules.selfcheck import quoted
+from langmem_extract.extractors.rules.things import (
+    antecedents,
+    referring,
+    resolve_things,
+    with_referent,
+)
+from langmem_extract.messages import normalize_messages
+
+REF = datetime(2023, 5, 8, 13, 56, tzinfo=UTC)
+
+
+def contents(*turns: tuple[str, str]) -> list[str]:
+    msgs = normalize_messages(
+        [
+            {"role": "user", "name": name, "id": str(i), "content": text}
+            for i, (name, text) in enumerate(turns)
+        ],
+        reference_time=REF,
+    )
+    return [c.content for c in RuleExtractor().extract(msgs, context=ExtractContext()).candidates]
+
+
+@pytest.mark.parametrize(
+    ("content", "before", "expected"),
+    [
+        (
+            "Lea finds it really rewarding.",
+            "I took up knitting.",
+            "Lea finds knitting really rewarding.",
+        ),
+        (
+            "It's been Tom's escape since childhood.",
+            "I have always loved swimming.",
+            "Swimming has been Tom's escape since childhood.",
+        ),
+        ("It pays well.", "I got a new job in March.", "The new job pays well."),
+        (
+            "It's made Tom calmer.",
+            "I started a night class.",
+            "The night class has made Tom calmer.",
+        ),
+        ("Lea is pretty proud of it.", "I carved a spoon.", "Lea is pretty proud of the spoon."),
+        (
+            "It's Tom's pride and joy.",
+            "My old bike still runs.",
+            "Tom's old bike is Tom's pride and joy.",
+        ),
+        # the referent is in the same sentence, an earlier clause
+        ("Lea finds it calming.", "I enjoy gardening and ", "Lea finds gardening calming."),
+    ],
+)
+def test_one_named_thing_takes_the_place_of_it(content: str, before: str, expected: str) -> None:
+    subject = content.split()[0].split("'")[0] if content[0] != "I" else "Lea"
+    subject = "Tom" if "Tom" in content else "Lea"
+    assert resolve_things(content, before, subject) == expected
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "It's raining in Oslo.",
+        "It is important to Lea to rest on Sundays.",
+        "It's been a while since Lea went sailing.",
+        "It feels like Lea could run forever.",
+        "It seems Lea will move in June.",
+        "It was nice seeing Lea's cousins again.",
+        "Lea is determined to make it work.",
+        "Lea will keep it up.",
+        "Lea decided to go for it.",
+        "Lea thinks it will rain tomorrow.",
+        "Lea found the long trip worth it.",
+        "Lea thinks that it is important to rest.",
+        "Lea got it done on time.",
+        "Lea thinks that Tom is right.",
+        "Lea hopes to make it to the final.",
+        "Lea usually cycles to work when it's dry.",
+        "Lea is picky when it comes to coffee.",
+        "Escape rooms just don't do it for Lea.",
+        "It matters to Lea that the hotel is quiet.",
+        "Lea will give it a shot and see how it goes.",
+    ],
+)
+def test_expletives_and_idioms_are_not_referents(content: str) -> None:
+    assert referring(content) == []
+    assert resolve_things(content, "I love knitting.", "Lea") == content
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "Lea opened a bakery and it has been great.",
+        "Tom's new bike is fast and Tom loves it.",
+        'Lea said: "I love it."',
+        "Lea made this for Tom. [shares a photo: a clay mug].",  # the photo shows it
+    ],
+)
+def test_a_thing_the_memory_names_or_quotes_stays(content: str) -> None:
+    assert resolve_things(content, "I took up knitting.", "Lea") == content
+
+
+@pytest.mark.parametrize(
+    ("content", "before"),
+    [
+        ("Lea loves it.", "We went to a concert at the park."),  # two things: which?
+        ("Lea finds it rewarding.", "I love writing and painting."),  # two activities
+        ("Lea is proud of it.", "Thanks for asking!"),  # nothing named
+        ("That was awesome.", "I went to the lake."),  # an event, not a thing
+        ("It sounds like a great way to unwind.", "Wow!"),  # "like" + a thing: not expletive
+        ("It looks like something from a film.", "Look!"),
+        ("Lea loves it and it keeps Lea calm.", "I took up knitting."),  # two of them
+        # an object or a clause's subject, with nothing named before it
+        ("Lea will send it to Tom later.", "Sure!"),
+        ("Lea loves how it shows the river at dawn.", "Wow."),
+        ("Lea is glad it had the same effect on Tom.", "Thanks."),
+        ("Lea will definitely check it out.", "Thanks for the tip!"),
+        ("Lea can't wait to see it happen.", "Fingers crossed."),
+        ("A friend made it for Lea's birthday.", "Thanks!"),
+        ("Lea also uses it to plan trips.", "Yes."),
+        ("Lea needed to do it for the shop.", "It was hard."),
+    ],
+)
+def test_no_single_referent_gives_none(content: str, before: str) -> None:
+    assert resolve_things(content, before, "Lea") is None
+
+
+def test_antecedents_skip_progressives_plurals_and_amounts() -> None:
+    assert antecedents("I'm writing a lot these days", "Lea") == []
+    assert antecedents("I bought some new boots", "Lea") == []
+    assert antecedents("I love baking", "Lea") == ["baking"]
+    # "my brother" is not followed by a phrase boundary: not sure it is whole, so "?"
+    assert antecedents("My brother fixed my old radio", "Lea") == ["?", "Lea's old radio"]
+
+
+def test_the_quote_takes_the_sentence_that_names_the_thing() -> None:
+    message = "We went to a concert at the park. I loved it so much."
+    assert with_referent(message, "I loved it so much.") == [
+        "We went to a concert at the park.",
+        "I loved it so much.",
+    ]
+    assert with_referent(message, "We went to a concert at the park.") == [
+        "We went to a concert at the park."
+    ]
+
+
+def test_the_extractor_writes_the_activity() -> None:
+    out = contents(
+        ("Ben", "What do you do to unwind?"),
+        ("Tom", "I have always loved swimming. It has been my escape since childhood."),
+    )
+    assert "Swimming has been Tom's escape since childhood." in out
+    assert not any(c.startswith("It ") for c in out)
+
+
+def test_two_things_named_join_the_memory_that_names_them() -> None:
+    out = contents(("Ben", "Hi!"), ("Lea", "We went to a concert at the park. I loved it so much."))
+    assert any(c.startswith("Lea and others went to a concert at the park, and ") for c in out)
+    assert not any(c.startswith("Lea loved it") for c in out)
+
+
+def test_an_it_only_the_question_names_is_followed_by_the_question() -> None:
+    out = contents(("Ben", "Did you finish the puzzle?"), ("Lea", "Yes, I finished it at last."))
+    assert out == ['Lea finished it at last, replying to Ben\'s "Did you finish the puzzle?".']
+
+
+def test_joined_reads_as_one_sentence() -> None:
+    assert joined("Lea carved a spoon.", "Lea is proud of it.") == (
+        "Lea carved a spoon, and Lea is proud of it."
+    )
+    assert joined("Lea joined a choir.", "It's like therapy for Lea.") == (
+        "Lea joined a choir, and it's like therapy for Lea."
+    )
+    assert joined("Lea painted a barn. [shares a photo: a red barn].", "It took Lea a week.") == (
+        "Lea painted a barn, and it took Lea a week. [shares a photo: a red barn]."
+    )
+
+
+def test_an_it_nobody_names_joins_the_memory_that_names_it() -> None:
+    # two things in the sentence before: no rewrite, but the memory before names them
+    out = contents(
+        ("Ben", "How was your weekend?"),
+        ("Lea", "I bought a lamp at the flea market. I'm pretty proud of it."),
+    )
+    assert any(c.endswith(", and Lea is pretty proud of it.") and "lamp" in c for c in out)
+    assert "Lea is pretty proud of it." not in out
+
+
+def test_a_clause_without_memory_that_goes_on_about_it_keeps_the_thing() -> None:
+    out = contents(
+        ("Ben", "Nice!"),
+        ("Lea", "I built a shed in my garden. It took some work, but I'm pretty proud of it."),
+    )
+    joined_ones = [c for c in out if c.endswith("Lea is pretty proud of it.")]
+    assert joined_ones and "shed" in joined_ones[0]
+
+
+def test_an_unnamed_it_is_dropped_when_the_message_says_more() -> None:
+    out = contents(
+        ("Ben", "What do you think of it?"),
+        ("Lea", "I love the colours. Honestly, I can't stop looking at it. I'm moving in June."),
+    )
+    # "the colours" is no "it": nothing is joined to it, and the message says more
+    assert not any("looking at it" in c for c in out)
+    assert "Lea loves the colours." in out
+
+
+def test_settle_things_drops_an_unnamed_it_only_when_the_message_keeps_more() -> None:
+    from langmem_extract.schema import Candidate, MemoryType
+
+    alone = Candidate(content="Lea is proud of it.", title="Proud", type=MemoryType.FACT)
+    steps = [("I'm proud of it.", "Thanks! ", alone)]
+    out = settle_things(steps, "Thanks! I'm proud of it.", "Lea", "Ben", REF, ("Hi!",))
+    # nothing names it, not even "Hi!" (too short to be what it answers): quoted
+    assert [c.content for c in out] == [
+        'On 8 May 2023, Lea said to Ben: "Thanks. I\'m proud of it."'
+    ]
+    assert "fallback" in out[0].signals and "referent" in out[0].signals
+    other = Candidate(content="Lea lives in Oslo.", title="Oslo", type=MemoryType.FACT)
+    steps = [("I live in Oslo", "", other), ("I'm proud of it.", "I live in Oslo. ", alone)]
+    # "Oslo" is no thing "it" is written as, and nothing names one: dropped, Oslo kept
+    out = settle_things(steps, "I live in Oslo. I'm proud of it.", "Lea", "Ben", REF, ("Hi!",))
+    assert out == [other]
+
+
+def test_what_the_words_answer_reaches_back_to_the_thing_named() -> None:
+    asked = "Wow, you got a new planner! How have you been using it?"
+    out = contents(("Gina", asked), ("Jon", "I am using it to stay organized and motivated."))
+    assert out == [
+        f'Jon is using it to stay organized and motivated, replying to Gina\'s "{asked}".'
+    ]
+    # named only in the speaker's own turn before: what the words are about
+    out = contents(
+        ("Jon", "I bought a paper planner last week."),
+        ("Gina", "How have you been using it?"),
+        ("Jon", "I am using it daily."),
+    )
+    assert out[-1] == (
+        'Jon is using it daily, about "I bought a paper planner last week.", replying to '
+        'Gina\'s "How have you been using it?".'
+    )
+    # named nowhere: the speaker's words, quoted with what they answer
+    out = contents(("Gina", "How have you been using it?"), ("Jon", "I am using it daily."))
+    assert out == [
+        'On 8 May 2023, Jon said to Gina, replying to "How have you been using it?": '
+        '"I am using it daily."'
+    ]
+
+
+def test_a_quote_names_what_its_words_are_about() -> None:
+    said = quoted(
+        ["I am using it daily."], "Jon", "Gina", REF,
+        ("How have you been using it?", "I bought a paper planner last week."),
+    )  # fmt: skip
+    assert said == (
+        'On 8 May 2023, Jon said to Gina about "I bought a paper planner last week.", '
+        'replying to "How have you been using it?": "I am using it daily."'
+    )
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "Lea is over the moon about it.",  # "the moon" is part of the phrase, not the thing
+        "Lea will spread the word about it.",
+        "Lea made a tattoo to remind herself about it.",
+        "Sometimes Lea even uses it when Lea plays chess.",  # "uses it when": not "love it when"
+        "Lea was there and it's been giving Lea ideas.",  # "there" is no thing
+        "Lea has made good friends there.",  # a place nobody named
+        "Lea should get a set-up like that.",
+    ],
+)
+def test_an_it_the_memory_does_not_name_is_found(content: str) -> None:
+    assert referring(content)
+    assert resolve_things(content, "Thanks!", "Lea") is None
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "Lea bought a lamp and loves it.",
+        "Lea also enjoys yoga, it's calming.",
+        "Lea's friends have been there for Lea every step of the way.",  # being at hand
+        "Lea is here to help.",
+        "Lea is getting there.",
+        "There is a lake near Lea's house.",
+    ],
+)
+def test_a_thing_named_before_or_an_idiom_stays(content: str) -> None:
+    assert resolve_things(content, "Thanks!", "Lea") == content
+
+
+def test_a_them_with_no_plural_named_is_settled_like_it() -> None:
+    assert [m.group("p") for m in referring("Lea loves sharing her knowledge with them.")] == ["them"]
+    assert referring("Lea has two cats and loves them.") == []
+    assert referring("Lea and others were lucky to have everyone with them.") == []
+    out = contents(
+        ("Ben", "How was the trip?"),
+        ("Lea", "We drove to the coast with my cousins. I loved sharing my music with them."),
+    )
+    # the memory before names the plural: joined, or "them" written as it; never alone
+    assert not any(c.startswith("Lea loved sharing") and c.endswith("with them.") for c in out)
+    assert any("cousins" in c and "sharing" in c for c in out)
