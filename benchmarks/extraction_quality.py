@@ -244,8 +244,10 @@ Automatic flags by kind:
 {kinds}
 
 **Junk** (labelled by hand, one label per sampled memory): ungrammatical text (wrong verb
-form, broken syntax), a pronoun or possessive left unresolved ("my", "her" with no named
-referent in the text), or a fragment with no verb or no subject ("Melanie chose Here.").
+form, broken syntax), a pronoun or possessive left unresolved ("my", "her", or an "it",
+"this", "that", "them", "there" for a thing, person or place, with no named referent in the
+memory's text; read literally from the *round 6, literal* row on, see below), or a
+fragment with no verb or no subject ("Melanie chose Here.").
 Everything else is *ok*, even when it is dull. Random samples of {SAMPLE} memories are drawn
 from each extractor's own output, in the order of a hash of the seed and the turn ids, so
 both versions are sampled on the same turns. The *dev* sample (seed {SEEDS["dev"]}) was read
@@ -439,7 +441,52 @@ against 37/1800 = 0.021 with the earlier reading; the rows above *round 6, liter
 the earlier reading. Writing each such "it" as the thing named, or else quoting the
 speaker's words with the sentence that names it, brought the literal figure to
 141/1800 = 0.078 on the same samples, but made 367 more memories quotes ("said:"
-fallbacks 604 → 889 of about 2,955, 0.204 → 0.301): it is not in this extractor.
+fallbacks 604 → 889 of about 2,955, 0.204 → 0.301): that was not taken.
+
+The seventh round (the *round 7* row) settles such an "it" without quoting most of them
+(`extractors/rules/things.py`, `extractors/rules/referents.py`). A referring "it" (not an
+expletive or an idiom; its detection now also reads any object "it", a subject "it" after
+"heard"/"knows"/"feels", an adjective with an adverb before it, "was like …") counts as
+named by the memory only when a thing is named before it past a clause break ("Ana bought a
+lamp and loves it"; not "over the moon about it", "commitment to it", "Ana was there and
+it's …"). A "them" with no plural named before it, a place word ("people there") and "like
+that" at a sentence's end are read the same way. Then, in order: the one activity or
+singular thing the turn's sentence before names takes its place ("Dancing has been Jon's
+stress-buster"); else the memory is joined to the memory of the clause before it when that
+one names a thing ("Melanie made this bowl in their class, and Melanie is pretty proud of
+it"; a plural for a "them"); else it is dropped when the message keeps another memory
+(nothing is lost that the others do not say); else it is followed by the words that name
+the thing: the end of the turn it answers, up to 240 characters with any photo shared
+("…, replying to Gina's "Wow, you got a new planner! How have you been using it?""), and
+the last sentence naming a thing in the turn before that when the answered words name
+none or say "it" themselves ("…, about "I bought a paper planner last week.""); else it is
+the speaker's words quoted with those same words. A quote whose own "it" its words do not
+name takes the same context. Of 2957 memories, 149 fewer are made (those dropped), "said:"
+fallbacks went from 604 to 627 (0.204 → 0.223; quoted 155 → 270, most of them fallbacks
+that were already "said:" forms and now carry what they answer), and LoCoMo evidence
+coverage of the extractor's own output stayed 652/684 at every step. Every rule has a test
+with invented sentences and look-alikes (`tests/extractors/test_rules_things.py`).
+
+*Held-out 7* (seed {SEEDS["held-out 7"]}) was drawn on the round's first commit (1689a03)
+and labelled once, blind, by a reader who had not seen the rules, under the literal
+definition, with 40 earlier labels to calibrate on: **14/200 = 0.070 junk** (88 of its
+memories already had labels and kept them). That reader labelled 240 new texts of all
+samples (34 junk); the round then went on (a clause break required, "them", "there", "like
+that", the wider context), so held-out 7 is no longer blind (12/200 after). *Held-out 8*
+(seed {SEEDS["held-out 8"]}) was then drawn on the round's last commit and labelled once,
+blind, by another such reader: **20/200 = 0.100 junk**; its 113 memories with earlier labels
+hold 8 junk, its 87 never labelled before hold 12. No rule changed after it, so that figure
+is blind. Its new junk: an "it", "its", "both", "these" or "them" nothing in the memory
+names (an outing, a book series, a figurine, photos shown, people named turns before; 8,
+four of them "said:" fallbacks or quotes), "his" rewritten as "Man's" and a plural after "a"
+("has a favorite fantasy novels"; 2), a dropped object ("has been working on for a while";
+1), a verbless "said:" fallback (1); and the 8 already junk in earlier samples. Over all eleven samples the round 7 output has 126/2200 = 0.057
+junk under the literal definition, against 265/1800 = 0.147 for round 6 on the nine it was
+labelled on; the samples read while the rules were written are lower than the two drawn
+fresh, which are the honest figure: the **5% target is not met** (held-out 7: 0.070, first
+look; held-out 8: 0.100). What is left is mostly an "it" or "them" whose thing was named
+turns before or only shown, and agreement slips of the grammar rules that no sample had
+shown before.
 
 *Held-out 3* (seed {SEEDS["held-out 3"]}), never looked at before, was then drawn and labelled
 once, blind, on 03746dc: 13/200 = 0.065 junk (82 of its memories already had labels from
