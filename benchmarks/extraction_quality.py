@@ -60,6 +60,7 @@ SEEDS = {
     "held-out 6": 743,
     "held-out 7": 857,
     "held-out 8": 977,
+    "held-out 9": 1117,
 }
 SAMPLE = 200
 

@@ -249,3 +249,16 @@ def test_a_group_of_people_named_turns_back_is_the_plural() -> None:
         ("Ben", "Watching them eat is the best part of my day."),
     )
     assert not any("[the strawberries]" in c for c in out)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Maria and others gotta do something.", "Maria and others have to do something."),
+        ("Lea and Tom just gotta rest.", "Lea and Tom just have to rest."),
+        ("Lea gotta go.", "Lea has to go."),
+        ('Lea said: "We gotta go."', 'Lea said: "We gotta go."'),  # the speaker's own words
+    ],
+)
+def test_gotta_reads_has_to(text: str, expected: str) -> None:
+    assert repair(text) == expected

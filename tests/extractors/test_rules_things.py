@@ -314,3 +314,22 @@ def test_a_them_with_no_plural_named_is_settled_like_it() -> None:
     # the memory before names the plural: joined, or "them" written as it; never alone
     assert not any(c.startswith("Lea loved sharing") and c.endswith("with them.") for c in out)
     assert any("cousins" in c and "sharing" in c for c in out)
+
+
+@pytest.mark.parametrize(
+    ("content", "pronoun"),
+    [
+        ("Both are really important for Lea.", "Both"),
+        ("Its presence in Lea's room is a good reminder.", "Its"),
+        ("It'd be a great chance for Lea to catch up.", "It"),
+        ("It's moments like these that give Lea hope.", "these"),
+    ],
+)
+def test_openings_that_name_nothing_are_found(content: str, pronoun: str) -> None:
+    assert [m.group("p") for m in referring(content)] == [pronoun]
+    assert resolve_things(content, "", "Lea") is None
+
+
+def test_weather_and_both_of_stay() -> None:
+    assert referring("Lea loves it when it rains.") == []
+    assert [m.group("p") for m in referring("Both of them are great.")] == ["them"]

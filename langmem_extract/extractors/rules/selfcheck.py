@@ -126,13 +126,18 @@ _PAST_OF = {"been to": "went to", "gone": "went", "seen": "saw", "done": "did",
             "taken": "took", "gotten": "got"}  # fmt: skip
 
 
+_GOTTA = re.compile(
+    r"\b((?!We\b|They\b|You\b|It\b|This\b|That\b)[A-Z][a-z]+( and others| and [A-Z][a-z]+)?(?: just| really)?) gotta\b"
+)
+
+
 def repair(content: str) -> str:
     """The safe rewrites: a present perfect with a date is a simple past ("Jon has been to
     Rome on 3 May 2023" → "Jon went to Rome on 3 May 2023"; "has been" reads "was", "were"
     after a plural "have"); a coordinated verb agrees with its named subject ("if Tim has
     questions or need help" → "… or needs help"); "about in 2019" reads "in about 2019"; a
     sentence after a stop starts with a capital; a date put after a photo caption goes
-    before it."""
+    before it; "gotta" reads "has to" / "have to"."""
 
     def past(m: re.Match[str]) -> str:
         part = m.group("part")
@@ -148,6 +153,8 @@ def repair(content: str) -> str:
 
     out = _COORDINATED.sub(agreeing, _PERFECT.sub(past, content))
     out = _ABOUT_IN.sub(r"\2 \1 ", out)  # "about in 2019" → "in about 2019"
+    # "Ana and others gotta go" → "… have to go"; "Ana gotta go" → "Ana has to go"
+    out = _GOTTA.sub(lambda m: f"{m.group(1)} {'have' if m.group(2) else 'has'} to", out)
     out = _LOWER_START.sub(lambda m: m.group(1) + m.group(2).upper(), out)
     # "Nate won! [shares a photo: …] in the week of 1 May 2023." → the date before the photo
     return _DATE_AFTER_PHOTO.sub(r"\g<body> \g<date>\g<stop> \g<photo>.", out)

@@ -19,7 +19,7 @@ from langmem_extract.extractors.rules.patterns import content_words
 
 _SPEAKER = re.compile(r"\b(?:I|I'm|I've|I'd|[Mm]y|me)\b")
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]')
-_BE_SUBJECT = r"(?:'s|'ll| is| was| has| had| will| would| can| could| really| always| also| just| still| never| definitely| truly| probably| certainly| actually| totally| usually| often| sometimes| [a-z]+s| [a-z]+ed| took| made| gave| kept| felt| got| brought| taught| became)"
+_BE_SUBJECT = r"(?:'s|'ll|'d| is| was| has| had| will| would| can| could| really| always| also| just| still| never| definitely| truly| probably| certainly| actually| totally| usually| often| sometimes| [a-z]+s| [a-z]+ed| took| made| gave| kept| felt| got| brought| taught| became)"
 _SUBJECT = re.compile(
     r"(?:^|(?<=[.!?;,] )|(?<=\band )|(?<=\bbut )|(?<=\bso )|(?<=\bbecause )|(?<=\bhow )|"
     r"(?<=\bthat )|(?<=\bwhy )|(?<=\bif )|(?<=\bsure )|(?<=\bbets )|(?<=\bglad )|"
@@ -44,6 +44,7 @@ _EXPLETIVE = re.compile(
     r"days|time|raining|snowing|sunny|cold|hot|warm|late|early|\w+ (?:years|months|weeks|"
     r"days) since)\b|"
     r"^ (?:will|might|may|could) (?:rain|snow|be (?:sunny|cold|hot|warm|late))\b|"
+    r"^ (?:rains|rained|snows|snowed|pours|poured)\b|"
     r"^(?:'s| is| was) (?:dry|wet|windy|dark|cloudy|freezing|pouring)\b|"
     r"^ (?:goes|went|turns out|turned out|works out|worked out|comes to|came to|matters to|"
     r"mattered to)\b|"
@@ -101,7 +102,13 @@ PLURAL = re.compile(
     r"enjoys?|enjoyed|with|about|of|for|on|in|from)\s+(?:[a-z]+\s+)?"
     r"(?!(?:always|this|his|its|has|was|does|is|us|yes|less|across|perhaps|news)\b)[a-z]{2,}[^s\W]s\b"
 )
-_LIKE = re.compile(r"\b(?P<v>like) (?P<p>this|that)(?=\s*(?:[.!?]|$))")
+_LIKE = re.compile(
+    r"\b(?P<v>like) (?P<p>this|that|these|those)(?=\s*(?:[.!?]|$)|\s+(?:that|when|where)\b)"
+)
+# "Both are important", "Its presence in …": what, the sentence does not say
+_OPENING = re.compile(
+    r"(?:^|(?<=[.!?;:] ))(?P<v>)(?P<p>Both|Its)\b(?! of\b)(?=\s+(?:are|were|have|had|seem|[a-z]+))"
+)
 _USED = re.compile(r"\b(?P<v>use|uses|used|using) (?P<p>it) to\b")  # "uses it to speak up"
 _NOT_OBJECT_VERB = frozenset(
     [
@@ -416,7 +423,7 @@ def referring(content: str) -> list[re.Match[str]]:
         found.append(m)
     # a place or a likeness shown or said before: "people there", "a set-up like that"
     if "[shares" not in content:
-        found += [*_PLACE.finditer(text), *_LIKE.finditer(text)]
+        found += [*_PLACE.finditer(text), *_LIKE.finditer(text), *_OPENING.finditer(text)]
         # people or things "them", with no plural named before it in the memory
         found += [m for m in _THEM.finditer(text) if not PLURAL.search(text[: m.start("p")])]
     return sorted(found, key=lambda m: m.start("p"))
