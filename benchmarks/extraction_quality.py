@@ -489,6 +489,19 @@ look; held-out 8: 0.100). What is left is mostly an "it" or "them" whose thing w
 turns before or only shown, and agreement slips of the grammar rules that no sample had
 shown before.
 
+The eighth round (the *round 8* row) read held-out 8's new junk for general causes: a
+sentence opening on "Both are …" or "Its …", an "it'd", and "like these" before "that",
+"when" or "where" ("It's moments like these that …") now name nothing, so the memory is
+settled as above; "when it rains" is an expletive; and "gotta" after a named subject
+reads "has to" / "have to" ("Maria and others have to do something"). *Held-out 9* (seed
+{SEEDS["held-out 9"]}) was then drawn and labelled once, blind, by a third reader who had
+not seen the rules: **14/200 = 0.070 junk** (118 of its memories already had labels, 9 of
+them junk; its 82 new hold 5: an "it" or "this" nothing in the memory names, 4, and a
+"them" written as the wrong thing, "brings the peaceful moments in the kitchen", 1). Held-out 8 is no longer blind (15/200 after). The
+three blind figures of rounds 7 and 8 are 0.070, 0.100 and 0.070; the readers differ too
+(the first two marked 14% and 15% of the new texts they read as junk, the third 5%). The 5%
+target is not met.
+
 *Held-out 3* (seed {SEEDS["held-out 3"]}), never looked at before, was then drawn and labelled
 once, blind, on 03746dc: 13/200 = 0.065 junk (82 of its memories already had labels from
 earlier samples and kept them; this reader disagreed with one, "Way to take Jon's passion
