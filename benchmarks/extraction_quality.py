@@ -61,6 +61,7 @@ SEEDS = {
     "held-out 7": 857,
     "held-out 8": 977,
     "held-out 9": 1117,
+    "held-out 10": 1231,
 }
 SAMPLE = 200
 

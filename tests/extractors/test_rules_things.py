@@ -333,3 +333,17 @@ def test_openings_that_name_nothing_are_found(content: str, pronoun: str) -> Non
 def test_weather_and_both_of_stay() -> None:
     assert referring("Lea loves it when it rains.") == []
     assert [m.group("p") for m in referring("Both of them are great.")] == ["them"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "It's easy to get lost and forget that.",  # "It's" is no possessive
+        "It must add so much cheer to Lea's house.",
+        "Lea bets it tastes great.",
+        "Lea got it because it reminded Lea of home.",  # "because" names nothing
+        "Rest assured, it will be something Lea cherishes.",
+    ],
+)
+def test_clauses_that_name_nothing_leave_it_unnamed(content: str) -> None:
+    assert resolve_things(content, "", "Lea") is None

@@ -15,15 +15,21 @@ from __future__ import annotations
 
 import re
 
-from langmem_extract.extractors.rules.patterns import content_words
+from langmem_extract.extractors.rules.thing_words import (
+    GERUND_STOP,
+    NOT_ACTIVITY,
+    NOT_NOUN,
+    NOT_OBJECT_VERB,
+    NOT_THING,
+)
 
 _SPEAKER = re.compile(r"\b(?:I|I'm|I've|I'd|[Mm]y|me)\b")
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]')
-_BE_SUBJECT = r"(?:'s|'ll|'d| is| was| has| had| will| would| can| could| really| always| also| just| still| never| definitely| truly| probably| certainly| actually| totally| usually| often| sometimes| [a-z]+s| [a-z]+ed| took| made| gave| kept| felt| got| brought| taught| became)"
+_BE_SUBJECT = r"(?:'s|'ll|'d| is| was| has| had| will| would| can| could| really| must| might| may| should| always| also| just| still| never| definitely| truly| probably| certainly| actually| totally| usually| often| sometimes| [a-z]+s| [a-z]+ed| took| made| gave| kept| felt| got| brought| taught| became)"
 _SUBJECT = re.compile(
     r"(?:^|(?<=[.!?;,] )|(?<=\band )|(?<=\bbut )|(?<=\bso )|(?<=\bbecause )|(?<=\bhow )|"
     r"(?<=\bthat )|(?<=\bwhy )|(?<=\bif )|(?<=\bsure )|(?<=\bbets )|(?<=\bglad )|"
-    r"(?<=\bthinks )|(?<=\bhopes )|(?<=\bwhen )|(?<=\bheard )|(?<=\bknows )|(?<=\bthought )|"
+    r"(?<=\bthinks )|(?<=\bhopes )|(?<=\bbet )|(?<=\bwhen )|(?<=\bheard )|(?<=\bknows )|(?<=\bthought )|"
     r"(?<=\bfeels )|(?<=\bguesses )|(?<=\bbelieves )|(?<=\bsays )|(?<=\bsaid )|(?<=\bknew ))"
     r"(?P<p>[Ii]t|[Tt]his|[Tt]hat)(?=" + _BE_SUBJECT + r"\b)"
 )
@@ -110,50 +116,10 @@ _OPENING = re.compile(
     r"(?:^|(?<=[.!?;:] ))(?P<v>)(?P<p>Both|Its)\b(?! of\b)(?=\s+(?:are|were|have|had|seem|[a-z]+))"
 )
 _USED = re.compile(r"\b(?P<v>use|uses|used|using) (?P<p>it) to\b")  # "uses it to speak up"
-_NOT_OBJECT_VERB = frozenset(
-    [
-        "like",
-        "is",
-        "was",
-        "be",
-        "been",
-        "being",
-        "than",
-        "as",
-        "if",
-        "whether",
-        "when",
-        "where",
-        "how",
-        "what",
-        "why",
-        "who",
-        "which",
-        "about",
-        "of",
-        "that",
-        "this",
-        "said",
-        "know",
-        "knew",
-        "think",
-        "thought",
-        "believe",
-        "hope",
-        "hoped",
-        "wish",
-        "feel",
-        "felt",
-        "see",
-        "saw",
-        "so",
-        "such",
-        "all",
-        "at",
-    ]
-)
 _BEFORE_IN_MEMORY = re.compile(
-    r"\b(?:a|an|the|this|that|their|his|her|its|[A-Z][a-z]+'s)\s+[a-z]{3,}|"
+    r"\b(?:a|an|the|this|that|their|his|her|its|"
+    r"(?!(?:It|That|There|Here|What|Let|He|She|Who|This|Life|Everything)'s)[A-Z][a-z]+'s)"
+    r"\s+[a-z]{3,}|"
     r"\b[A-Z][a-z]+ [A-Z][a-z]+\b"
 )
 # A clause ends between a thing named and a later "it" ("Ana bought a lamp and loves it");
@@ -168,74 +134,6 @@ def _named_before(head: str) -> bool:
     )
 
 
-# -ing words that are not activities (or are never "it")
-_NOT_ACTIVITY = frozenset(
-    [
-        "thing",
-        "something",
-        "anything",
-        "everything",
-        "nothing",
-        "morning",
-        "evening",
-        "during",
-        "being",
-        "having",
-        "going",
-        "feeling",
-        "getting",
-        "king",
-        "ring",
-        "bring",
-        "spring",
-        "string",
-        "wedding",
-        "building",
-        "ceiling",
-        "meeting",
-        "wing",
-        "swing",
-        "darling",
-        "sibling",
-        "pudding",
-        "clothing",
-        "sing",
-        "nothing",
-        "interesting",
-        "amazing",
-        "exciting",
-        "inspiring",
-        "rewarding",
-        "relaxing",
-        "calming",
-        "boring",
-        "during",
-        "including",
-        "according",
-        "considering",
-        "following",
-        "saying",
-        "telling",
-        "thinking",
-        "hoping",
-        "wondering",
-        "trying",
-        "looking",
-        "coming",
-        "doing",
-        "making",
-        "taking",
-        "seeing",
-        "knowing",
-        "showing",
-        "helping",
-        "keeping",
-        "letting",
-        "putting",
-        "wanting",
-        "needing",
-    ]
-)
 _BE_BEFORE = re.compile(
     r"\b(?:am|is|are|was|were|be|been|being|'m|'re|'s)\s+(?:\w+ly\s+|just\s+|still\s+|really\s+|also\s+)?$",
     re.I,
@@ -255,135 +153,7 @@ _NP_END = re.compile(
 )
 # After a noun phrase, a second thing or a part of one: "it" could be either.
 _NP_MORE = re.compile(r"^\s+(?:and|or|of|&)\b")
-_NOT_NOUN = frozenset(
-    [
-        "lot",
-        "bit",
-        "while",
-        "few",
-        "couple",
-        "little",
-        "way",
-        "time",
-        "times",
-        "day",
-        "days",
-        "week",
-        "weeks",
-        "year",
-        "years",
-        "month",
-        "months",
-        "moment",
-        "moments",
-        "kind",
-        "sort",
-        "one",
-        "ones",
-        "same",
-        "other",
-        "others",
-        "rest",
-        "most",
-        "end",
-        "lot",
-        "whole",
-        "where",
-        "who",
-        "what",
-        "which",
-        "when",
-        "how",
-        "why",
-        "there",
-        "here",
-        "very",
-        "so",
-        "really",
-        "just",
-        "also",
-        "still",
-        "is",
-        "was",
-        "are",
-        "were",
-        "has",
-        "have",
-        "had",
-        "be",
-        "been",
-        "do",
-        "did",
-        "does",
-        "can",
-        "could",
-        "will",
-        "would",
-        "should",
-        "must",
-        "that",
-        "this",
-        "these",
-        "those",
-        "it",
-        "them",
-        "him",
-        "me",
-        "you",
-        "we",
-        "they",
-    ]
-)
 _OBJECT_WORD = re.compile(r"^\s+(?P<w>[a-z][a-z-]+)(?:\s+(?P<w2>[a-z][a-z-]+))?")
-_GERUND_STOP = _NOT_NOUN | frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "my",
-        "your",
-        "his",
-        "her",
-        "our",
-        "their",
-        "it",
-        "this",
-        "that",
-        "and",
-        "or",
-        "but",
-        "with",
-        "at",
-        "in",
-        "on",
-        "for",
-        "to",
-        "from",
-        "of",
-        "about",
-        "by",
-        "up",
-        "out",
-        "off",
-        "again",
-        "together",
-        "too",
-        "every",
-        "all",
-        "some",
-        "any",
-        "more",
-        "most",
-        "last",
-        "next",
-        "now",
-        "today",
-        "yesterday",
-        "ago",
-        "these",
-        "those",
-    ]
-)
 
 
 def plain(text: str) -> str:
@@ -403,7 +173,7 @@ def referring(content: str) -> list[re.Match[str]]:
             continue
         found.append(m)
     for m in [*_OBJECT.finditer(text), *_USED.finditer(text), *_ANY_IT.finditer(text)]:
-        if m.group("v").lower() in _NOT_OBJECT_VERB and m.group("p") == "that":
+        if m.group("v").lower() in NOT_OBJECT_VERB and m.group("p") == "that":
             continue
         before, after = text[: m.start("p")], text[m.end("p") :]
         if re.search(r"\b(?:don't|doesn't|didn't|not|never) (?:do|does|did) $", before):
@@ -430,11 +200,23 @@ def referring(content: str) -> list[re.Match[str]]:
 
 
 def _says_what(head: str, subject: str) -> bool:
-    """Whether the clause before an "it" names something it can be: a word of content
-    beyond the subject and a place ("Ana also enjoys yoga, it's …", not "Ana was there
-    and it's …")."""
-    names = set(subject.lower().split()) | {"there", "here", "really", "also", "others"}
-    return any(w.lower() not in names for w in content_words(head))
+    """Whether the clause before an "it" ends on a thing it can be: "Ana also enjoys yoga,
+    it's …", "Ana opened a shop and it's …"; not "Ana was there and it's …", "… to Ana, and
+    it's …", "Ana got it because it …", "Rest assured, it …", nor a plural ("all the yellow
+    leaves, it looks …")."""
+    words = re.findall(
+        r"[A-Za-z'-]+", re.sub(r"(?:[,;]|\b(?:and|but|so|plus|because))\s*$", "", head.strip())
+    )
+    if not words:
+        return False
+    last = words[-1]
+    return not (
+        len(last) < 3
+        or last.lower() in NOT_THING
+        or last in subject.split()
+        or last.endswith(("ed", "ly", "'s"))
+        or (last.endswith("s") and not last.endswith("ss"))
+    )
 
 
 def _last_sentence(text: str) -> str:
@@ -451,7 +233,7 @@ def antecedents(text: str, subject: str) -> list[str]:
     found: list[tuple[int, str]] = []
     for m in _DET.finditer(text):
         words = m.group("np").split()
-        if words[0] in _NOT_NOUN:
+        if words[0] in NOT_NOUN:
             continue  # "a lot", "the time": not a thing
         for n in (2, 1):
             if len(words) < n:
@@ -463,7 +245,7 @@ def antecedents(text: str, subject: str) -> list[str]:
             found.append((m.start(), "?"))  # no phrase boundary found: not a whole phrase
             continue
         last = phrase.split()[-1]
-        if last in _NOT_NOUN or any(w in _NOT_NOUN for w in phrase.split()):
+        if last in NOT_NOUN or any(w in NOT_NOUN for w in phrase.split()):
             continue
         if last.endswith("s") and not last.endswith("ss"):
             continue  # plural: "they", never "it"
@@ -481,10 +263,10 @@ def antecedents(text: str, subject: str) -> list[str]:
     for m in re.finditer(r"\b[A-Za-z][a-z]{2,}ing\b", text):
         word = m.group(0)
         if word[0].isupper():
-            if m.start() == 0 and word.lower() not in _NOT_ACTIVITY:
+            if m.start() == 0 and word.lower() not in NOT_ACTIVITY:
                 found.append((m.start(), "?"))  # "Creating art was …": a subject, so "it"?
             continue
-        if word in _NOT_ACTIVITY:
+        if word in NOT_ACTIVITY:
             continue
         before = text[: m.start()]
         if _BE_BEFORE.search(before) or re.match(r"\s+to\b", text[m.end() :]):
@@ -495,10 +277,10 @@ def antecedents(text: str, subject: str) -> list[str]:
             found.append((m.start(), "?"))
             continue
         phrase = word
-        if (o := _OBJECT_WORD.match(text[m.end() :])) and o.group("w") not in _GERUND_STOP:
+        if (o := _OBJECT_WORD.match(text[m.end() :])) and o.group("w") not in GERUND_STOP:
             phrase += f" {o.group('w')}"  # "playing chess", "playing acoustic guitar"
             w2 = o.group("w2")
-            if w2 and w2 not in _GERUND_STOP and not w2.endswith(("ly", "ing", "ed")):
+            if w2 and w2 not in GERUND_STOP and not w2.endswith(("ly", "ing", "ed")):
                 phrase += f" {w2}"
         found.append((m.start(), phrase))
     return [p for _, p in sorted(found)]
