@@ -35,7 +35,7 @@ _LEADS = frozenset(["it", "it's", "this", "that", "on", "in", "at", "for", "last
 def joined(naming: str, content: str) -> str:
     """``content`` after ``naming``, the memory whose text names its "it": "Ana made a bowl
     in her class, and Ana is pretty proud of it." Photo captions go last."""
-    head, caps = naming, []
+    caps: list[str] = []
     for text in (naming, content):
         if m := _CAPTION.search(text):
             caps.append(m.group(0).strip().rstrip("."))
@@ -69,7 +69,7 @@ def settle_things(
     words that name the thing, or becomes the speaker's words quoted."""
     done = _settled(steps, subject)
     out: list[Candidate] = []
-    for _, _, cand in steps:
+    for clause, _, cand in steps:
         if cand is None or id(cand) not in done:
             out += [cand] if cand is not None else []
             continue
@@ -78,7 +78,6 @@ def settle_things(
         elif (text := in_context(cand.content, addressee, earlier)) is not None:
             out.append(_with(cand, text))
         else:
-            clause = next(c for c, _, x in steps if x is cand)
             said = with_referent(message, sentence_of(message, unbracketed(clause)))
             if text := quoted(said, subject, addressee, ref, earlier):
                 out.append(_with(cand, text, quoted=True))

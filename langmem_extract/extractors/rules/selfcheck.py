@@ -194,6 +194,19 @@ def _topic_first(said: str) -> bool:
     )
 
 
+def naming_context(addressee: str | None, earlier: tuple[str, ...]) -> tuple[str, bool, str]:
+    """What names the thing of an "it" the words do not name: the end of the turn they
+    answer (up to 240 characters, ``replied_to(…, naming=True)``), whether that names a
+    thing, and the last sentence naming one in the turn before when it names none or says
+    "it" itself ("It's one of my favorites!": named before that)."""
+    wider = replied_to(earlier[0], naming=True) if addressee and earlier else ""
+    named = bool(wider) and (names_thing(wider) or "[shares" in wider)
+    about = ""
+    if not named or referring(wider):
+        about = named_before(earlier[1:2] if addressee else earlier[:1])
+    return wider, named, about
+
+
 def in_context(content: str, addressee: str | None, earlier: tuple[str, ...]) -> str | None:
     """``content``, an "it" it does not name, followed by the words that name it: the end of
     the turn it answers when that names a thing ("Jon uses it daily, replying to Gina's
@@ -201,11 +214,7 @@ def in_context(content: str, addressee: str | None, earlier: tuple[str, ...]) ->
     before when that end names none or says "it" itself ("…, about "I bought a
     planner.", replying to …"); None when neither names one."""
     head = content.rstrip().rstrip(".!?")
-    asked = replied_to(earlier[0], naming=True) if addressee and earlier else ""
-    named = bool(asked) and (names_thing(asked) or "[shares" in asked)
-    about = ""
-    if not named or referring(asked):  # "It's one of my favorites!": named before that
-        about = named_before(earlier[1:2] if addressee else earlier[:1])
+    asked, named, about = naming_context(addressee, earlier)
     if about:
         replying = f', replying to {addressee}\'s "{asked}"' if asked else ""
         return f'{head}, about "{about}"{replying}.'
@@ -284,11 +293,8 @@ def quoted(
     ):
         # "I'm using it to stay organized": what, the words do not say; the turn it
         # answers may ("Look, a planner! How've you been using it?"), or a turn before it
-        wider = replied_to(earlier[0], naming=True) if addressee and earlier else ""
-        named = bool(wider) and (names_thing(wider) or "[shares" in wider)
+        wider, named, about = naming_context(addressee, earlier)
         asked = wider if named else asked
-        if not named or referring(wider):  # "It's one of my favorites!": named before that
-            about = named_before(earlier[1:2] if addressee else earlier[:1])
     when = f"On {ref.day} {ref:%B %Y}, " if ref is not None else ""
     to = f" to {addressee}" if addressee else ""
     to += f' about "{about}"' if about else ""
