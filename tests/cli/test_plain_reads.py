@@ -98,3 +98,18 @@ def test_other_reads_import_no_langgraph_and_answer_as_the_langgraph_store(
     else:
         exported = [json.loads(line)["id"] for line in output.splitlines() if line.strip()]
         assert sorted(exported) == sorted(m.id for m in listed)
+
+
+def test_a_plain_read_never_returns_another_users_memory(db: Path) -> None:
+    from langmem_extract.memories import list_memories
+    from langmem_extract.store.factory import open_reader
+
+    with open_reader(db) as engine:
+        mayas = {m.id for m in list_memories(engine, ("memories", "maya"), status="all")}
+    assert mayas
+    # maya's sister, asked for as leo: leo's own memories or nothing, never maya's
+    output, _ = run_cli(
+        ["recall", "where does my sister live", "--user-id", "leo", "--db", str(db), "--json"]
+    )
+    got = {r["memory"]["id"] for r in json.loads(output)["results"]}
+    assert not got & mayas

@@ -174,3 +174,23 @@ def test_the_namespace_rule_loads_langgraph_only_to_reject() -> None:
                           text=True, timeout=300)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "True", "True"]
+
+
+def test_open_reader_refuses_what_it_cannot_read_and_writes_nothing(tmp_path: Path) -> None:
+    import duckdb
+
+    from langmem_extract.errors import InvalidInputError, StoreError
+    from langmem_extract.store.factory import open_reader
+
+    with pytest.raises(InvalidInputError) as bad:
+        open_reader("postgresql://u:hunter2@db.example/m")
+    assert "hunter2" not in str(bad.value)  # the URL's password is masked
+    with pytest.raises(InvalidInputError):
+        open_reader(42)  # type: ignore[arg-type]
+    with pytest.raises(StoreError):
+        open_reader(tmp_path / "missing.duckdb")
+    assert list(tmp_path.iterdir()) == []  # a read never creates the file
+    duckdb.connect(str(tmp_path / "empty.duckdb")).close()
+    with pytest.raises(StoreError, match="not set up"):
+        open_reader(tmp_path / "empty.duckdb")
+    assert [p.name for p in tmp_path.iterdir()] == ["empty.duckdb"]
