@@ -319,6 +319,44 @@ def test_a_them_with_no_plural_named_is_settled_like_it() -> None:
 @pytest.mark.parametrize(
     ("content", "pronoun"),
     [
+        ("Lea will see if Lea can find any that take dogs.", "any"),
+        ("Lea will see if they can find any that take dogs.", "any"),  # Lea's "they"
+        ("Lea will list the ones that suit Lea best.", "the ones"),
+        ("Lea wants to try the ones Ben recommends.", "the ones"),
+    ],
+)
+def test_any_or_the_ones_with_no_plural_named_is_found(content: str, pronoun: str) -> None:
+    assert [m.group("p") for m in referring(content)] == [pronoun]
+    assert resolve_things(content, "I'm looking for a flat.", "Lea") is None
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "Lea reads lots of novels and loves the ones that have dragons.",  # plural named
+        "Lea loves stamps and will keep any that look old.",
+        "Lea doesn't have any.",  # no clause about them: not this form
+        "Lea can't find any coffee that Lea likes.",  # "any" is a determiner here
+        "Lea read a book that really moved Lea.",  # a relative "that"
+        "Lea found the one that fits.",
+    ],
+)
+def test_named_plurals_determiners_and_relative_that_are_not_referents(content: str) -> None:
+    assert referring(content) == []
+
+
+def test_any_with_no_plural_is_settled_like_them() -> None:
+    out = contents(
+        ("Ben", "There are shelters nearby that need volunteers."),
+        ("Lea", "I'll see if I can find any that take weekend helpers."),
+    )
+    # no bare "find any that …" with nothing naming what: a named plural, or quoted context
+    assert all("shelters" in c or "find any" not in c for c in out)
+
+
+@pytest.mark.parametrize(
+    ("content", "pronoun"),
+    [
         ("Both are really important for Lea.", "Both"),
         ("Its presence in Lea's room is a good reminder.", "Its"),
         ("It'd be a great chance for Lea to catch up.", "It"),

@@ -18,6 +18,7 @@ from langmem_extract.extractors.rules.coreference import unbracketed
 from langmem_extract.extractors.rules.selfcheck import in_context, junk_signs, quoted, sentence_of
 from langmem_extract.extractors.rules.things import (
     PLURAL,
+    PLURAL_WORDS,
     antecedents,
     plain,
     referring,
@@ -110,7 +111,7 @@ def _settled(
         if resolved is not None:
             done[id(cand)] = naming[False] = resolved
             continue
-        them = referring(cand.content)[0].group("p") == "them"
+        them = referring(cand.content)[0].group("p") in PLURAL_WORDS
         text = joined(naming[them], cand.content) if naming[them] is not None else ""
         if text and not junk_signs(text):
             done[id(cand)] = text

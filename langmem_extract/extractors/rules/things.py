@@ -97,6 +97,17 @@ _PLACE = re.compile(
     r"(?<!\bover there)(?<!\bout there)(?<!\bup there)(?<!\bin there)"
 )
 _THEM = re.compile(r"\b(?P<v>[a-z]+) (?P<p>them)\b")
+# "any" or "the ones" standing for things before a clause about them ("find any that can
+# help", "a list of the ones that suit Ana"): which things, an earlier plural must say.
+_ONES = re.compile(
+    r"\b(?P<v>[a-z]+) (?P<p>any|the ones)(?=\s+(?:that|which|who|whose)\b|\s+[A-Z][a-z]+ "
+    r"(?:likes?|loves?|wants?|needs?|prefers?|recommends?|mentioned)\b)"
+)
+_DETERMINED = re.compile(
+    r"\b(?:a|an|the|my|your|his|her|our|their|every|each|one|another)\s+(?:[a-z-]+\s+)?$", re.I
+)
+#: What a plural "them" settles like: a plural named before it, or nothing.
+PLURAL_WORDS = frozenset(["them", "any", "the ones"])
 PLURAL = re.compile(
     r"\b(?:the|these|those|my|our|his|her|their|[A-Z][a-z]+'s|some|many|both|two|three|"
     r"four|five|several|few|\d+)\s+(?:[a-z-]+\s+){0,2}[a-z]+s\b"
@@ -175,6 +186,8 @@ def referring(content: str) -> list[re.Match[str]]:
     for m in [*_OBJECT.finditer(text), *_USED.finditer(text), *_ANY_IT.finditer(text)]:
         if m.group("v").lower() in NOT_OBJECT_VERB and m.group("p") == "that":
             continue
+        if m.group("p") == "that" and _DETERMINED.search(text[: m.start("v")]):
+            continue  # "read a book that really moved Ana": a relative "that", not a thing
         before, after = text[: m.start("p")], text[m.end("p") :]
         if re.search(r"\b(?:don't|doesn't|didn't|not|never) (?:do|does|did) $", before):
             continue  # "escape rooms don't do it for me"
@@ -196,6 +209,12 @@ def referring(content: str) -> list[re.Match[str]]:
         found += [*_PLACE.finditer(text), *_LIKE.finditer(text), *_OPENING.finditer(text)]
         # people or things "them", with no plural named before it in the memory
         found += [m for m in _THEM.finditer(text) if not PLURAL.search(text[: m.start("p")])]
+        # "Ana will see if they can find any that …": that "they" is Ana, no plural
+        found += [
+            m
+            for m in _ONES.finditer(text)
+            if not PLURAL.search(re.sub(r"\bthey\b", "", text[: m.start("p")]))
+        ]
     return sorted(found, key=lambda m: m.start("p"))
 
 
@@ -309,7 +328,7 @@ def resolve_things(content: str, before: str, subject: str) -> str | None:
     if not found:
         return content
     first = found[0]
-    if first.group("p") == "them":
+    if first.group("p") in PLURAL_WORDS:
         return None  # no plural named before it (``referring``): who or what, the turn may say
     if "[shares" in content and first.group("p").lower() != "it":
         return content  # "made this for Ben. [shares a photo: a cat]": the photo shows it
