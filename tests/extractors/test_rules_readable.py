@@ -272,6 +272,23 @@ def test_asking_back_and_a_bare_trailing_name_are_dropped() -> None:
     assert not said_by("Ada", "Bo, awesome news that you got the flat!")
 
 
+def test_an_offer_or_a_cheer_to_the_listener_is_no_memory() -> None:
+    # "If …, just let me know": an offer, nothing about the speaker once the ask goes
+    assert clauses("If there's anything else I can do, just let me know.") == [
+        "If there's anything else I can do"
+    ]
+    assert well_formed("If there's anything else Ada can do.", ("Ada", "Bo")) is None
+    assert clauses("We'll get through the move - hang in there!") == [
+        "We'll get through the move"
+    ]
+    assert clauses("I finished my thesis, good luck!") == ["I finished my thesis"]
+    # controls: the same words as part of what happened stay
+    assert clauses("I wished Bo good luck before the race.") == [
+        "I wished Bo good luck before the race"
+    ]
+    assert clauses("My coach told me to hang in there.") == ["My coach told me to hang in there"]
+
+
 def test_a_verb_or_an_interjection_is_no_antecedent_for_them() -> None:
     # "reminds" is a verb, so "them" must be named from the message: nobody, so None
     assert resolve_plural("That photo reminds me of the support from them", "Hi.", "") is None

@@ -103,7 +103,10 @@ _TAG_QUESTION = re.compile(
 )
 # ", let me know what you think": a request to the listener, nothing about the speaker.
 _ASK_BACK = re.compile(
-    r"(?:,|\s+[-—–])\s+(?:let me know|lmk|tell me)\b.*$|"
+    r"(?:,|\s+[-—–])\s+(?:just\s+)?(?:let me know|lmk|tell me)\b.*$|"
+    # "… - hang in there!": a cheer to the listener, nothing about either
+    r"(?:,|\s+[-—–])\s+(?:hang in there|stay strong|you got this|you've got this|keep it up|"
+    r"keep going|good luck)\s*[!.…]*$|"
     # "…, can't wait!" / "… - so excited": a closing cheer with no subject and no object
     r"(?:,|\s+[-—–])\s+(?:(?:so|really|just)\s+)?(?:can't wait|cannot wait|so excited|so pumped|"
     r"so stoked)\s*[!.…]*$",
