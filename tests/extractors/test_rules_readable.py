@@ -278,9 +278,7 @@ def test_an_offer_or_a_cheer_to_the_listener_is_no_memory() -> None:
         "If there's anything else I can do"
     ]
     assert well_formed("If there's anything else Ada can do.", ("Ada", "Bo")) is None
-    assert clauses("We'll get through the move - hang in there!") == [
-        "We'll get through the move"
-    ]
+    assert clauses("We'll get through the move - hang in there!") == ["We'll get through the move"]
     assert clauses("I finished my thesis, good luck!") == ["I finished my thesis"]
     # controls: the same words as part of what happened stay
     assert clauses("I wished Bo good luck before the race.") == [
