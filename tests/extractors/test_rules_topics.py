@@ -1,6 +1,8 @@
 """An "it" the turn does not name, written as the one thing the exchange named a few turns
 back and kept calling "it" (topics.py); left alone when two things, a plural beside it, a
-person, a name or words no phrase shows stand between. All sentences are invented."""
+person, a name or words no phrase shows stand between; and the words set beside an "it" to
+name it: not a sentence naming no single thing when one before does. All sentences are
+invented."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ import pytest
 
 from langmem_extract.extractors.base import ExtractContext
 from langmem_extract.extractors.rules import RuleExtractor
-from langmem_extract.extractors.rules.topics import chain_thing, things_named
+from langmem_extract.extractors.rules.selfcheck import in_context, names_thing
+from langmem_extract.extractors.rules.topics import chain_thing, names_no_thing, things_named
 from langmem_extract.messages import normalize_messages
 
 REF = datetime(2023, 5, 8, 13, 56, tzinfo=UTC)
@@ -156,3 +159,44 @@ def test_the_extractor_writes_the_thing_of_the_exchange() -> None:
         ),
     )
     assert "Lea hopes to get the mural on a gallery wall." in out
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I find it helps me relax.",  # an "it" of its own
+        "Then I have no doubt they'll love the cake!",
+        "Yeah, a mentor can do wonders.",  # a person
+        "Stories and friends can truly make a difference.",  # plurals, nothing else
+        "Enjoying the ride is key.",  # an activity
+    ],
+)
+def test_words_that_name_no_thing_are_not_what_names_it(sentence: str) -> None:
+    assert names_no_thing(sentence)
+    assert not names_thing(sentence, clearly=True)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I bought a paper planner last week.",
+        'I recently read "The Long Road" - it was moving.',  # named before its "it"
+        "We drove out to Lisbon.",  # a name: it may be the place
+    ],
+)
+def test_words_that_may_name_the_thing_are_kept(sentence: str) -> None:
+    assert not names_no_thing(sentence)
+
+
+def test_the_words_before_are_preferred_when_the_reply_names_no_thing() -> None:
+    # the turn answered names only a person; the turn before names the planner
+    earlier = ("Yeah, a mentor can do wonders.", "I bought a paper planner last week.")
+    assert in_context("It keeps Jon on track.", "Gina", earlier) == (
+        'It keeps Jon on track, about "I bought a paper planner last week.", replying to '
+        'Gina\'s "Yeah, a mentor can do wonders.".'
+    )
+    # nothing before names one clearly: the reply stays what the words answer
+    earlier = ("Yeah, a mentor can do wonders.", "Thanks!")
+    assert in_context("It keeps Jon on track.", "Gina", earlier) == (
+        'It keeps Jon on track, replying to Gina\'s "Yeah, a mentor can do wonders.".'
+    )

@@ -238,6 +238,23 @@ def topic(before: str, earlier: tuple[str, ...], subject: str, addressee: str | 
     return None
 
 
+def names_no_thing(sentence: str) -> bool:
+    """Whether ``sentence``, beside an "it" it is to name, does not name one thing it may be:
+    it says an "it"/"they"/"them" of its own before naming anything ("I find it helps me
+    relax"), or what it names clearly is not one singular thing ("A mentor can do wonders",
+    "Stories and friends make a difference", "Enjoying the ride is key")."""
+    said = sentence
+    if m := re.search(r"\b(?:it|they|them)\b", plain(sentence), re.I):
+        breaks = list(_CLAUSE_BREAK.finditer(plain(sentence)[: m.start()]))
+        said = sentence[: breaks[-1].start()] if breaks else ""  # "I read a book - it was …"
+    if not said.strip() or referring(said):
+        return True
+    found = things_named(said, None, None)
+    if found is None:
+        return False  # a name, a photo, a phrase not read whole: it may well name it
+    return len({t.key for t in found}) != 1 or not all(t.one for t in found)
+
+
 def chain_thing(
     content: str, before: str, earlier: tuple[str, ...], subject: str, addressee: str | None
 ) -> str | None:
