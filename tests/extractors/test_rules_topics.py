@@ -125,6 +125,14 @@ def test_the_question_names_what_the_answer_did_to_it() -> None:
     assert out == ["Jon is using the new planner to stay organized and motivated."]
 
 
+def test_a_phrase_ends_where_a_clause_of_its_own_begins() -> None:
+    assert [t.text for t in things_named("I love the lamp I've got.", "Lea", "Tom") or []] == [
+        "the lamp"
+    ]
+    # "the support I've got": given, not a thing; with nothing else named, no thing at all
+    assert names_no_thing("I'm grateful for all the support I've got from friends.")
+
+
 def test_a_predicate_of_it_is_no_other_thing() -> None:
     assert things_named("It's a love story with lots of twists.", "Lea", "Tom") == []
     assert things_named("You're a true artist!", "Lea", "Tom") == []

@@ -134,7 +134,8 @@ def _phrase(words: list[str], rest: str) -> list[str] | None:
     for n in range(1, len(words)):
         if words[n].lower() in _GLUE or words[n].endswith(("ly", "ing")):
             return words[:n]
-    if not re.match(r"\s*(?:[.!?,;:)]|-|–|$)", rest):
+    # ends at a stop, or where a clause of its own begins: "the lamp I got from Ben"
+    if not re.match(r"\s*(?:[.!?,;:)]|-|–|$)|\s+(?:I|I'[a-z]+|we|you|he|she|they)\b", rest):
         return None
     return words[:-1] if len(words) > 1 and words[-1].lower() in _SAID_OF else words
 
