@@ -70,6 +70,19 @@ def contents(*turns: tuple[str, str]) -> list[str]:
             ('I just started "The Long Road". I\'ll add it to my list.',),
             'Lea hopes Tom enjoys "The Long Road".',
         ),  # "my list" is said of the title, not another thing
+        # thanks, and what is given about the thing, pass the topic on
+        (
+            "Lea will keep working on it.",
+            "Thanks, Tom! Your support means a lot. ",
+            ("So, how is your novel going?",),
+            "Lea will keep working on the novel.",
+        ),
+        (
+            "Lea will try it.",
+            "Thanks for the advice! ",
+            ("Maybe get a new desk lamp.",),
+            "Lea will try the new desk lamp.",
+        ),
         # "my X" in the turn itself is the speaker's
         (
             "Lea is selling it next week.",
@@ -101,7 +114,8 @@ def test_the_thing_the_exchange_named_is_written(
         # words no phrase shows stand between: "chess", "bread"
         ("Lea loves it.", "", ("I play chess every evening.", "What about your novel?")),
         ("Lea baked bread and shared it with Tom.", "", ("So, what about your novel now?",)),
-        ("Lea has done a lot of research for it.", "Your support means a lot. ", ("My novel?",)),
+        # thanks pass the topic on, to a sentence naming two things
+        ("Lea will try it.", "Thanks for the advice! ", ("Get a new desk and a lamp.",)),
         # an "it" opening a clause, or what is done: the whole event, as often as a thing
         ("It was so much fun.", "", ("How was your trip?",)),
         ("Lea thinks it was worth it.", "", ("How was your trip?",)),

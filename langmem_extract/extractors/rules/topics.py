@@ -49,17 +49,27 @@ _GLUE = frozenset([
     "done", "same"
 ])
 # fmt: on
-# What is said, felt or given rather than a thing an "it" goes on to speak of.
+# What is given or said about a thing, not the thing: "Thanks for the advice", "your support
+# means a lot", "need the recipe". A sentence naming only these speaks of the thing still.
 # fmt: off
-_NOT_TOPIC = NOT_NOUN | frozenset([
-    "support", "help", "encouragement", "advice", "word", "words", "kindness", "luck", "work",
-    "effort", "share", "opinion", "feedback", "best", "pleasure", "honor", "honour", "point",
-    "sense", "idea", "ideas", "thought", "thoughts", "feeling", "chance", "part", "piece",
-    "ton", "bunch", "shot", "favorite", "favourite", "difference", "impact", "priority",
-    "recommendation", "recipe", "good", "great", "nice", "amazing", "awesome", "cool", "fun",
-    "bad", "tough", "hard", "must-see", "must-read", "must-have"
+_GIVEN = frozenset([
+    "support", "help", "encouragement", "advice", "word", "words", "kindness", "feedback",
+    "opinion", "recommendation", "recipe", "thanks",
 ])
 # fmt: on
+# What is felt, measured or judged rather than a thing an "it" goes on to speak of.
+# fmt: off
+_NOT_TOPIC = NOT_NOUN | _GIVEN | frozenset([
+    "luck", "work", "effort", "share", "best", "pleasure", "honor", "honour", "point", "sense",
+    "idea", "ideas", "thought", "thoughts", "feeling", "chance", "part", "piece", "ton",
+    "bunch", "shot", "favorite", "favourite", "difference", "impact", "priority", "good",
+    "great", "nice", "amazing", "awesome", "cool", "fun", "bad", "tough", "hard", "must-see",
+    "must-read", "must-have"
+])
+# fmt: on
+_THANKS = re.compile(
+    r"\b(?:thanks?|thank you|appreciate[ds]?|grateful|" + "|".join(sorted(_GIVEN)) + r")\b", re.I
+)
 # Someone, not a thing: "a little girl", "the coach".
 # fmt: off
 _PEOPLE = frozenset([
@@ -71,7 +81,7 @@ _PEOPLE = frozenset([
 # "Italy was great", "basketball is my passion": a thing no determiner shows.
 _BARE_SUBJECT = re.compile(
     r"(?:^|[,;:]\s+|\b(?:and|but|so|yeah|yes)\s+)(?!(?:it|this|that|there|here|what|who|which|"
-    r"he|she|they|we|you|i|everything|nothing|something|anything|everyone|someone|all|life|"
+    r"how|why|where|when|he|she|they|we|you|i|everything|nothing|something|anything|everyone|someone|all|life|"
     r"today|now|then|mine|yours)\b)[A-Za-z][a-z-]+(?:'s| is| was| are| were| has| had)\b",
     re.I,
 )
@@ -109,8 +119,10 @@ _MEMORY_CLAUSES = re.compile(
 _CLAUSE_BREAK = re.compile(r"(?:,|;| - | – |\b(?:and|but|so|because|which)\b)")
 _PREDICATE = re.compile(
     r"(?:\b(?:it|this|that)(?:'s| is| was|'s been| has been| will be)|"
-    # "I'm a big fan", "you're a star" (not "Is your novel …?", "here's my pie")
-    r"\w(?<!\bhere)(?<!\bthere)(?:'m|'re|'s| am| is| are| was| were| be| been| become| became)|"
+    # "I'm a big fan", "you're a star" (not "Is your novel …?", "how is your novel …?",
+    # "here's my pie")
+    r"\w(?<!\bhere)(?<!\bthere)(?<!\bhow)(?<!\bwhat)(?<!\bwhere)(?<!\bwho)(?<!\bwhy)(?<!\bwhen)"
+    r"(?:'m|'re|'s| am| is| are| was| were| be| been| become| became)|"
     r"\b(?:sounds?|looks?|seems?|feels?|sounded|looked|seemed|felt) like)"
     r"(?:\s+(?:such|really|just|definitely|truly|also|still|kind of|like))*\s+$",
     re.I,
@@ -212,9 +224,10 @@ def topic(before: str, earlier: tuple[str, ...], subject: str, addressee: str | 
     (``addressee`` known); whoever said them, "my X" and "your X" there are "the X".
 
     A sentence that names nothing passes the topic on when it speaks of it again ("How did
-    you make it?", "Wow, that looks great!"), asks, names only plurals, or is a few words
-    ("Thanks!"); any other may name something no phrase shows ("I play chess daily"), and
-    ends the search."""
+    you make it?", "Wow, that looks great!"), asks, names only plurals, thanks or names only
+    what is given or said about it ("Your support means a lot", "I'll need the recipe"), or
+    is a few words ("Great!"); any other may name something no phrase shows ("I play chess
+    daily"), and ends the search."""
     # Whose "my X" an earlier turn speaks of, only its speaker tells: turns need not alternate
     said = [(s, subject) for s in reversed(_sentences(before))]
     if addressee:
@@ -232,6 +245,7 @@ def topic(before: str, earlier: tuple[str, ...], subject: str, addressee: str | 
         if not (
             found
             or sentence.rstrip().endswith("?")
+            or _THANKS.search(sentence)
             or re.search(r"\b(?:it|this|that)\b", sentence, re.I)
             or len(re.findall(r"[\w']+", sentence)) <= 4
         ):
