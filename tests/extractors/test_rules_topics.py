@@ -83,6 +83,13 @@ def contents(*turns: tuple[str, str]) -> list[str]:
             ("Maybe get a new desk lamp.",),
             "Lea will try the new desk lamp.",
         ),
+        # a particle goes before the thing written
+        (
+            "Lea will check it out soon.",
+            "Wow, that series looks great! ",
+            (),
+            "Lea will check out the series soon.",
+        ),
         # "my X" in the turn itself is the speaker's
         (
             "Lea is selling it next week.",

@@ -292,4 +292,6 @@ def chain_thing(
     thing = topic(before, earlier, subject, addressee)
     if thing is None:
         return None
+    if m := re.match(r" (up|out)\b", rest):  # "check out the series", not "check the series out"
+        return f"{head}{m.group(1)} {thing}{rest[m.end() :]}"
     return head + thing + rest
