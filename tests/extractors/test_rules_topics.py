@@ -83,6 +83,12 @@ def contents(*turns: tuple[str, str]) -> list[str]:
             ("Maybe get a new desk lamp.",),
             "Lea will try the new desk lamp.",
         ),
+        (
+            "Lea will read it soon.",
+            "Heard of that novel! Thanks for the recommendation, Tom. ",
+            (),
+            "Lea will read the novel soon.",
+        ),
         # a particle goes before the thing written
         (
             "Lea will check it out soon.",
@@ -123,6 +129,8 @@ def test_the_thing_the_exchange_named_is_written(
         ("Lea baked bread and shared it with Tom.", "", ("So, what about your novel now?",)),
         # thanks pass the topic on, to a sentence naming two things
         ("Lea will try it.", "Thanks for the advice! ", ("Get a new desk and a lamp.",)),
+        # "a recipe for banana bread" names what it is for, with no phrase to show it
+        ("Lea will try it.", "", ("Here's a recipe for banana bread.", "I got a new oven.")),
         # an "it" opening a clause, or what is done: the whole event, as often as a thing
         ("It was so much fun.", "", ("How was your trip?",)),
         ("Lea thinks it was worth it.", "", ("How was your trip?",)),

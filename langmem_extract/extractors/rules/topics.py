@@ -54,7 +54,7 @@ _GLUE = frozenset([
 # fmt: off
 _GIVEN = frozenset([
     "support", "help", "encouragement", "advice", "word", "words", "kindness", "feedback",
-    "opinion", "recommendation", "recipe", "thanks",
+    "opinion", "recommendation", "recipe",
 ])
 # fmt: on
 # What is felt, measured or judged rather than a thing an "it" goes on to speak of.
@@ -70,6 +70,8 @@ _NOT_TOPIC = NOT_NOUN | _GIVEN | frozenset([
 _THANKS = re.compile(
     r"\b(?:thanks?|thank you|appreciate[ds]?|grateful|" + "|".join(sorted(_GIVEN)) + r")\b", re.I
 )
+# "a recipe for banana bread", "advice on my resume": what it is for may be the thing
+_GIVEN_FOR = re.compile(r"\b(?:" + "|".join(sorted(_GIVEN)) + r")\s+(?:for|of|on|about)\b", re.I)
 # Someone, not a thing: "a little girl", "the coach".
 # fmt: off
 _PEOPLE = frozenset([
@@ -245,7 +247,7 @@ def topic(before: str, earlier: tuple[str, ...], subject: str, addressee: str | 
         if not (
             found
             or sentence.rstrip().endswith("?")
-            or _THANKS.search(sentence)
+            or (_THANKS.search(sentence) and not _GIVEN_FOR.search(sentence))
             or re.search(r"\b(?:it|this|that)\b", sentence, re.I)
             or len(re.findall(r"[\w']+", sentence)) <= 4
         ):
