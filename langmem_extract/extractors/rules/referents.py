@@ -1,7 +1,8 @@
 """What becomes of a message's memories whose "it" their text does not name.
 
 :func:`settle_things` reads a message's memories in the order of their clauses. The one
-thing the turn named before the "it" takes its place (:func:`.things.resolve_things`).
+thing the turn named before the "it" takes its place (:func:`.things.resolve_things`), or
+the one thing the exchange kept calling "it" since it named it (:func:`.topics.chain_thing`).
 When no single thing is named, the memory is joined to the memory of the clause before it,
 which names it ("Ana made a bowl in her class, and Ana is pretty proud of it"). A memory
 with neither is not kept when the message has others; otherwise it is followed by the
@@ -25,6 +26,7 @@ from langmem_extract.extractors.rules.things import (
     resolve_things,
     with_referent,
 )
+from langmem_extract.extractors.rules.topics import chain_thing
 from langmem_extract.schema import Candidate, make_title
 
 # A photo caption closing a memory: kept at the end of a joined text.
@@ -64,11 +66,12 @@ def settle_things(
     ``steps`` are the message's clauses in order, each with the text before it and the
     memory it gave (or None).
 
-    In order of preference: the one thing the turn named before it takes its place; the
-    memory is joined to the memory of the clause just before (unless that reads badly); it
-    is dropped when another memory of the message stays; else it is followed by the earlier
-    words that name the thing, or becomes the speaker's words quoted."""
-    done = _settled(steps, subject)
+    In order of preference: the one thing the turn named before it, or the exchange a few
+    turns back, takes its place; the memory is joined to the memory of the clause just
+    before (unless that reads badly); it is dropped when another memory of the message
+    stays; else it is followed by the earlier words that name the thing, or becomes the
+    speaker's words quoted."""
+    done = _settled(steps, message, subject, addressee, earlier)
     out: list[Candidate] = []
     for clause, _, cand in steps:
         if cand is None or id(cand) not in done:
@@ -86,7 +89,11 @@ def settle_things(
 
 
 def _settled(
-    steps: Sequence[tuple[str, str, Candidate | None]], subject: str
+    steps: Sequence[tuple[str, str, Candidate | None]],
+    message: str,
+    subject: str,
+    addressee: str | None,
+    earlier: tuple[str, ...],
 ) -> dict[int, str | None]:
     """By ``id`` of each memory whose "it" its text does not name: its new text, None when
     it is the message's only such memory left and nothing else stays (to be placed or
@@ -102,6 +109,9 @@ def _settled(
                 naming = {False: None, True: None}  # a clause of its own: no longer that thing
             continue
         resolved = resolve_things(cand.content, before, subject)
+        if resolved is None and before != message:  # the whole message: where it was, unknown
+            # "What about your script?" → "I did research for it": named a few turns back
+            resolved = chain_thing(cand.content, before, earlier, subject, addressee)
         if resolved == cand.content:
             # "I love the colours": only plurals, nothing a later "it" can be
             said = plain(clause)

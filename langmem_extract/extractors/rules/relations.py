@@ -36,6 +36,8 @@ _ROLES = (
     r"uncle|cousin|niece|nephew|friend|boss|manager|colleague|coworker|co-worker|roommate|"
     r"flatmate|mentor|neighbou?r|therapist|dog|cat|puppy|kitten|pet"
 )
+# A word for someone or a pet ("mentor", "sister", "puppy"): not a thing an "it" names.
+ROLE_WORD = re.compile(rf"(?:{_ROLES})")
 _QUALIFIER = r"(?:(?:older|younger|little|big|baby|twin|elder|new|old|ex-|late|dear|childhood)\s*)?"
 # A name: one or two capitalised words that are not sentence glue.
 _NAME = r"(?!(?:I|The|A|An|And|But|So|My|We|He|She|They|It|This|That|Yes|No|Oh|Hey|Yesterday|Today|Tomorrow|Now|Then|Last|Next)\b)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?"

@@ -32,6 +32,7 @@ from langmem_extract.extractors.rules.coreference import (
 from langmem_extract.extractors.rules.grammar import clean_text, conjugate, finish
 from langmem_extract.extractors.rules.patterns import content_words
 from langmem_extract.extractors.rules.things import antecedents, referring, resolve_things
+from langmem_extract.extractors.rules.topics import names_no_thing
 
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]')
 _SAID = re.compile(r"^(?:On [^,]+, )?[A-Z][\w'-]* said(?: to [^:]+)?: ")
@@ -198,12 +199,17 @@ def naming_context(addressee: str | None, earlier: tuple[str, ...]) -> tuple[str
     """What names the thing of an "it" the words do not name: the end of the turn they
     answer (up to 240 characters, ``replied_to(…, naming=True)``), whether that names a
     thing, and the last sentence naming one in the turn before when it names none or says
-    "it" itself ("It's one of my favorites!": named before that)."""
+    "it" itself ("It's one of my favorites!": named before that), or when none of its
+    sentences clearly names one ("A mentor can do wonders", "I find it helps me relax") and
+    one before does."""
     wider = replied_to(earlier[0], naming=True) if addressee and earlier else ""
     named = bool(wider) and (names_thing(wider) or "[shares" in wider)
+    before = earlier[1:2] if addressee else earlier[:1]
     about = ""
     if not named or referring(wider):
-        about = named_before(earlier[1:2] if addressee else earlier[:1])
+        about = named_before(before)
+    elif "[shares" not in wider and not names_thing(wider, clearly=True):
+        about = named_before(before, clearly=True)
     return wider, named, about
 
 
@@ -221,22 +227,31 @@ def in_context(content: str, addressee: str | None, earlier: tuple[str, ...]) ->
     return f'{head}, replying to {addressee}\'s "{asked}".' if named else None
 
 
-def named_before(turns: tuple[str, ...]) -> str:
+def named_before(turns: tuple[str, ...], *, clearly: bool = False) -> str:
     """The last sentence of ``turns`` (newest first) that names a thing and says no "it"
-    of its own, at most 140 characters; "" when none does."""
+    of its own, at most 140 characters; "" when none does. One that clearly names one
+    (``names_thing(…, clearly=True)``) goes before one that may not; with ``clearly``, only
+    such a one is given."""
+    maybe = ""
     for turn in turns:
         text = re.sub(r"\s*\[[^\]]*\]", "", clean_text(turn)).strip()
         for sentence in reversed(re.split(r"(?<=[.!?])\s+", text)):
             if len(sentence.split()) >= 3 and len(sentence) <= 140 and names_thing(sentence):
-                return sentence
-    return ""
+                if names_thing(sentence, clearly=True):
+                    return sentence
+                maybe = maybe or sentence
+    return "" if clearly else maybe
 
 
-def names_thing(text: str) -> bool:
+def names_thing(text: str, *, clearly: bool = False) -> bool:
     """Whether a sentence of ``text`` names a thing an "it" may stand for, and says no "it"
-    of its own."""
+    of its own; with ``clearly``, one that does not show it names none: no "it"/"they" of
+    its own before a thing, not only people, plurals or activities
+    (:func:`.topics.names_no_thing`)."""
     return any(
-        antecedents(sentence, "") and not referring(sentence)
+        antecedents(sentence, "")
+        and not referring(sentence)
+        and not (clearly and names_no_thing(sentence))
         for sentence in re.split(r"(?<=[.!?])\s+", text)
     )
 

@@ -63,17 +63,18 @@ _EXPLETIVE = re.compile(
     r"(?:like|that|when)\b"
 )
 _IDIOM_BEFORE = re.compile(
-    r"\b(?:keep|keeps|kept|go for|goes for|went for|worth|get|got|"
+    r"\b(?:keep|keeps|kept|go for|goes for|went for|worth|"
     r"nail|nailed|hit|take|took|pull|pulled|give|gave|giving|believe|stick with|sticking with|"
     r"stuck with|mean|meant|lose|lost|wing|call|is|was|"
     r"of all|for all|need|needs|needed|than|said|through)\s+$",
     re.I,
 )
 _IDIOM_AFTER = re.compile(
-    r"^\s*(?:happen|work|big|through|back|out|off|up|easy|slow|all|a try|a shot|a go|"
+    r"^\s*(?:happen|work|done|big|through|back|out|off|up to\b|easy|slow|all|a try|a shot|a go|"
     r"their best|his best|her best|when|to (?:the|a|their|his|her)\b)",
     re.I,
 )
+_GOT_IT = re.compile(r"\s*(?:[.!?,;]|$|\s(?:now|right|too|though|totally)\b)")
 _OBJECT = re.compile(
     r"\b(?P<v>[a-z]+) (?P<p>it|this|that)(?!\s+[a-z]+\s+to\b)(?=\s*(?:[.!?,;]|$)|\s+(?:and|but|so|because|for|"
     r"with|at|in|on|too|again|anymore|daily|weekly|often|now|today|[a-z]+ly|later|a lot|so much|every|more|to|into|sometime|soon|"
@@ -194,6 +195,8 @@ def referring(content: str) -> list[re.Match[str]]:
         made = re.search(r"\b(?:make|makes|made|making|get|gets|got)\s+$", before, re.I)
         if m.group("p") == "it" and (
             _IDIOM_BEFORE.search(before)
+            # "I get it", "got it!": understood; not "get it on the big screen"
+            or (re.search(r"\b(?:get|gets|got)\s+$", before, re.I) and _GOT_IT.match(after))
             or (made and _IDIOM_AFTER.match(after))
             or (re.match(r"\s+all\b", after))
             or (re.match(r"\s+when\b", after) and re.search(_LOVE_WHEN, before))
