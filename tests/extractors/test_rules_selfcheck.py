@@ -262,3 +262,202 @@ def test_a_group_of_people_named_turns_back_is_the_plural() -> None:
 )
 def test_gotta_reads_has_to(text: str, expected: str) -> None:
     assert repair(text) == expected
+
+
+# -- slips of wording: the speaker's sentence quoted, or mended where the mend is safe
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("That is the track where Lea trains and race.", "coordinated verb disagrees"),
+        ("Lea often sits by the sea and think about old friends.", "coordinated verb disagrees"),
+        ("For Lea Lea mostly hums along.", "name repeated"),
+        ("Lea paints with a group, and the class is really been paying off.", "be been"),
+        ("Lea really do likes painting birds.", "do and a conjugated verb"),
+        ("Lea has a favorite old records.", "article before a plural"),
+        ("The gig must have amazing.", "modal perfect without participle"),
+        ("Lea cooked a lot during in the week of 1 May 2023's camp.", "date inside a phrase"),
+        ("Seems like just on 7 May 2023 Lea got this bike.", "date inside a phrase"),
+        ("Cool Ben found a club near home.", "exclamation before a name"),
+        ("Lea saw a play, and With all the songs Lea loved it.", "capital after a conjunction"),
+        ("Dinner with the Ben's cousins was fun.", "article before a name's"),
+        ("Only on weekends Lea means, since Lea is busy.", "aside read as a verb"),
+        ("Lea has been working on since spring.", "object dropped"),
+        ("Lea did! The lake was so calm.", "bare auxiliary"),
+        ("Already trying that, thanks!", "participle with no subject"),
+        ("Like drifting far from every worry.", "verbless phrase"),
+        ("Some easy ones like soup and a salad.", "verbless phrase"),
+        ("The singing a song that got everyone up.", "verbless phrase"),
+        ("Quite a day since Lea and Ben last spoke - Lea got news.", "exclaimed phrase"),
+        ("Lea sang at the fair, so moving on 3 May 2023.", "date after an exclamation"),
+        ("Lea has been one since Lea quit.", "one for an unnamed thing"),
+        ("Ben's clips do well when Ben upload them.", "verb left bare after a name"),
+    ],
+)
+def test_a_slip_of_wording_is_a_sign(text: str, sign: str) -> None:
+    assert sign in junk_signs(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lea trains and races on weekends.",
+        "Lea wants to rest and read a book.",
+        "Lea loves music and dance.",
+        "Lea met Ben. Ben was kind.",
+        "Lea's plan has really been paying off.",
+        "Lea does like painting birds.",
+        "What Lea does matters to Ben.",
+        "Lea has a favorite class and a favorite series.",
+        "Lea must have been thrilled.",
+        "Lea and Ben must have fun.",
+        "Lea moved in on 7 May 2023 and has felt at home since.",
+        "Great Britain is lovely in May.",
+        "Lea loves Dune and The Hobbit.",
+        "Lea is proud that Ben's book sold well.",
+        "Lea knows what Ben means.",
+        "Lea has been working on a novel for a while.",
+        "Lea is proud of who Lea is.",
+        "Lea is already doing that.",
+        "Like Ben, Lea loves bingo.",
+        "Lea likes being outdoors.",
+        "The painting a friend gave Lea hangs in the hall.",
+        "Such a relief to have it done, Lea says.",
+        "Lea sang at the fair on 3 May 2023, so moving.",
+        "Lea is one of the best runners.",
+        "Lea is one tough runner.",
+        "Ben's clips do well when Ben uploads them.",
+        "Lea smiled when Ben found it.",
+    ],
+)
+def test_a_plain_sentence_like_a_slip_shows_no_sign(text: str) -> None:
+    assert junk_signs(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Lea absolutleys love knitting.", "Lea absolutley loves knitting."),
+        ("Lea totalys enjoy jazz.", "Lea totaly enjoys jazz."),
+        # look-alikes: a plural noun before its verb is no adverb
+        ("The valleys offer great views.", "The valleys offer great views."),
+        ("Lea's trolleys need oil.", "Lea's trolleys need oil."),
+    ],
+)
+def test_a_misspelt_adverb_gives_the_verb_back_its_ending(text: str, expected: str) -> None:
+    assert repair(text) == expected
+
+
+def test_a_slip_is_quoted_as_said() -> None:
+    assert chat(HI, ("Lea", "Only on weekends I mean, since I'm busy.")) == [
+        'On 8 May 2023, Lea said to Ben, replying to "Hey, how have you been lately?": '
+        '"Only on weekends I mean, since I\'m busy."'
+    ]
+    # a date grounded inside a phrase stays as said in the quote
+    assert chat(("Lea", "Seems like just yesterday I got this bike!")) == [
+        'On 8 May 2023, Lea said: "Seems like just yesterday I got this bike."'
+    ]
+    assert chat(("Lea", "We cooked a lot during last week's camp.")) == [
+        'On 8 May 2023, Lea said: "We cooked a lot during last week\'s camp."'
+    ]
+    # look-alike: a date standing on its own is grounded as before
+    assert chat(("Lea", "We cooked a lot last week.")) == [
+        "Lea and others cooked a lot in the week of 1 May 2023."
+    ]
+
+
+def test_an_answer_with_no_verb_is_quoted_with_the_question() -> None:
+    out = chat(
+        ("Ben", "Which dishes did you cook?"),
+        ("Lea", "Some easy ones like soup and a salad. Everyone ate well!"),
+    )
+    assert out[0] == (
+        'On 8 May 2023, Lea said to Ben, replying to "Which dishes did you cook?": '
+        '"Some easy ones like soup and a salad."'
+    )
+
+
+def test_a_subordinate_clause_is_quoted_with_its_main_clause() -> None:
+    assert chat(
+        ("Ben", "Anything else I can do to help?"),
+        ("Lea", "Thanks! If any friend of yours wants a spot in the choir, tell me."),
+    ) == [
+        'On 8 May 2023, Lea said to Ben, replying to "Anything else I can do to help?": '
+        '"If any friend of yours wants a spot in the choir, tell me."'
+    ]
+
+
+def test_a_quoted_slip_whose_it_nobody_names_goes_when_another_memory_stays() -> None:
+    out = chat(
+        ("Ben", "Do you use that track for cycling?"),
+        ("Lea", "Yep! That's the spot where I train and race. Sometimes I ride it at night."),
+    )
+    assert out == [
+        'Sometimes Lea rides it at night, replying to Ben\'s "Do you use that track for cycling?".'
+    ]
+
+
+def test_an_it_resolved_into_a_slip_is_not_kept() -> None:
+    out = chat(
+        (
+            "Lea",
+            "I train a young sprinter. We've been practising starts, and it's really been "
+            "paying off!",
+        )
+    )
+    assert not any("is really been" in c for c in out)
+    assert "Lea trains a young sprinter." in out
+
+
+def test_a_possessive_after_these_is_the_determiner() -> None:
+    assert chat(
+        ("Lea", "Are these your teammates?"),
+        ("Ben", "Yeah! Training with them keeps me going and helps me focus."),
+    ) == ["Training with Ben's teammates keeps Ben going and helps Ben focus."]
+    # look-alike: "these" before a plain plural reads "the"
+    assert chat(
+        ("Lea", "Are these cousins of yours?"),
+        ("Ben", "Yeah! Being with them brings me so much joy."),
+    )[0].startswith("Being with the cousins")
+
+
+def test_with_my_inside_a_clause_is_no_aside() -> None:
+    assert chat(("Ben", "The drawer is crammed with my favorite old records.")) == [
+        "The drawer is crammed with Ben's favorite old records."
+    ]  # no "Ben said: "I have a favorite old records.""
+    # look-alike: "with my …" leading the sentence is still an aside
+    assert "Lea is on a tight budget." in chat(
+        ("Lea", "With my tight budget, I cook at home most nights.")
+    )
+
+
+def test_joining_a_group_of_people_is_no_employer() -> None:
+    assert chat(("Lea", "I joined a band of cyclists who ride as hard as me.")) == [
+        "Lea joined a band of cyclists who ride as hard as Lea."
+    ]
+    # look-alike: a named organisation joined in a role is still the employer
+    assert chat(("Lea", "I just joined Acme Labs as a designer.")) == [
+        "Lea works at Acme Labs as designer."
+    ]
+
+
+def test_a_fallback_that_reads_badly_quotes_whole_sentences() -> None:
+    assert chat(
+        ("Ben", "I went to a chess club yesterday."),
+        ("Lea", "Wow, that's neat, Ben! So cool you found a club near home."),
+    )[-1] == (
+        'On 8 May 2023, Lea said to Ben, replying to "I went to a chess club yesterday.": '
+        '"So cool you found a club near home."'
+    )  # not the clause "Cool you found …"
+    # a clause said within the sentence before is left out, its photo kept
+    assert chat(
+        ("Ben", "Sailing clears my head."),
+        (
+            "Lea",
+            "Like being far out on open water with no phone - so calm! [shares a photo: a boat]",
+        ),
+    ) == [
+        'On 8 May 2023, Lea said to Ben, replying to "Sailing clears my head.": '
+        '"Like being far out on open water with no phone - so calm! [shares a photo: a boat]."'
+    ]

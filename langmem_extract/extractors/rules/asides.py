@@ -25,7 +25,9 @@ _WITH_LEAD = re.compile(
 )
 # "Given my aversion to crowds, …", "With my tight budget, …", "…, due to my gluten allergy"
 _MY_LEAD = re.compile(
-    r"(?:^|[,;]?\s+)(?:given|with|because of|due to|considering|owing to)\s+my\s+"
+    # "with my" leads only a sentence or a comma's clause: "… crammed with my records" is no aside
+    r"(?:(?:^|[,;]?\s+)(?:given|because of|due to|considering|owing to)|(?:^|[,;]\s*)with)"
+    r"\s+my\s+"
     r"(?P<np>[^,;.!?]{3,80})",
     re.I,
 )

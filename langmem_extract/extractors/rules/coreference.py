@@ -214,7 +214,8 @@ _PLURAL_PRONOUN = re.compile(r"\b(?:[Tt]hey(?:'re|'ve|'ll|'d)?|[Tt]hem|[Tt]heir|
 # A plural noun phrase that "they" can name: "my turtles", "the kids", "your parents".
 _PLURAL_NP = re.compile(
     r"\b(?P<det>[Mm]y|[Yy]our|[Oo]ur|[Tt]he|[Tt]hese|[Tt]hose)\s+(?P<noun>"
-    r"(?:(?:favou?rite|new|old|little|own|best)\s+)?(?:[a-z]+\s+)?"
+    # "these your teammates": "your" is the determiner, no word of the noun
+    r"(?:(?:favou?rite|new|old|little|own|best)\s+)?(?:(?!(?:my|your|our|their)\s)[a-z]+\s+)?"
     r"(?:[a-z]{2,}[^s\W's]s|people|children|kids|folks|family|team|parents|guys))\b"
     # a bare plural opening a sentence: "Books guide me. They're a huge part of my journey"
     r"|(?:^|(?<=[.!?]\s))(?P<det2>)(?P<bare>[A-Z][a-z]+[^s\W's]s)\s+(?!of\b)[a-z]+"

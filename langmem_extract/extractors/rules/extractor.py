@@ -57,6 +57,7 @@ from langmem_extract.extractors.rules.selfcheck import (
     quoted,
     repair,
     sentence_of,
+    spoken,
 )
 from langmem_extract.extractors.rules.slots import slot_fact
 from langmem_extract.extractors.rules.things import resolve_things
@@ -481,7 +482,8 @@ def _fallback_candidate(
         signals.append("self-check")
     if len(said.split()) < 3:
         # No clause reads on its own ("They eat insects" with nobody named): their words.
-        content = quoted([c for c, _ in clauses], subject, addressee, ref, earlier)
+        words = spoken(message.content, clauses, whole="self-check" in signals)
+        content = quoted(words, subject, addressee, ref, earlier)
         if content is None:
             return None
         signals.append("quote")

@@ -103,10 +103,14 @@ def _settled(
     # the last memory text naming a thing "it" may be, and one naming a plural ("them")
     naming: dict[bool, str | None] = {False: None, True: None}
     pending: list[Candidate] = []
+    quotes: list[Candidate] = []  # rewrites that read badly, quoted with an "it" unnamed
     for clause, before, cand in steps:
         if cand is None:
             if not referring(clause):
                 naming = {False: None, True: None}  # a clause of its own: no longer that thing
+            continue
+        if "self-check" in cand.signals and resolve_things(plain(clause), before, subject) is None:
+            quotes.append(cand)
             continue
         resolved = resolve_things(cand.content, before, subject)
         if resolved is None and before != message:  # the whole message: where it was, unknown
@@ -118,7 +122,8 @@ def _settled(
             naming[False] = cand.content if antecedents(said, subject) else None
             naming[True] = cand.content if PLURAL.search(said) else None
             continue
-        if resolved is not None:
+        if resolved is not None and not junk_signs(resolved):
+            # ("it's really been going well" → "the sprinter is really been …" is not kept)
             done[id(cand)] = naming[False] = resolved
             continue
         them = referring(cand.content)[0].group("p") in PLURAL_WORDS
@@ -127,11 +132,14 @@ def _settled(
             done[id(cand)] = text
             continue  # the naming memory still names what the next "it" speaks of
         pending.append(cand)
-    left = {id(p) for p in pending}
+    left = {id(p) for p in pending + quotes}
     kept = any(c is not None and id(c) not in left for _, _, c in steps)
     for i, cand in enumerate(pending):
         # "Ana is proud of it" says nothing the others do not: dropped ("")
         done[id(cand)] = "" if kept or i else None
+    for cand in quotes:
+        # "I sleep in it and …" quoted: what "it" is, a memory of the message that stays may say
+        done[id(cand)] = "" if kept or pending else cand.content
     return done
 
 

@@ -13,9 +13,14 @@ verb that does not agree ("has questions or need help"), the subject repeated as
 clause's subject, a dangling "when they do." / "where this takes.", a list that lost its
 first item, two clauses run together ("is lactose intolerant they are …"), a preposition
 left with no object ("made this for."), a verbless head ("Music and walks, can't beat
-it"). :func:`repair` mends the signs that have a safe rewrite; when a sign is left, the
-extractor emits :func:`quoted` (the speaker's own sentence, quoted, with the speaker named)
-and drops the memory only when even the quote turns on a pronoun nobody names.
+it"), and slips of wording: a second verb that does not agree after any present verb
+("trains and race"), a name said twice, "is been", "do likes", "a favorite records", "must
+have amazing", a date grounded inside a phrase ("during in the week of …'s camp"), an
+answer with no verb ("Some easy ones like soup"). :func:`repair` mends the signs that
+have a safe rewrite; when a sign is left, the extractor emits :func:`quoted` (the
+speaker's own sentence, quoted, with the speaker named) and drops the memory only when
+even the quote turns on a pronoun nobody names, or a thing nobody names while another
+memory of the message stays.
 """
 
 from __future__ import annotations
@@ -29,10 +34,18 @@ from langmem_extract.extractors.rules.coreference import (
     opens_unnamed,
     quote_unnamed,
 )
-from langmem_extract.extractors.rules.grammar import clean_text, conjugate, finish
+from langmem_extract.extractors.rules.grammar import (
+    ADVERBS,
+    PAST_IRREGULAR,
+    clean_text,
+    conjugate,
+    finish,
+)
 from langmem_extract.extractors.rules.patterns import content_words
 from langmem_extract.extractors.rules.things import antecedents, referring, resolve_things
 from langmem_extract.extractors.rules.topics import names_no_thing
+from langmem_extract.extractors.rules.verbs import BASE_VERBS
+from langmem_extract.extractors.rules.wellformed import _SUBORDINATE
 
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]')
 _SAID = re.compile(r"^(?:On [^,]+, )?[A-Z][\w'-]* said(?: to [^:]+)?: ")
@@ -50,6 +63,115 @@ _COORDINATED = re.compile(
     r"that\b|which\b)[\w']+){1,5}) (?P<conj>or|and) (?P<verb>need|want|have|like|love|get|make|"
     r"feel|try|do)\b(?! to\b)"
 )
+_BASE = "|".join(sorted(BASE_VERBS, key=len, reverse=True))
+# "practices", "thinks": a lexicon verb's third-person form ("has"/"is"/"does" are above)
+_THIRD = "|".join(
+    sorted({conjugate(v) for v in BASE_VERBS} - BASE_VERBS - {"has", "is", "does"}, key=len)[::-1]
+)
+# "… the track where Ana trains and race", "Ana sits by the sea and think about …": a
+# second verb after a named subject's present verb, left in the first person's form (no
+# "to", "who", … between them: "wants to rest and read" is an infinitive). With words
+# between, a verb only where a noun cannot be ("loves music and dance" is two things).
+_COORDINATED_ANY = re.compile(
+    rf"(?:^|[.!?] |\b(?:where|when|because|while|if) )[A-Z][a-z]+ (?:{ADVERBS} )*(?:{_THIRD}) "
+    rf"(?:(?:and|or) (?:{_BASE})\b(?! to\b)|"
+    r"(?:(?!to\b|gonna\b|wanna\b|who\b|that\b|which\b|why\b|how\b|what\b|when\b|where\b|"
+    rf"if\b)[a-z']+ ){{1,6}}(?:and|or) (?:{_BASE}) (?:about|that|it|them|him|her|their|his|"
+    r"out|up|over|back|through)\b)"
+)
+# "Ana absolutleys love …": a misspelt adverb conjugated in place of the verb after it
+# (not a plural noun before its verb: "valleys offer", "trolleys roll")
+_ADVERB_CONJUGATED = re.compile(rf"\b(?P<adv>[a-z]+(?:ly|[^aeioul]ley))s (?P<verb>{_BASE})\b")
+_PAST = "|".join(sorted(PAST_IRREGULAR, key=len, reverse=True))
+_SENTENCE = r"(?:^|(?<=[.!?]) )"
+# Slips of wording the rewrites leave, each reading badly however the sentence goes on.
+_SLIPS: dict[str, re.Pattern[str]] = {
+    "coordinated verb disagrees": _COORDINATED_ANY,
+    # "For Ana Ana mostly hums along": a name said twice in a row
+    "name repeated": re.compile(r"\b([A-Z][a-z]+) \1\b"),
+    # "the sprinter is really been doing well": "it's been" read as "is been"
+    "be been": re.compile(
+        r"\b(?:is|are|was|were)(?: (?:really|just|also|still|always|already|not|never))? been\b"
+    ),
+    # "Ana really do likes …", "Ana doesn't wants …": "do" before a conjugated verb
+    "do and a conjugated verb": re.compile(
+        rf"\b[A-Z][a-z]+ (?:(?:really|just|also|truly|actually|totally|definitely) )*"
+        rf"(?:do|don't|doesn't|didn't) (?:(?:really|just|not|even|also|actually) )*(?:{_THIRD})\b"
+    ),
+    "adverb conjugated": _ADVERB_CONJUGATED,
+    # "Ana has a favorite old records": a singular article before a plural noun
+    "article before a plural": re.compile(
+        r"\ba (?:favorite|favourite)(?: [a-z]+)? (?!series\b|species\b|news\b)[a-z]+[^sui']s\b"
+    ),
+    # "The gig must have amazing": a modal perfect with no participle
+    "modal perfect without participle": re.compile(
+        r"\b(?:must|could|should|would|might|may)(?: not| never)? have (?:so |really |such )?"
+        r"(?:unreal|amazing|awesome|incredible|great|wild|crazy|intense|insane|surreal|magical|"
+        r"special|unforgettable|epic|nice|lovely|beautiful|wonderful|fantastic|scary|exciting|"
+        r"hard|tough|tiring|exhausting|stressful|electric|breathtaking|cool|perfect)"
+        r"(?=\s*(?:[.!?,;]|$))"
+    ),
+    # "during in the week of 1 May 2023's camp", "seems like just on 7 May 2023 Ana …": a
+    # relative date grounded inside a phrase ("last week's", "just yesterday")
+    "date inside a phrase": re.compile(
+        rf"\b(?:during|just|since|until|till|before|after|from|of)(?: the)? (?:in|on) {_DATE}|"
+        r"\bthe (?:week|weekend) of \d{1,2} [A-Z][a-z]+ \d{4}'s\b"
+    ),
+    # "Cool Ana found a club near home": "So cool you found …" lost its "so"
+    "exclamation before a name": re.compile(
+        rf"{_SENTENCE}(?:So )?(?:Cool|Nice|Great|Awesome|Amazing|Glad|Sweet|Crazy|Wild|Funny|"
+        r"Sad|Lucky|Neat|Good|Wow) [A-Z][a-z]+ (?!is\b|has\b|was\b|and\b|or\b)[a-z]+"
+    ),
+    # "Ana sang at the fair, so moving on 3 May 2023": a date put after an exclamation
+    "date after an exclamation": re.compile(
+        r", (?:so|such|such an?|how|what an?|really|super|pretty) [a-z]+(?: [a-z]+)? "
+        rf"(?:on|in) (?:[A-Z][a-z]+day, )?{_DATE}\.?$"
+    ),
+    # "Ana has been one since …": "one" standing for a thing the memory does not name
+    "one for an unnamed thing": re.compile(
+        r"\b(?:has been|have been|is|are|was|were|became) one"
+        r"(?=\s*(?:[.!?,]|'cause\b|because\b|since\b|and\b|but\b|so\b|too\b|$))"
+    ),
+    # "… do well when Ana upload them": "you <verb>" named, a verb not known to conjugate
+    "verb left bare after a name": re.compile(
+        r"\b(?:when|if|so|because|once|until|while|as|before|after) [A-Z][a-z]+ "
+        rf"(?!(?:{_PAST}|can|could|will|would|should|must|might|may|did|had|was|were|said|let|"
+        r"put|read|set|cut|hit|quit|shut|hurt)\b)[a-z]+(?<!s)(?<!ed) "
+        r"(?:them|it|him|her|this|that)\b"
+    ),
+    # "…, and With all the songs …": a sentence's first word kept after a conjunction
+    "capital after a conjunction": re.compile(
+        r"(?<=[a-z,]) (?:and|but|or|so|because) (?:With|In|On|At|For|From|To|This|That|That's|"
+        r"It|It's|So|But|And|When|If|Because|Then|Also|Just|Like)\b"
+    ),
+    # "Dinner with the Ana's cousins": a determiner before a name's possessive
+    "article before a name's": re.compile(r"\b(?:[Tt]he|[Aa]n?) [A-Z][a-z]+'s\b"),
+    # "Only on weekends Ana means, since …": "I mean" as an aside, read as a statement
+    "aside read as a verb": re.compile(r"\b[A-Z][a-z]+ means,"),
+    # "Ana has been working on since spring": the object of "working on" dropped
+    "object dropped": re.compile(r"\b(?:work|works|working|worked) on (?:for|since|until)\b"),
+    # "Ana did! The lake was …": an answer of a bare auxiliary
+    "bare auxiliary": re.compile(
+        rf"{_SENTENCE}[A-Z][a-z]+ (?:did|does|is|was|has|had|can|will|would|could|should)"
+        r"(?: not|n't)?\s*[.!?]"
+    ),
+    # "Already trying that, thanks": a participle with no subject
+    "participle with no subject": re.compile(
+        rf"{_SENTENCE}(?:Already|Still|Currently|Always|Also) [a-z]+ing\b"
+    ),
+    # "Quite a day since Ana and Ben spoke - …": an exclamation with no verb as the head
+    "exclaimed phrase": re.compile(
+        rf"{_SENTENCE}(?:Quite|What|Such) an? [a-z]+(?: [a-z]+)?(?= since\b| -|,|!|\.)"
+    ),
+    # "Like drifting far from every worry", "Some easy ones like soup …", "The singing a
+    # song …": an answer's phrase with no verb of its own
+    "verbless phrase": re.compile(
+        rf"{_SENTENCE}(?:(?:Almost|Just|Kind of|Sort of) )?Like (?:being|a|an|the|when|how|"
+        rf"[a-z]+ing)\b|{_SENTENCE}Some (?:[a-z]+ )?ones\b|\b[Tt]he (?!(?:build|paint|draw|wedd|"
+        r"meet|record|morn|even|feel|sett|offer|open|train|read|writ|th|r|k|spr|str|w)ing\b)"
+        r"[a-z]+ing (?:an?|the)\b"
+    ),
+}
 SIGNS: dict[str, re.Pattern[str]] = {
     "first person": re.compile(
         r"\b(?:I|I'm|I've|I'll|I'd|[Mm]y|me|myself|mine|[Ww]e|[Oo]ur|us|ourselves)\b(?![-'])"
@@ -103,6 +225,7 @@ SIGNS: dict[str, re.Pattern[str]] = {
     "verbless head": re.compile(
         r"^[A-Z][a-z]+(?: (?:and|&) [a-z]+(?: [a-z]+)?)?, (?:can't|cannot)\b"
     ),
+    **_SLIPS,
 }
 
 
@@ -138,7 +261,8 @@ def repair(content: str) -> str:
     after a plural "have"); a coordinated verb agrees with its named subject ("if Tim has
     questions or need help" → "… or needs help"); "about in 2019" reads "in about 2019"; a
     sentence after a stop starts with a capital; a date put after a photo caption goes
-    before it; "gotta" reads "has to" / "have to"."""
+    before it; "gotta" reads "has to" / "have to"; a misspelt adverb conjugated in place of
+    its verb gives the verb back its ending ("absolutleys love" → "absolutley loves")."""
 
     def past(m: re.Match[str]) -> str:
         part = m.group("part")
@@ -153,6 +277,8 @@ def repair(content: str) -> str:
         return f"{m.group(0)[: m.start('verb') - m.start()]}{verb}"
 
     out = _COORDINATED.sub(agreeing, _PERFECT.sub(past, content))
+    # "Ana absolutleys love knitting" → "Ana absolutley loves knitting"
+    out = _ADVERB_CONJUGATED.sub(lambda m: f"{m['adv']} {conjugate(m['verb'])}", out)
     out = _ABOUT_IN.sub(r"\2 \1 ", out)  # "about in 2019" → "in about 2019"
     # "Ana and others gotta go" → "… have to go"; "Ana gotta go" → "Ana has to go"
     out = _GOTTA.sub(lambda m: f"{m.group(1)} {'have' if m.group(2) else 'has'} to", out)
@@ -272,11 +398,34 @@ def sentence_of(text: str, clause: str) -> str:
     return clause
 
 
+def spoken(text: str, clauses: list[tuple[str, str | None]], whole: bool = False) -> list[str]:
+    """The words of ``clauses`` (each with its pronoun-named form) as said in ``text``: a
+    clause opening on a subordinator ("If any friend wants a spot") is nothing without
+    the main clause split from it ("…, tell me"), so its whole sentence; with
+    ``whole`` (the rewrite read badly) every clause is its sentence, as said ("So cool you
+    found …", not the clause "Cool you found …"). A clause said within another is left
+    out, its photo kept."""
+    out: list[str] = []
+    for clause, _ in clauses:
+        opener = clause.split(" ", 1)[0].lower()
+        said = sentence_of(text, clause) if whole or opener in _SUBORDINATE else clause
+        words = re.sub(r"\s*\[[^\]]*\]", "", said).lower().strip(".!? ")
+        if not any(words in done.lower() for done in out):
+            out.append(said)
+        elif (photo := re.search(r"\[shares\b[^\]]*\]", said)) and photo[0] not in out[-1]:
+            out[-1] = f"{out[-1]} {photo[0]}"
+    return out
+
+
 def _grounded(sentence: str, ref: datetime | None) -> str:
     """Relative dates grounded in place, unless that leaves a date as the subject ("This
-    week has been …" stays as said: the memory's own date tells when)."""
+    week has been …" stays as said: the memory's own date tells when) or inside a phrase
+    ("just yesterday", "last week's game")."""
     grounded = finish(ground_text(sentence, ref)[0])
-    return finish(sentence) if SIGNS["time as subject"].search(grounded) else grounded
+    misplaced = (
+        SIGNS[sign].search(grounded) for sign in ("time as subject", "date inside a phrase")
+    )
+    return finish(sentence) if any(misplaced) else grounded
 
 
 def quoted(

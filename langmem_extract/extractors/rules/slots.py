@@ -75,14 +75,14 @@ _NEW_JOB = re.compile(
     r"gotten|started\s+working)\s+(?:a\s+|an\s+|my\s+)?(?:new\s+)?(?:full[- ]time\s+)?"
     r"(?:(?:job|position|role|gig)\s+)?(?:as\s+(?:an?\s+)?(?P<role>.+?)\s+)?(?:at|with|for)\s+"
     r"(?P<org>.+)"
-    r"|^i(?:'m|\s+am)\s+now\s+(?:at|with)\s+(?P<org4>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*)*)$"
+    r"|^i(?:'m|\s+am)\s+now\s+(?:at|with)\s+(?P<org4>(?-i:[A-Z])[\w&.'-]*(?:\s+(?-i:[A-Z])[\w&.'-]*)*)$"
     r"|^i\s+(?:left|quit)\s+(?:my\s+job\s+at\s+)?.+?\s+(?:and|to)\s+(?:joined|join|started\s+at|"
-    r"move\s+to|went\s+to)\s+(?P<org5>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*)*)"
+    r"move\s+to|went\s+to)\s+(?P<org5>(?-i:[A-Z])[\w&.'-]*(?:\s+(?-i:[A-Z])[\w&.'-]*)*)"
     r"|^(?:.+\s)?(?:was|is)\s+my\s+first\s+day\s+(?:at|with)\s+(?P<org6>.+)"
     r"|^i(?:'ve|\s+have)?\s+(?:just\s+)?accepted\s+(?:an?\s+|the\s+)?(?:job\s+)?offer\s+(?:from|at)\s+(?P<org7>.+)"
     r"|^i(?:'m|\s+am)\s+(?:starting|beginning)\s+(?:a\s+new\s+job\s+)?(?:at|with)\s+(?P<org8>.+)"
     r"|^i(?:'ve|\s+have)?\s+(?:just\s+)?(?:got|been|was)\s+hired\s+(?:at|by)\s+(?P<org2>.+)"
-    r"|^i(?:'ve|\s+have)?\s+(?:just\s+)?joined\s+(?P<org3>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*)*)"
+    r"|^i(?:'ve|\s+have)?\s+(?:just\s+)?joined\s+(?P<org3>(?-i:[A-Z])[\w&.'-]*(?:\s+(?-i:[A-Z])[\w&.'-]*)*)"
     r"\s+as\s+(?:an?\s+)?(?P<role3>.+)",
     re.I,
 )
