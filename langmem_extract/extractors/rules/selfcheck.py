@@ -45,7 +45,7 @@ from langmem_extract.extractors.rules.patterns import content_words
 from langmem_extract.extractors.rules.things import antecedents, referring, resolve_things
 from langmem_extract.extractors.rules.topics import names_no_thing
 from langmem_extract.extractors.rules.verbs import BASE_VERBS
-from langmem_extract.extractors.rules.wellformed import _SUBORDINATE
+from langmem_extract.extractors.rules.wellformed import SUBORDINATE
 
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]')
 _SAID = re.compile(r"^(?:On [^,]+, )?[A-Z][\w'-]* said(?: to [^:]+)?: ")
@@ -408,7 +408,7 @@ def spoken(text: str, clauses: list[tuple[str, str | None]], whole: bool = False
     out: list[str] = []
     for clause, _ in clauses:
         opener = clause.split(" ", 1)[0].lower()
-        said = sentence_of(text, clause) if whole or opener in _SUBORDINATE else clause
+        said = sentence_of(text, clause) if whole or opener in SUBORDINATE else clause
         words = re.sub(r"\s*\[[^\]]*\]", "", said).lower().strip(".!? ")
         if not any(words in done.lower() for done in out):
             out.append(said)

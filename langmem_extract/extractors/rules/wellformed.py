@@ -164,7 +164,7 @@ _OBJECT_START = frozenset(
         "with",
     ]
 )
-_SUBORDINATE = frozenset(
+SUBORDINATE = frozenset(
     [
         "whenever",
         "when",
@@ -398,7 +398,7 @@ def well_formed(text: str, names: tuple[str, ...] = ()) -> str | None:
     second = words[1].lower()
     if first in _SUBJECTLESS or (first in BASE_VERBS and second in _OBJECT_START):
         return None  # "Dance floors help" has a subject; "Check out my painting" has none
-    if (first in _SUBORDINATE or (first == "even" and second in {"though", "if", "when"})) and (
+    if (first in SUBORDINATE or (first == "even" and second in {"though", "if", "when"})) and (
         "," not in body
     ):
         return None  # "Whenever Caroline hears this jam": no main clause
