@@ -4,8 +4,9 @@ a plural referent taken from the wrong phrase, "they" read as somebody else, ver
 praise ("Good for Lea to …"), "let's" in third-person text, an organisation's "they" given
 an earlier plural, a quoted "her" nobody named, a "when" clause split from its own
 sentence, a closing "can't wait" before a date, "Been hectic for me", "favorites too", a
-"them" where only people fit given a plural thing. Each case has look-alikes that must keep
-reading as before."""
+"them" where only people fit given a plural thing, an organisation the question answered
+names, "their faces" given a plural thing, a turn going on saying "they" after the plural
+said before. Each case has look-alikes that must keep reading as before."""
 
 from __future__ import annotations
 
@@ -574,3 +575,104 @@ def test_them_where_only_people_fit(text: str, gone: str | None, kept: str) -> N
     got = chat(("Lea", text))
     assert gone is None or not any(gone in c for c in got), got
     assert any(kept in c for c in got), got
+
+
+# -- an organisation in the question answered, a face that needs people, the nearest plural
+
+
+def test_an_organisation_the_question_names_is_they() -> None:
+    earlier = ("Any news from the bakery?", "I appreciate your kind words.")
+    assert bracket_referents("They just sent me a letter.", "Lea", "Max", earlier) == (
+        "They [the bakery] just sent me a letter."
+    )
+    assert resolve_plural("They just sent me a letter", "", earlier[0]) == (
+        "The bakery just sent me a letter"
+    )
+    got = chat(
+        ("Max", "I love your kind words. Did anything happen with the publisher?"),
+        ("Lea", "They finally offered me a contract!"),
+    )
+    assert "The publisher finally offered Lea a contract." in got, got
+    # look-alikes: a "they" that does not act names the plural; an organisation beside a
+    # plural leaves "they" unnamed
+    earlier = ("How are your puppies at the shelter?", "I appreciate your kind words.")
+    assert bracket_referents("They look tired.", "Lea", "Max", earlier) == (
+        "They [my puppies] look tired."
+    )
+    assert resolve_plural("They look tired", "", earlier[0]) == "My puppies look tired"
+    earlier = ("Did the club and your teammates reply?", "I appreciate your kind words.")
+    assert bracket_referents("They just sent me a letter.", "Lea", "Max", earlier) == (
+        "They just sent me a letter."
+    )
+    assert resolve_plural("They just sent me a letter", "", earlier[0]) is None
+
+
+@pytest.mark.parametrize(
+    ("clause", "here", "expected"),
+    [
+        # "inspire them", "their faces": people, not the clause's own "my lessons"
+        (
+            "I'm glad my lessons can inspire them to try",
+            "Coaching these young swimmers is fun. ",
+            "I'm glad my lessons can inspire the young swimmers to try",
+        ),
+        (
+            "Seeing the smiles on their faces made my day",
+            "I baked a cake for my neighbours. ",
+            "Seeing the smiles on my neighbours' faces made my day",
+        ),
+        ("Seeing the smiles on their faces made my day", "I spent a day at the clinic. ", None),
+        # look-alikes: a pronoun any plural fits keeps the clause's own
+        (
+            "I'm glad my lessons can help them",
+            "Coaching these young swimmers is fun. ",
+            "I'm glad my lessons can help them",
+        ),
+        (
+            "Seeing the colors on their wings made my day",
+            "I spent a day at the clinic. ",
+            "Seeing the colors on their wings made my day",
+        ),
+    ],
+)
+def test_a_plural_only_people_fit_skips_a_plural_of_things(
+    clause: str, here: str, expected: str | None
+) -> None:
+    assert resolve_plural(clause, here, "Your photos are great.") == expected
+
+
+@pytest.mark.parametrize(
+    ("clause", "here", "expected"),
+    [
+        # the clause's subject names its own "them"
+        (
+            "Hard times come and go, and what matters is how we face them",
+            "",
+            "Hard times come and go, and what matters is how we face them",
+        ),
+        # a turn that went on saying "they" goes on meaning the plural said before
+        (
+            "Sometimes I bring them to the park",
+            "I love watching them run to enjoy the sunny mornings. ",
+            "Sometimes I bring my puppies to the park",
+        ),
+        ("I see the bad effects when they are missing", "They shape a town. ", None),
+        # look-alikes: "times" in a subordinate clause, a plural named as what they are, a
+        # plural named after the "they"
+        (
+            "Even when times are hard, they cheer me on",
+            "My cousins visited. ",
+            "Even when times are hard, my cousins cheer me on",
+        ),
+        (
+            "The new tank made them so happy",
+            "They're my little guppies, always calm. ",
+            "The new tank made my little guppies so happy",
+        ),
+        ("I love them", "They were loud. My nephews are great, ", "I love my nephews"),
+    ],
+)
+def test_the_nearest_plural_of_the_turn_names_they(
+    clause: str, here: str, expected: str | None
+) -> None:
+    assert resolve_plural(clause, here, "I adore your puppies!") == expected

@@ -13,6 +13,18 @@ from __future__ import annotations
 
 import re
 
+from langmem_extract.extractors.rules.plural_words import ASKING as _ASKING
+from langmem_extract.extractors.rules.plural_words import NOT_PLURAL as _NOT_PLURAL
+from langmem_extract.extractors.rules.plural_words import (
+    ORGANISATION,
+    PEOPLE,
+    acts_as_organisation,
+    fits,
+    organisation,
+)
+from langmem_extract.extractors.rules.plural_words import PLURAL_PRONOUN as _PLURAL_PRONOUN
+from langmem_extract.extractors.rules.plural_words import VERB_NEXT as _VERB_NEXT
+from langmem_extract.extractors.rules.plural_words import VERB_OPENERS as _VERB_OPENERS
 from langmem_extract.extractors.rules.relations import Relation, relation_mentions
 from langmem_extract.extractors.rules.verbs import is_base_verb
 
@@ -210,7 +222,6 @@ def _in_caption(text: str, pos: int) -> bool:
     return text.rfind("[", 0, pos) > text.rfind("]", 0, pos)
 
 
-_PLURAL_PRONOUN = re.compile(r"\b(?:[Tt]hey(?:'re|'ve|'ll|'d)?|[Tt]hem|[Tt]heir|[Tt]heirs)\b")
 # A plural noun phrase that "they" can name: "my turtles", "the kids", "your parents".
 _PLURAL_NP = re.compile(
     r"\b(?P<det>[Mm]y|[Yy]our|[Oo]ur|[Tt]he|[Tt]hese|[Tt]hose)\s+(?P<noun>"
@@ -223,50 +234,12 @@ _PLURAL_NP = re.compile(
     r"[A-Z][\w']+(?:\s+[A-Z][\w']+)*"
     r"\s+and\s+(?!I\b)[A-Z][\w']+(?:\s+(?:of\s+)?[A-Z][\w']+)*)"
 )
-_NOT_PLURAL = frozenset(
-    [
-        "this",
-        "thus",
-        "cheers",
-        "thanks",
-        "congrats",
-        "kudos",
-        "props",
-        "always",
-        "sometimes",
-        "perhaps",
-        "plus",
-        "bus",
-        "gas",
-        "yes",
-        "series",
-        "news",
-        "process",
-        "class",
-        "lens",
-        "ones",
-        "others",
-        "things",
-        "times",
-        "days",
-        "years",
-        "weeks",
-        "months",
-        "favorites",
-        "favourites",
-        "faves",
-    ]
-)
 _COLLECTIVE = re.compile(
     r"\b(?:[a-z]{2,}[^s\W]s|people|children|family|team|everyone|everybody|folks|group|class|"
     r"crew|community|friends?|parents|kids|guys)\b"
     # An organisation is "they" in English: "I called the clinic and they said …",
     # "emailed the company to ask if they hire" (the organisation, not an earlier plural).
-    r"|\b(?:the|this|that|my|our|your|a|an|local)\s+(?:[a-z]+\s+)?(?:shelter|company|school|"
-    r"church|club|charity|organi[sz]ation|hospital|clinic|restaurant|caf[eé]|store|shop|bank|"
-    r"agency|firm|office|library|museum|cent(?:er|re)|council|government|department|"
-    r"university|college|studio|gym|brand|business|foundation|startup|publisher|airline|"
-    r"hotel|bakery|band|league|committee|nonprofit|non-profit)\b"
+    r"|" + ORGANISATION
 )
 
 
@@ -279,15 +252,20 @@ def resolve_plural(clause: str, here: str, before: str = "") -> str | None:
     m = _PLURAL_PRONOUN.search(clause)
     if not m:
         return clause
-    if _own_plural(clause[: m.start()]):
-        return clause  # "I love my kids and spend time with them"
-    for source, swap in ((here, False), (before, True)):
-        phrases = _replied_phrases(source)
+    # "I love watching them play … Sometimes I bring them in": a turn that went on saying
+    # "they" before naming a plural goes on meaning what the previous turn named.
+    chained = _goes_on_unnamed(here)
+    if _own_plural(clause[: m.start()], clause):
+        # "I love my kids and spend time with them"; after "They play a role." the clause's
+        # own plural and the one said before both fit: which, the words do not say.
+        return None if chained else clause
+    for source, swap in ((before, True),) if chained else ((here, False), (before, True)):
+        phrases = _with_organisation(source, clause, m, _replied_phrases(source))
+        if phrases is None:
+            return None  # an organisation and a plural: which acted, the words do not say
         if len(phrases) == 1:
             det, noun = phrases.pop()
-            if (
-                _SPEECH_AFTER.match(clause[m.end() :]) or _people_object(clause, m)
-            ) and not _PEOPLE.search(noun):
+            if not fits(noun, clause):
                 return None  # "They asked for tips": people, not "your interests"
             if swap:  # the other speaker's "my turtles" are "your turtles" here
                 det = {"my": "your", "your": "my", "our": "your"}.get(det, det)
@@ -306,65 +284,87 @@ def resolve_plural(clause: str, here: str, before: str = "") -> str | None:
     return None
 
 
-# What only people do: "they said", "they asked me", "they invited us".
-_SPEECH_AFTER = re.compile(
-    r"\s+(?:\w+ly\s+|also\s+|just\s+)?(?:said|asked|told|invited|texted|called|replied|"
-    r"thanked|promised|suggested|agreed|offered|apologi[sz]ed)\b"
-)
-# "them" after what one does to people: "inspired them to …", "offer them support".
-_PEOPLE_VERB = re.compile(
-    r"\b(?:inspir|encourag|motivat|taught|teach|thank|invit|hug|told|tell|remind)\w*\s+$"
-)
-_DATIVE_VERB = re.compile(r"\b(?:offer|give|gave|giving|show|send|sent|lend|lent)\w*\s+$")
-_NOT_DATIVE = re.compile(
-    r"\s+(?:to|in|into|on|back|away|out|up|off|for|at|with|around|over)\b|\W*$"
-)
+def _with_organisation(
+    source: str, text: str, m: re.Match[str], phrases: set[tuple[str, str]]
+) -> set[tuple[str, str]] | None:
+    """What ``source`` offers the pronoun at ``m``: the organisation it names when "they"
+    acts as one ("Did something happen with the company?" "They sent me a letter"), with
+    no plural beside it or named in its closing question; None when both fit."""
+    org = organisation(source) if acts_as_organisation(text, m) else None
+    if org is None:
+        return phrases
+    said = re.split(r"(?<=[.!?])\s+", re.sub(r"\s*\[[^\]]*\]", "", source).strip())
+    if said[-1].endswith("?") and organisation(said[-1]) and not _plural_phrases(said[-1]):
+        return {org}  # "I love your kind words. Did anything happen with the publisher?"
+    return None if phrases else {org}
 
 
-def _people_object(clause: str, m: re.Match[str]) -> bool:
-    """The pronoun is "them" where only people fit: the object of "inspire", "teach", …
-    or the receiver of "offer"/"give"/"show" before the thing given ("offer them support",
-    not "showed them to my mom")."""
-    if m.group(0).lower() != "them":
-        return False
-    before, after = clause[: m.start()], clause[m.end() :]
-    return bool(
-        _PEOPLE_VERB.search(before)
-        or (_DATIVE_VERB.search(before) and not _NOT_DATIVE.match(after))
-    )
-
-
-# "them there to cheer me on", "they rooted for me": what only people (or pets) do.
-_CHEER_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}?(?:to\s+)?(?:cheer|root|rooting|rooted|hug)\b")
-
-
-def _people_only(text: str, m: re.Match[str]) -> bool:
-    after = text[m.end() :]
-    return bool(_SPEECH_AFTER.match(after) or _CHEER_AFTER.match(after) or _people_object(text, m))
-
-
-_PEOPLE = re.compile(
-    r"\b(?:people|children|kids|folks|family|team|parents|guys|friends|girls|boys|men|women|"
-    r"sisters|brothers|sons|daughters|cousins|neighbou?rs|colleagues|fans|members|"
-    r"\w+(?:ers|ors|ists|ians|ents|mates|ees))$"
-)
 _DETERMINER = re.compile(
     r"(?:the|my|your|our|his|her|their|these|those|some|many|all|of|and|,|new|old|two|three|few)\s+$",
     re.I,
 )
 
 
-def _own_plural(text: str) -> bool:
-    """``text`` names a plural itself: "my kids", "people", not a verb ("… reminds me")."""
+def _own_plural(text: str, said: str = "") -> bool:
+    """``text`` names a plural itself: "my kids", "people", not a verb ("… reminds me"),
+    nor a plural no pronoun of ``said`` can be ("the smiles on their faces")."""
     for p in _COLLECTIVE.finditer(text):
         word = p.group(0)
-        if word in _NOT_PLURAL or re.match(r"\s+of\s*$", text[p.end() :]):
+        if (word in _NOT_PLURAL and not _opens_on(text, p)) or re.match(
+            r"\s+of\s*$", text[p.end() :]
+        ):
             continue  # "pictures of them": what they are pictures of is named elsewhere
         stem = word[:-2] if word.endswith("es") and is_base_verb(word[:-2]) else word[:-1]
         if is_base_verb(stem) and not _DETERMINER.search(text[: p.start()]):
             continue  # "that picture … reminds me of … them": a verb
+        if said and not fits(word.split()[-1], said):
+            continue
         return True
     return False
+
+
+# "Difficult times are part of life – how we handle them": the clause's subject, not "these
+# days" nor "even when times are hard, they …".
+_SUBJECT_PLURAL = re.compile(
+    r"(?:times|things|days|years|ones)\s+(?:are|were|can|could|will|may|might|have|make|"
+    r"take|bring|come|keep|seem|feel)\b"
+)
+
+
+def _opens_on(text: str, p: re.Match[str]) -> bool:
+    lead = text[: p.start()].split()
+    return (
+        len(lead) <= 2
+        and not {w.lower() for w in lead} & {"when", "if", "as", "because", "while", "even"}
+        and bool(_SUBJECT_PLURAL.match(text[p.start() :]))
+    )
+
+
+def _goes_on_unnamed(here: str) -> bool:
+    """``here`` says "they" before it names any plural, and its last sentence that speaks
+    of a plural says "they" before naming one: later pronouns go on meaning the same."""
+    text = re.sub(r"\s*\[[^\]]*\]", "", here)
+    first = _PLURAL_PRONOUN.search(text)
+    if first is None or _named_at(text, first):
+        return False
+    for sentence in reversed(re.split(r"(?<=[.!?])\s+", text)):
+        said = _PLURAL_PRONOUN.search(sentence)
+        if said is not None:
+            return not _named_at(sentence, said)
+        if _plural_phrases(sentence) or _own_plural(sentence):
+            return False
+    return False
+
+
+def _named_at(text: str, m: re.Match[str]) -> bool:
+    """A plural is named before the pronoun at ``m``, or right after it as what they are
+    ("They're my little buddies")."""
+    before, after = text[: m.start()], text[m.end() :]
+    said = f"{m.group(0)}{after}".lower()
+    is_what = re.match(r"they(?:'re|\s+are|\s+were)\s+(.{1,40})", said)
+    return bool(
+        _plural_phrases(before) or _own_plural(before) or (is_what and _plural_phrases(is_what[1]))
+    )
 
 
 def _plural_phrases(text: str) -> set[tuple[str, str]]:
@@ -372,7 +372,7 @@ def _plural_phrases(text: str) -> set[tuple[str, str]]:
 
     Not a verb read as a plural: "Sounds great", "your friendship means a lot"."""
     # "a group of dancers" (people: not "a group of strawberries" in a photo)
-    out = {("the", g["noun"]) for g in _GROUP_OF.finditer(text) if _PEOPLE.search(g["noun"])}
+    out = {("the", g["noun"]) for g in _GROUP_OF.finditer(text) if PEOPLE.search(g["noun"])}
     for p in _PLURAL_NP.finditer(text):
         if _IDIOM_BEFORE.search(text[: p.start()]) and p.group(0).lower() == "the works":
             continue  # "projects in the works": no works
@@ -405,10 +405,6 @@ _GROUP_OF = re.compile(
 _IDIOM_BEFORE = re.compile(r"\bin\s+$")
 
 
-# A verb that opens small talk and looks like a plural noun: "Sounds great!", "Looks fun".
-_VERB_OPENERS = frozenset(
-    ["sounds", "looks", "seems", "feels", "means", "makes", "takes", "gets", "goes", "reminds"]
-)
 _ASKED_OF = re.compile(
     r"^(?:(?:how|what|where|when|why)\s+)?(?:are|were|do|did|have|has|will|can|could|would)\s+",
     re.I,
@@ -417,50 +413,6 @@ _ASKED_OF = re.compile(
 _UNPARSED_PLURAL = re.compile(
     r"\b[a-z]{3,}[^s\W']s\s+(?:can|could|are|were|have|make|bring|take|keep|will|would|seem|"
     r"look|feel)\b"
-)
-_VERB_NEXT = frozenset(
-    [
-        "back",
-        "like",
-        "great",
-        "good",
-        "fun",
-        "amazing",
-        "awesome",
-        "so",
-        "really",
-        "me",
-        "us",
-        "you",
-        "it",
-        "perfect",
-        "lovely",
-        "nice",
-        "cool",
-        "interesting",
-        "up",
-        "out",
-    ]
-)
-_ASKING = frozenset(
-    [
-        "and",
-        "Are",
-        "Is",
-        "Do",
-        "Does",
-        "Did",
-        "Have",
-        "Has",
-        "Was",
-        "Were",
-        "Will",
-        "Can",
-        "Could",
-        "Would",
-        "How",
-        "What",
-    ]
 )
 # What follows a verb, not a plural noun: "[your friendship] means a lot".
 _OBJECT_NEXT = re.compile(
@@ -521,12 +473,16 @@ def bracket_referents(
             if swap > 1 and not _PLURAL_PRONOUN.search(earlier[swap - 1]):
                 break  # further back only while each turn goes on saying "they"
             phrases = _replied_phrases(source)
+            if swap == 0:  # an organisation the turn it answers names
+                phrases = _with_organisation(source, out, m, phrases)
+                if phrases is None:
+                    break
             if not phrases and _UNPARSED_PLURAL.search(source):
                 break  # they are what the turn named, in words not read here
             if phrases:
                 if len(phrases) == 1:
                     det, noun = phrases.pop()
-                    if _people_only(out, m) and not _PEOPLE.search(noun):
+                    if not fits(noun, out):
                         break  # "Having them there to cheer me on": people, not "my goals"
                     if swap % 2 == 0:  # the other speaker's "my turtles" are "your turtles"
                         det = {"my": "your", "your": "my", "our": "your"}.get(det, det)
