@@ -6,7 +6,8 @@ an earlier plural, a quoted "her" nobody named, a "when" clause split from its o
 sentence, a closing "can't wait" before a date, "Been hectic for me", "favorites too", a
 "them" where only people fit given a plural thing, an organisation the question answered
 names, "their faces" given a plural thing, a turn going on saying "they" after the plural
-said before. Each case has look-alikes that must keep reading as before."""
+said before, a quoted "they" shown with the words that name it. Each case has look-alikes
+that must keep reading as before."""
 
 from __future__ import annotations
 
@@ -18,7 +19,11 @@ from langmem_extract.extractors.base import ExtractContext
 from langmem_extract.extractors.dates import find_time_expression, ground_text
 from langmem_extract.extractors.rules import RuleExtractor, third_person
 from langmem_extract.extractors.rules.clauses import split_clauses
-from langmem_extract.extractors.rules.coreference import bracket_referents, resolve_plural
+from langmem_extract.extractors.rules.coreference import (
+    bracket_referents,
+    plural_context,
+    resolve_plural,
+)
 from langmem_extract.extractors.rules.wellformed import well_formed
 from langmem_extract.messages import normalize_messages
 
@@ -676,3 +681,32 @@ def test_the_nearest_plural_of_the_turn_names_they(
     clause: str, here: str, expected: str | None
 ) -> None:
     assert resolve_plural(clause, here, "I adore your puppies!") == expected
+
+
+def test_a_quoted_they_shows_the_sentences_that_name_it() -> None:
+    got = chat(
+        (
+            "Max",
+            "I keep thinking about how parks and libraries shape towns. "
+            "It is sad how they can hold a town back.",
+        ),
+        ("Lea", "So true. They play a big role in shaping towns."),
+    )
+    assert any('replying to "I keep thinking about how parks and libraries' in c for c in got), got
+    got = chat(
+        ("Max", "Gardening and board games help me relax. I am also grateful for my loyal dogs."),
+        ("Lea", "Wow, those both can be so calming."),
+    )
+    assert any('replying to "Gardening and board games help me relax.' in c for c in got), got
+    # look-alikes: the question names the plural, the quote names it, the words before
+    # the question name none
+    asked = "How are your puppies?"
+    assert plural_context("They look tired.", asked, f"I saw the photos. {asked}") == asked
+    wider = "I saw your puppies. How are they?"
+    assert plural_context("They [my puppies] look tired.", "How are they?", wider) == (
+        "How are they?"
+    )
+    assert plural_context("They look tired.", "How are they?", "Wow! How are they?") == (
+        "How are they?"
+    )
+    assert plural_context("They look tired.", "How are they?", wider) == wider

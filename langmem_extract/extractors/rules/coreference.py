@@ -503,6 +503,36 @@ _OPENS_UNNAMED = re.compile(
 )
 
 
+# "Those both can be therapeutic", "These are amazing": a demonstrative standing alone.
+_DEMONSTRATIVE = re.compile(
+    r"\b(?:[Tt]hose|[Tt]hese|[Bb]oth)\s+(?:(?:both|all|really|definitely|just|truly)\s+)*"
+    r"(?:are|were|can|could|will|would|have|had|look|make|sound|seem|do|did|must|might|should)\b"
+)
+
+
+def plural_context(quote: str, asked: str, wider: str) -> str:
+    """What a quote is shown answering: the ``wider`` end of the turn it answers when the
+    quote's first "they"/"them" (or a lone "those"/"both") has no "[…]" after it and no
+    plural before it, ``asked`` names none, and the sentences before ``asked`` do
+    ("… how schools and parks shape towns. It's sad how they …" for "They play a role")."""
+    said = re.sub(r"\s*\[shares\b[^\]]*\]", "", quote)
+    found = [f for f in (_PLURAL_PRONOUN.search(said), _DEMONSTRATIVE.search(said)) if f]
+    if not found:
+        return asked
+    m = min(found, key=lambda f: f.start())
+    if (
+        re.match(r"\s*\[", said[m.end() :])
+        or _named_at(said, m)
+        # "Those both": one plural of the question is not the two things meant
+        or (_plural_phrases(asked) and not _PLURAL_PRONOUN.search(asked) and "both" not in m[0])
+    ):
+        return asked
+    added = wider[: wider.find(asked)] if asked in wider else wider
+    if _plural_phrases(added) or (_own_plural(added) and not _PLURAL_PRONOUN.search(added)):
+        return wider
+    return asked
+
+
 def says_they(text: str) -> bool:
     """``text`` says "they"/"them" (a plural that needs a name)."""
     return bool(_THEY.search(text))
