@@ -6,7 +6,8 @@ an earlier plural, a quoted "her" nobody named, a "when" clause split from its o
 sentence, a closing "can't wait" before a date, "Been hectic for me", "favorites too", a
 "them" where only people fit given a plural thing, an organisation the question answered
 names, "their faces" given a plural thing, a turn going on saying "they" after the plural
-said before, a quoted "they" shown with the words that name it. Each case has look-alikes
+said before, a quoted "they" shown with the words that name it, a bare "one" left for the
+thing said with "a". Each case has look-alikes
 that must keep reading as before."""
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from langmem_extract.extractors.rules.coreference import (
     plural_context,
     resolve_plural,
 )
+from langmem_extract.extractors.rules.ones import name_one
 from langmem_extract.extractors.rules.wellformed import well_formed
 from langmem_extract.messages import normalize_messages
 
@@ -710,3 +712,42 @@ def test_a_quoted_they_shows_the_sentences_that_name_it() -> None:
         "How are they?"
     )
     assert plural_context("They look tired.", "How are they?", wider) == wider
+
+
+@pytest.mark.parametrize(
+    ("clause", "before", "expected"),
+    [
+        (
+            "I've been one since I lost my job",
+            "Cool. Have you thought about being a florist?",
+            "I've been a florist since I lost my job",
+        ),
+        ("I want one too!", "I just got a folding bike.", "I want a folding bike too!"),
+        # look-alikes: the clause names it, "one of", "as a" is no thing, two things
+        (
+            "I want to build a home for kids who need one",
+            "Any plans?",
+            "I want to build a home for kids who need one",
+        ),
+        ("I was one of the winners", "Did you enter a contest?", "I was one of the winners"),
+        ("I haven't had one in ages", "I got this as a treat.", None),
+        ("I want one too!", "I got a bike and a kite.", None),
+    ],
+)
+def test_a_bare_one_takes_the_thing_said_with_a(
+    clause: str, before: str, expected: str | None
+) -> None:
+    assert name_one(clause, "", before) == expected
+
+
+def test_a_bare_one_is_named_in_the_memory() -> None:
+    got = chat(
+        ("Max", "Have you ever thought about being a florist?"),
+        ("Lea", "Yes! I've been one since I lost my job."),
+    )
+    assert any(c.startswith("Lea has been a florist since") for c in got), got
+
+
+def test_an_age_of_one_is_no_thing() -> None:
+    clause = "I learned to swim when I was one"
+    assert name_one(clause, "", "Did you have a pool growing up?") == clause

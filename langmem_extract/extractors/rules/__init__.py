@@ -20,7 +20,8 @@
   verb lexicon agreement needs);
 * :mod:`~langmem_extract.extractors.rules.coreference`: "her" → the person named,
   "they" → the plural named, with :mod:`~langmem_extract.extractors.rules.plural_words`
-  (what looks plural and is not, what only people or an organisation can be);
+  (what looks plural and is not, what only people or an organisation can be) and
+  :mod:`~langmem_extract.extractors.rules.ones` ("I've been one" → the thing said with "a");
 * :mod:`~langmem_extract.extractors.rules.relations`: "Ana is my sister" → a keyed
   relationship memory;
 * :mod:`~langmem_extract.extractors.rules.wellformed`: the last check on a memory's text.

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from langmem_extract.extractors.rules.ones import name_one
 from langmem_extract.extractors.rules.plural_words import ASKING as _ASKING
 from langmem_extract.extractors.rules.plural_words import NOT_PLURAL as _NOT_PLURAL
 from langmem_extract.extractors.rules.plural_words import (
@@ -249,6 +250,10 @@ def resolve_plural(clause: str, here: str, before: str = "") -> str | None:
     the pronoun is replaced by that phrase ("They eat insects" → "My turtles eat insects").
     Unchanged when the clause names its own plural before the pronoun; None when nothing
     unique can be named."""
+    named = name_one(clause, here, before)  # "I've been one": one of what?
+    if named is None:
+        return None
+    clause = named
     m = _PLURAL_PRONOUN.search(clause)
     if not m:
         return clause
