@@ -7,7 +7,8 @@ sentence, a closing "can't wait" before a date, "Been hectic for me", "favorites
 "them" where only people fit given a plural thing, an organisation the question answered
 names, "their faces" given a plural thing, a turn going on saying "they" after the plural
 said before, a quoted "they" shown with the words that name it, a bare "one" left for the
-thing said with "a". Each case has look-alikes
+thing said with "a", a "they" that speaks or feels given a plural thing, "their" after "one
+of the guests". Each case has look-alikes
 that must keep reading as before."""
 
 from __future__ import annotations
@@ -751,3 +752,54 @@ def test_a_bare_one_is_named_in_the_memory() -> None:
 def test_an_age_of_one_is_no_thing() -> None:
     clause = "I learned to swim when I was one"
     assert name_one(clause, "", "Did you have a pool growing up?") == clause
+
+
+@pytest.mark.parametrize(
+    ("clause", "here", "expected"),
+    [
+        # "they" went on meaning "everyone", not "my eyes" said after it
+        ("I feel close to them", "Everyone at the club is kind. They've opened my eyes. ", None),
+        # only people say or feel
+        ("I try to hear what they're saying", "Real friendships are key. ", None),
+        ("Seeing how excited they get is awesome", "I love all the yellow leaves. ", None),
+        ("They said thanks", "I planted my flowers. ", None),
+        # one of them may be "their"
+        (
+            "The impact on their lives was huge",
+            "One of the guests wrote us a note. ",
+            "The impact on their lives was huge",
+        ),
+        # two doings as the subject name their own "they"
+        (
+            "Baking and painting keep me busy, plus they help me relax",
+            "",
+            "Baking and painting keep me busy, plus they help me relax",
+        ),
+        # look-alikes: the plural the turn named first, people who speak or feel, all of them,
+        # two doings that are not the subject
+        ("I put them to bed", "My kids came home. They were tired. ", "I put my kids to bed"),
+        (
+            "I try to hear what they're saying",
+            "My neighbours are kind. ",
+            "I try to hear what my neighbours are saying",
+        ),
+        (
+            "Seeing how excited they get is awesome",
+            "I took my nephews to the fair. ",
+            "Seeing how excited my nephews get is awesome",
+        ),
+        ("They said thanks", "I met my new coworkers. ", "My new coworkers said thanks"),
+        (
+            "The impact on their lives was huge",
+            "All of the guests wrote us notes. ",
+            "The impact on the guests' lives was huge",
+        ),
+        (
+            "I enjoy guiding and supporting them",
+            "My students are great. ",
+            "I enjoy guiding and supporting my students",
+        ),
+    ],
+)
+def test_they_names_only_a_plural_that_fits(clause: str, here: str, expected: str | None) -> None:
+    assert resolve_plural(clause, here, "") == expected

@@ -238,6 +238,8 @@ _PLURAL_NP = re.compile(
 _COLLECTIVE = re.compile(
     r"\b(?:[a-z]{2,}[^s\W]s|people|children|family|team|everyone|everybody|folks|group|class|"
     r"crew|community|friends?|parents|kids|guys)\b"
+    # two doings as the subject: "Dancing and running my biz need work, plus they …"
+    r"|^[A-Z][a-z]+ing\s+and\s+[a-z]+ing\b"
     # An organisation is "they" in English: "I called the clinic and they said …",
     # "emailed the company to ask if they hire" (the organisation, not an earlier plural).
     r"|" + ORGANISATION
@@ -257,14 +259,16 @@ def resolve_plural(clause: str, here: str, before: str = "") -> str | None:
     m = _PLURAL_PRONOUN.search(clause)
     if not m:
         return clause
-    # "I love watching them play … Sometimes I bring them in": a turn that went on saying
-    # "they" before naming a plural goes on meaning what the previous turn named.
-    chained = _goes_on_unnamed(here)
+    # "I love watching them play … Sometimes I bring them in": a turn that goes on saying
+    # "they" goes on meaning what its first "they" meant.
+    chained = _chained(here, before)
     if _own_plural(clause[: m.start()], clause):
         # "I love my kids and spend time with them"; after "They play a role." the clause's
         # own plural and the one said before both fit: which, the words do not say.
         return None if chained else clause
-    for source, swap in ((before, True),) if chained else ((here, False), (before, True)):
+    for source, swap in chained or ((here, False), (before, True)):
+        if _ONE_OF.search(source):
+            break  # "One of the residents wrote us … The impact on their life": one of them
         phrases = _with_organisation(source, clause, m, _replied_phrases(source))
         if phrases is None:
             return None  # an organisation and a plural: which acted, the words do not say
@@ -287,6 +291,9 @@ def resolve_plural(clause: str, here: str, before: str = "") -> str | None:
     ):
         return clause
     return None
+
+
+_ONE_OF = re.compile(r"\b[Oo]ne of (?:the|my|your|our|these|those)\s+\w+")
 
 
 def _with_organisation(
@@ -345,20 +352,27 @@ def _opens_on(text: str, p: re.Match[str]) -> bool:
     )
 
 
-def _goes_on_unnamed(here: str) -> bool:
-    """``here`` says "they" before it names any plural, and its last sentence that speaks
-    of a plural says "they" before naming one: later pronouns go on meaning the same."""
+def _chained(here: str, before: str) -> tuple[tuple[str, bool], ...]:
+    """Where the plural of a turn that goes on saying "they" was named: when the last
+    sentence of ``here`` that speaks of a plural says "they" before naming one, the words
+    before its first "they" and what they are said to be (when a plural is named there),
+    else the previous turn (``before``, the other speaker's); () when it does not."""
     text = re.sub(r"\s*\[[^\]]*\]", "", here)
     first = _PLURAL_PRONOUN.search(text)
-    if first is None or _named_at(text, first):
-        return False
+    if first is None:
+        return ()
     for sentence in reversed(re.split(r"(?<=[.!?])\s+", text)):
         said = _PLURAL_PRONOUN.search(sentence)
         if said is not None:
-            return not _named_at(sentence, said)
+            if _named_at(sentence, said):
+                return ()
+            break
         if _plural_phrases(sentence) or _own_plural(sentence):
-            return False
-    return False
+            return ()
+    if _named_at(text, first):  # "Everyone there is kind. They've opened my eyes": everyone
+        what = re.match(r"(?:'re|\s+are|\s+were)\s+[^.!?]*", text[first.end() :])
+        return ((f"{text[: first.start()]} {what[0] if what else ''}", False),)
+    return ((before, True),)
 
 
 def _named_at(text: str, m: re.Match[str]) -> bool:

@@ -136,7 +136,8 @@ ASKING = frozenset(
 # What only people do: "they said", "they asked me", "they invited us".
 SPEECH_AFTER = re.compile(
     r"\s+(?:\w+ly\s+|also\s+|just\s+)?(?:said|asked|told|invited|texted|called|replied|"
-    r"thanked|promised|suggested|agreed|offered|apologi[sz]ed)\b"
+    r"thanked|promised|suggested|agreed|offered|apologi[sz]ed|saying|talked|talking|explained|"
+    r"mentioned)\b"
 )
 # "them" after what one does to people: "inspired them to …", "offer them support".
 _PEOPLE_VERB = re.compile(
@@ -148,6 +149,13 @@ _NOT_DATIVE = re.compile(
 )
 # "them there to cheer me on", "they rooted for me": what only people (or pets) do.
 _CHEER_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}?(?:to\s+)?(?:cheer|root|rooting|rooted|hug)\b")
+# "how excited they get", "they were so scared": what only people (or pets) feel.
+_FEELING = r"(?:excited|happy|sad|scared|proud|thrilled|grateful|thankful|nervous|afraid|stoked)"
+_FEELS_BEFORE = re.compile(rf"\b(?:how|so|very|really)\s+{_FEELING}\s+$")
+_FEELS_AFTER = re.compile(
+    rf"^(?:'re|\s+(?:are|were|get|got|feel|felt|seem|seemed))\s+(?:(?:so|very|really|super)\s+)?"
+    rf"{_FEELING}\b"
+)
 # "the smiles on their faces", "chase their dreams": what only people (or pets) have.
 _THEIR_OWN = re.compile(
     r"\s+(?:own\s+)?(?:faces?|smiles?|eyes|hands|hearts?|minds?|voices?|dreams|feelings|"
@@ -159,8 +167,14 @@ PEOPLE = re.compile(
     r"\b(?:people|children|kids|folks|family|team|parents|guys|friends|girls|boys|men|women|"
     r"sisters|brothers|sons|daughters|cousins|neighbou?rs|colleagues|fans|members|athletes|"
     r"guests|clients|participants|adults|teens|youths|locals|individuals|humans|babies|"
-    r"ladies|peers|pals|buddies|siblings|relatives|grandkids|veterans|loved ones|"
-    r"\w+(?:ers|ors|ists|ians|ents|mates|ees))$"
+    r"ladies|peers|pals|buddies|siblings|relatives|grandkids|veterans|loved ones|students|"
+    r"residents|patients|opponents|attendees|employees|refugees|mentees|everyone|everybody|"
+    r"group|class|crew|community|grandparents|grandchildren|nieces|nephews|aunts|uncles|moms|"
+    r"dads|mothers|fathers|wives|husbands|twins|pupils|coaches|nurses|staff|crowd|audience|"
+    # "dancers", "visitors", "artists": doers, but not "flowers", "colors" or "lists"
+    r"(?!(?:flowers|stickers|posters|papers|letters|numbers|computers|burgers|waters|"
+    r"markers|layers|corners|covers|chapters|centers|matters|answers|sweaters|sneakers|"
+    r"colou?rs|floors|doors|mirrors|errors|lists)$)\w+(?:ers|ors|ists|ians|mates))$"
 )
 # A "they" with a face or a heart may be pets, too.
 _PETS = re.compile(
@@ -190,15 +204,18 @@ def people_only(text: str, m: re.Match[str]) -> bool:
 
 def fits(noun: str, text: str) -> bool:
     """A plural ``noun`` can be what every "they"/"them"/"their" of ``text`` names: people
-    or an organisation for one that speaks or is taught, people or pets for "their faces"."""
+    or an organisation for one that speaks or is taught, people or pets for "their faces"
+    or one that feels ("how excited they get")."""
     speaks = bool(PEOPLE.search(noun) or _ORGANISATION.fullmatch(f"the {noun}"))
     for m in PLURAL_PRONOUN.finditer(text):
         if people_only(text, m) and not speaks:
             return False
-        if (
-            m.group(0).lower() == "their"
-            and _THEIR_OWN.match(text[m.end() :])
-            and not (PEOPLE.search(noun) or _PETS.search(noun))
-        ):
+        after = f"{m.group(0)[4:]}{text[m.end() :]}" if "'" in m.group(0) else text[m.end() :]
+        animate = (
+            (m.group(0).lower() == "their" and _THEIR_OWN.match(after))
+            or _FEELS_AFTER.match(after)
+            or _FEELS_BEFORE.search(text[: m.start()])
+        )
+        if animate and not (PEOPLE.search(noun) or _PETS.search(noun)):
             return False
     return True
