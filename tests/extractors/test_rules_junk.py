@@ -803,3 +803,40 @@ def test_an_age_of_one_is_no_thing() -> None:
 )
 def test_they_names_only_a_plural_that_fits(clause: str, here: str, expected: str | None) -> None:
     assert resolve_plural(clause, here, "") == expected
+
+
+@pytest.mark.parametrize(
+    ("clause", "here", "expected"),
+    [
+        # the turn names them in words the phrases do not read: not the earlier plural
+        ("They keep me going", "I'm lucky to have my wife and kids; ", None),
+        ("They calm me down", "Silence and fresh air are so needed. ", None),
+        # "those little things", "a pet": the clause names what "them"/"they" are
+        (
+            "It's about noticing those little things and loving them",
+            "",
+            "It's about noticing those little things and loving them",
+        ),
+        (
+            "It's hard to lose a pet - they're family",
+            "",
+            "It's hard to lose a pet - they're family",
+        ),
+        # look-alikes: a plural the phrases read wins, names joined are one plural
+        (
+            "They keep me going",
+            "I'm lucky to have my friends and family. ",
+            "My friends keep me going",
+        ),
+        (
+            "I could talk about them all day",
+            "Dune and Foundation are amazing. ",
+            "I could talk about Dune and Foundation all day",
+        ),
+        ("It's about noticing them", "", "It's about noticing the quiet moments"),
+    ],
+)
+def test_a_plural_the_turn_names_in_other_words_stops_the_search(
+    clause: str, here: str, expected: str | None
+) -> None:
+    assert resolve_plural(clause, here, "Those quiet moments are precious.") == expected

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from langmem_extract.extractors.rules.name_words import NOT_PEOPLE as _NOT_PEOPLE
 from langmem_extract.extractors.rules.ones import name_one
 from langmem_extract.extractors.rules.plural_words import ASKING as _ASKING
 from langmem_extract.extractors.rules.plural_words import NOT_PLURAL as _NOT_PLURAL
@@ -52,105 +53,6 @@ _UNNAMED_KIN = re.compile(
 )
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)(?<!\n)\b[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)*\b")
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|to|from|near|around|across|through|into|of)\s+$")
-_NOT_PEOPLE = frozenset(
-    [
-        "I",
-        "I'm",
-        "I've",
-        "I'll",
-        "I'd",
-        "The",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "It",
-        "It's",
-        "He",
-        "She",
-        "They",
-        "We",
-        "You",
-        "My",
-        "Our",
-        "Your",
-        "His",
-        "Her",
-        "Their",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Christmas",
-        "Easter",
-        "Thanksgiving",
-        "Halloween",
-        "God",
-        "English",
-        "Spanish",
-        "French",
-        "German",
-        "Chinese",
-        "Japanese",
-        "Italian",
-        "Portuguese",
-        "America",
-        "American",
-        "Europe",
-        "European",
-        "Asia",
-        "Africa",
-        "Canada",
-        "London",
-        "Paris",
-        "York",
-        "Instagram",
-        "Facebook",
-        "Twitter",
-        "YouTube",
-        "Netflix",
-        "Google",
-        "Amazon",
-        "Spotify",
-        "Zoom",
-        "Hey",
-        "Hi",
-        "Hello",
-        "Thanks",
-        "Wow",
-        "Yeah",
-        "Yes",
-        "Okay",
-        "Sure",
-        "Oh",
-        "And",
-        "But",
-        "So",
-        "Also",
-        "Then",
-        "Just",
-        "Really",
-        "Btw",
-        "Lol",
-        "Haha",
-        "Omg",
-    ]
-)
 
 
 def antecedents(text: str, subject: str, addressee: str | None) -> list[tuple[str, str | None]]:
@@ -238,6 +140,8 @@ _PLURAL_NP = re.compile(
 _COLLECTIVE = re.compile(
     r"\b(?:[a-z]{2,}[^s\W]s|people|children|family|team|everyone|everybody|folks|group|class|"
     r"crew|community|friends?|parents|kids|guys)\b"
+    # one standing for any: "It's tough to lose a pet - they're like family"
+    r"|\b(?:a|an|any|every)\s+(?:[a-z]+\s+)?(?:pet|dog|cat|kid|child|friend|person|parent)\b"
     # two doings as the subject: "Dancing and running my biz need work, plus they …"
     r"|^[A-Z][a-z]+ing\s+and\s+[a-z]+ing\b"
     # An organisation is "they" in English: "I called the clinic and they said …",
@@ -272,6 +176,9 @@ def resolve_plural(clause: str, here: str, before: str = "") -> str | None:
         phrases = _with_organisation(source, clause, m, _replied_phrases(source))
         if phrases is None:
             return None  # an organisation and a plural: which acted, the words do not say
+        last = re.split(r"(?<=[.!?])\s+", source.strip())[-1]  # the sentence just before
+        if not swap and _UNREAD_PLURAL.search(last) and (not phrases or _BOTH_ARE.search(last)):
+            break  # "I'm lucky to have my husband and kids; they …": not an earlier plural
         if len(phrases) == 1:
             det, noun = phrases.pop()
             if not fits(noun, clause):
@@ -293,6 +200,13 @@ def resolve_plural(clause: str, here: str, before: str = "") -> str | None:
     return None
 
 
+# Plurals the phrases do not read, said in the turn itself: "my husband and kids", "That
+# peace and beauty are so needed", "Taking time for friends and doing what you love are …".
+_BOTH_ARE = re.compile(r"\b[A-Za-z]+\s+and\s+(?:[a-z']+\s+){0,4}?(?:are|were)\b")
+_UNREAD_PLURAL = re.compile(
+    _BOTH_ARE.pattern + r"|\b(?<!my )(?<!your )(?<!our )(?<!the )(?:kids|children|friends|parents|"
+    r"family|folks|people)\b"
+)
 _ONE_OF = re.compile(r"\b[Oo]ne of (?:the|my|your|our|these|those)\s+\w+")
 
 
@@ -322,9 +236,13 @@ def _own_plural(text: str, said: str = "") -> bool:
     nor a plural no pronoun of ``said`` can be ("the smiles on their faces")."""
     for p in _COLLECTIVE.finditer(text):
         word = p.group(0)
-        if (word in _NOT_PLURAL and not _opens_on(text, p)) or re.match(
-            r"\s+of\s*$", text[p.end() :]
-        ):
+        if (
+            word in _NOT_PLURAL
+            and not _opens_on(text, p)
+            and not re.search(
+                r"\b(?:those|these)\s+(?:[a-z]+\s+)?(?:things|ones)$", text[: p.end()]
+            )
+        ) or re.match(r"\s+of\s*$", text[p.end() :]):
             continue  # "pictures of them": what they are pictures of is named elsewhere
         stem = word[:-2] if word.endswith("es") and is_base_verb(word[:-2]) else word[:-1]
         if is_base_verb(stem) and not _DETERMINER.search(text[: p.start()]):
