@@ -154,8 +154,10 @@ def resolve_plural(clause: str, here: str, before: str = "") -> str | None:
     """A first-person ``clause`` whose "they"/"them"/"their" names something earlier in the
     message (``here``, the text before the clause) or the previous turn (``before``):
     the pronoun is replaced by that phrase ("They eat insects" → "My turtles eat insects").
-    Unchanged when the clause names its own plural before the pronoun; None when nothing
-    unique can be named."""
+    The nearest plural wins: the clause's own (unchanged), the message's, the previous
+    turn's; an organisation when "they" acts as one; only one that fits the pronoun
+    (people for "they said", "their faces"). A bare "one" takes the thing said with "a".
+    None when nothing unique can be named."""
     named = name_one(clause, here, before)  # "I've been one": one of what?
     if named is None:
         return None
@@ -262,6 +264,7 @@ _SUBJECT_PLURAL = re.compile(
 
 
 def _opens_on(text: str, p: re.Match[str]) -> bool:
+    """The plural at ``p`` is the subject the clause opens on."""
     lead = text[: p.start()].split()
     return (
         len(lead) <= 2

@@ -134,7 +134,7 @@ ASKING = frozenset(
 )
 
 # What only people do: "they said", "they asked me", "they invited us".
-SPEECH_AFTER = re.compile(
+_SPEECH_AFTER = re.compile(
     r"\s+(?:\w+ly\s+|also\s+|just\s+)?(?:said|asked|told|invited|texted|called|replied|"
     r"thanked|promised|suggested|agreed|offered|apologi[sz]ed|saying|talked|talking|explained|"
     r"mentioned)\b"
@@ -183,7 +183,7 @@ _PETS = re.compile(
 )
 
 
-def people_object(clause: str, m: re.Match[str]) -> bool:
+def _people_object(clause: str, m: re.Match[str]) -> bool:
     """The pronoun is "them" where only people fit: the object of "inspire", "teach", …
     or the receiver of "offer"/"give"/"show" before the thing given ("offer them support",
     not "showed them to my mom")."""
@@ -196,10 +196,10 @@ def people_object(clause: str, m: re.Match[str]) -> bool:
     )
 
 
-def people_only(text: str, m: re.Match[str]) -> bool:
+def _people_only(text: str, m: re.Match[str]) -> bool:
     """The pronoun at ``m`` speaks, cheers or is taught: people."""
     after = text[m.end() :]
-    return bool(SPEECH_AFTER.match(after) or _CHEER_AFTER.match(after) or people_object(text, m))
+    return bool(_SPEECH_AFTER.match(after) or _CHEER_AFTER.match(after) or _people_object(text, m))
 
 
 def fits(noun: str, text: str) -> bool:
@@ -208,7 +208,7 @@ def fits(noun: str, text: str) -> bool:
     or one that feels ("how excited they get")."""
     speaks = bool(PEOPLE.search(noun) or _ORGANISATION.fullmatch(f"the {noun}"))
     for m in PLURAL_PRONOUN.finditer(text):
-        if people_only(text, m) and not speaks:
+        if _people_only(text, m) and not speaks:
             return False
         after = f"{m.group(0)[4:]}{text[m.end() :]}" if "'" in m.group(0) else text[m.end() :]
         animate = (
