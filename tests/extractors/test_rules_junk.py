@@ -4,8 +4,12 @@ a plural referent taken from the wrong phrase, "they" read as somebody else, ver
 praise ("Good for Lea to …"), "let's" in third-person text, an organisation's "they" given
 an earlier plural, a quoted "her" nobody named, a "when" clause split from its own
 sentence, a closing "can't wait" before a date, "Been hectic for me", "favorites too", a
-"them" where only people fit given a plural thing. Each case has look-alikes that must keep
-reading as before."""
+"them" where only people fit given a plural thing, an organisation the question answered
+names, "their faces" given a plural thing, a turn going on saying "they" after the plural
+said before, a quoted "they" shown with the words that name it, a bare "one" left for the
+thing said with "a", a "they" that speaks or feels given a plural thing, "their" after "one
+of the guests". Each case has look-alikes
+that must keep reading as before."""
 
 from __future__ import annotations
 
@@ -17,7 +21,12 @@ from langmem_extract.extractors.base import ExtractContext
 from langmem_extract.extractors.dates import find_time_expression, ground_text
 from langmem_extract.extractors.rules import RuleExtractor, third_person
 from langmem_extract.extractors.rules.clauses import split_clauses
-from langmem_extract.extractors.rules.coreference import bracket_referents, resolve_plural
+from langmem_extract.extractors.rules.coreference import (
+    bracket_referents,
+    plural_context,
+    resolve_plural,
+)
+from langmem_extract.extractors.rules.ones import name_one
 from langmem_extract.extractors.rules.wellformed import well_formed
 from langmem_extract.messages import normalize_messages
 
@@ -574,3 +583,260 @@ def test_them_where_only_people_fit(text: str, gone: str | None, kept: str) -> N
     got = chat(("Lea", text))
     assert gone is None or not any(gone in c for c in got), got
     assert any(kept in c for c in got), got
+
+
+# -- an organisation in the question answered, a face that needs people, the nearest plural
+
+
+def test_an_organisation_the_question_names_is_they() -> None:
+    earlier = ("Any news from the bakery?", "I appreciate your kind words.")
+    assert bracket_referents("They just sent me a letter.", "Lea", "Max", earlier) == (
+        "They [the bakery] just sent me a letter."
+    )
+    assert resolve_plural("They just sent me a letter", "", earlier[0]) == (
+        "The bakery just sent me a letter"
+    )
+    got = chat(
+        ("Max", "I love your kind words. Did anything happen with the publisher?"),
+        ("Lea", "They finally offered me a contract!"),
+    )
+    assert "The publisher finally offered Lea a contract." in got, got
+    # look-alikes: a "they" that does not act names the plural; an organisation beside a
+    # plural leaves "they" unnamed
+    earlier = ("How are your puppies at the shelter?", "I appreciate your kind words.")
+    assert bracket_referents("They look tired.", "Lea", "Max", earlier) == (
+        "They [my puppies] look tired."
+    )
+    assert resolve_plural("They look tired", "", earlier[0]) == "My puppies look tired"
+    earlier = ("Did the club and your teammates reply?", "I appreciate your kind words.")
+    assert bracket_referents("They just sent me a letter.", "Lea", "Max", earlier) == (
+        "They just sent me a letter."
+    )
+    assert resolve_plural("They just sent me a letter", "", earlier[0]) is None
+
+
+@pytest.mark.parametrize(
+    ("clause", "here", "expected"),
+    [
+        # "inspire them", "their faces": people, not the clause's own "my lessons"
+        (
+            "I'm glad my lessons can inspire them to try",
+            "Coaching these young swimmers is fun. ",
+            "I'm glad my lessons can inspire the young swimmers to try",
+        ),
+        (
+            "Seeing the smiles on their faces made my day",
+            "I baked a cake for my neighbours. ",
+            "Seeing the smiles on my neighbours' faces made my day",
+        ),
+        ("Seeing the smiles on their faces made my day", "I spent a day at the clinic. ", None),
+        # look-alikes: a pronoun any plural fits keeps the clause's own
+        (
+            "I'm glad my lessons can help them",
+            "Coaching these young swimmers is fun. ",
+            "I'm glad my lessons can help them",
+        ),
+        (
+            "Seeing the colors on their wings made my day",
+            "I spent a day at the clinic. ",
+            "Seeing the colors on their wings made my day",
+        ),
+    ],
+)
+def test_a_plural_only_people_fit_skips_a_plural_of_things(
+    clause: str, here: str, expected: str | None
+) -> None:
+    assert resolve_plural(clause, here, "Your photos are great.") == expected
+
+
+@pytest.mark.parametrize(
+    ("clause", "here", "expected"),
+    [
+        # the clause's subject names its own "them"
+        (
+            "Hard times come and go, and what matters is how we face them",
+            "",
+            "Hard times come and go, and what matters is how we face them",
+        ),
+        # a turn that went on saying "they" goes on meaning the plural said before
+        (
+            "Sometimes I bring them to the park",
+            "I love watching them run to enjoy the sunny mornings. ",
+            "Sometimes I bring my puppies to the park",
+        ),
+        ("I see the bad effects when they are missing", "They shape a town. ", None),
+        # look-alikes: "times" in a subordinate clause, a plural named as what they are, a
+        # plural named after the "they"
+        (
+            "Even when times are hard, they cheer me on",
+            "My cousins visited. ",
+            "Even when times are hard, my cousins cheer me on",
+        ),
+        (
+            "The new tank made them so happy",
+            "They're my little guppies, always calm. ",
+            "The new tank made my little guppies so happy",
+        ),
+        ("I love them", "They were loud. My nephews are great, ", "I love my nephews"),
+    ],
+)
+def test_the_nearest_plural_of_the_turn_names_they(
+    clause: str, here: str, expected: str | None
+) -> None:
+    assert resolve_plural(clause, here, "I adore your puppies!") == expected
+
+
+def test_a_quoted_they_shows_the_sentences_that_name_it() -> None:
+    got = chat(
+        (
+            "Max",
+            "I keep thinking about how parks and libraries shape towns. "
+            "It is sad how they can hold a town back.",
+        ),
+        ("Lea", "So true. They play a big role in shaping towns."),
+    )
+    assert any('replying to "I keep thinking about how parks and libraries' in c for c in got), got
+    got = chat(
+        ("Max", "Gardening and board games help me relax. I am also grateful for my loyal dogs."),
+        ("Lea", "Wow, those both can be so calming."),
+    )
+    assert any('replying to "Gardening and board games help me relax.' in c for c in got), got
+    # look-alikes: the question names the plural, the quote names it, the words before
+    # the question name none
+    asked = "How are your puppies?"
+    assert plural_context("They look tired.", asked, f"I saw the photos. {asked}") == asked
+    wider = "I saw your puppies. How are they?"
+    assert plural_context("They [my puppies] look tired.", "How are they?", wider) == (
+        "How are they?"
+    )
+    assert plural_context("They look tired.", "How are they?", "Wow! How are they?") == (
+        "How are they?"
+    )
+    assert plural_context("They look tired.", "How are they?", wider) == wider
+
+
+@pytest.mark.parametrize(
+    ("clause", "before", "expected"),
+    [
+        (
+            "I've been one since I lost my job",
+            "Cool. Have you thought about being a florist?",
+            "I've been a florist since I lost my job",
+        ),
+        ("I want one too!", "I just got a folding bike.", "I want a folding bike too!"),
+        # look-alikes: the clause names it, "one of", "as a" is no thing, two things
+        (
+            "I want to build a home for kids who need one",
+            "Any plans?",
+            "I want to build a home for kids who need one",
+        ),
+        ("I was one of the winners", "Did you enter a contest?", "I was one of the winners"),
+        ("I haven't had one in ages", "I got this as a treat.", None),
+        ("I want one too!", "I got a bike and a kite.", None),
+    ],
+)
+def test_a_bare_one_takes_the_thing_said_with_a(
+    clause: str, before: str, expected: str | None
+) -> None:
+    assert name_one(clause, "", before) == expected
+
+
+def test_a_bare_one_is_named_in_the_memory() -> None:
+    got = chat(
+        ("Max", "Have you ever thought about being a florist?"),
+        ("Lea", "Yes! I've been one since I lost my job."),
+    )
+    assert any(c.startswith("Lea has been a florist since") for c in got), got
+
+
+def test_an_age_of_one_is_no_thing() -> None:
+    clause = "I learned to swim when I was one"
+    assert name_one(clause, "", "Did you have a pool growing up?") == clause
+
+
+@pytest.mark.parametrize(
+    ("clause", "here", "expected"),
+    [
+        # "they" went on meaning "everyone", not "my eyes" said after it
+        ("I feel close to them", "Everyone at the club is kind. They've opened my eyes. ", None),
+        # only people say or feel
+        ("I try to hear what they're saying", "Real friendships are key. ", None),
+        ("Seeing how excited they get is awesome", "I love all the yellow leaves. ", None),
+        ("They said thanks", "I planted my flowers. ", None),
+        # one of them may be "their"
+        (
+            "The impact on their lives was huge",
+            "One of the guests wrote us a note. ",
+            "The impact on their lives was huge",
+        ),
+        # two doings as the subject name their own "they"
+        (
+            "Baking and painting keep me busy, plus they help me relax",
+            "",
+            "Baking and painting keep me busy, plus they help me relax",
+        ),
+        # look-alikes: the plural the turn named first, people who speak or feel, all of them,
+        # two doings that are not the subject
+        ("I put them to bed", "My kids came home. They were tired. ", "I put my kids to bed"),
+        (
+            "I try to hear what they're saying",
+            "My neighbours are kind. ",
+            "I try to hear what my neighbours are saying",
+        ),
+        (
+            "Seeing how excited they get is awesome",
+            "I took my nephews to the fair. ",
+            "Seeing how excited my nephews get is awesome",
+        ),
+        ("They said thanks", "I met my new coworkers. ", "My new coworkers said thanks"),
+        (
+            "The impact on their lives was huge",
+            "All of the guests wrote us notes. ",
+            "The impact on the guests' lives was huge",
+        ),
+        (
+            "I enjoy guiding and supporting them",
+            "My students are great. ",
+            "I enjoy guiding and supporting my students",
+        ),
+    ],
+)
+def test_they_names_only_a_plural_that_fits(clause: str, here: str, expected: str | None) -> None:
+    assert resolve_plural(clause, here, "") == expected
+
+
+@pytest.mark.parametrize(
+    ("clause", "here", "expected"),
+    [
+        # the turn names them in words the phrases do not read: not the earlier plural
+        ("They keep me going", "I'm lucky to have my wife and kids; ", None),
+        ("They calm me down", "Silence and fresh air are so needed. ", None),
+        # "those little things", "a pet": the clause names what "them"/"they" are
+        (
+            "It's about noticing those little things and loving them",
+            "",
+            "It's about noticing those little things and loving them",
+        ),
+        (
+            "It's hard to lose a pet - they're family",
+            "",
+            "It's hard to lose a pet - they're family",
+        ),
+        # look-alikes: a plural the phrases read wins, names joined are one plural
+        (
+            "They keep me going",
+            "I'm lucky to have my friends and family. ",
+            "My friends keep me going",
+        ),
+        (
+            "I could talk about them all day",
+            "Dune and Foundation are amazing. ",
+            "I could talk about Dune and Foundation all day",
+        ),
+        ("It's about noticing them", "", "It's about noticing the quiet moments"),
+    ],
+)
+def test_a_plural_the_turn_names_in_other_words_stops_the_search(
+    clause: str, here: str, expected: str | None
+) -> None:
+    assert resolve_plural(clause, here, "Those quiet moments are precious.") == expected

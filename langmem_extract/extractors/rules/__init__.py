@@ -19,7 +19,10 @@
   agreement, phrase trimming), with :mod:`~langmem_extract.extractors.rules.verbs` (the
   verb lexicon agreement needs);
 * :mod:`~langmem_extract.extractors.rules.coreference`: "her" → the person named,
-  "they" → the plural named;
+  "they" → the plural named, with :mod:`~langmem_extract.extractors.rules.plural_words`
+  (what looks plural and is not, what only people or an organisation can be) and
+  :mod:`~langmem_extract.extractors.rules.ones` ("I've been one" → the thing said with "a")
+  and :mod:`~langmem_extract.extractors.rules.name_words` (capitalised words naming nobody);
 * :mod:`~langmem_extract.extractors.rules.relations`: "Ana is my sister" → a keyed
   relationship memory;
 * :mod:`~langmem_extract.extractors.rules.wellformed`: the last check on a memory's text.

@@ -13,6 +13,20 @@ from __future__ import annotations
 
 import re
 
+from langmem_extract.extractors.rules.name_words import NOT_PEOPLE as _NOT_PEOPLE
+from langmem_extract.extractors.rules.ones import name_one
+from langmem_extract.extractors.rules.plural_words import ASKING as _ASKING
+from langmem_extract.extractors.rules.plural_words import NOT_PLURAL as _NOT_PLURAL
+from langmem_extract.extractors.rules.plural_words import (
+    ORGANISATION,
+    PEOPLE,
+    acts_as_organisation,
+    fits,
+    organisation,
+)
+from langmem_extract.extractors.rules.plural_words import PLURAL_PRONOUN as _PLURAL_PRONOUN
+from langmem_extract.extractors.rules.plural_words import VERB_NEXT as _VERB_NEXT
+from langmem_extract.extractors.rules.plural_words import VERB_OPENERS as _VERB_OPENERS
 from langmem_extract.extractors.rules.relations import Relation, relation_mentions
 from langmem_extract.extractors.rules.verbs import is_base_verb
 
@@ -39,105 +53,6 @@ _UNNAMED_KIN = re.compile(
 )
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)(?<!\n)\b[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)*\b")
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|to|from|near|around|across|through|into|of)\s+$")
-_NOT_PEOPLE = frozenset(
-    [
-        "I",
-        "I'm",
-        "I've",
-        "I'll",
-        "I'd",
-        "The",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "It",
-        "It's",
-        "He",
-        "She",
-        "They",
-        "We",
-        "You",
-        "My",
-        "Our",
-        "Your",
-        "His",
-        "Her",
-        "Their",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Christmas",
-        "Easter",
-        "Thanksgiving",
-        "Halloween",
-        "God",
-        "English",
-        "Spanish",
-        "French",
-        "German",
-        "Chinese",
-        "Japanese",
-        "Italian",
-        "Portuguese",
-        "America",
-        "American",
-        "Europe",
-        "European",
-        "Asia",
-        "Africa",
-        "Canada",
-        "London",
-        "Paris",
-        "York",
-        "Instagram",
-        "Facebook",
-        "Twitter",
-        "YouTube",
-        "Netflix",
-        "Google",
-        "Amazon",
-        "Spotify",
-        "Zoom",
-        "Hey",
-        "Hi",
-        "Hello",
-        "Thanks",
-        "Wow",
-        "Yeah",
-        "Yes",
-        "Okay",
-        "Sure",
-        "Oh",
-        "And",
-        "But",
-        "So",
-        "Also",
-        "Then",
-        "Just",
-        "Really",
-        "Btw",
-        "Lol",
-        "Haha",
-        "Omg",
-    ]
-)
 
 
 def antecedents(text: str, subject: str, addressee: str | None) -> list[tuple[str, str | None]]:
@@ -210,7 +125,6 @@ def _in_caption(text: str, pos: int) -> bool:
     return text.rfind("[", 0, pos) > text.rfind("]", 0, pos)
 
 
-_PLURAL_PRONOUN = re.compile(r"\b(?:[Tt]hey(?:'re|'ve|'ll|'d)?|[Tt]hem|[Tt]heir|[Tt]heirs)\b")
 # A plural noun phrase that "they" can name: "my turtles", "the kids", "your parents".
 _PLURAL_NP = re.compile(
     r"\b(?P<det>[Mm]y|[Yy]our|[Oo]ur|[Tt]he|[Tt]hese|[Tt]hose)\s+(?P<noun>"
@@ -224,50 +138,16 @@ _PLURAL_NP = re.compile(
     r"[A-Z][\w']+(?:\s+[A-Z][\w']+)*"
     r"\s+and\s+(?!I\b)[A-Z][\w']+(?:\s+(?:of\s+)?[A-Z][\w']+)*)"
 )
-_NOT_PLURAL = frozenset(
-    [
-        "this",
-        "thus",
-        "cheers",
-        "thanks",
-        "congrats",
-        "kudos",
-        "props",
-        "always",
-        "sometimes",
-        "perhaps",
-        "plus",
-        "bus",
-        "gas",
-        "yes",
-        "series",
-        "news",
-        "process",
-        "class",
-        "lens",
-        "ones",
-        "others",
-        "things",
-        "times",
-        "days",
-        "years",
-        "weeks",
-        "months",
-        "favorites",
-        "favourites",
-        "faves",
-    ]
-)
 _COLLECTIVE = re.compile(
     r"\b(?:[a-z]{2,}[^s\W]s|people|children|family|team|everyone|everybody|folks|group|class|"
     r"crew|community|friends?|parents|kids|guys)\b"
+    # one standing for any: "It's tough to lose a pet - they're like family"
+    r"|\b(?:a|an|any|every)\s+(?:[a-z]+\s+)?(?:pet|dog|cat|kid|child|friend|person|parent)\b"
+    # two doings as the subject: "Dancing and running my biz need work, plus they …"
+    r"|^[A-Z][a-z]+ing\s+and\s+[a-z]+ing\b"
     # An organisation is "they" in English: "I called the clinic and they said …",
     # "emailed the company to ask if they hire" (the organisation, not an earlier plural).
-    r"|\b(?:the|this|that|my|our|your|a|an|local)\s+(?:[a-z]+\s+)?(?:shelter|company|school|"
-    r"church|club|charity|organi[sz]ation|hospital|clinic|restaurant|caf[eé]|store|shop|bank|"
-    r"agency|firm|office|library|museum|cent(?:er|re)|council|government|department|"
-    r"university|college|studio|gym|brand|business|foundation|startup|publisher|airline|"
-    r"hotel|bakery|band|league|committee|nonprofit|non-profit)\b"
+    r"|" + ORGANISATION
 )
 
 
@@ -275,20 +155,36 @@ def resolve_plural(clause: str, here: str, before: str = "") -> str | None:
     """A first-person ``clause`` whose "they"/"them"/"their" names something earlier in the
     message (``here``, the text before the clause) or the previous turn (``before``):
     the pronoun is replaced by that phrase ("They eat insects" → "My turtles eat insects").
-    Unchanged when the clause names its own plural before the pronoun; None when nothing
-    unique can be named."""
+    The nearest plural wins: the clause's own (unchanged), the message's, the previous
+    turn's; an organisation when "they" acts as one; only one that fits the pronoun
+    (people for "they said", "their faces"). A bare "one" takes the thing said with "a".
+    None when nothing unique can be named."""
+    named = name_one(clause, here, before)  # "I've been one": one of what?
+    if named is None:
+        return None
+    clause = named
     m = _PLURAL_PRONOUN.search(clause)
     if not m:
         return clause
-    if _own_plural(clause[: m.start()]):
-        return clause  # "I love my kids and spend time with them"
-    for source, swap in ((here, False), (before, True)):
-        phrases = _replied_phrases(source)
+    # "I love watching them play … Sometimes I bring them in": a turn that goes on saying
+    # "they" goes on meaning what its first "they" meant.
+    chained = _chained(here, before)
+    if _own_plural(clause[: m.start()], clause):
+        # "I love my kids and spend time with them"; after "They play a role." the clause's
+        # own plural and the one said before both fit: which, the words do not say.
+        return None if chained else clause
+    for source, swap in chained or ((here, False), (before, True)):
+        if _ONE_OF.search(source):
+            break  # "One of the residents wrote us … The impact on their life": one of them
+        phrases = _with_organisation(source, clause, m, _replied_phrases(source))
+        if phrases is None:
+            return None  # an organisation and a plural: which acted, the words do not say
+        last = re.split(r"(?<=[.!?])\s+", source.strip())[-1]  # the sentence just before
+        if not swap and _UNREAD_PLURAL.search(last) and (not phrases or _BOTH_ARE.search(last)):
+            break  # "I'm lucky to have my husband and kids; they …": not an earlier plural
         if len(phrases) == 1:
             det, noun = phrases.pop()
-            if (
-                _SPEECH_AFTER.match(clause[m.end() :]) or _people_object(clause, m)
-            ) and not _PEOPLE.search(noun):
+            if not fits(noun, clause):
                 return None  # "They asked for tips": people, not "your interests"
             if swap:  # the other speaker's "my turtles" are "your turtles" here
                 det = {"my": "your", "your": "my", "our": "your"}.get(det, det)
@@ -307,65 +203,109 @@ def resolve_plural(clause: str, here: str, before: str = "") -> str | None:
     return None
 
 
-# What only people do: "they said", "they asked me", "they invited us".
-_SPEECH_AFTER = re.compile(
-    r"\s+(?:\w+ly\s+|also\s+|just\s+)?(?:said|asked|told|invited|texted|called|replied|"
-    r"thanked|promised|suggested|agreed|offered|apologi[sz]ed)\b"
+# Plurals the phrases do not read, said in the turn itself: "my husband and kids", "That
+# peace and beauty are so needed", "Taking time for friends and doing what you love are …".
+_BOTH_ARE = re.compile(r"\b[A-Za-z]+\s+and\s+(?:[a-z']+\s+){0,4}?(?:are|were)\b")
+_UNREAD_PLURAL = re.compile(
+    _BOTH_ARE.pattern + r"|\b(?<!my )(?<!your )(?<!our )(?<!the )(?:kids|children|friends|parents|"
+    r"family|folks|people)\b"
 )
-# "them" after what one does to people: "inspired them to …", "offer them support".
-_PEOPLE_VERB = re.compile(
-    r"\b(?:inspir|encourag|motivat|taught|teach|thank|invit|hug|told|tell|remind)\w*\s+$"
-)
-_DATIVE_VERB = re.compile(r"\b(?:offer|give|gave|giving|show|send|sent|lend|lent)\w*\s+$")
-_NOT_DATIVE = re.compile(
-    r"\s+(?:to|in|into|on|back|away|out|up|off|for|at|with|around|over)\b|\W*$"
-)
+_ONE_OF = re.compile(r"\b[Oo]ne of (?:the|my|your|our|these|those)\s+\w+")
 
 
-def _people_object(clause: str, m: re.Match[str]) -> bool:
-    """The pronoun is "them" where only people fit: the object of "inspire", "teach", …
-    or the receiver of "offer"/"give"/"show" before the thing given ("offer them support",
-    not "showed them to my mom")."""
-    if m.group(0).lower() != "them":
-        return False
-    before, after = clause[: m.start()], clause[m.end() :]
-    return bool(
-        _PEOPLE_VERB.search(before)
-        or (_DATIVE_VERB.search(before) and not _NOT_DATIVE.match(after))
-    )
+def _with_organisation(
+    source: str, text: str, m: re.Match[str], phrases: set[tuple[str, str]]
+) -> set[tuple[str, str]] | None:
+    """What ``source`` offers the pronoun at ``m``: the organisation it names when "they"
+    acts as one ("Did something happen with the company?" "They sent me a letter"), with
+    no plural beside it or named in its closing question; None when both fit."""
+    org = organisation(source) if acts_as_organisation(text, m) else None
+    if org is None:
+        return phrases
+    said = re.split(r"(?<=[.!?])\s+", re.sub(r"\s*\[[^\]]*\]", "", source).strip())
+    if said[-1].endswith("?") and organisation(said[-1]) and not _plural_phrases(said[-1]):
+        return {org}  # "I love your kind words. Did anything happen with the publisher?"
+    return None if phrases else {org}
 
 
-# "them there to cheer me on", "they rooted for me": what only people (or pets) do.
-_CHEER_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}?(?:to\s+)?(?:cheer|root|rooting|rooted|hug)\b")
-
-
-def _people_only(text: str, m: re.Match[str]) -> bool:
-    after = text[m.end() :]
-    return bool(_SPEECH_AFTER.match(after) or _CHEER_AFTER.match(after) or _people_object(text, m))
-
-
-_PEOPLE = re.compile(
-    r"\b(?:people|children|kids|folks|family|team|parents|guys|friends|girls|boys|men|women|"
-    r"sisters|brothers|sons|daughters|cousins|neighbou?rs|colleagues|fans|members|"
-    r"\w+(?:ers|ors|ists|ians|ents|mates|ees))$"
-)
 _DETERMINER = re.compile(
     r"(?:the|my|your|our|his|her|their|these|those|some|many|all|of|and|,|new|old|two|three|few)\s+$",
     re.I,
 )
 
 
-def _own_plural(text: str) -> bool:
-    """``text`` names a plural itself: "my kids", "people", not a verb ("… reminds me")."""
+def _own_plural(text: str, said: str = "") -> bool:
+    """``text`` names a plural itself: "my kids", "people", not a verb ("… reminds me"),
+    nor a plural no pronoun of ``said`` can be ("the smiles on their faces")."""
     for p in _COLLECTIVE.finditer(text):
         word = p.group(0)
-        if word in _NOT_PLURAL or re.match(r"\s+of\s*$", text[p.end() :]):
+        if (
+            word in _NOT_PLURAL
+            and not _opens_on(text, p)
+            and not re.search(
+                r"\b(?:those|these)\s+(?:[a-z]+\s+)?(?:things|ones)$", text[: p.end()]
+            )
+        ) or re.match(r"\s+of\s*$", text[p.end() :]):
             continue  # "pictures of them": what they are pictures of is named elsewhere
         stem = word[:-2] if word.endswith("es") and is_base_verb(word[:-2]) else word[:-1]
         if is_base_verb(stem) and not _DETERMINER.search(text[: p.start()]):
             continue  # "that picture … reminds me of … them": a verb
+        if said and not fits(word.split()[-1], said):
+            continue
         return True
     return False
+
+
+# "Difficult times are part of life – how we handle them": the clause's subject, not "these
+# days" nor "even when times are hard, they …".
+_SUBJECT_PLURAL = re.compile(
+    r"(?:times|things|days|years|ones)\s+(?:are|were|can|could|will|may|might|have|make|"
+    r"take|bring|come|keep|seem|feel)\b"
+)
+
+
+def _opens_on(text: str, p: re.Match[str]) -> bool:
+    """The plural at ``p`` is the subject the clause opens on."""
+    lead = text[: p.start()].split()
+    return (
+        len(lead) <= 2
+        and not {w.lower() for w in lead} & {"when", "if", "as", "because", "while", "even"}
+        and bool(_SUBJECT_PLURAL.match(text[p.start() :]))
+    )
+
+
+def _chained(here: str, before: str) -> tuple[tuple[str, bool], ...]:
+    """Where the plural of a turn that goes on saying "they" was named: when the last
+    sentence of ``here`` that speaks of a plural says "they" before naming one, the words
+    before its first "they" and what they are said to be (when a plural is named there),
+    else the previous turn (``before``, the other speaker's); () when it does not."""
+    text = re.sub(r"\s*\[[^\]]*\]", "", here)
+    first = _PLURAL_PRONOUN.search(text)
+    if first is None:
+        return ()
+    for sentence in reversed(re.split(r"(?<=[.!?])\s+", text)):
+        said = _PLURAL_PRONOUN.search(sentence)
+        if said is not None:
+            if _named_at(sentence, said):
+                return ()
+            break
+        if _plural_phrases(sentence) or _own_plural(sentence):
+            return ()
+    if _named_at(text, first):  # "Everyone there is kind. They've opened my eyes": everyone
+        what = re.match(r"(?:'re|\s+are|\s+were)\s+[^.!?]*", text[first.end() :])
+        return ((f"{text[: first.start()]} {what[0] if what else ''}", False),)
+    return ((before, True),)
+
+
+def _named_at(text: str, m: re.Match[str]) -> bool:
+    """A plural is named before the pronoun at ``m``, or right after it as what they are
+    ("They're my little buddies")."""
+    before, after = text[: m.start()], text[m.end() :]
+    said = f"{m.group(0)}{after}".lower()
+    is_what = re.match(r"they(?:'re|\s+are|\s+were)\s+(.{1,40})", said)
+    return bool(
+        _plural_phrases(before) or _own_plural(before) or (is_what and _plural_phrases(is_what[1]))
+    )
 
 
 def _plural_phrases(text: str) -> set[tuple[str, str]]:
@@ -373,7 +313,7 @@ def _plural_phrases(text: str) -> set[tuple[str, str]]:
 
     Not a verb read as a plural: "Sounds great", "your friendship means a lot"."""
     # "a group of dancers" (people: not "a group of strawberries" in a photo)
-    out = {("the", g["noun"]) for g in _GROUP_OF.finditer(text) if _PEOPLE.search(g["noun"])}
+    out = {("the", g["noun"]) for g in _GROUP_OF.finditer(text) if PEOPLE.search(g["noun"])}
     for p in _PLURAL_NP.finditer(text):
         if _IDIOM_BEFORE.search(text[: p.start()]) and p.group(0).lower() == "the works":
             continue  # "projects in the works": no works
@@ -406,10 +346,6 @@ _GROUP_OF = re.compile(
 _IDIOM_BEFORE = re.compile(r"\bin\s+$")
 
 
-# A verb that opens small talk and looks like a plural noun: "Sounds great!", "Looks fun".
-_VERB_OPENERS = frozenset(
-    ["sounds", "looks", "seems", "feels", "means", "makes", "takes", "gets", "goes", "reminds"]
-)
 _ASKED_OF = re.compile(
     r"^(?:(?:how|what|where|when|why)\s+)?(?:are|were|do|did|have|has|will|can|could|would)\s+",
     re.I,
@@ -418,50 +354,6 @@ _ASKED_OF = re.compile(
 _UNPARSED_PLURAL = re.compile(
     r"\b[a-z]{3,}[^s\W']s\s+(?:can|could|are|were|have|make|bring|take|keep|will|would|seem|"
     r"look|feel)\b"
-)
-_VERB_NEXT = frozenset(
-    [
-        "back",
-        "like",
-        "great",
-        "good",
-        "fun",
-        "amazing",
-        "awesome",
-        "so",
-        "really",
-        "me",
-        "us",
-        "you",
-        "it",
-        "perfect",
-        "lovely",
-        "nice",
-        "cool",
-        "interesting",
-        "up",
-        "out",
-    ]
-)
-_ASKING = frozenset(
-    [
-        "and",
-        "Are",
-        "Is",
-        "Do",
-        "Does",
-        "Did",
-        "Have",
-        "Has",
-        "Was",
-        "Were",
-        "Will",
-        "Can",
-        "Could",
-        "Would",
-        "How",
-        "What",
-    ]
 )
 # What follows a verb, not a plural noun: "[your friendship] means a lot".
 _OBJECT_NEXT = re.compile(
@@ -522,12 +414,16 @@ def bracket_referents(
             if swap > 1 and not _PLURAL_PRONOUN.search(earlier[swap - 1]):
                 break  # further back only while each turn goes on saying "they"
             phrases = _replied_phrases(source)
+            if swap == 0:  # an organisation the turn it answers names
+                phrases = _with_organisation(source, out, m, phrases)
+                if phrases is None:
+                    break
             if not phrases and _UNPARSED_PLURAL.search(source):
                 break  # they are what the turn named, in words not read here
             if phrases:
                 if len(phrases) == 1:
                     det, noun = phrases.pop()
-                    if _people_only(out, m) and not _PEOPLE.search(noun):
+                    if not fits(noun, out):
                         break  # "Having them there to cheer me on": people, not "my goals"
                     if swap % 2 == 0:  # the other speaker's "my turtles" are "your turtles"
                         det = {"my": "your", "your": "my", "our": "your"}.get(det, det)
@@ -546,6 +442,36 @@ _THEY = re.compile(r"\b(?:[Tt]hey|[Tt]hem|[Tt]hey're|[Tt]hey've)\b")
 _OPENS_UNNAMED = re.compile(
     r"^(?:They|They're|They've|They'll|Their|She|He|Her|His)\b(?!'?\w*\s*\[)"
 )
+
+
+# "Those both can be therapeutic", "These are amazing": a demonstrative standing alone.
+_DEMONSTRATIVE = re.compile(
+    r"\b(?:[Tt]hose|[Tt]hese|[Bb]oth)\s+(?:(?:both|all|really|definitely|just|truly)\s+)*"
+    r"(?:are|were|can|could|will|would|have|had|look|make|sound|seem|do|did|must|might|should)\b"
+)
+
+
+def plural_context(quote: str, asked: str, wider: str) -> str:
+    """What a quote is shown answering: the ``wider`` end of the turn it answers when the
+    quote's first "they"/"them" (or a lone "those"/"both") has no "[…]" after it and no
+    plural before it, ``asked`` names none, and the sentences before ``asked`` do
+    ("… how schools and parks shape towns. It's sad how they …" for "They play a role")."""
+    said = re.sub(r"\s*\[shares\b[^\]]*\]", "", quote)
+    found = [f for f in (_PLURAL_PRONOUN.search(said), _DEMONSTRATIVE.search(said)) if f]
+    if not found:
+        return asked
+    m = min(found, key=lambda f: f.start())
+    if (
+        re.match(r"\s*\[", said[m.end() :])
+        or _named_at(said, m)
+        # "Those both": one plural of the question is not the two things meant
+        or (_plural_phrases(asked) and not _PLURAL_PRONOUN.search(asked) and "both" not in m[0])
+    ):
+        return asked
+    added = wider[: wider.find(asked)] if asked in wider else wider
+    if _plural_phrases(added) or (_own_plural(added) and not _PLURAL_PRONOUN.search(added)):
+        return wider
+    return asked
 
 
 def says_they(text: str) -> bool:

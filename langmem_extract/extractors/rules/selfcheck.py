@@ -32,6 +32,7 @@ from langmem_extract.extractors.dates import ground_text
 from langmem_extract.extractors.rules.coreference import (
     bracket_referents,
     opens_unnamed,
+    plural_context,
     quote_unnamed,
 )
 from langmem_extract.extractors.rules.grammar import (
@@ -447,6 +448,8 @@ def quoted(
     if opens_unnamed(said) and len(content_words(re.sub(r"\[[^\]]*\]", "", said))) < 4:
         return None  # "They must have felt so appreciated": who, and little else
     asked = replied_to(earlier[0]) if addressee and earlier else ""
+    if asked:  # "They play a role": the turn it answers may say what, before its last words
+        asked = plural_context(said, asked, replied_to(earlier[0], naming=True))
     if quote_unnamed(said, subject, addressee, asked):
         return None  # "I watched her grow": whom, neither the words nor the question say
     about = ""
