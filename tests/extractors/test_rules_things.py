@@ -188,6 +188,10 @@ def test_joined_reads_as_one_sentence() -> None:
     assert joined("Lea painted a barn. [shares a photo: a red barn].", "It took Lea a week.") == (
         "Lea painted a barn, and it took Lea a week. [shares a photo: a red barn]."
     )
+    assert joined("Lea bought a lamp.", "Its glow calms Lea.") == (
+        "Lea bought a lamp, and its glow calms Lea."
+    )
+    assert joined("Lea met Ana.", "Ana is kind.") == "Lea met Ana, and Ana is kind."  # a name
 
 
 def test_an_it_nobody_names_joins_the_memory_that_names_it() -> None:

@@ -32,7 +32,7 @@ from langmem_extract.schema import Candidate, make_title
 # A photo caption closing a memory: kept at the end of a joined text.
 _CAPTION = re.compile(r"\s*\[shares\b[^\]]*\]\.?$")
 # Words that open a memory and read lower-case once it follows a comma ("…, and it's …").
-_LEADS = frozenset(["it", "it's", "this", "that", "on", "in", "at", "for", "last", "when"])
+_LEADS = frozenset(["it", "it's", "its", "this", "that", "on", "in", "at", "for", "last", "when"])
 
 
 def joined(naming: str, content: str) -> str:
