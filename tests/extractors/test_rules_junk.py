@@ -678,6 +678,12 @@ def test_a_plural_only_people_fit_skips_a_plural_of_things(
             "The new tank made my little guppies so happy",
         ),
         ("I love them", "They were loud. My nephews are great, ", "I love my nephews"),
+        # a sentence on something else ends the turn's "they": the clause's own plural
+        (
+            "I prefer vans without roof racks as they rattle",
+            "They're big on hiking, which I like. I'm looking to buy a van for trips. ",
+            "I prefer vans without roof racks as they rattle",
+        ),
     ],
 )
 def test_the_nearest_plural_of_the_turn_names_they(

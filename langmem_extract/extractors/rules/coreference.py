@@ -289,8 +289,8 @@ def _chained(here: str, before: str) -> tuple[tuple[str, bool], ...]:
             if _named_at(sentence, said):
                 return ()
             break
-        if _plural_phrases(sentence) or _own_plural(sentence):
-            return ()
+        if _plural_phrases(sentence) or _own_plural(sentence) or len(sentence.split()) > 3:
+            return ()  # a plural of its own, or a sentence on something else between
     if _named_at(text, first):  # "Everyone there is kind. They've opened my eyes": everyone
         what = re.match(r"(?:'re|\s+are|\s+were)\s+[^.!?]*", text[first.end() :])
         return ((f"{text[: first.start()]} {what[0] if what else ''}", False),)
