@@ -363,3 +363,20 @@ def test_yourself_of_a_gerund_subject_is_anyones() -> None:
         "Thanks for taking care of Bo."
     )
     assert third_person("Take care of yourself.", "Ada", "Bo") == "Take care of Bo."
+
+
+def test_an_answer_to_a_question_about_the_past_keeps_its_past() -> None:
+    # "Have you read …?" – "I read …": the same past, not "Ada reads"
+    asked = ("Bo", "Have you read any of the letters yet?")
+    assert [c.content for c in chat(asked, ("Ada", "I read a couple of the letters."))] == [
+        "Ada read a couple of the letters."
+    ]
+    # controls: a question about a habit, and no question
+    habit = ("Bo", "Do you read much poetry?")
+    assert [c.content for c in chat(habit, ("Ada", "I read a poem every night."))] == [
+        "Ada reads a poem every night."
+    ]
+    plain = ("Bo", "The letters arrived.")
+    assert [c.content for c in chat(plain, ("Ada", "I read a poem every night."))] == [
+        "Ada reads a poem every night."
+    ]

@@ -45,3 +45,23 @@ def told_in_past(text: str, past_forms: Collection[str]) -> bool:
     if _PAST_CUE.search(text):
         return True
     return any(m.group(1).lower() in past_forms for m in _AND_VERB.finditer(text))
+
+
+# "Have you read any of them?", "Did you cut it yourself?": a question about the past
+_ASKED_PAST = re.compile(
+    r"\b(?:[Hh]ave|[Dd]id|[Hh]ad)\s+you\s+(?:(?:ever|already|actually|finally)\s+)?"
+    r"(?P<verb>[a-z]+)\b[^.!?]*\?"
+)
+
+
+def answered_in_past(content: str, subject: str, clause: str, asked: str) -> str:
+    """ "Have you read any of them?" – "I read a few": the answer tells the past it was asked
+    about, so its verb stays a past ("Ana read a few", not "Ana reads a few")."""
+    said = re.match(r"I\s+(?P<verb>[a-z]+)\b", clause)
+    if not said or said.group("verb") not in SAME_PAST:
+        return content
+    verb = said.group("verb")
+    if not any(q.group("verb") == verb for q in _ASKED_PAST.finditer(asked)):
+        return content
+    present = f"{subject} {verb}s "  # every one of them takes a plain "-s"
+    return f"{subject} {verb} {content[len(present) :]}" if content.startswith(present) else content
