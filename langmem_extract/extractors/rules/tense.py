@@ -1,8 +1,9 @@
 """Which tense a verb spelled alike in the present and the past is told in.
 
 "I put it in the freezer" is a past or a habit; conjugated as a present ("User puts it
-in the freezer and froze it") it reads badly beside a past told with it. Only what the
-sentence itself says decides: a past time word, or a past verb coordinated with it.
+in the freezer and froze it") it reads badly beside a past told with it. What the
+sentence says decides (a past time word, a past verb coordinated with it), or the question
+it answers ("Have you read them?" – "I read a few").
 """
 
 from __future__ import annotations
