@@ -428,8 +428,10 @@ def find_time_expression(
         for m in pattern.finditer(clause):
             if past is None:
                 past = is_past(clause)
-            if kind == "rel_in" and _DURATION_LEAD.search(clause[: m.start()]):
-                continue  # "haven't slept in 3 days": how long, not when
+            if (
+                kind == "rel_in" or m.group(0).lower() in {"lately", "recently"}
+            ) and _DURATION_LEAD.search(clause[: m.start()]):
+                continue  # "haven't slept in 3 days", "haven't run much lately": how long
             resolved = _resolve(kind, m, ref, past)
             if resolved is None:
                 if unresolved is None and ref is None and kind not in _ABSOLUTE:
@@ -441,7 +443,8 @@ def find_time_expression(
     return unresolved
 
 
-# "in N days" after a negated perfect or a "first/best … in" is a span of time, not a date.
+# "in N days", "lately" after a negated perfect or a "first/best … in" is a span of time
+# up to now, not a date ("hasn't run much shortly before 5 May" reads as a past moment).
 _DURATION_LEAD = re.compile(
     r"\b(?:haven't|hasn't|hadn't|have not|has not|had not|(?:first|best|worst|longest|"
     r"most)\s+\w+)\b(?:(?!\b(?:will|'ll|going to|gonna|but|and)\b)[^,.;!?])*$",

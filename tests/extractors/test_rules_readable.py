@@ -310,3 +310,73 @@ def test_a_named_subject_with_its_verb_still_splits_before_my() -> None:
         "Sarah left",
         "My new manager is Tom",
     ]
+
+
+def test_a_verb_spelled_alike_in_both_tenses_follows_a_past_beside_it() -> None:
+    # "put" beside a past "froze": a past too, not "puts … and froze"
+    assert third_person("After mixing it, I put it in the churn and froze it.", "Ada") == (
+        "After mixing it, Ada put it in the churn and froze it."
+    )
+    assert third_person("I cut the dough and then rolled it thin.", "Ada") == (
+        "Ada cut the dough and then rolled it thin."
+    )
+    # controls: a habit told in the present stays a present
+    assert third_person("I put honey in my tea every morning.", "Ana") == (
+        "Ana puts honey in their tea every morning."
+    )
+    assert third_person("I read the news every morning.", "Ana") == (
+        "Ana reads the news every morning."
+    )
+    assert third_person("I set the table and then went out.", "Ana") == (
+        "Ana set the table and then went out."
+    )
+
+
+def test_lately_after_a_negated_perfect_is_a_span_not_a_date() -> None:
+    # "haven't … lately" is how long, up to now: no "shortly before <date>"
+    assert said_by("Ada", "I haven't been able to paint much lately, but I still try.") == [
+        "Ada hasn't been able to paint much lately."
+    ]
+    # control: a past event "recently" is still grounded
+    assert said_by("Ada", "I recently sold my old bike.") == [
+        "Ada shortly before 8 May 2023 sold their old bike."
+    ]
+
+
+def test_a_name_of_two_words_opening_the_sentence_is_kept_whole() -> None:
+    assert said_by("Ada", "Captain Nemo is my favorite hero. I love his submarine.") == [
+        "Ada's favorite hero is Captain Nemo.",
+        "Ada loves Captain Nemo's submarine.",
+    ]
+    # control: a word any sentence opens on is not part of the name
+    assert said_by("Ada", "Yesterday Tom called me. I love his jokes.") == [
+        "Ada loves Tom's jokes."
+    ]
+
+
+def test_yourself_of_a_gerund_subject_is_anyones() -> None:
+    assert third_person("Having faith in yourself is key.", "Ada", "Bo") == (
+        "Having faith in oneself is key."
+    )
+    # controls: "yourself" said to the listener names the listener, after a gerund too
+    assert third_person("Thanks for taking care of yourself.", "Ada", "Bo") == (
+        "Thanks for taking care of Bo."
+    )
+    assert third_person("Take care of yourself.", "Ada", "Bo") == "Take care of Bo."
+
+
+def test_an_answer_to_a_question_about_the_past_keeps_its_past() -> None:
+    # "Have you read …?" – "I read …": the same past, not "Ada reads"
+    asked = ("Bo", "Have you read any of the letters yet?")
+    assert [c.content for c in chat(asked, ("Ada", "I read a couple of the letters."))] == [
+        "Ada read a couple of the letters."
+    ]
+    # controls: a question about a habit, and no question
+    habit = ("Bo", "Do you read much poetry?")
+    assert [c.content for c in chat(habit, ("Ada", "I read a poem every night."))] == [
+        "Ada reads a poem every night."
+    ]
+    plain = ("Bo", "The letters arrived.")
+    assert [c.content for c in chat(plain, ("Ada", "I read a poem every night."))] == [
+        "Ada reads a poem every night."
+    ]

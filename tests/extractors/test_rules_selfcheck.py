@@ -46,6 +46,14 @@ HI = ("Ben", "Hey, how have you been lately?")
         ("Lea is determined to find the spot - when they do.", "dangling clause"),
         ("Lea can't wait to see where this takes.", "dangling clause"),
         ("Let Lea know if Ben has any questions or need help.", "verb disagrees"),
+        (
+            "Lea loves the pool, it's way nicer when Lea swam as a kid.",
+            "present beside a past when",
+        ),
+        (
+            "Lea likes chess, it's much easier when Lea learned it young.",
+            "present beside a past when",
+        ),
     ],
 )
 def test_a_sign_of_junk_is_named(text: str, sign: str) -> None:
@@ -66,6 +74,9 @@ def test_a_sign_of_junk_is_named(text: str, sign: str) -> None:
         "Lea is gonna stay determined and make their own path.",
         'On 8 May 2023, Lea said to Ben: "I even made this for you."',  # quoted: the words
         "Lea has two kids who need help with maths.",
+        # a present "when" beside a present comparison; a past comparison beside a past
+        "Lea loves the pool, it's way nicer when Lea swims early.",
+        "Lea said it was much easier when Lea took the train.",
     ],
 )
 def test_a_plain_memory_shows_no_sign(text: str) -> None:
@@ -96,6 +107,18 @@ def test_a_plain_memory_shows_no_sign(text: str) -> None:
         ("Lea has got a match in June 2023.", "Lea has got a match in June 2023."),
         ("Lea has been to Rome twice.", "Lea has been to Rome twice."),
         ("Lea is gonna rest and make soup.", "Lea is gonna rest and make soup."),
+        # "stuff like …" is a mass noun: its verb is singular
+        (
+            "Stuff like these old maps are really special to Lea!",
+            "Stuff like these old maps is really special to Lea!",
+        ),
+        (
+            "Lea says that something like this are rare.",
+            "Lea says that something like this is rare.",
+        ),
+        # look-alikes: a plural head, and "like" inside the subject's own clause
+        ("Things like these old maps are special.", "Things like these old maps are special."),
+        ("Lea and Ben like stuff that are old.", "Lea and Ben like stuff that are old."),
     ],
 )
 def test_repair_mends_what_has_a_safe_rewrite(text: str, expected: str) -> None:

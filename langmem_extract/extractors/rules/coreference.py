@@ -52,6 +52,15 @@ _UNNAMED_KIN = re.compile(
     r"grandpa|grandfather|aunt|uncle|niece|nephew|dog|cat|puppy|kitten|pet|horse))\b(?!\s+[A-Z])"
 )
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)(?<!\n)\b[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)*\b")
+# A capitalised word opening the sentence right before a name is the name's first word,
+# unless it is a word any sentence may open on ("Yesterday Ana called").
+_NAME_OPENER = re.compile(
+    r"(?:^|[.!?]\s+)(?!(?:Yesterday|Today|Tonight|Tomorrow|Last|Then|When|After|Before|Once|"
+    r"Now|Well|Maybe|Sometimes|Even|Plus|Like|Since|Because|If|As|While|Glad|Thank|Thanks|"
+    r"Congrats|Good|Great|Nice|Awesome|Cool|Sorry|Dear|Did|Do|Does|Have|Has|Had|Was|Were|Is|"
+    r"Are|Can|Could|Will|Would|Should|What|Who|Where|Why|How|Tell|Ask|Say|Met|Saw|Call)\b)"
+    r"([A-Z][a-z]+)(?<!ly) $"
+)
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|to|from|near|around|across|through|into|of)\s+$")
 
 
@@ -66,6 +75,9 @@ def antecedents(text: str, subject: str, addressee: str | None) -> list[tuple[st
     text = re.sub(r'"[^"]*"', "", text)  # a title is nobody
     for m in _CAPITALISED.finditer(text):
         name = m.group(0)
+        opener = _NAME_OPENER.search(text[: m.start()])
+        if opener and opener.group(1) not in _NOT_PEOPLE:
+            name = f"{opener.group(1)} {name}"  # "Iron Man is my pick": not "Man"
         if _PLACE_BEFORE.search(text[: m.start()]):
             continue  # "at the conference in Porto": a place
         if name.split()[0] in _NOT_PEOPLE:

@@ -60,6 +60,7 @@ from langmem_extract.extractors.rules.selfcheck import (
     spoken,
 )
 from langmem_extract.extractors.rules.slots import slot_fact
+from langmem_extract.extractors.rules.tense import answered_in_past
 from langmem_extract.extractors.rules.things import resolve_things
 from langmem_extract.extractors.rules.wellformed import well_formed
 from langmem_extract.redact import contains_redaction
@@ -340,7 +341,7 @@ class RuleExtractor:
         )
         if hit.rewritten and (MENTIONS_SELF.search(content) or re.search(r"\byou\b", content)):
             content = third_person(content, subject, addressee)  # "… with my partner Tom"
-        content = finish(agree(content, subject))
+        content = answered_in_past(finish(agree(content, subject)), subject, clause, context_text)
         if not content or len(content.split()) < 3:
             return None
         signals = list(hit.signals)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from langmem_extract.extractors.rules.tense import SAME_PAST, told_in_past
 from langmem_extract.extractors.rules.verbs import is_base_verb
 from langmem_extract.schema import normalize_text
 
@@ -108,6 +109,7 @@ PAST_IRREGULAR = frozenset(
         "struck",
         "swore",
         "tore",
+        "froze",
         "adopted",
         "joined",
     ]
@@ -220,29 +222,6 @@ _COORD_VERB = re.compile(
 _COORD_ANY = re.compile(r"\b(and|but|or)\s+([a-z]+)(?=\s+[\w'])")
 
 
-_SAME_PAST = frozenset(
-    [
-        "read",
-        "set",
-        "put",
-        "cut",
-        "hit",
-        "let",
-        "quit",
-        "shut",
-        "spread",
-        "hurt",
-        "cost",
-        "bet",
-        "upset",
-    ]
-)
-_PAST_CUE = re.compile(
-    r"\b(?:ago|back then|a while back|yesterday|last|just|already|earlier|once|when I was|"
-    r"used to|in \d{4}|on \w+day)\b"
-    r"|\band\s+(?:then\s+|really\s+|totally\s+)?[a-z]{3,}ed\b",  # "I read it and loved it"
-    re.I,
-)
 _PREPOSITIONS = frozenset(["before", "after", "around", "about", "during", "since", "until"])
 
 
@@ -350,7 +329,9 @@ def third_person(text: str, subject: str, addressee: str | None = None) -> str:
             lead = adverbs[:-3].strip()
             return f"{subject} {lead + ' ' if lead else ''}does {verb}"
         low = verb.lower()
-        if low in _PREPOSITIONS or (low in _SAME_PAST and _PAST_CUE.search(match.string)):
+        if low in _PREPOSITIONS or (
+            low in SAME_PAST and told_in_past(match.string, PAST_IRREGULAR)
+        ):
             return f"{subject} {adverbs}{verb}"  # "I read it a while back", "I shortly before went"
         return f"{subject} {adverbs}{conjugate(verb)}"
 
@@ -421,6 +402,13 @@ def _group_before(match: re.Match[str], subject: str) -> bool:
     return bool(re.search(rf"\b{re.escape(subject)} and (?:others|[A-Z])|\b[Ww]e\b", before))
 
 
+# "having faith in yourself is key": a gerund subject's "yourself" is anyone's, not the
+# listener's ("faith in Bo is key" says something else).
+_ANYONES_SELF = re.compile(
+    r"\b([A-Za-z]+ing (?:[\w']+ ){0,3}?)yourself(?= (?:is|was|can|helps|makes|matters|means|takes)\b)"
+)
+
+
 def _you_rewritten(text: str, addressee: str) -> str:
     """ "you"/"your" name the addressee, with the verb agreeing ("you get" → "Bo gets")."""
     # "keep ya posted" (not "here ya go", "see ya": set phrases)
@@ -454,6 +442,7 @@ def _you_rewritten(text: str, addressee: str) -> str:
     out = re.sub(r"\byours\b", f"{addressee}'s", out, flags=re.I)
     out = re.sub(r"\byour\b", f"{addressee}'s", out, flags=re.I)
     first = out.find(addressee)
+    out = _ANYONES_SELF.sub(r"\1oneself", out)
     out = re.sub(
         r"\byourself\b",
         lambda m: "themselves" if 0 <= first < m.start() else addressee,

@@ -157,6 +157,12 @@ _SLIPS: dict[str, re.Pattern[str]] = {
         r"(?: not|n't)?\s*[.!?]"
     ),
     # "Already trying that, thanks": a participle with no subject
+    # "it's much easier when Ana took French": a present comparison tied to a past "when"
+    "present beside a past when": re.compile(
+        r"\b(?:is|'s|are) (?:(?:much|so|way|even|far|a lot) )?(?:easier|harder|better|worse|"
+        r"simpler|nicer|funnier|more \w+|less \w+) when (?:[A-Z][a-z]+|he|she|they) "
+        rf"(?:(?:{ADVERBS}) )*(?:{_PAST}|[a-z]+ed)\b"
+    ),
     "participle with no subject": re.compile(
         rf"{_SENTENCE}(?:Already|Still|Currently|Always|Also) [a-z]+ing\b"
     ),
@@ -241,6 +247,11 @@ _PERFECT = re.compile(
     r"\b(?P<aux>has|have)(?P<adv> (?:just|already|finally|recently))? (?P<part>been to|been|"
     r"gone|seen|done|made|taken|met|gotten|[a-z]+ed)\b(?=[^.;,\"]*?\b" + _MONTH_DATE + ")"
 )
+# "Stuff like these mugs are special": a mass noun heads the subject, its verb is singular.
+_MASS_ARE = re.compile(
+    r"(?:^|(?<=[.!?] )|(?<=, )|(?<=\bthat ))((?:[Ss]tuff|[Ss]omething|[Aa]nything|[Ee]verything)"
+    r" like [^,.;:!?\"\[]{1,40}?) are\b"
+)
 _ABOUT_IN = re.compile(r"\b(about|around|roughly|nearly|almost) (in|on) (?=\S)")
 _LOWER_START = re.compile(r"(?<=[a-z])([.!?] )([a-z])(?![^\"]*\"$)")
 _DATE_AFTER_PHOTO = re.compile(
@@ -281,6 +292,7 @@ def repair(content: str) -> str:
     # "Ana absolutleys love knitting" → "Ana absolutley loves knitting"
     out = _ADVERB_CONJUGATED.sub(lambda m: f"{m['adv']} {conjugate(m['verb'])}", out)
     out = _ABOUT_IN.sub(r"\2 \1 ", out)  # "about in 2019" → "in about 2019"
+    out = _MASS_ARE.sub(r"\1 is", out)  # "Stuff like these mugs are" → "… is"
     # "Ana and others gotta go" → "… have to go"; "Ana gotta go" → "Ana has to go"
     out = _GOTTA.sub(lambda m: f"{m.group(1)} {'have' if m.group(2) else 'has'} to", out)
     out = _LOWER_START.sub(lambda m: m.group(1) + m.group(2).upper(), out)
