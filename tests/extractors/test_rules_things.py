@@ -406,3 +406,55 @@ def test_weather_and_both_of_stay() -> None:
 )
 def test_clauses_that_name_nothing_leave_it_unnamed(content: str) -> None:
     assert resolve_things(content, "", "Lea") is None
+
+
+def test_a_this_standing_for_what_happened_is_no_thing() -> None:
+    from langmem_extract.schema import Candidate, MemoryType
+
+    def memory(text: str) -> Candidate:
+        return Candidate(content=text, title=text[:20], type=MemoryType.FACT)
+
+    other = memory("Lea lives in Oslo.")
+    for said in (
+        "Lea won't let this bring Lea down.",
+        "Lea never wants to go through this again.",
+        "This is Lea's true calling.",
+        "That's a memory Lea will never forget.",
+    ):
+        alone = memory(said)
+        steps = [("I live in Oslo", "", other), ("x", "I live in Oslo. ", alone)]
+        # no thing is what it means: dropped beside a memory that stays
+        assert settle_things(steps, "I live in Oslo. x", "Lea", "Ben", REF, ("Hi!",)) == [other]
+        # the message's only memory stays as it reads
+        out = settle_things([("x", "Thanks! ", alone)], "Thanks! x", "Lea", "Ben", REF, ("Hi!",))
+        assert [c.content for c in out] == [said]
+    # after the memory telling what happened, it reads joined to it
+    told = memory("Lea saw how the flood ruined the old bridge.")
+    again = memory("Lea doesn't want anyone to go through that.")
+    steps = [
+        ("I saw how the flood ruined the old bridge", "", told),
+        ("I don't want anyone to go through that", "the old bridge. ", again),
+    ]
+    out = settle_things(steps, "…", "Lea", "Ben", REF, ("Hi!",))
+    assert [c.content for c in out] == [
+        "Lea saw how the flood ruined the old bridge.",
+        "Lea saw how the flood ruined the old bridge, and Lea doesn't want anyone to go "
+        "through that.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "Lea won't let this puppy get away.",  # a thing named after "this"
+        "Lea went through the old tunnel again.",
+        "Lea will never forget that trip.",
+    ],
+)
+def test_a_this_for_a_thing_is_not_taken_for_what_happened(content: str) -> None:
+    from langmem_extract.schema import Candidate, MemoryType
+
+    other = Candidate(content="Lea lives in Oslo.", title="Oslo", type=MemoryType.FACT)
+    same = Candidate(content=content, title="Same", type=MemoryType.FACT)
+    steps = [("I live in Oslo", "", other), ("x", "I live in Oslo. ", same)]
+    assert settle_things(steps, "I live in Oslo. x", "Lea", "Ben", REF, ("Hi!",)) == [other, same]

@@ -237,3 +237,79 @@ def test_the_words_before_are_preferred_when_the_reply_names_no_thing() -> None:
     assert in_context("It keeps Jon on track.", "Gina", earlier) == (
         'It keeps Jon on track, replying to Gina\'s "Yeah, a mentor can do wonders.".'
     )
+
+
+@pytest.mark.parametrize(
+    ("content", "before", "earlier", "expected"),
+    [
+        # what a thing has, does, or is: the thing named just before
+        (
+            "It has dragons, ships and a great villain.",
+            "I adore this saga. ",
+            (),
+            "The saga has dragons, ships and a great villain.",
+        ),
+        (
+            "It really helps Lea unwind after work.",
+            "Yeah, that hammock is really something. ",
+            (),
+            "The hammock really helps Lea unwind after work.",
+        ),
+        (
+            "It's a must-read.",
+            "Thanks! ",
+            ("You should try that spy novel.",),
+            "The spy novel is a must-read.",
+        ),
+        (
+            "It made Lea want to learn the cello.",
+            "Absolutely! ",
+            ("That concerto was stunning.",),
+            "The concerto made Lea want to learn the cello.",
+        ),
+        # "it" said again passes the topic on; a demonstrative points to what is just before
+        (
+            "That was from a flea market upstate.",
+            "",
+            ("I love that lamp.",),
+            "The lamp was from a flea market upstate.",
+        ),
+        (
+            "It's got a secret drawer too.",
+            "I built this desk. Yes, I sanded it myself. ",
+            (),
+            "The desk has got a secret drawer too.",
+        ),
+    ],
+)
+def test_a_subject_saying_what_a_thing_does_takes_the_thing(
+    content: str, before: str, earlier: tuple[str, ...], expected: str
+) -> None:
+    assert chain_thing(content, before, earlier, "Lea", "Tom") == expected
+
+
+@pytest.mark.parametrize(
+    ("content", "before", "earlier"),
+    [
+        # how it went or felt, or what it means: the whole event or situation as often
+        ("It was so amazing.", "I saw the new stadium. ", ()),
+        ("That was hard.", "I moved the old piano. ", ()),
+        ("It was one of those moments Lea will never forget.", "We saw the comet. ", ()),
+        ("This is Lea's true calling.", "I joined the choir. ", ()),
+        # a question or a sentence naming only plurals stands between: what it points to
+        ("It really helps Lea reset.", "Absolutely! ", ("Nice trip! Nature heals, huh?",)),
+        ("It made Lea want to train harder.", "Watching the top runners was so inspiring - ", ()),
+        # a demonstrative is not carried past a sentence saying "it"
+        ("This is Lea's go-to spot.", "I got the new lamp. It was cheap. ", ()),
+        # two things, a person, a plural
+        ("It has a great plot.", "I read the novel and the play. ", ()),
+        ("It helps Lea relax.", "I love my new neighbour. ", ()),
+        ("It helps Lea relax.", "I love these candles. ", ()),
+        # something after it no phrase names
+        ("It has a pool, and this makes Lea happy.", "I rented the villa. ", ()),
+    ],
+)
+def test_a_subject_with_no_single_thing_just_named_stays(
+    content: str, before: str, earlier: tuple[str, ...]
+) -> None:
+    assert chain_thing(content, before, earlier, "Lea", "Tom") is None

@@ -6,7 +6,9 @@ the one thing the exchange kept calling "it" since it named it (:func:`.topics.c
 When no single thing is named, the memory is joined to the memory of the clause before it,
 which names it ("Ana made a bowl in her class, and Ana is pretty proud of it"). A memory
 with neither is not kept when the message has others; otherwise it is followed by the
-earlier words that name the thing, or is the speaker's words quoted.
+earlier words that name the thing, or is the speaker's words quoted. A "this"/"that"
+standing for what happened ("won't let this bring Ana down") is no thing: joined to the
+memory just before, else dropped beside another memory, else left as it reads.
 """
 
 from __future__ import annotations
@@ -32,6 +34,17 @@ from langmem_extract.schema import Candidate, make_title
 # A photo caption closing a memory: kept at the end of a joined text.
 _CAPTION = re.compile(r"\s*\[shares\b[^\]]*\]\.?$")
 # Words that open a memory and read lower-case once it follows a comma ("…, and it's …").
+# A "this"/"that" standing for what happened, not for a thing: "won't let this bring Ana
+# down", "never wants to go through this again", "this is Ana's true calling", "That's a
+# memory Ana will never forget". No thing an earlier phrase names is what it means, and the
+# memory says nothing a reader can place beside the message's other memories.
+_SITUATION = re.compile(
+    r"\b(?:let|lets|letting) (?:this|that) (?:bring|get|stop|keep|hold|break|define)\b|"
+    r"\b(?:go|goes|going|went|gone|get|gets|getting|got|been) through (?:this|that)\b|"
+    r"\b(?:[Tt]his|[Tt]hat)(?:'s| is| was) (?:my|your|his|her|our|their|[A-Z][a-z]+'s) "
+    r"(?:true |real )?calling\b|"
+    r"\b(?:[Tt]his|[Tt]hat)(?:'s| is| was) (?:a|one) (?:memory|moment)\b"
+)
 _LEADS = frozenset(["it", "it's", "its", "this", "that", "on", "in", "at", "for", "last", "when"])
 
 
@@ -104,7 +117,16 @@ def _settled(
     naming: dict[bool, str | None] = {False: None, True: None}
     pending: list[Candidate] = []
     quotes: list[Candidate] = []  # rewrites that read badly, quoted with an "it" unnamed
+    situations: list[Candidate] = []
     for clause, before, cand in steps:
+        if cand is not None and _SITUATION.search(plain(cand.content)):
+            # no thing is what it means; after the memory telling what happened, it reads joined
+            text = joined(naming[False], cand.content) if naming[False] is not None else ""
+            if text and not junk_signs(text):
+                done[id(cand)] = text
+            else:
+                situations.append(cand)
+            continue
         if cand is None:
             if not referring(clause):
                 naming = {False: None, True: None}  # a clause of its own: no longer that thing
@@ -132,11 +154,14 @@ def _settled(
             done[id(cand)] = text
             continue  # the naming memory still names what the next "it" speaks of
         pending.append(cand)
-    left = {id(p) for p in pending + quotes}
+    left = {id(p) for p in pending + quotes + situations}
     kept = any(c is not None and id(c) not in left for _, _, c in steps)
+    for cand in situations:
+        if kept:  # the message's only memory stays as it reads: the words that name
+            done[id(cand)] = ""  # what happened are the message's own, not an earlier one's
     for i, cand in enumerate(pending):
         # "Ana is proud of it" says nothing the others do not: dropped ("")
-        done[id(cand)] = "" if kept or i else None
+        done[id(cand)] = "" if kept or situations or i else None
     for cand in quotes:
         # "I sleep in it and …" quoted: what "it" is, a memory of the message that stays may say
         done[id(cand)] = "" if kept or pending else cand.content

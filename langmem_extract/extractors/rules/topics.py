@@ -8,7 +8,9 @@ nothing ("Thanks!", "How did you make it?", "Wow, that looks great!") passes the
 the first that names something ends the search, and it names the thing only when it names
 one singular thing and nothing else ("this series", "your script", "a new board game", a
 title). Two things, a plural beside it, a person, or a phrase that may not be whole: what
-"it" is, nobody can say, and the memory is left as it was.
+"it" is, nobody can say, and the memory is left as it was. A subject "It"/"This"/"That"
+takes the thing only when its clause says what a thing does or is ("It has great battles"),
+and only from what was just said.
 """
 
 from __future__ import annotations
@@ -130,6 +132,22 @@ _PREDICATE = re.compile(
     re.I,
 )
 
+# What a thing does or is, said by a subject "It"/"This"/"That" opening a memory: "It has
+# magic and great battles", "It really helps me relax", "It made me want to train harder",
+# "That was from a game", "It's such a good one", "It's a must-read", "This is my go-to
+# place". Only these take the one thing the exchange named: how something went, felt or
+# mattered ("It was fun", "That was hard", "It was so amazing", "this is my true calling",
+# "It was one of those moments") is as often said of a whole event or a situation, which no
+# phrase before it names.
+_THING_SAYS = re.compile(
+    r"(?P<p>It|This|That)(?P<adv> (?:really|also|just|definitely|always|even|totally))?"
+    r"(?P<v> has(?! been| had| to\b)|'s got| (?:helps|helped|tastes|tasted|smells|features|"
+    r"includes|contains|comes with|came with)\b| (?:makes|made) (?:me|us|him|her|them|"
+    r"[A-Z][a-z]+) (?:want|wanna)\b|(?: is| was|'s) (?:originally )?from\b|"
+    r"(?: is| was|'s) (?:such |definitely |really )?(?:a (?:good|great) one\b|a must-[a-z]+|"
+    r"(?:my|[A-Z][a-z]+'s) go-to\b))"
+)
+
 
 class Thing(NamedTuple):
     key: str  # the head noun, or the title: what two mentions of one thing share
@@ -219,7 +237,14 @@ def _span(sentence: str) -> str:
     return head[: breaks[-1].start()] if breaks else ""
 
 
-def topic(before: str, earlier: tuple[str, ...], subject: str, addressee: str | None) -> str | None:
+def topic(
+    before: str,
+    earlier: tuple[str, ...],
+    subject: str,
+    addressee: str | None,
+    *,
+    near: str | None = None,
+) -> str | None:
     """The one thing an "it" said by ``subject`` after ``before`` (the turn's words up to it)
     speaks of, as a memory writes it; None when the words before name none or more than one.
     ``earlier`` are the turns before, newest first, read when the exchange is between two
@@ -229,7 +254,13 @@ def topic(before: str, earlier: tuple[str, ...], subject: str, addressee: str | 
     you make it?", "Wow, that looks great!"), asks, names only plurals, thanks or names only
     what is given or said about it ("Your support means a lot", "I'll need the recipe"), or
     is a few words ("Great!"); any other may name something no phrase shows ("I play chess
-    daily"), and ends the search."""
+    daily"), and ends the search.
+
+    ``near`` is the subject pronoun ("it", "this", "that") the thing is sought for: a subject
+    speaks of what was just said, so only a word of thanks or assent ("Absolutely!") passes
+    the topic on, or, for "it", a sentence that says "it" again; a question, a sentence
+    naming only plurals ("Seeing the top players was so motivating") or a demonstrative's
+    sentence before may each be what it points to."""
     # Whose "my X" an earlier turn speaks of, only its speaker tells: turns need not alternate
     said = [(s, subject) for s in reversed(_sentences(before))]
     if addressee:
@@ -244,6 +275,13 @@ def topic(before: str, earlier: tuple[str, ...], subject: str, addressee: str | 
             if len(keys) != 1 or not all(t.one for t in found):
                 return None
             return max((t.text for t in found), key=lambda t: ("'s " in t, len(t)))
+        if near is not None:
+            if found or not (
+                len(re.findall(r"[\w']+", sentence)) <= 2
+                or (near == "it" and re.search(r"\bit\b", sentence, re.I))
+            ):
+                return None
+            continue
         if not (
             found
             or sentence.rstrip().endswith("?")
@@ -278,7 +316,10 @@ def chain_thing(
     """``content`` with its first "it" (an object: "made it up", "research for it") written as
     the thing the exchange named before (:func:`topic`); None when it is not such an "it" or
     nothing names one thing. An "it" that opens a clause is left: "It was fun" speaks as often
-    of the whole event as of a thing."""
+    of the whole event as of a thing; one saying what a thing does or is ("It has great
+    battles", "It helps me relax") takes the thing just named (:func:`_subject_thing`)."""
+    if said := _THING_SAYS.match(content):
+        return _subject_thing(content, said, before, earlier, subject, addressee)
     found = referring(content)
     if not found or any(m.group("p") != "it" for m in found) or "[shares" in content:
         return None
@@ -297,3 +338,26 @@ def chain_thing(
     if m := re.match(r" (up|out)\b", rest):  # "check out the series", not "check the series out"
         return f"{head}{m.group(1)} {thing}{rest[m.end() :]}"
     return head + thing + rest
+
+
+def _subject_thing(
+    content: str,
+    said: re.Match[str],
+    before: str,
+    earlier: tuple[str, ...],
+    subject: str,
+    addressee: str | None,
+) -> str | None:
+    """``content``, opening on a subject "It"/"This"/"That" that says what a thing does or
+    is (``said``), with the thing the exchange named in its place: "It has magic and great
+    battles" after "I love this series" reads "The series has magic and great battles";
+    None when anything but "it" is left unnamed after it, or nothing names one thing."""
+    if any(m.group("p") != "it" for m in referring(content[said.end() :])):
+        return None  # "It has a pool and that …": what "that" is, the thing may not say
+    thing = topic(before, earlier, subject, addressee, near=said.group("p").lower())
+    if thing is None:
+        return None
+    verb = said.group("v")
+    if verb.startswith("'s"):
+        verb = " has" + verb[2:] if verb.startswith("'s got") else " is" + verb[2:]
+    return thing[0].upper() + thing[1:] + (said.group("adv") or "") + verb + content[said.end() :]
