@@ -5,12 +5,8 @@ in the memory. All sentences are invented."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
-from langmem_extract.extractors.base import ExtractContext
-from langmem_extract.extractors.rules import RuleExtractor
 from langmem_extract.extractors.rules.referents import joined, settle_things
 from langmem_extract.extractors.rules.selfcheck import quoted
 from langmem_extract.extractors.rules.things import (
@@ -19,20 +15,7 @@ from langmem_extract.extractors.rules.things import (
     resolve_things,
     with_referent,
 )
-from langmem_extract.messages import normalize_messages
-
-REF = datetime(2023, 5, 8, 13, 56, tzinfo=UTC)
-
-
-def contents(*turns: tuple[str, str]) -> list[str]:
-    msgs = normalize_messages(
-        [
-            {"role": "user", "name": name, "id": str(i), "content": text}
-            for i, (name, text) in enumerate(turns)
-        ],
-        reference_time=REF,
-    )
-    return [c.content for c in RuleExtractor().extract(msgs, context=ExtractContext()).candidates]
+from tests.extractors.chats import REF, contents
 
 
 @pytest.mark.parametrize(

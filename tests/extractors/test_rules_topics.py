@@ -6,28 +6,11 @@ invented."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
-from langmem_extract.extractors.base import ExtractContext
-from langmem_extract.extractors.rules import RuleExtractor
 from langmem_extract.extractors.rules.selfcheck import in_context, names_thing
 from langmem_extract.extractors.rules.topics import chain_thing, names_no_thing, things_named
-from langmem_extract.messages import normalize_messages
-
-REF = datetime(2023, 5, 8, 13, 56, tzinfo=UTC)
-
-
-def contents(*turns: tuple[str, str]) -> list[str]:
-    msgs = normalize_messages(
-        [
-            {"role": "user", "name": name, "id": str(i), "content": text}
-            for i, (name, text) in enumerate(turns)
-        ],
-        reference_time=REF,
-    )
-    return [c.content for c in RuleExtractor().extract(msgs, context=ExtractContext()).candidates]
+from tests.extractors.chats import contents
 
 
 @pytest.mark.parametrize(
