@@ -100,6 +100,10 @@ _SLIPS: dict[str, re.Pattern[str]] = {
         rf"(?:do|don't|doesn't|didn't) (?:(?:really|just|not|even|also|actually) )*(?:{_THIRD})\b"
     ),
     "adverb conjugated": _ADVERB_CONJUGATED,
+    # "I has been there", "they is close": a verb that does not agree with its pronoun
+    "pronoun disagrees": re.compile(
+        r"\b(?:I|[Ww]e|[Tt]hey|[Yy]ou) (?:has|is|does|hasn't|isn't|doesn't)\b|\bI are\b"
+    ),
     # "Ana has a favorite old records": a singular article before a plural noun
     "article before a plural": re.compile(
         r"\ba (?:favorite|favourite)(?: [a-z]+)? (?!series\b|species\b|news\b)[a-z]+[^sui']s\b"
