@@ -525,6 +525,18 @@ def test_a_quote_keeps_its_whole_sentences() -> None:
         'On 8 May 2023, Lea said to Ben, replying to "The crowd was so loud last night.": '
         '"Those are the nights that stay with you."'
     )
+    # a photo shared with the sentence left out stays with the words kept
+    assert chat(
+        ("Ben", "Read anything good lately?"),
+        (
+            "Lea",
+            "It is a mystery novel set in an old harbour town. Definitely worth a read if you "
+            "like slow puzzles! [shares a photo: a book on a bench]",
+        ),
+    ) == [
+        'On 8 May 2023, Lea said to Ben, replying to "Read anything good lately?": "It is a '
+        'mystery novel set in an old harbour town. [shares a photo: a book on a bench]."'
+    ]
 
 
 def test_a_quote_with_no_whole_sentence_goes_when_another_memory_stays() -> None:

@@ -35,6 +35,7 @@ _REWRITE_ONLY = frozenset(
     ]
 )
 _BROKEN = {name: p for name, p in SIGNS.items() if name not in _REWRITE_ONLY}
+_PHOTO = re.compile(r"\[shares\b[^\]]*\]")
 _SENTENCES = re.compile(r"(?<=[.!?])\s+(?!\[)")
 _SPEECH = re.compile(r'^(?P<head>.*? said\b[^"]*?(?:"[^"]*"[^"]*?)*?: ")(?P<speech>.*)"$')
 
@@ -83,7 +84,10 @@ def settle_quotes(
         if len(whole) == len(said):
             continue
         if not all(says_nothing(s, names) for s in whole):  # not "Bye, Ana." alone
-            settled[id(cand)] = _with(cand, f'{m["head"]}{" ".join(whole)}"')
+            # a photo shared with a sentence left out stays with the words kept
+            photos = [p for s in said if s not in whole for p in _PHOTO.findall(s)]
+            kept = " ".join([*whole, *photos]) + ("." if photos else "")
+            settled[id(cand)] = _with(cand, f'{m["head"]}{kept}"')
         else:
             broken.add(id(cand))
     if broken and any(id(c) not in broken for c in out):
