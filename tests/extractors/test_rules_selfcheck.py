@@ -15,6 +15,7 @@ from langmem_extract.extractors.dates import ground_text
 from langmem_extract.extractors.rules.clauses import split_clauses
 from langmem_extract.extractors.rules.coreference import bracket_referents
 from langmem_extract.extractors.rules.grammar import clean_text
+from langmem_extract.extractors.rules.quotes import quote_reads_whole
 from langmem_extract.extractors.rules.selfcheck import junk_signs, quoted, repair, sentence_of
 from langmem_extract.extractors.rules.wellformed import well_formed
 from tests.extractors.test_rules_junk import chat
@@ -390,15 +391,15 @@ def test_a_slip_is_quoted_as_said() -> None:
     ]
 
 
-def test_an_answer_with_no_verb_is_quoted_with_the_question() -> None:
+def test_an_answer_with_no_verb_gives_way_to_a_whole_sentence_of_the_turn() -> None:
     out = chat(
         ("Ben", "Which dishes did you cook?"),
         ("Lea", "Some easy ones like soup and a salad. Everyone ate well!"),
     )
-    assert out[0] == (
+    assert out == [
         'On 8 May 2023, Lea said to Ben, replying to "Which dishes did you cook?": '
-        '"Some easy ones like soup and a salad."'
-    )
+        '"Everyone ate well."'
+    ]  # not the fragment "Some easy ones like …", even beside the question
 
 
 def test_a_subordinate_clause_is_quoted_with_its_main_clause() -> None:
@@ -483,4 +484,120 @@ def test_a_fallback_that_reads_badly_quotes_whole_sentences() -> None:
     ) == [
         'On 8 May 2023, Lea said to Ben, replying to "Sailing clears my head.": '
         '"Like being far out on open water with no phone - so calm! [shares a photo: a boat]."'
+    ]
+
+
+# -- a quote is a whole sentence too
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Some old ones like chess and a card game.",  # no verb
+        "Gotta find time to rest, that's for sure.",  # no subject
+        "So cool you found a quiet cafe.",
+        "Already trying that, but thanks for the tip!",
+        "From the back row I mean, since I'm tall.",  # an aside, no main clause
+        "The noise from the stands must have amazing.",
+        "I've been working on for weeks, such a relief.",
+        "I has been a while since my last race.",
+        "Like being lost in a good book - so calm!",
+        "Been there before.",
+        "Can't wait to see the photos.",
+        "Watched it twice last week.",
+        "Whenever the tide is low.",
+    ],
+)
+def test_a_broken_sentence_does_not_read_whole(sentence: str) -> None:
+    assert not quote_reads_whole(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Make sure you bring a warm coat.",  # a call to the listener
+        "Don't forget the map!",
+        "Have you tried the new bakery?",  # questions
+        "What did you cook for the party?",
+        "Love is a strong word.",  # "love" as the subject
+        "So I went to the lake on Sunday.",
+        "Since we met I have learned a lot.",
+        "When the tide is low, we walk to the island.",
+        "I think I might join the choir.",  # a subject said twice is no slip when said
+        "We did!",
+        "Wow, Ben!",  # nothing broken, nothing said
+        "Having a garden makes me calm.",
+        "The trail by the river looks amazing. [shares a photo: a trail]",
+        "They [the twins] love the new park.",
+    ],
+)
+def test_a_whole_sentence_reads_whole(sentence: str) -> None:
+    assert quote_reads_whole(sentence, ("Ben",))
+
+
+def test_a_quote_keeps_its_whole_sentences() -> None:
+    out = chat(
+        ("Ben", "The crowd was so loud last night."),
+        (
+            "Lea",
+            "The cheering from the stands must have amazing. Those are the nights that stay "
+            "with you.",
+        ),
+    )
+    assert out[-1] == (
+        'On 8 May 2023, Lea said to Ben, replying to "The crowd was so loud last night.": '
+        '"Those are the nights that stay with you."'
+    )
+    # a photo shared with the sentence left out stays with the words kept
+    assert chat(
+        ("Ben", "Read anything good lately?"),
+        (
+            "Lea",
+            "It is a mystery novel set in an old harbour town. Definitely worth a read if you "
+            "like slow puzzles! [shares a photo: a book on a bench]",
+        ),
+    ) == [
+        'On 8 May 2023, Lea said to Ben, replying to "Read anything good lately?": "It is a '
+        'mystery novel set in an old harbour town. [shares a photo: a book on a bench]."'
+    ]
+
+
+def test_a_quote_with_no_whole_sentence_goes_when_another_memory_stays() -> None:
+    assert chat(
+        ("Ben", "Any plans for the summer?"),
+        ("Lea", "I booked a trip to Lisbon for July. Already practising my Portuguese, thanks!"),
+    ) == ["Lea booked a trip to Lisbon for July."]
+
+
+def test_a_quote_with_no_whole_sentence_takes_a_later_one_else_stays_as_said() -> None:
+    # a call to the listener is whole; the fragment before it is not quoted
+    assert chat(
+        ("Ben", "Which trails did you hike?"),
+        ("Lea", "Some short ones near the coast. Make sure you pack water if you go."),
+    ) == [
+        'On 8 May 2023, Lea said to Ben, replying to "Which trails did you hike?": '
+        '"Make sure you pack water if you go."'
+    ]
+    # a question after it says nothing of the speaker: the turn's one memory stays as said
+    assert chat(
+        ("Ben", "Which trails did you hike?"),
+        ("Lea", "Some short ones near the coast. Have you been there?"),
+    ) == [
+        'On 8 May 2023, Lea said to Ben, replying to "Which trails did you hike?": '
+        '"Some short ones near the coast."'
+    ]
+
+
+def test_a_said_fallback_that_is_no_sentence_is_quoted() -> None:
+    out = chat(
+        ("Ben", "Are you nervous about the move?"),
+        ("Lea", "Mixed feelings - mostly thrilled but also a bit scared."),
+    )
+    assert out == [
+        'On 8 May 2023, Lea said to Ben, replying to "Are you nervous about the move?": '
+        '"Mixed feelings - mostly thrilled but also a bit scared."'
+    ]  # not "Lea said: Mixed feelings - …", kept as the turn's one memory
+    # look-alike: a whole sentence stays a "said:" memory
+    assert chat(("Ben", "The crowd was so loud last night.")) == [
+        "On 8 May 2023, Ben said: The crowd was so loud on 7 May 2023."
     ]

@@ -50,6 +50,7 @@ from langmem_extract.extractors.rules.patterns import (
     TRIVIAL,
     content_words,
 )
+from langmem_extract.extractors.rules.quotes import all_whole, settle_quotes
 from langmem_extract.extractors.rules.referents import settle_things
 from langmem_extract.extractors.rules.relations import relation_candidates
 from langmem_extract.extractors.rules.selfcheck import (
@@ -298,7 +299,7 @@ class RuleExtractor:
             )  # fmt: skip
             if cand is not None and normalize_text(cand.content) not in seen:
                 out.append(cand)
-        return out
+        return settle_quotes(out, message.content, subject, addressee, ref, earlier_turns)
 
     def _candidate(
         self,
@@ -478,7 +479,7 @@ def _fallback_candidate(
         said = ""  # an "it" nobody named: the speaker's own words, with what they answer
     event_time = next((when for _, when in grounded if when is not None), ref)
     signals = ["generic", "fallback"]
-    if junk_signs(said):
+    if junk_signs(said) or not all_whole(said, names):
         said = ""  # a rewrite that reads badly: the speaker's own words instead
         signals.append("self-check")
     if len(said.split()) < 3:

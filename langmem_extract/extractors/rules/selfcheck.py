@@ -14,9 +14,10 @@ clause's subject, a dangling "when they do." / "where this takes.", a list that 
 first item, two clauses run together ("is lactose intolerant they are …"), a preposition
 left with no object ("made this for."), a verbless head ("Music and walks, can't beat
 it"), and slips of wording: a second verb that does not agree after any present verb
-("trains and race"), a name said twice, "is been", "do likes", "a favorite records", "must
-have amazing", a date grounded inside a phrase ("during in the week of …'s camp"), an
-answer with no verb ("Some easy ones like soup"). :func:`repair` mends the signs that
+("trains and race"), a verb that does not agree with its pronoun ("they is"), a name said
+twice, "is been", "do likes", "a favorite records", "must have amazing", a date grounded
+inside a phrase ("during in the week of …'s camp"), an answer with no verb ("Some easy ones
+like soup"). :func:`repair` mends the signs that
 have a safe rewrite; when a sign is left, the extractor emits :func:`quoted` (the
 speaker's own sentence, quoted, with the speaker named) and drops the memory only when
 even the quote turns on a pronoun nobody names, or a thing nobody names while another
@@ -100,6 +101,10 @@ _SLIPS: dict[str, re.Pattern[str]] = {
         rf"(?:do|don't|doesn't|didn't) (?:(?:really|just|not|even|also|actually) )*(?:{_THIRD})\b"
     ),
     "adverb conjugated": _ADVERB_CONJUGATED,
+    # "I has been there", "they is close": a verb that does not agree with its pronoun
+    "pronoun disagrees": re.compile(
+        r"\b(?:I|[Ww]e|[Tt]hey|[Yy]ou) (?:has|is|does|hasn't|isn't|doesn't)\b|\bI are\b"
+    ),
     # "Ana has a favorite old records": a singular article before a plural noun
     "article before a plural": re.compile(
         r"\ba (?:favorite|favourite)(?: [a-z]+)? (?!series\b|species\b|news\b)[a-z]+[^sui']s\b"

@@ -331,7 +331,7 @@ _OWN_SUBJECT = re.compile(
 _EXCLAIMED = re.compile(
     r"^(?:(?:so|really|very|super|pretty|just|how)\s+)?(?:good|great|cool|nice|awesome|amazing|"
     r"wonderful|lovely|sweet|fantastic|neat|brilliant|impressive|incredible|exciting|fun|"
-    r"sad|crazy|wild|funny|glad|happy)\s+(?:for|that|to|how|when|seeing|hearing)\b"
+    r"sad|crazy|wild|funny|glad|happy)\s+(?:for|that|to|how|when|seeing|hearing|you|we|they|he|she)\b"
     r"|^way\s+to\b",
     re.I,
 )
@@ -350,6 +350,17 @@ _IMPERATIVE_TAIL = re.compile(
 )
 # A gerund subject split from its verb by a comma.
 _GERUND_COMMA = re.compile(r"^([A-Z][a-z]+ing\b[^,]{3,80}),\s+(sounds|seems|looks|feels|is|was)\b")
+
+
+def _has_verb(words: list[str]) -> bool:
+    """Whether ``words`` hold a finite verb the lexicon knows."""
+    plural = re.compile(r"(?i:we|you|they|people|\w+[^'\Ws]s)$")
+    return any(
+        # "their dreams" is a noun: an -s word after a determiner is no verb
+        (_finite(w) and (w.lower() in _AUX or not (i and words[i - 1].lower() in _NOT_BEFORE_VERB)))
+        or (i and w.lower() in BASE_VERBS and _plural_verb(words, i, plural))
+        for i, w in enumerate(words)
+    )
 
 
 def well_formed(text: str, names: tuple[str, ...] = ()) -> str | None:
@@ -407,22 +418,9 @@ def well_formed(text: str, names: tuple[str, ...] = ()) -> str | None:
     ):
         return None  # nobody named for "they"
     led = bool(names) and re.match(rf"(?:{'|'.join(map(re.escape, names))})\s+\w", body)
-    plural = re.compile(r"(?i:we|you|they|people|\w+[^'\Ws]s)$")
     # Short remarks are where fragments live; a long one without a known verb has one the
     # small lexicon does not know ("paintings of the lake capture the colors").
-    if (
-        len(words) <= 8
-        and not led
-        and not any(
-            # "their dreams" is a noun: an -s word after a determiner is no verb
-            (
-                _finite(w)
-                and (w.lower() in _AUX or not (i and words[i - 1].lower() in _NOT_BEFORE_VERB))
-            )
-            or (i and w.lower() in BASE_VERBS and _plural_verb(words, i, plural))
-            for i, w in enumerate(words)
-        )
-    ):
+    if len(words) <= 8 and not led and not _has_verb(words):
         return None  # no finite verb: "Proud of Joanna", "Just part of the journey"
     own = {n.lower() for n in names}
     content = [
@@ -440,3 +438,94 @@ def well_formed(text: str, names: tuple[str, ...] = ()) -> str | None:
     if said.startswith(body) and not said[len(body) :].strip(".!?… "):
         return text  # nothing dropped
     return f"{body}.{caption}." if caption else f"{body}."
+
+
+# Words said before a sentence or as one: "Wow, …", "Yeah! …", "Bye, Ana."
+_INTERJECTION = re.compile(
+    r"^(?:(?:(?:oh|ooh|wow|whoa|woah|yeah|yes|yep|yup|no|nope|ok|okay|well|hey|hi|hello|bye|haha|"
+    r"hah|lol|aww|omg|sure|absolutely|totally|exactly|right|true|hmm|ah|and|but|plus)\b"
+    r"|so(?=,|\s+(?:i|we|you|he|she|they|it|my|our|the|this|that|there)\b))"
+    r"[,!.]*\s*)+",
+    re.I,
+)
+# An aside that is no clause of the sentence: "From afar I mean, since …"
+_ASIDE = re.compile(r"\s*\b(?:I mean|I guess|you know|I'd say)\b\s*(?=,|$)")
+# A clause hung on the main one: what comes after it says nothing of the main clause's verb.
+_HUNG = re.compile(rf",?\s+\b(?:{'|'.join(sorted(SUBORDINATE))})\b.*$", re.I)
+_QUESTION_LEAD = frozenset(["what", "where", "when", "who", "whom", "why", "how", "which"])
+# Verbs a sentence leaves its subject out of rather than telling the listener to do
+# ("Miss you!", "Know what I mean?"): not read as imperatives.
+_FELT = frozenset(["know", "think", "guess", "like", "miss", "wonder", "care", "mind"])
+_COURTESY = frozenset(["you", "all", "guys", "thanks", "thank", "so", "much", "thing", "a", "lot"])
+_SUBJECT_VERB = re.compile(r"(?i)(?:i|we|you|he|she|it|they|that|there)'(?:m|re|ve|ll|d|s)$")
+# Openers of a phrase, not a subject: the sentence needs a verb after them ("From afar")
+_PHRASE_LEADS = frozenset(
+    ["from", "in", "on", "at", "with", "for", "by", "after", "before", "during", "about",
+     "of", "to", "such", "what", "quite", "like", "without", "through", "into"]
+)  # fmt: skip
+_PLURAL_SUBJECTS = frozenset(["i", "we", "you", "they", "others", "people"])
+_VERB_ONLY = frozenset(
+    ["is", "are", "was", "were", "am", "be", "been", "has", "have", "had", "will", "would",
+     "can", "could", "should", "shall", "may", "might", "must", "does", "do", "did"]
+)  # fmt: skip
+
+
+def says_nothing(sentence: str, names: tuple[str, ...] = ()) -> bool:
+    """Whether ``sentence`` is only interjections, thanks, names or a two-word exclamation
+    ("Wow!", "Thanks, Ana!", "Game changer!"): nothing broken, and nothing said."""
+    said = _CAPTION.sub("", sentence).strip()
+    body = _INTERJECTION.sub("", said.rstrip(".!?… ")).strip(" ,-")
+    words = re.findall(r"[A-Za-z][\w'-]*", body)
+    return len([w for w in words if w not in names and w.lower() not in _COURTESY]) <= (
+        1 if said.endswith("?") else 2
+    )
+
+
+def reads_whole(sentence: str, names: tuple[str, ...] = ()) -> bool:
+    """Whether ``sentence``, as said, is a whole sentence: a subject and a finite verb, a
+    question, or a call to the listener ("Make sure you …", "Don't forget the map").
+    Interjections, thanks and names alone ("Wow!", "Thanks, Ana.") and two-word
+    exclamations ("Game changer!") are nothing broken. Not whole: "Gotta make time", "So
+    cool you found …", "Been there before", "Watched it twice", "From afar I mean, since
+    …" (no main clause beside the aside)."""
+    if says_nothing(sentence, names):
+        return True  # "Wow!", "Thanks, Ana!", "Game changer!": no sentence gone wrong
+    said = _CAPTION.sub("", sentence).strip()
+    question = said.endswith("?")
+    body = _INTERJECTION.sub("", said.rstrip(".!?… ")).strip(" ,-")
+    words = re.findall(r"[A-Za-z][\w'-]*", body)
+    if _EXCLAIMED.match(body) or _AS_AS.match(body):
+        return False
+    first, second = words[0].lower(), words[1].lower()
+    if question and (first in _QUESTION_LEAD or first in _AUX or first.endswith("n't")):
+        return True  # "Have you been?", "What did you play?"
+    lead = re.match(
+        r"(?i)(?:(?:please|just|always|never|now|then|definitely|also)\s+)*"
+        r"(?:(?:don't|do not|do)\s+)?([a-z]+)\b",
+        body,
+    )
+    verb = lead.group(1).lower() if lead else ""
+    if verb in BASE_VERBS and verb not in _SUBJECTLESS | _FELT and not question:
+        return True  # "Make sure you watch it", "Don't forget the map"
+    # "Love is magic", "So much rain fell": the word is the subject, its verb after it
+    noun = (_finite(second) and second not in {"be", "been", "have", "do", "gotta", "gonna"}) or (
+        first == "so" and second in {"much", "many"}
+    )
+    if (first in _SUBJECTLESS and not noun) or first in _VERB_ONLY or first.endswith("n't"):
+        return False  # "Gotta go", "Can't wait to see it", "Been there"
+    if first in PAST_IRREGULAR or first in _PAST_MORE or (len(first) > 4 and first.endswith("ed")):
+        return False  # "Watched it twice": who did
+    if first in SUBORDINATE:
+        # "Whenever it rains": no main clause; "Since we met I have …" has one
+        return (
+            sum(_finite(w) or bool(_SUBJECT_VERB.match(w)) for w in words)
+            + sum(
+                w.lower() in BASE_VERBS and words[i - 1].lower() in _PLURAL_SUBJECTS
+                for i, w in enumerate(words[1:], 1)
+            )
+            >= 2
+        )
+    if first not in _PHRASE_LEADS:
+        return True
+    main = _HUNG.sub("", _ASIDE.sub("", body))
+    return _has_verb(re.findall(r"[A-Za-z][\w'-]*", main))  # "From afar, since …": no verb
