@@ -62,6 +62,7 @@ SEEDS = {
     "held-out 8": 977,
     "held-out 9": 1117,
     "held-out 10": 1231,
+    "held-out 11": 1381,
 }
 SAMPLE = 200
 
