@@ -47,7 +47,8 @@ LABELS = Path(__file__).with_name("extraction_quality_labels.json")
 #: round's last version, then its changed memories labelled after two more fixes). The
 #: fourth round fixed the junk classes left in held-out 3 and drew "held-out 4" (blind);
 #: the fifth drew "held-out 5" (blind) before changing any rule; the sixth round drew
-#: "held-out 6" (blind) after its last change.
+#: "held-out 6" (blind) after its last change; each later round drew one more (7-11),
+#: labelled once, blind, by a reader who had not seen the rules.
 SEEDS = {
     "dev": 13,
     "check": 71,
@@ -517,6 +518,46 @@ the definition lists neither — and an "is been" from a wrong referent, 1). Hel
 longer blind (14/200 after). The four blind figures since the literal reading are 0.070,
 0.100, 0.070 and 0.085: about 0.08, with the samples read while writing rules at 0.035-0.065.
 **The 5% target is not met.**
+
+The tenth round (the *round 10* row) worked on every junk kind the thirteen samples held,
+in general form, each fix with invented sentences and look-alikes in
+`tests/extractors/`. An object "it" its turn leaves unnamed takes the one thing the
+exchange named a few turns back while each turn kept calling it "it" ("What about your
+script?" … "research for it" → "… for the script"; `topics.py`), and a subject "It"/"That"
+only with a predicate a thing takes ("It has …", "It helps …", "was from …"); the words
+set beside an unnamed "it" must name one thing and no "it" of their own; "any" and "the
+ones" before a clause are settled like "them"; a "that" after a noun phrase is a relative;
+a "this"/"that" standing for what happened ("won't let this bring me down") is dropped
+beside another memory. "They" is the organisation the question answered names ("Did
+something happen with the company?" "They sent me …"), never a plural of things when only
+people fit ("inspire them", "their faces"), and the clause's own plural before a sentence
+on something else ("prefer cars without sunroofs as they …"); a bare "one" takes the one
+thing said with "a" (`ones.py`). New self-check signs quote slips ("practices and
+compete", "is been", "do likes", "a favorite … novels", "must have unreal", a name said
+twice, "during in the week of …"), and a quote must itself read as a whole sentence: a
+fragment is left out of it, a quote with none gives way to the message's other memories
+(`quotes.py`). A verb spelled alike in both tenses beside a past stays a past ("put …
+and froze it"; `tense.py`), "lately" after a negated perfect is no date, a name opening
+the sentence keeps its first word ("Iron Man"), and "just let me know" / "hang in there"
+closing a turn are cut as calls to the listener. A fifth reader, who had not seen the
+rules, labelled the 74 memories of the samples the first half of the round rewrote (13
+junk); a sixth labelled, once and mixed, the 25 the second half rewrote and the 63 new
+memories of *held-out 11* (seed {SEEDS["held-out 11"]}), drawn on the round's last commit:
+**12/200 = 0.060 junk**, blind (its 137 memories with earlier labels hold 2 junk; its 63
+new hold 10: an "it", "that" or "like that" nothing names, 5 (in a "said:" rewrite, a
+quote, "see where it takes Gina", "encourages it", "cool places like that"); a "lately"
+grounded into a present ("is trying out … shortly before <date>"), a leading "Inspiring
+💪", a trailing "speaking of", and "bring so much joy and loves", 4; a quoted sentence
+with no subject ("Just want to let them know …"), 1). The thirteen earlier samples fall from 147/2600 =
+0.057 to 84/2600 = 0.032, but they were read while the rules were written; the blind
+figure is the honest one, and **the 5% target is still not met** (0.060). "Said:"
+fallbacks 628 → 632 (0.226); LoCoMo evidence coverage of the extractor's output stays
+652/684. `eval locomo` on the round's last commit (load average 0.6-2.5, beside other work):
+hit@10 (categories 1-4) 0.872 against 0.875 before (97 misses against 95), hit@5 0.793
+(0.786), hit@20 0.911 (0.908), category 5 hit@10 0.873 (0.882), 2,774 memories;
+`eval prefeval`: persona recall 0.507 under the strict rule, explicit 0.980, 10.41
+memories per persona conversation, as before ([locomo.md](locomo.md),
+[prefeval.md](prefeval.md)).
 
 *Held-out 3* (seed {SEEDS["held-out 3"]}), never looked at before, was then drawn and labelled
 once, blind, on 03746dc: 13/200 = 0.065 junk (82 of its memories already had labels from
