@@ -439,7 +439,7 @@ def find_time_expression(
             if (kind == "rel_in" or span_word) and _DURATION_LEAD.search(clause[: m.start()]):
                 continue  # "haven't slept in 3 days", "haven't run much lately": how long
             resolved = _resolve(kind, m, ref, past)
-            if resolved and span_word and spans and not _has_past_verb(clause):
+            if resolved and span_word and spans and not _has_past_verb(_PERFECT.sub(" ", clause)):
                 resolved = (m.group(0).lower(), resolved[1], False)  # "is trying … lately"
             if resolved is None:
                 if unresolved is None and ref is None and kind not in _ABSOLUTE:
@@ -455,6 +455,8 @@ def find_time_expression(
 # up to now, not a date ("hasn't run much shortly before 5 May" reads as a past moment);
 # so is "lately"/"recently" in a present or present perfect clause, which keeps the word:
 # "is trying … shortly before 5 May" puts an ongoing habit at a moment.
+# "have recently started": a perfect's participle is no past verb of the clause.
+_PERFECT = re.compile(r"(?:\b(?:has|have)|'s|'ve)\s+(?:(?:just|already|\w+ly)\s+)*\w+", re.I)
 _DURATION_LEAD = re.compile(
     r"\b(?:haven't|hasn't|hadn't|have not|has not|had not|(?:first|best|worst|longest|"
     r"most)\s+\w+)\b(?:(?!\b(?:will|'ll|going to|gonna|but|and)\b)[^,.;!?])*$",

@@ -354,6 +354,10 @@ def test_lately_in_a_present_or_perfect_clause_keeps_its_word() -> None:
     assert said_by("Ada", "Recently I've been baking sourdough bread.") == [
         "Ada has been baking sourdough bread recently."
     ]
+    # a perfect's participle is no past verb
+    assert said_by("Ada", "I've recently started learning the cello.") == [
+        "Ada has recently started learning the cello."
+    ]
     # a hyphenated "-ed" is an adjective, not a past verb
     assert said_by("Ada", "We love hiking together lately, especially sun-drenched trails.") == [
         "Ada and others love hiking together lately, especially sun-drenched trails."
@@ -361,6 +365,9 @@ def test_lately_in_a_present_or_perfect_clause_keeps_its_word() -> None:
     # controls: a past verb in the clause still grounds it, even with a later "will"
     assert said_by("Ada", "I went to a pottery fair recently.") == [
         "Ada went to a pottery fair shortly before 8 May 2023."
+    ]
+    assert said_by("Ada", "My brother's friend recently moved to Oslo.") == [
+        "Ada's brother's friend shortly before 8 May 2023 moved to Oslo."
     ]
     got = said_by("Ada", "I found out recently I'm allergic to cats, so I'll never get one.")
     assert any("shortly before 8 May 2023" in c for c in got), got
