@@ -158,7 +158,7 @@ _PAST_WORDS = re.compile(
     r"spent|left|told|said|felt|found|gave|began|wrote|broke|fell|flew|drove|rode|sang|swam|"
     r"threw|wore|sold|sent|built|caught|taught|thought|brought|heard|kept|slept|sat|stood|"
     r"paid|held|led|forgot|chose|grew|knew|became)\b|"
-    r"\b(?!(?:need|feed|seed|speed|bleed|breed|proceed|succeed|exceed|indeed|embed|shed|"
+    r"(?<!-)\b(?!(?:need|feed|seed|speed|bleed|breed|proceed|succeed|exceed|indeed|embed|shed|"
     r"wed|bed|red|bled|fed|led|sled|weed|reed|greed|steed)\b)\w{2,}ed\b",
     re.I,
 )
@@ -170,6 +170,10 @@ def is_past(clause: str) -> bool:
     "married" after a copula are adjectives, not past verbs."""
     if _FUTURE_WORDS.search(clause):
         return False
+    return _has_past_verb(clause)
+
+
+def _has_past_verb(clause: str) -> bool:
     return bool(_PAST_WORDS.search(_COPULA_ADJECTIVE.sub(" ", clause)))
 
 
@@ -404,7 +408,7 @@ def _unit(which: str, unit: str, today: datetime, past: bool) -> Resolved | None
 
 
 def find_time_expression(
-    clause: str, ref: datetime | None, *, language: str = "en"
+    clause: str, ref: datetime | None, *, language: str = "en", spans: bool = True
 ) -> TimeRef | None:
     """The first time expression in ``clause``, grounded when possible, or None.
 
@@ -413,7 +417,10 @@ def find_time_expression(
     the expression as written. ``language`` is a two-letter code of
     :data:`~langmem_extract.extractors.language_codes.LANGUAGE_CODES` (any other raises
     :class:`~langmem_extract.errors.InvalidInputError`); a language without date rules
-    (not in :data:`LANGUAGES`: Chinese, Japanese, …) finds nothing.
+    (not in :data:`LANGUAGES`: Chinese, Japanese, …) finds nothing. "lately" or
+    "recently" in a clause with no past verb is a span up to now and keeps its word as the
+    phrase ("I'm trying new routines lately"); ``spans=False`` grounds it as the moment
+    "shortly before <date>" all the same, for the past events of later sentences.
     """
     if language != "en":
         check_language(language)
@@ -428,11 +435,12 @@ def find_time_expression(
         for m in pattern.finditer(clause):
             if past is None:
                 past = is_past(clause)
-            if (
-                kind == "rel_in" or m.group(0).lower() in {"lately", "recently"}
-            ) and _DURATION_LEAD.search(clause[: m.start()]):
+            span_word = m.group(0).lower() in {"lately", "recently"}
+            if (kind == "rel_in" or span_word) and _DURATION_LEAD.search(clause[: m.start()]):
                 continue  # "haven't slept in 3 days", "haven't run much lately": how long
             resolved = _resolve(kind, m, ref, past)
+            if resolved and span_word and spans and not _has_past_verb(_PERFECT.sub(" ", clause)):
+                resolved = (m.group(0).lower(), resolved[1], False)  # "is trying … lately"
             if resolved is None:
                 if unresolved is None and ref is None and kind not in _ABSOLUTE:
                     unresolved = make_time_ref(
@@ -444,7 +452,11 @@ def find_time_expression(
 
 
 # "in N days", "lately" after a negated perfect or a "first/best … in" is a span of time
-# up to now, not a date ("hasn't run much shortly before 5 May" reads as a past moment).
+# up to now, not a date ("hasn't run much shortly before 5 May" reads as a past moment);
+# so is "lately"/"recently" in a present or present perfect clause, which keeps the word:
+# "is trying … shortly before 5 May" puts an ongoing habit at a moment.
+# "have recently started": a perfect's participle is no past verb of the clause.
+_PERFECT = re.compile(r"(?:\b(?:has|have)|'s|'ve)\s+(?:(?:just|already|\w+ly)\s+)*\w+", re.I)
 _DURATION_LEAD = re.compile(
     r"\b(?:haven't|hasn't|hadn't|have not|has not|had not|(?:first|best|worst|longest|"
     r"most)\s+\w+)\b(?:(?!\b(?:will|'ll|going to|gonna|but|and)\b)[^,.;!?])*$",

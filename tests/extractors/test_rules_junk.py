@@ -8,8 +8,9 @@ sentence, a closing "can't wait" before a date, "Been hectic for me", "favorites
 names, "their faces" given a plural thing, a turn going on saying "they" after the plural
 said before, a quoted "they" shown with the words that name it, a bare "one" left for the
 thing said with "a", a "they" that speaks or feels given a plural thing, "their" after "one
-of the guests". Each case has look-alikes
-that must keep reading as before."""
+of the guests", an emoji or a trailing "speaking of" at a clause's edge, a noun after "and"
+ending a clause read as a verb. Each case has look-alikes that must keep reading as
+before."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from langmem_extract.extractors.rules.coreference import (
     plural_context,
     resolve_plural,
 )
+from langmem_extract.extractors.rules.grammar import agree
 from langmem_extract.extractors.rules.ones import name_one
 from langmem_extract.extractors.rules.wellformed import well_formed
 from langmem_extract.messages import normalize_messages
@@ -846,3 +848,61 @@ def test_a_plural_the_turn_names_in_other_words_stops_the_search(
     clause: str, here: str, expected: str | None
 ) -> None:
     assert resolve_plural(clause, here, "Those quiet moments are precious.") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an emoji ends a sentence: the word before it is no part of the next one
+        ("So glad! Amazing 🎉 I signed the lease and moved in today!", "Lea signed the lease"),
+        ("Here's a photo of my new kayak 🚣 [shares a photo: a red kayak]", "Lea's new kayak"),
+        # look-alike: no emoji, the sentence reads as before
+        ("Amazing news, I signed the lease and moved in today!", "Lea signed the lease"),
+    ],
+)
+def test_an_emoji_is_no_word_of_the_memory(text: str, expected: str) -> None:
+    got = chat(("Lea", text))
+    assert any(expected in c for c in got), got
+    assert not any(c.startswith("Amazing") or "🎉" in c or "🚣" in c for c in got), got
+
+
+def test_an_emoji_splits_the_clauses_and_stays_out_of_them() -> None:
+    assert [c for c, _ in split_clauses("Stunning 💪 I finished the race!")] == [
+        "Stunning",
+        "I finished the race",
+    ]
+    assert [c for c, _ in split_clauses("I finished the race 🏃‍♀️ [shares a photo: a medal]")] == [
+        "I finished the race [shares a photo: a medal]"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "clause"),
+    [
+        ("I just repainted my kitchen, speaking of.", "I just repainted my kitchen"),
+        (
+            "I just repainted my kitchen, speaking of which! [shares a photo: a kitchen]",
+            "I just repainted my kitchen [shares a photo: a kitchen]",
+        ),
+        # look-alikes: "speaking of" with its object is kept
+        ("I was speaking of my kitchen.", "I was speaking of my kitchen"),
+        ("I repainted it, speaking of kitchens.", "I repainted it, speaking of kitchens"),
+    ],
+)
+def test_a_trailing_speaking_of_with_nothing_after_is_dropped(text: str, clause: str) -> None:
+    assert [c for c, _ in split_clauses(text)] == [clause]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "and love" ending the clause after a noun is a noun: no "loves"
+        ("Ana's friends bring so much fun and love.", "Ana's friends bring so much fun and love."),
+        ("Ana values their honesty and care.", "Ana values their honesty and care."),
+        # look-alikes: a second verb with an object, or after a verb, agrees
+        ("Ana has a cat and love dogs.", "Ana has a cat and loves dogs."),
+        ("Ana reads and love.", "Ana reads and loves."),
+    ],
+)
+def test_a_noun_ending_the_clause_after_and_is_not_a_verb(text: str, expected: str) -> None:
+    assert agree(text, "Ana") == expected

@@ -7,7 +7,10 @@ The sentences are invented for these tests."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from langmem_extract.extractors.base import ExtractContext
+from langmem_extract.extractors.dates import find_time_expression
 from langmem_extract.extractors.rules import RuleExtractor, third_person
 from langmem_extract.extractors.rules.clauses import split_clauses
 from langmem_extract.extractors.rules.coreference import resolve_plural
@@ -341,6 +344,43 @@ def test_lately_after_a_negated_perfect_is_a_span_not_a_date() -> None:
     assert said_by("Ada", "I recently sold my old bike.") == [
         "Ada shortly before 8 May 2023 sold their old bike."
     ]
+
+
+def test_lately_in_a_present_or_perfect_clause_keeps_its_word() -> None:
+    # an ongoing habit is not at a moment: "is trying … shortly before <date>" reads badly
+    assert said_by("Ada", "I'm trying out different pottery glazes lately.") == [
+        "Ada is trying out different pottery glazes lately."
+    ]
+    assert said_by("Ada", "Recently I've been baking sourdough bread.") == [
+        "Ada has been baking sourdough bread recently."
+    ]
+    # a perfect's participle is no past verb
+    assert said_by("Ada", "I've recently started learning the cello.") == [
+        "Ada has recently started learning the cello."
+    ]
+    # a hyphenated "-ed" is an adjective, not a past verb
+    assert said_by("Ada", "We love hiking together lately, especially sun-drenched trails.") == [
+        "Ada and others love hiking together lately, especially sun-drenched trails."
+    ]
+    # controls: a past verb in the clause still grounds it, even with a later "will"
+    assert said_by("Ada", "I went to a pottery fair recently.") == [
+        "Ada went to a pottery fair shortly before 8 May 2023."
+    ]
+    assert said_by("Ada", "My brother's friend recently moved to Oslo.") == [
+        "Ada's brother's friend shortly before 8 May 2023 moved to Oslo."
+    ]
+    got = said_by("Ada", "I found out recently I'm allergic to cats, so I'll never get one.")
+    assert any("shortly before 8 May 2023" in c for c in got), got
+
+
+def test_a_span_word_still_dates_the_events_told_after_it() -> None:
+    # "Busy lately. Just flew to …": the flight was shortly before the day said
+    got = said_by("Ada", "Been super busy lately. Just flew to Lisbon and had a great time.")
+    assert "Ada has been super busy lately." in got
+    assert any("Lisbon" in c and "shortly before 8 May 2023" in c for c in got), got
+    ref = datetime(2023, 5, 8, tzinfo=UTC)
+    found = find_time_expression("I've been busy lately", ref, spans=False)
+    assert found is not None and found.phrase == "shortly before 8 May 2023"
 
 
 def test_a_name_of_two_words_opening_the_sentence_is_kept_whole() -> None:

@@ -13,8 +13,12 @@ import re
 from langmem_extract.extractors.rules.grammar import PAST_IRREGULAR
 from langmem_extract.extractors.rules.verbs import is_base_verb
 
+# Pictographs ("💪", "🎉", "🧘‍♀️"): chat punctuation, not words of a sentence.
+_EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d]+")
 _SENTENCE_SPLIT = re.compile(
     r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|\n+|;\s+|:\s+(?=I\b)|"
+    # An emoji ends a sentence as "!" does: "Inspiring 💪 I emailed …" is two.
+    rf"\s*{_EMOJI.pattern}\s*(?=[A-Z])|"
     # A dash starts a new statement, not an appositive ("a new project - a thriller …").
     r"\s*[-—–]+\s+(?=(?:I|I'm|I've|I'll|I'd|[Mm]y|[Ww]e|[Ii]t|[Tt]hat|[Bb]ut|[Aa]nd|[Ss]o|[A-Z][a-z]*[A-Z]?)\b)"
 )
@@ -81,9 +85,11 @@ def split_clauses(text: str) -> list[tuple[str, bool]]:
     out: list[tuple[str, bool]] = []
     for sentence in _SENTENCE_SPLIT.split(text):
         for raw in _lead_ins_joined(_clause_parts(sentence)):
-            clause, correction = _strip_lead(raw.strip(" \t\"'()*-"))
+            clause = re.sub(r"\s*" + _EMOJI.pattern + r"\s*", " ", raw).strip()
+            clause, correction = _strip_lead(clause.strip(" \t\"'()*-"))
             clause = _TAG_QUESTION.sub("", _TRAILING.sub("", clause)).strip()
             clause = _ASK_BACK.sub("", clause).strip()
+            clause = _SPEAKING_OF.sub(" ", clause).strip()
             clause = _restore_subject(clause)
             if clause.startswith("I "):  # "I haven't called in days, wanted to say hi"
                 clause = _DROPPED_AFTER_COMMA.sub(r" and \1", clause)
@@ -96,6 +102,8 @@ def split_clauses(text: str) -> list[tuple[str, bool]]:
 _DROPPED_AFTER_COMMA = re.compile(
     r",\s+((?:just\s+|also\s+)?(?:wanted|decided|thought|figured|needed|hoped)\s+(?:to|I'd)\b)"
 )
+# "…, speaking of." ends on a preposition with nothing said after it.
+_SPEAKING_OF = re.compile(r",?\s+speaking of(?:\s+(?:which|that|it))?[\s.!…]*(?=\[|$)", re.I)
 # "…, shouldn't I" / "…, isn't it": a tag question asks nothing new.
 _TAG_QUESTION = re.compile(
     r",?\s+(?:isn't|aren't|wasn't|weren't|don't|doesn't|didn't|haven't|hasn't|hadn't|"

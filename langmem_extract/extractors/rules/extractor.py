@@ -238,7 +238,7 @@ class RuleExtractor:
                 and cand.event_time
                 and cand.event_time <= (ref or cand.event_time)
             ):
-                inherited = find_time_expression(clause, ref)  # later sentences tell the same story
+                inherited = find_time_expression(clause, ref, spans=False)  # the story goes on
             key = normalize_text(cand.content)
             if key in seen:
                 continue

@@ -495,6 +495,9 @@ def agree(text: str, subject: str) -> str:
             return m.group(0)
         if m.group(2) == "like" and _LIKE_AS.match(text[m.end() :]):
             return m.group(0)  # "felt inspired and like they got …": no verb
+        ends = re.match(r"[\s.!?…]*(?:\[|$)", text[m.end() :])
+        if ends and not _is_present_third((lead.split() or [""])[-1]):
+            return m.group(0)  # "… bring so much joy and love": a noun ends it, no verb
         return f"{m.group(1)} {conjugate(m.group(2))}"
 
     text = _COORD_VERB.sub(_fix, text)
