@@ -62,7 +62,8 @@ def joined(naming: str, content: str) -> str:
         tail = tail[0].lower() + tail[1:]
     text = f"{head}, and {tail}".rstrip()
     if caps:
-        text = f"{text.rstrip('.')}. {' '.join(caps)}."
+        stop = "" if text.endswith(("!", "?")) else "."  # "… takes Ana! [shares …]."
+        text = f"{text.rstrip('.')}{stop} {' '.join(caps)}."
     return text if text.endswith((".", "!", "?", "]")) else text + "."
 
 
