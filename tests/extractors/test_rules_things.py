@@ -452,6 +452,9 @@ def test_a_this_for_a_thing_is_not_taken_for_what_happened(content: str) -> None
         "Lea's boots were so muddy, and it took an hour to clean.",
         # a likeness said of a person is no thing either
         "Lea made everyone so welcome and it must have been so tiring.",
+        # nor a particle ending the clause before it
+        "Lea pushed through, and it was worth it.",
+        "Lea kept falling off, it taught Lea patience.",
     ],
 )
 def test_a_plural_or_a_likeness_before_it_does_not_name_it(content: str) -> None:
