@@ -30,7 +30,8 @@ _SUBJECT = re.compile(
     r"(?:^|(?<=[.!?;,] )|(?<=\band )|(?<=\bbut )|(?<=\bso )|(?<=\bbecause )|(?<=\bhow )|"
     r"(?<=\bthat )|(?<=\bwhy )|(?<=\bif )|(?<=\bsure )|(?<=\bbets )|(?<=\bglad )|"
     r"(?<=\bthinks )|(?<=\bhopes )|(?<=\bbet )|(?<=\bwhen )|(?<=\bheard )|(?<=\bknows )|(?<=\bthought )|"
-    r"(?<=\bfeels )|(?<=\bguesses )|(?<=\bbelieves )|(?<=\bsays )|(?<=\bsaid )|(?<=\bknew ))"
+    r"(?<=\bfeels )|(?<=\bguesses )|(?<=\bbelieves )|(?<=\bsays )|(?<=\bsaid )|(?<=\bknew )|"
+    r"(?<=\bimagine )|(?<=\bimagines ))"
     r"(?P<p>[Ii]t|[Tt]his|[Tt]hat)(?=" + _BE_SUBJECT + r"\b)"
 )
 # An expletive "it": the subject is the clause or "to …" after it, the weather, the time.
@@ -154,15 +155,23 @@ _CLAUSE_BREAK = re.compile(r",|;| - | – |\b(?:and|but|so|because|which|since|a
 def _named_before(head: str, *, singular: bool = False) -> bool:
     """Whether ``head`` names a thing in a clause of its own; with ``singular`` (an "it",
     "this", "that"), not a plural: "The colours and trims give it a kick" names none."""
+    text = plain(head)
     return any(
-        _CLAUSE_BREAK.search(head[m.end() :]) and not (singular and _plural_head(m.group(0)))
-        for m in _BEFORE_IN_MEMORY.finditer(plain(head))
+        _CLAUSE_BREAK.search(head[m.end() :])
+        and not (singular and _plural_head(m.group(0), text[m.end() :]))
+        for m in _BEFORE_IN_MEMORY.finditer(text)
     )
 
 
-def _plural_head(phrase: str) -> bool:
-    """A plural after a determiner other than "a"/"an": "the colours", "Ana's shoes"."""
-    first, last = phrase.split()[0], phrase.split()[-1]
+# A plural noun ending a phrase where its clause ends: "the yellow| leaves, and it …"
+_PHRASE_REST = re.compile(r"^\s+[a-z-]+s(?=\s*[,;.!?]|\s*$|\s+(?:and|but|because)\b)")
+
+
+def _plural_head(phrase: str, after: str = "") -> bool:
+    """A plural after a determiner other than "a"/"an": "the colours", "Ana's shoes", "the
+    yellow leaves" (``after``: the words after ``phrase``)."""
+    rest = _PHRASE_REST.match(after)
+    first, last = phrase.split()[0], (rest.group(0) if rest else phrase).split()[-1]
     return (
         first.lower() not in {"a", "an"}
         and last.islower()
