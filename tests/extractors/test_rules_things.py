@@ -495,12 +495,21 @@ def test_a_singular_thing_before_it_still_names_it(content: str) -> None:
         ("Lea wonders where this leads.", ["this"]),
         ("Lea will see where the trail leads.", []),
         ("Lea can imagine it's raining.", []),  # the weather
+        ("Maybe that's the best part.", ["that"]),
+        ("Lea can come, maybe that helps.", ["that"]),
+        ("Lea saved so that Lea could travel.", []),  # a conjunction
     ],
 )
 def test_a_referring_it_behind_an_interjection_or_a_turn_of_phrase_is_found(
     content: str, found: list[str]
 ) -> None:
     assert [m.group("p") for m in referring(content)] == found
+
+
+def test_joined_lowers_a_maybe_after_and() -> None:
+    assert joined("Lea applied for a job.", "Maybe this is the change Lea needs.") == (
+        "Lea applied for a job, and maybe this is the change Lea needs."
+    )
 
 
 def test_joined_keeps_an_exclamation_before_a_photo() -> None:

@@ -46,6 +46,7 @@ _SITUATION = re.compile(
     r"\b(?:[Tt]his|[Tt]hat)(?:'s| is| was) (?:a|one) (?:memory|moment)\b"
 )
 _LEADS = frozenset(["it", "it's", "its", "this", "that", "on", "in", "at", "for", "last", "when"])
+_LEADS |= {"maybe", "perhaps"}  # "…, and maybe this is the change Ana needs"
 
 
 def joined(naming: str, content: str) -> str:

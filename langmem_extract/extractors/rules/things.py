@@ -31,7 +31,7 @@ _SUBJECT = re.compile(
     r"(?<=\bthat )|(?<=\bwhy )|(?<=\bif )|(?<=\bsure )|(?<=\bbets )|(?<=\bglad )|"
     r"(?<=\bthinks )|(?<=\bhopes )|(?<=\bbet )|(?<=\bwhen )|(?<=\bheard )|(?<=\bknows )|(?<=\bthought )|"
     r"(?<=\bfeels )|(?<=\bguesses )|(?<=\bbelieves )|(?<=\bsays )|(?<=\bsaid )|(?<=\bknew )|"
-    r"(?<=\bimagine )|(?<=\bimagines ))"
+    r"(?<=\bimagine )|(?<=\bimagines )|(?<=\b[Mm]aybe )|(?<=\b[Pp]erhaps ))"
     r"(?P<p>[Ii]t|[Tt]his|[Tt]hat)(?=" + _BE_SUBJECT + r"\b)"
 )
 # An expletive "it": the subject is the clause or "to …" after it, the weather, the time.
@@ -213,8 +213,13 @@ def referring(content: str) -> list[re.Match[str]]:
     found: list[re.Match[str]] = []
     for m in _SUBJECT.finditer(text):
         rest = text[m.end() :]
-        if m.group("p").lower() == "that" and m.start() > 0 and text[m.start() - 2] not in ".!?":
-            continue  # "so that", "and that …": a conjunction, not a pronoun ("Nice! that …" is)
+        if (
+            m.group("p").lower() == "that"
+            and m.start() > 0
+            and text[m.start() - 2] not in ".!?"
+            and not re.search(r"\b(?:[Mm]aybe|[Pp]erhaps) $", text[: m.start()])
+        ):  # "so that", "and that …": a conjunction ("Nice! that …", "Maybe that's …" are not)
+            continue
         if m.group("p").lower() == "it" and _EXPLETIVE.search(rest):
             continue
         found.append(m)
