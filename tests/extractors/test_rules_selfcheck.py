@@ -601,3 +601,50 @@ def test_a_said_fallback_that_is_no_sentence_is_quoted() -> None:
     assert chat(("Ben", "The crowd was so loud last night.")) == [
         "On 8 May 2023, Ben said: The crowd was so loud on 7 May 2023."
     ]
+
+
+def test_a_said_fallback_whose_it_a_plural_does_not_name_is_quoted_with_the_turn() -> None:
+    out = chat(
+        ("Ben", "I finished a quilt for my niece last week."),
+        ("Lea", "The patches are so bright and it really brings the room to life."),
+    )
+    assert out[1] == (
+        'On 8 May 2023, Lea said to Ben, replying to "I finished a quilt for my niece last '
+        'week.": "The patches are so bright and it really brings the room to life."'
+    )
+    # look-alike: a singular thing names it, the "said:" rewrite stays
+    out = chat(
+        ("Ben", "I finished a quilt for my niece last week."),
+        ("Lea", "The lamp is so bright and it really brings the room to life."),
+    )
+    assert (
+        out[1]
+        == "On 8 May 2023, Lea said: The lamp is so bright and it really brings the room to life."
+    )
+
+
+def test_a_quote_reacting_with_that_after_an_interjection_replies_to_the_turns_end() -> None:
+    said = "I have been writing letters to the paper about it every week."
+    rest = "It takes ages, but I am sure it will pay off."
+    out = chat(
+        ("Ben", f"{said} {rest}"), ("Lea", "Great idea! that should get more people to notice it.")
+    )
+    assert out[1] == (
+        f'On 8 May 2023, Lea said to Ben, replying to "{said} {rest}": '
+        '"Great idea! that should get more people to notice it."'
+    )
+    # look-alike: no interjection, the last sentence is what it answers
+    out = chat(("Ben", f"{said} {rest}"), ("Lea", "That should get more people to notice it."))
+    assert out[1] == (
+        f'On 8 May 2023, Lea said to Ben, replying to "{rest}": '
+        '"That should get more people to notice it."'
+    )
+
+
+def test_an_interjection_does_not_hide_an_unnamed_they() -> None:
+    assert quoted(["Wow, they rock!"], "Lea", "Ben", REF, ("Hi!",)) is None
+    assert quoted(["Great idea! they rock."], "Lea", "Ben", REF, ("Hi!",)) is None
+    # look-alike: a plural named after the interjection
+    assert quoted(["Wow, the kids rock!"], "Lea", "Ben", REF, ("Hi!",)) == (
+        'On 8 May 2023, Lea said to Ben: "Wow, the kids rock."'
+    )

@@ -441,3 +441,81 @@ def test_a_this_for_a_thing_is_not_taken_for_what_happened(content: str) -> None
     same = Candidate(content=content, title="Same", type=MemoryType.FACT)
     steps = [("I live in Oslo", "", other), ("x", "I live in Oslo. ", same)]
     assert settle_things(steps, "I live in Oslo. x", "Lea", "Ben", REF, ("Hi!",)) == [other, same]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        # a plural before "it" is no thing "it" can be
+        "The stripes and buttons give it a fresh look.",
+        "The petals are so bright and it really lights up the hall.",
+        "Lea's boots were so muddy, and it took an hour to clean.",
+        # a likeness said of a person is no thing either
+        "Lea made everyone so welcome and it must have been so tiring.",
+        "Lea loves all the orange tiles, it looks so warm.",
+        "Lea can imagine it's incredibly tiring.",
+        # nor a particle ending the clause before it
+        "Lea pushed through, and it was worth it.",
+        "Lea kept falling off, it taught Lea patience.",
+    ],
+)
+def test_a_plural_or_a_likeness_before_it_does_not_name_it(content: str) -> None:
+    assert referring(content)
+    assert resolve_things(content, "", "Lea") is None
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "The lamp is so bright and it really lights up the hall.",
+        "The soup was really warming, it gave Lea strength.",
+        "Lea bought a kite, and it flies so high.",
+        "Clay is calming, it brings Lea peace.",
+        "Lea has been rowing and it has made Lea stronger.",
+        "Lea went to the old pier, and it was fun.",
+        "Watching the tide was so calming, it made Lea sleepy.",
+        "Lea knows the stress of exams and chores, but it passes.",
+    ],
+)
+def test_a_singular_thing_before_it_still_names_it(content: str) -> None:
+    assert resolve_things(content, "", "Lea") == content
+
+
+@pytest.mark.parametrize(
+    ("content", "found"),
+    [
+        ("The new trim gives it a fresh look.", ["it"]),
+        ("Lea will give it a try.", []),  # idioms
+        ("Lea gave it Lea's all.", []),
+        ("Lea will give it some thought.", []),
+        ("Nice! that should get more people to see it.", ["that", "it"]),
+        ("Lea trains hard so that she can win.", []),  # a conjunction
+        ("Ben really should start doing that as well.", ["that"]),
+        ("Lea is excited to see where it takes Lea! [shares a photo: a kite]", ["it"]),
+        ("Lea wonders where this leads.", ["this"]),
+        ("Lea will see where the trail leads.", []),
+        ("Lea can imagine it's raining.", []),  # the weather
+        ("Maybe that's the best part.", ["that"]),
+        ("Lea can come, maybe that helps.", ["that"]),
+        ("Lea saved so that Lea could travel.", []),  # a conjunction
+    ],
+)
+def test_a_referring_it_behind_an_interjection_or_a_turn_of_phrase_is_found(
+    content: str, found: list[str]
+) -> None:
+    assert [m.group("p") for m in referring(content)] == found
+
+
+def test_joined_lowers_a_maybe_after_and() -> None:
+    assert joined("Lea applied for a job.", "Maybe this is the change Lea needs.") == (
+        "Lea applied for a job, and maybe this is the change Lea needs."
+    )
+
+
+def test_joined_keeps_an_exclamation_before_a_photo() -> None:
+    assert joined(
+        "Lea opened a bakery.", "Lea is excited to see where it takes Lea! [shares a photo: a cake]"
+    ) == (
+        "Lea opened a bakery, and Lea is excited to see where it takes Lea! "
+        "[shares a photo: a cake]."
+    )

@@ -296,3 +296,17 @@ def test_a_subject_with_no_single_thing_just_named_stays(
     content: str, before: str, earlier: tuple[str, ...]
 ) -> None:
     assert chain_thing(content, before, earlier, "Lea", "Tom") is None
+
+
+def test_a_reaction_before_the_thing_named_does_not_send_the_reply_further_back() -> None:
+    earlier = ("That sounds so sweet, Lea! I started a garden journal.", "I bought a red hat.")
+    assert in_context("Ben really should start doing that as well.", "Lea", earlier) == (
+        "Ben really should start doing that as well, replying to Lea's \"That sounds so sweet, "
+        'Lea! I started a garden journal.".'
+    )
+    # look-alike: a reaction and nothing named: what, the turn before says
+    earlier = ("That sounds so sweet, Lea!", "I started a garden journal.")
+    assert in_context("Ben really should start doing that as well.", "Lea", earlier) == (
+        'Ben really should start doing that as well, about "I started a garden journal.", '
+        'replying to Lea\'s "That sounds so sweet, Lea!".'
+    )

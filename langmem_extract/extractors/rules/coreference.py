@@ -450,10 +450,20 @@ def _antecedents_in(text: str, subject: str, addressee: str | None) -> bool:
 
 
 _THEY = re.compile(r"\b(?:[Tt]hey|[Tt]hem|[Tt]hey're|[Tt]hey've)\b")
+# "Great idea! …", "Wow, …", "Thanks, Ana! …": an interjection before a pronoun hides it no less.
+_INTERJECTION = (
+    r"(?:(?!(?:I|We|You|They|She|He|It|This|That|There)\b)[A-Z][\w']*(?: [a-z][\w']*)?"
+    r"(?:, [A-Z][a-z]+)?[!,.]\s+)"
+)
 # A pronoun the earlier turns gave no name to: no "[…]" after it.
 _OPENS_UNNAMED = re.compile(
-    r"^(?:They|They're|They've|They'll|Their|She|He|Her|His)\b(?!'?\w*\s*\[)"
+    "^"
+    + _INTERJECTION
+    + r"*(?:[Tt]hey|[Tt]hey're|[Tt]hey've|[Tt]hey'll|[Tt]heir|[Ss]he|[Hh]e|[Hh]er|"
+    r"[Hh]is)\b(?!'?\w*\s*\[)"
 )
+# "Great idea! that should help": a thing said "it"/"that"/"this" after an interjection
+_REACTS_ON_THING = re.compile("^" + _INTERJECTION + r"+(?:[Ii]t|[Tt]hat|[Tt]his)\b(?!'?\w*\s*\[)")
 
 
 # "Those both can be therapeutic", "These are amazing": a demonstrative standing alone.
@@ -494,6 +504,13 @@ def says_they(text: str) -> bool:
 def opens_unnamed(quote: str) -> bool:
     """A quote opening with a pronoun no earlier turn named ("They always support me")."""
     return bool(_OPENS_UNNAMED.match(quote))
+
+
+def reacts_on_thing(quote: str) -> bool:
+    """A quote opening on an interjection, then "it", "that" or "this" ("Great idea! that
+    should get more eyes on it"): a reaction to the turn before as a whole, not to its last
+    sentence alone."""
+    return bool(_REACTS_ON_THING.match(quote))
 
 
 def unbracketed(text: str) -> str:

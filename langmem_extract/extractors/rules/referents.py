@@ -46,6 +46,7 @@ _SITUATION = re.compile(
     r"\b(?:[Tt]his|[Tt]hat)(?:'s| is| was) (?:a|one) (?:memory|moment)\b"
 )
 _LEADS = frozenset(["it", "it's", "its", "this", "that", "on", "in", "at", "for", "last", "when"])
+_LEADS |= {"maybe", "perhaps"}  # "…, and maybe this is the change Ana needs"
 
 
 def joined(naming: str, content: str) -> str:
@@ -62,7 +63,8 @@ def joined(naming: str, content: str) -> str:
         tail = tail[0].lower() + tail[1:]
     text = f"{head}, and {tail}".rstrip()
     if caps:
-        text = f"{text.rstrip('.')}. {' '.join(caps)}."
+        stop = "" if text.endswith(("!", "?")) else "."  # "… takes Ana! [shares …]."
+        text = f"{text.rstrip('.')}{stop} {' '.join(caps)}."
     return text if text.endswith((".", "!", "?", "]")) else text + "."
 
 

@@ -35,6 +35,7 @@ from langmem_extract.extractors.rules.coreference import (
     opens_unnamed,
     plural_context,
     quote_unnamed,
+    reacts_on_thing,
 )
 from langmem_extract.extractors.rules.grammar import (
     ADVERBS,
@@ -339,6 +340,13 @@ def _topic_first(said: str) -> bool:
     )
 
 
+# "That sounds so sweet, Ana!", "It's amazing!": a reaction to the turn before, no thing
+_REACTION = re.compile(
+    r"^(?:That|This|It)(?:'s| is| was| sounds| looks| seems)(?: so| really| very| super| pretty)*"
+    r" [a-z]+(?:, [A-Z][a-z]+)?[!.]$"
+)
+
+
 def naming_context(addressee: str | None, earlier: tuple[str, ...]) -> tuple[str, bool, str]:
     """What names the thing of an "it" the words do not name: the end of the turn they
     answer (up to 240 characters, ``replied_to(…, naming=True)``), whether that names a
@@ -350,11 +358,17 @@ def naming_context(addressee: str | None, earlier: tuple[str, ...]) -> tuple[str
     named = bool(wider) and (names_thing(wider) or "[shares" in wider)
     before = earlier[1:2] if addressee else earlier[:1]
     about = ""
-    if not named or referring(wider):
+    if not named or _says_it(wider):
         about = named_before(before)
     elif "[shares" not in wider and not names_thing(wider, clearly=True):
         about = named_before(before, clearly=True)
     return wider, named, about
+
+
+def _says_it(text: str) -> bool:
+    """Whether ``text`` says an "it"/"that" of its own, a reaction to what was said before
+    it aside ("That sounds so sweet, Ana! I started a journal.": the journal is named)."""
+    return any(referring(s) and not _REACTION.match(s) for s in re.split(r"(?<=[.!?])\s+", text))
 
 
 def in_context(content: str, addressee: str | None, earlier: tuple[str, ...]) -> str | None:
@@ -478,7 +492,10 @@ def quoted(
         # "I'm using it to stay organized": what, the words do not say; the turn it
         # answers may ("Look, a planner! How've you been using it?"), or a turn before it
         wider, named, about = naming_context(addressee, earlier)
-        asked = wider if named else asked
+        # "Great idea! that should help": what "that" is, the whole end of the turn it
+        # reacts to may say, when its last sentence names nothing
+        reacts = reacts_on_thing(said) and not names_thing(asked)
+        asked = wider if named or (wider and reacts) else asked
     when = f"On {ref.day} {ref:%B %Y}, " if ref is not None else ""
     to = f" to {addressee}" if addressee else ""
     to += f' about "{about}"' if about else ""

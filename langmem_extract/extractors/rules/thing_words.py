@@ -37,6 +37,19 @@ NOT_THING = frozenset(
         "though",
         "even",
         "still",
+        # a particle or an adverb ends the clause: "Push through, and it'll be worth it"
+        "through",
+        "out",
+        "off",
+        "away",
+        "back",
+        "along",
+        "ahead",
+        "together",
+        "soon",
+        "often",
+        "always",
+        "ever",
     }
 )
 

@@ -30,7 +30,8 @@ _SUBJECT = re.compile(
     r"(?:^|(?<=[.!?;,] )|(?<=\band )|(?<=\bbut )|(?<=\bso )|(?<=\bbecause )|(?<=\bhow )|"
     r"(?<=\bthat )|(?<=\bwhy )|(?<=\bif )|(?<=\bsure )|(?<=\bbets )|(?<=\bglad )|"
     r"(?<=\bthinks )|(?<=\bhopes )|(?<=\bbet )|(?<=\bwhen )|(?<=\bheard )|(?<=\bknows )|(?<=\bthought )|"
-    r"(?<=\bfeels )|(?<=\bguesses )|(?<=\bbelieves )|(?<=\bsays )|(?<=\bsaid )|(?<=\bknew ))"
+    r"(?<=\bfeels )|(?<=\bguesses )|(?<=\bbelieves )|(?<=\bsays )|(?<=\bsaid )|(?<=\bknew )|"
+    r"(?<=\bimagine )|(?<=\bimagines )|(?<=\b[Mm]aybe )|(?<=\b[Pp]erhaps ))"
     r"(?P<p>[Ii]t|[Tt]his|[Tt]hat)(?=" + _BE_SUBJECT + r"\b)"
 )
 # An expletive "it": the subject is the clause or "to …" after it, the weather, the time.
@@ -64,7 +65,7 @@ _EXPLETIVE = re.compile(
 )
 _IDIOM_BEFORE = re.compile(
     r"\b(?:keep|keeps|kept|go for|goes for|went for|worth|"
-    r"nail|nailed|hit|take|took|pull|pulled|give|gave|giving|believe|stick with|sticking with|"
+    r"nail|nailed|hit|take|took|pull|pulled|believe|stick with|sticking with|"
     r"stuck with|mean|meant|lose|lost|wing|call|is|was|"
     r"of all|for all|need|needs|needed|than|said|through)\s+$",
     re.I,
@@ -74,11 +75,17 @@ _IDIOM_AFTER = re.compile(
     r"their best|his best|her best|when|to (?:the|a|their|his|her)\b)",
     re.I,
 )
+# "give it a try", "gave it my all": an idiom; "gives it a nice kick" names a thing
+_GIVE_IT = re.compile(
+    r"\s+(?:a |an |some |my |your |his |her |their |our |[A-Z][a-z]+'s |one more )?"
+    r"(?:try|shot|go|rest|break|time|chance|whirl|thought|second|all|best|everything|100%|"
+    r"a lot)\b"
+)
 _GOT_IT = re.compile(r"\s*(?:[.!?,;]|$|\s(?:now|right|too|though|totally)\b)")
 _OBJECT = re.compile(
     r"\b(?P<v>[a-z]+) (?P<p>it|this|that)(?!\s+[a-z]+\s+to\b)(?=\s*(?:[.!?,;]|$)|\s+(?:and|but|so|because|for|"
     r"with|at|in|on|too|again|anymore|daily|weekly|often|now|today|[a-z]+ly|later|a lot|so much|every|more|to|into|sometime|soon|"
-    r"yet|before|first|back|a while|last|yesterday|tonight|tomorrow|when|out|up|happen|off|"
+    r"yet|before|first|back|a while|as well|last|yesterday|tonight|tomorrow|when|out|up|happen|off|"
     r"down|over|through)\b|"
     r"(?<=it)\s+(?:so |really |very |pretty |quite |super )*(?:rewarding|relaxing|calming|fun|"
     r"empowering|therapeutic|helpful|useful|special|important|amazing|great|hard|easy|"
@@ -96,6 +103,11 @@ _PLACE = re.compile(
     # "there is …", "there for Ana" / "here to help" (being at hand), "out there"
     r"(?!\s+(?:is|are|was|were|will|has|have|had|for|to)\b|')"
     r"(?<!\bover there)(?<!\bout there)(?<!\bup there)(?<!\bin there)"
+)
+# "see where it takes Ana", "where this leads": what goes somewhere, the words do not say
+_WHERE = re.compile(
+    r"\bwhere (?P<p>it|this) (?:(?:will|might|may|could|would) )?(?:takes?|took|leads?|led|goes|go|"
+    r"went)\b"
 )
 _THEM = re.compile(r"\b(?P<v>[a-z]+) (?P<p>them)\b")
 # "any" or "the ones" standing for things before a clause about them ("find any that can
@@ -140,9 +152,31 @@ _BEFORE_IN_MEMORY = re.compile(
 _CLAUSE_BREAK = re.compile(r",|;| - | – |\b(?:and|but|so|because|which|since|as)\b")
 
 
-def _named_before(head: str) -> bool:
+def _named_before(head: str, *, singular: bool = False) -> bool:
+    """Whether ``head`` names a thing in a clause of its own; with ``singular`` (an "it",
+    "this", "that"), not a plural: "The colours and trims give it a kick" names none."""
+    text = plain(head)
     return any(
-        _CLAUSE_BREAK.search(head[m.end() :]) for m in _BEFORE_IN_MEMORY.finditer(plain(head))
+        _CLAUSE_BREAK.search(head[m.end() :])
+        and not (singular and _plural_head(m.group(0), text[m.end() :]))
+        for m in _BEFORE_IN_MEMORY.finditer(text)
+    )
+
+
+# A plural noun ending a phrase where its clause ends: "the yellow| leaves, and it …"
+_PHRASE_REST = re.compile(r"^\s+[a-z-]+s(?=\s*[,;.!?]|\s*$|\s+(?:and|but|because)\b)")
+
+
+def _plural_head(phrase: str, after: str = "") -> bool:
+    """A plural after a determiner other than "a"/"an": "the colours", "Ana's shoes", "the
+    yellow leaves" (``after``: the words after ``phrase``)."""
+    rest = _PHRASE_REST.match(after)
+    first, last = phrase.split()[0], (rest.group(0) if rest else phrase).split()[-1]
+    return (
+        first.lower() not in {"a", "an"}
+        and last.islower()
+        and last.endswith("s")
+        and not last.endswith(("ss", "us", "is", "ics", "ous"))
     )
 
 
@@ -179,8 +213,13 @@ def referring(content: str) -> list[re.Match[str]]:
     found: list[re.Match[str]] = []
     for m in _SUBJECT.finditer(text):
         rest = text[m.end() :]
-        if m.group("p").lower() == "that" and m.start() > 0 and text[m.start() - 2] != ".":
-            continue  # "so that", "and that …": a conjunction, not a pronoun
+        if (
+            m.group("p").lower() == "that"
+            and m.start() > 0
+            and text[m.start() - 2] not in ".!?"
+            and not re.search(r"\b(?:[Mm]aybe|[Pp]erhaps) $", text[: m.start()])
+        ):  # "so that", "and that …": a conjunction ("Nice! that …", "Maybe that's …" are not)
+            continue
         if m.group("p").lower() == "it" and _EXPLETIVE.search(rest):
             continue
         found.append(m)
@@ -198,6 +237,10 @@ def referring(content: str) -> list[re.Match[str]]:
             # "I get it", "got it!": understood; not "get it on the big screen"
             or (re.search(r"\b(?:get|gets|got)\s+$", before, re.I) and _GOT_IT.match(after))
             or (made and _IDIOM_AFTER.match(after))
+            or (
+                re.search(r"\b(?:give|gives|gave|giving)\s+$", before, re.I)
+                and _GIVE_IT.match(after)
+            )
             or (re.match(r"\s+all\b", after))
             or (re.match(r"\s+when\b", after) and re.search(_LOVE_WHEN, before))
         ):
@@ -207,6 +250,7 @@ def referring(content: str) -> list[re.Match[str]]:
         if any(f.start("p") == m.start("p") for f in found):
             continue
         found.append(m)
+    found += [m for m in _WHERE.finditer(text) if all(f.start("p") != m.start("p") for f in found)]
     # a place or a likeness shown or said before: "people there", "a set-up like that"
     if "[shares" not in content:
         found += [*_PLACE.finditer(text), *_LIKE.finditer(text), *_OPENING.finditer(text)]
@@ -221,19 +265,32 @@ def referring(content: str) -> list[re.Match[str]]:
     return sorted(found, key=lambda m: m.start("p"))
 
 
+_DEGREE = frozenset(["so", "very", "too", "really", "pretty", "quite", "super", "extremely"])
+_THING_SUBJECT = re.compile(
+    r"(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Mm]y|[A-Z][a-z]+'s) (?:[a-z-]+ )?[a-z-]+ "
+    r"(?:is|was|'s|has been|had been|looks|looked|seems|seemed|feels|felt)\b"
+)
+_PLURAL_CLAUSE = re.compile(r"\b(?:are|were|these|those)\b")
+_CLAUSES = re.compile(r"[,;]|\b(?:and|but|because)\b")
+
+
 def _says_what(head: str, subject: str) -> bool:
     """Whether the clause before an "it" ends on a thing it can be: "Ana also enjoys yoga,
     it's …", "Ana opened a shop and it's …"; not "Ana was there and it's …", "… to Ana, and
     it's …", "Ana got it because it …", "Rest assured, it …", nor a plural ("all the yellow
     leaves, it looks …")."""
-    words = re.findall(
-        r"[A-Za-z'-]+", re.sub(r"(?:[,;]|\b(?:and|but|so|plus|because))\s*$", "", head.strip())
-    )
+    clause = re.sub(r"(?:[,;]|\b(?:and|but|so|plus|because))\s*$", "", head.strip())
+    words = re.findall(r"[A-Za-z'-]+", clause)
     if not words:
         return False
-    last = words[-1]
+    last, own = words[-1], _CLAUSES.split(clause.rstrip(",; "))[-1].strip()
     return not (
         len(last) < 3
+        # "the colours are so bold, and it …": what is so, a plural, is no "it"
+        or bool(_PLURAL_CLAUSE.search(own))
+        # "made everyone so comfortable, and it …": a likeness, a thing only as the subject
+        # it is said of ("the energy was so motivating, it …")
+        or (len(words) > 1 and words[-2].lower() in _DEGREE and not _THING_SUBJECT.match(own))
         or last.lower() in NOT_THING
         or last in subject.split()
         or last.endswith(("ed", "ly", "'s"))
@@ -339,7 +396,8 @@ def resolve_things(content: str, before: str, subject: str) -> str | None:
     after_clause = re.search(r"(?:,|\band|\bbut|\bso|\bplus|\bbecause)\s*$", head)
     if first.re is _SUBJECT and after_clause and _says_what(head, subject):
         return content  # "Ana also enjoys yoga, it's …": the clause before says what
-    if _named_before(head) and (first.re is not _SUBJECT or after_clause):
+    singular = first.group("p").lower() in {"it", "this", "that", "its"}
+    if _named_before(head, singular=singular) and (first.re is not _SUBJECT or after_clause):
         return content  # "Ana opened a shop and it's been great": the memory says what
     if len(found) > 1 or first.group("p").lower() != "it":
         return None
