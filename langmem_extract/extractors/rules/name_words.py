@@ -5,7 +5,9 @@ language or country, a brand, a greeting or a sentence's first word ("Hey", "Als
 
 from __future__ import annotations
 
-NOT_PEOPLE = frozenset(
+WEEKDAYS = frozenset(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
+
+NOT_PEOPLE = WEEKDAYS | frozenset(
     [
         "I",
         "I'm",
@@ -30,13 +32,6 @@ NOT_PEOPLE = frozenset(
         "His",
         "Her",
         "Their",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
         "January",
         "February",
         "March",

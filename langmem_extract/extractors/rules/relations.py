@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from langmem_extract.extractors.rules.name_words import WEEKDAYS
 from langmem_extract.extractors.rules.slots import ROLE_KEYS
 from langmem_extract.schema import (
     AttributeFamily,
@@ -201,7 +202,7 @@ def relation_mentions(text: str) -> list[Relation]:
     return [rel for _, rel in sorted(found.values(), key=lambda x: x[0])]
 
 
-_NOT_SURNAME = frozenset(
+_NOT_SURNAME = WEEKDAYS | frozenset(
     [
         "Today",
         "Tomorrow",
@@ -212,13 +213,6 @@ _NOT_SURNAME = frozenset(
         "And",
         "But",
         "So",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
         "I",
     ]
 )
