@@ -47,7 +47,7 @@ LABELS = Path(__file__).with_name("extraction_quality_labels.json")
 #: round's last version, then its changed memories labelled after two more fixes). The
 #: fourth round fixed the junk classes left in held-out 3 and drew "held-out 4" (blind);
 #: the fifth drew "held-out 5" (blind) before changing any rule; the sixth round drew
-#: "held-out 6" (blind) after its last change; each later round drew one more (7-11),
+#: "held-out 6" (blind) after its last change; each later round drew one more (7-12),
 #: labelled once, blind, by a reader who had not seen the rules.
 SEEDS = {
     "dev": 13,
@@ -64,6 +64,7 @@ SEEDS = {
     "held-out 9": 1117,
     "held-out 10": 1231,
     "held-out 11": 1381,
+    "held-out 12": 1471,
 }
 SAMPLE = 200
 
@@ -558,6 +559,32 @@ hit@10 (categories 1-4) 0.872 against 0.875 before (97 misses against 95), hit@5
 `eval prefeval`: persona recall 0.507 under the strict rule, explicit 0.980, 10.41
 memories per persona conversation, as before ([locomo.md](locomo.md),
 [prefeval.md](prefeval.md)).
+
+An eleventh round (the *round 11* row) read held-out 11's junk for general causes. An
+"it" after a plural or after a likeness said of a person names nothing ("all the yellow
+leaves, it looks …", "made everyone so comfortable and it …"), nor does a clause ending
+on a particle ("Push through, and it'll …"); "see where it takes me", "gives it a kick"
+and "doing that as well" keep an "it" to settle; a "that" after "!" or "?" is a pronoun;
+a "said:" rewrite that keeps an unnamed "it" is quoted with what it answers; a quote
+reacting with "Great idea! that …" replies to the whole end of the turn. "Lately" and
+"recently" in a present or present perfect clause stay words, not "shortly before
+<date>"; an emoji ends a sentence and stays out of rewrites ("Inspiring 💪 I emailed …");
+a trailing "speaking of" goes; "joy and love" closing a clause is no verb. Held-out 11's
+changed memories were labelled after (5/200, no longer blind). *Held-out 12* (seed
+{SEEDS["held-out 12"]}), drawn on the round's last commit and labelled once, blind, by a
+seventh reader together with the round's rewritten memories: **15/200 = 0.075 junk**
+(its 128 memories labelled before hold 2 junk; its 72 new hold 13: an "it", "there",
+"their", "these" or "this" nothing in the memory names, 10, several in quotes and "said:"
+rewrites, and "his" rewritten as the child's own name; a "said:" rewrite or a quote with
+no verb or no subject, 3). The thirteen earlier
+samples fall to 74/2600 = 0.028. The two blind figures of these rounds are 0.060 and
+0.075: the samples read while writing rules carry 2 junk in about 130 memories, while the
+memories no reader had seen carry 10 in 63 and 13 in 72, so the output as a whole is
+still well above 5%. **The 5% target is not met.** `eval locomo` on the round's last
+commit (load average 1-3): hit@10 (categories 1-4) 0.875 (95 misses, as before round 10),
+hit@5 0.796, hit@20 0.912, category 5 hit@10 0.869 (0.882 before round 10), evidence
+coverage 652/684, 2,769 memories; `eval prefeval`: persona 0.507, explicit 0.980, 10.41
+memories per persona conversation.
 
 *Held-out 3* (seed {SEEDS["held-out 3"]}), never looked at before, was then drawn and labelled
 once, blind, on 03746dc: 13/200 = 0.065 junk (82 of its memories already had labels from
