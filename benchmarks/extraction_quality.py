@@ -617,9 +617,11 @@ message's rule memories, no coreference, relation or well-formedness step), run 
 `--record before` from a checkout of that commit; its *check* sample is only partly
 labelled. The *previous round* row is the *after* row of the second round, as recorded
 then (held-out 3 was not drawn yet); *round 3* is the *after* row of the third round, as
-recorded then (held-out 4 was not drawn yet). Evidence coverage and PrefEval figures of the second round's extractor are in
-[rule_extractor.md](rule_extractor.md): 1064/1106 LoCoMo evidence turns yield a memory
-before and after, PrefEval explicit 492/505 and persona 502/505 before and after.
+recorded then (held-out 4 was not drawn yet). Evidence coverage and PrefEval figures of the second round's extractor, from
+`benchmarks/rule_extractor.py`: 1064/1106 LoCoMo evidence turns yield a memory
+before and after, PrefEval explicit 492/505 and persona 502/505 before and after
+([rule_extractor.md](rule_extractor.md) shows the current extractor's: 1065/1106, 501/505
+and 503/505 after round 11).
 
 LoCoMo on conv-26 (`eval locomo --conversations conv-26`, the shipped hybrid retriever),
 bc6dd81 → *previous round*: evidence coverage 127/133 = 0.955 → 0.955, hit@10 (categories 1-4)
